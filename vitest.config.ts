@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for unit, API, emulator and browser tests. The PostgreSQL pass is the same suite
+// run again with BAITWISE_TEST_DATABASE=postgres (see scripts/test.sh).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
