@@ -1,0 +1,130 @@
+// The `baitwise` command line: serve, worker, migrate, operators and key rotation.
+import { Command, InvalidArgumentError } from 'commander';
+import { startWorker } from '../jobs/worker.js';
+import { AppError } from '../lib/errors.js';
+import { PASSWORD_MIN_LENGTH } from '../lib/password.js';
+import { findOperatorByEmail } from '../modules/operators/repository.js';
+import { OperatorService } from '../modules/operators/service.js';
+import { openRuntime } from '../runtime.js';
+import { serve } from '../server.js';
+import { readPassword } from './prompt.js';
+import { rotateMasterKey } from './rotate-master-key.js';
+
+const program = new Command('baitwise').description('Baitwise security-awareness platform').showHelpAfterError();
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+async function password(fromStdin: boolean): Promise<string> {
+  const pw = await readPassword('Password', fromStdin);
+  if (pw.length < PASSWORD_MIN_LENGTH)
+    throw new InvalidArgumentError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
+  return pw;
+}
+
+program
+  .command('serve')
+  .description('serve the API and the admin console (and run jobs unless BAITWISE_RUN_WORKER=false)')
+  .action(async () => {
+    const rt = await openRuntime();
+    const server = await serve(rt);
+    await waitForSignal();
+    await server.close();
+    await rt.close();
+  });
+
+program
+  .command('worker')
+  .description('run background jobs only (several workers may share a PostgreSQL database)')
+  .action(async () => {
+    const rt = await openRuntime();
+    const worker = await startWorker(rt);
+    rt.logger.info({ database: rt.db.kind }, 'worker started');
+    const signal = await waitForSignal();
+    rt.logger.info({ signal }, 'worker stopping');
+    await worker.stop();
+    await rt.close();
+    rt.logger.info('worker stopped');
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(async () => {
+    const rt = await openRuntime({ migrate: false });
+    const { migrateToLatest } = await import('../db/migrations/index.js');
+    const applied = await migrateToLatest(rt.db.db, rt.db.kind);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+    await rt.close();
+  });
+
+program
+  .command('create-operator')
+  .description('create an operator; the password is read from the terminal or stdin')
+  .requiredOption('--email <email>')
+  .option('--name <name>', 'display name', 'Administrator')
+  .option('--role <role>', 'system_admin or client_admin', 'system_admin')
+  .option('--client <id...>', 'client ids (client administrators)')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (opts: { email: string; name: string; role: string; client?: string[]; passwordStdin?: boolean }) => {
+    if (opts.role !== 'system_admin' && opts.role !== 'client_admin')
+      throw new InvalidArgumentError('--role must be system_admin or client_admin');
+    const pw = await password(Boolean(opts.passwordStdin));
+    const rt = await openRuntime();
+    const op = await new OperatorService(rt.db.db).create(null, {
+      email: opts.email,
+      name: opts.name,
+      role: opts.role,
+      password: pw,
+      clientIds: opts.client ?? [],
+    });
+    console.log(`Created ${op.role} ${op.email} (${op.id}).`);
+    await rt.close();
+  });
+
+program
+  .command('reset-password')
+  .description("set an operator's password and sign them out everywhere")
+  .requiredOption('--email <email>')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (opts: { email: string; passwordStdin?: boolean }) => {
+    const pw = await password(Boolean(opts.passwordStdin));
+    const rt = await openRuntime();
+    const op = await findOperatorByEmail(rt.db.db, opts.email);
+    if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
+    await new OperatorService(rt.db.db).resetPassword(null, op.id, pw);
+    console.log(`Password reset for ${op.email}; their sessions were revoked.`);
+    await rt.close();
+  });
+
+program
+  .command('rotate-master-key')
+  .description(
+    're-wrap every stored secret under a new master key (BAITWISE_NEW_MASTER_KEY, or a generated one in the data directory)',
+  )
+  .action(async () => {
+    const rt = await openRuntime();
+    const r = await rotateMasterKey(rt, process.env.BAITWISE_NEW_MASTER_KEY || undefined);
+    console.log(
+      `Re-wrapped ${r.rewrapped} secret(s) under key ${r.keyId}.` +
+        (r.keyFile
+          ? ' The new key is in the data directory (master.key); the old one is kept as master.key.previous.'
+          : ' Now set BAITWISE_MASTER_KEY to the new key.'),
+    );
+    await rt.close();
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  const msg =
+    err instanceof AppError
+      ? `${err.message}${err.details?.field ? ` (${err.details.field})` : ''}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  console.error(`baitwise: ${msg}`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+// The only reader of process.env. Everything is parsed and validated once at start-up; a bad
+// value stops the process with a message naming the variable. No secret has a default.
+import { resolve } from 'node:path';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  /** base64 of 32 bytes; undefined → generated into dataDir/master.key */
+  masterKey: string | undefined;
+  admin: { email: string; password: string } | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  /** serve also runs the job worker (embedded default); false for API-only instances */
+  runWorker: boolean;
+  webDir: string;
+  microsoft: { authorityHost: string | undefined; graphEndpoint: string | undefined };
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, 'must be true or false');
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(name, 'must be an http(s) URL');
+  }
+}
+
+function database(env: Env, dataDir: string): DatabaseConfig {
+  const raw = env.DATABASE_URL;
+  if (!raw) return { kind: 'sqlite', file: resolve(dataDir, 'baitwise.db') };
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
+  if (raw.startsWith('sqlite:')) return { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
+  throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const dataDir = resolve(env.BAITWISE_DATA_DIR || './data');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || 'localhost';
+  const masterKey = env.BAITWISE_MASTER_KEY || undefined;
+  if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
+    throw new ConfigError('BAITWISE_MASTER_KEY', 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  const adminEmail = env.BAITWISE_ADMIN_EMAIL || undefined;
+  const adminPassword = env.BAITWISE_ADMIN_PASSWORD || undefined;
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError('BAITWISE_ADMIN_EMAIL', 'and BAITWISE_ADMIN_PASSWORD must be set together');
+  }
+  const db = database(env, dataDir);
+  return Object.freeze({
+    host,
+    port,
+    publicUrl: url(env, 'BAITWISE_PUBLIC_URL') ?? `http://localhost:${port}`,
+    dataDir,
+    database: db,
+    masterKey,
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: bool(env, 'BAITWISE_TRUST_PROXY', false),
+    sessionTtlHours: int(env, 'BAITWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    runWorker: bool(env, 'BAITWISE_RUN_WORKER', true),
+    webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
+    microsoft: {
+      authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
+      graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),
+    },
+  });
+}

@@ -1,0 +1,36 @@
+// One Kysely instance over SQLite (embedded default) or PostgreSQL, chosen by DATABASE_URL.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database } from './types.js';
+
+// PostgreSQL returns bigint (count(*), bigserial) as strings; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Db = Kysely<Database>;
+
+export interface DbHandle {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  close(): Promise<void>;
+}
+
+export function openDatabase(cfg: DatabaseConfig): DbHandle {
+  if (cfg.kind === 'sqlite') {
+    if (cfg.file !== ':memory:') mkdirSync(dirname(cfg.file), { recursive: true });
+    const sqlite = new SQLite(cfg.file);
+    // WAL lets the HTTP server read while the worker writes; foreign keys are off by default in SQLite.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, kind: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,25 @@
+// One ordered list of migrations for SQLite and PostgreSQL. Each receives the dialect for the
+// few places where the engines differ (auto-increment keys).
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+// biome-ignore lint/suspicious/noExplicitAny: see 0001_foundation.ts
+type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
+const MIGRATIONS: [string, Up][] = [['0001_foundation', m0001.up]];
+
+class CodeProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(MIGRATIONS.map(([name, up]) => [name, { up: (db) => up(db, this.dialect) }]));
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,112 @@
+// Table types for Kysely. Timestamps are ISO-8601 UTC text and ids UUID text on both SQLite and
+// PostgreSQL; flags are nullable timestamps (archived_at, disabled_at) so no boolean type differs
+// between the two engines.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface OperatorsTable {
+  id: string;
+  email: string; // stored lower-case; unique
+  name: string;
+  role: 'system_admin' | 'client_admin';
+  password_hash: string;
+  disabled_at: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  last_login_at: string | null;
+  password_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie value; the value itself is never stored
+  operator_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  operator_id: string;
+  name: string;
+  prefix: string; // first characters, to recognise a token in the list
+  token_hash: string; // sha256; unique
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  name_key: string; // lower-cased name, unique: "Acme" and "acme" are the same client
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned: which client administrators administer which client. */
+export interface ClientAdministratorsTable {
+  client_id: string;
+  operator_id: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  seq: Generated<number>; // insertion order for cursor paging (ids are random)
+  at: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  client_id: string | null; // null for system-level actions (operators, settings)
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null; // JSON
+}
+
+export interface SetupTokensTable {
+  id: string; // sha256 of the one-time setup token
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  payload: string; // JSON
+  singleton_key: string | null;
+  state: 'queued' | 'active' | 'completed' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  operators: OperatorsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  clients: ClientsTable;
+  client_administrators: ClientAdministratorsTable;
+  audit_log: AuditLogTable;
+  setup_tokens: SetupTokensTable;
+  jobs: JobsTable;
+}
+
+export type Operator = Selectable<OperatorsTable>;
+export type NewOperator = Insertable<OperatorsTable>;
+export type OperatorUpdate = Updateable<OperatorsTable>;
+export type Client = Selectable<ClientsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

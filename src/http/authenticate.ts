@@ -1,0 +1,97 @@
+// Resolves the actor for every /api request and enforces the route's declared access rule.
+// Runs before validation so that an unauthenticated request learns nothing about the schema.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/connection.js';
+import { CsrfError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import { nowIso } from '../lib/ids.js';
+import { csrfFor, safeEqual, sha256 } from '../lib/tokens.js';
+import { findLiveApiToken, touchApiToken } from '../modules/api-tokens/repository.js';
+import { findLiveSession, touchSession } from '../modules/auth/repository.js';
+import { clientIdsOf } from '../modules/operators/repository.js';
+import { type Access, type Actor, canSeeClient } from './actor.js';
+
+export const SESSION_COOKIE = 'bw_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const TOUCH_INTERVAL_MS = 60_000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> {
+  const now = nowIso();
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const token = await findLiveApiToken(db, sha256(auth.slice(7).trim()), now);
+    if (!token) throw new UnauthenticatedError('The API token is invalid, expired or revoked.');
+    if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > TOUCH_INTERVAL_MS) {
+      await touchApiToken(db, token.token_id, now);
+    }
+    const ids = (await clientIdsOf(db, [token.id])).get(token.id) ?? [];
+    return {
+      operatorId: token.id,
+      email: token.email,
+      name: token.name,
+      role: token.role,
+      clientIds: new Set(ids),
+      via: 'token',
+      sessionId: null,
+      tokenId: token.token_id,
+      ip: req.ip,
+    };
+  }
+  const cookie = req.cookies[SESSION_COOKIE];
+  if (!cookie) return null;
+  const s = await findLiveSession(db, sha256(cookie), now);
+  if (!s) return null;
+  if (Date.parse(now) - Date.parse(s.last_seen_at) > TOUCH_INTERVAL_MS) await touchSession(db, s.session_id, now);
+  const ids = (await clientIdsOf(db, [s.id])).get(s.id) ?? [];
+  return {
+    operatorId: s.id,
+    email: s.email,
+    name: s.name,
+    role: s.role,
+    clientIds: new Set(ids),
+    via: 'session',
+    sessionId: s.session_id,
+    tokenId: null,
+    ip: req.ip,
+  };
+}
+
+export function authenticate(db: Db) {
+  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const access = req.routeOptions.config.access;
+    req.actor = null;
+    if (access === undefined) return; // non-API routes (console assets)
+    if (access === 'public') {
+      // Public routes still learn who is signed in (e.g. login replacing a session), but never fail on it.
+      req.actor = await resolveActor(db, req).catch(() => null);
+      return;
+    }
+    const actor = await resolveActor(db, req);
+    if (!actor) throw new UnauthenticatedError();
+    if (actor.via === 'session' && !SAFE_METHODS.has(req.method)) {
+      const header = req.headers['x-csrf-token'];
+      const cookie = req.cookies[SESSION_COOKIE] ?? '';
+      if (typeof header !== 'string' || !safeEqual(header, csrfFor(cookie))) throw new CsrfError();
+    }
+    req.actor = actor;
+    if (access === 'system' && actor.role !== 'system_admin') throw new ForbiddenError();
+    if (access === 'client') {
+      const clientId = (req.params as Record<string, string> | undefined)?.clientId;
+      if (!clientId || !canSeeClient(actor, clientId)) throw new NotFoundError('Client');
+    }
+  };
+}
+
+/** The actor of a route whose access rule guarantees one. */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new UnauthenticatedError();
+  return req.actor;
+}

@@ -1,0 +1,35 @@
+// One interface for background work, two engines: the embedded runner (a jobs table polled in
+// process, for SQLite) and pg-boss (PostgreSQL, so several `baitwise worker` processes share the
+// work). Jobs are enqueued with the transaction that records their work, so a committed change
+// always has its job and a rolled-back one never does.
+import type { Db } from '../db/connection.js';
+
+export interface EnqueueOptions {
+  /** at most one queued-or-active job with this key per queue (e.g. one sync per import) */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  maxAttempts?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
+
+export interface JobQueue {
+  /** Enqueue inside `trx` (a Kysely transaction); returns the job id, or null when a singleton already waits. */
+  enqueue(trx: Db, queue: string, payload: Record<string, unknown>, opts?: EnqueueOptions): Promise<string | null>;
+}
+
+export interface JobRunner {
+  register(queue: string, handler: JobHandler): void;
+  start(): Promise<void>;
+  /** Stops taking jobs, aborts running handlers' signals and waits for them to return. */
+  stop(): Promise<void>;
+}
+
+/** Handlers registered by capabilities; empty until a capability needs background work. */
+export const handlers = new Map<string, JobHandler>();

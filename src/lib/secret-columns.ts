@@ -1,0 +1,8 @@
+// Every encrypted column in the schema. Master-key rotation walks this list, so a capability
+// that adds an encrypted column registers it here (and nowhere else needs to know).
+export interface SecretColumn {
+  table: string;
+  column: string;
+}
+
+export const SECRET_COLUMNS: SecretColumn[] = [];

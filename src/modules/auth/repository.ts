@@ -1,0 +1,93 @@
+// Sessions and one-time setup tokens. Session ids are hashes of the cookie value.
+import type { Db } from '../../db/connection.js';
+import type { Operator } from '../../db/types.js';
+
+export async function insertSession(
+  db: Db,
+  s: { id: string; operatorId: string; now: string; expiresAt: string; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: s.id,
+      operator_id: s.operatorId,
+      created_at: s.now,
+      expires_at: s.expiresAt,
+      last_seen_at: s.now,
+      ip: s.ip,
+      user_agent: s.userAgent,
+      revoked_at: null,
+    })
+    .execute();
+}
+
+/** The live session and its operator, or undefined when revoked, expired or the operator is disabled. */
+export async function findLiveSession(db: Db, id: string, now: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('operators', 'operators.id', 'sessions.operator_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.last_seen_at',
+      'operators.id',
+      'operators.email',
+      'operators.name',
+      'operators.role',
+    ])
+    .where('sessions.id', '=', id)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('operators.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+export async function revokeSession(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).execute();
+}
+
+/** Revoke every session of an operator except, optionally, the one making the request. */
+export async function revokeOperatorSessions(db: Db, operatorId: string, now: string, keep?: string): Promise<void> {
+  let q = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('operator_id', '=', operatorId)
+    .where('revoked_at', 'is', null);
+  if (keep) q = q.where('id', '!=', keep);
+  await q.execute();
+}
+
+export async function insertSetupToken(db: Db, id: string, now: string, expiresAt: string): Promise<void> {
+  await db.insertInto('setup_tokens').values({ id, created_at: now, expires_at: expiresAt, used_at: null }).execute();
+}
+
+/** Marks the token used; returns false when it is unknown, used or expired (single use, race-safe). */
+export async function consumeSetupToken(db: Db, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('setup_tokens')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function recordFailedLogin(db: Db, op: Operator, lockedUntil: string | null): Promise<void> {
+  await db
+    .updateTable('operators')
+    .set({ failed_logins: op.failed_logins + 1, locked_until: lockedUntil })
+    .where('id', '=', op.id)
+    .execute();
+}
+
+export async function recordSuccessfulLogin(db: Db, operatorId: string, now: string): Promise<void> {
+  await db
+    .updateTable('operators')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: now })
+    .where('id', '=', operatorId)
+    .execute();
+}

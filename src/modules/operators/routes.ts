@@ -1,0 +1,94 @@
+// /operators: administrator accounts (system administrators only).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../../app.js';
+import { actorOf } from '../../http/authenticate.js';
+import { Email, Name, Password, Role, Strict, Uuid } from '../../http/schemas.js';
+import { OperatorSchema } from './view.js';
+
+const Params = Strict({ operatorId: Uuid });
+
+export const operatorRoutes =
+  (services: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const cfg = { access: 'system' as const };
+
+    app.get(
+      '/operators',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: 'List operators',
+          response: { 200: Type.Object({ items: Type.Array(OperatorSchema) }) },
+        },
+      },
+      async () => ({ items: await services.operators.list() }),
+    );
+
+    app.post(
+      '/operators',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: 'Create an operator',
+          body: Strict({
+            email: Email,
+            name: Name,
+            role: Role,
+            password: Password,
+            clientIds: Type.Array(Uuid, { maxItems: 1000, default: [] }),
+          }),
+          response: { 201: OperatorSchema },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await services.operators.create(actorOf(req), req.body)),
+    );
+
+    app.get(
+      '/operators/:operatorId',
+      {
+        config: cfg,
+        schema: { tags: ['operators'], summary: 'Get an operator', params: Params, response: { 200: OperatorSchema } },
+      },
+      async (req) => services.operators.get(req.params.operatorId),
+    );
+
+    app.patch(
+      '/operators/:operatorId',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: 'Update name, role, clients or disable an operator',
+          params: Params,
+          body: Strict({
+            name: Type.Optional(Name),
+            role: Type.Optional(Role),
+            clientIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
+            disabled: Type.Optional(Type.Boolean()),
+          }),
+          response: { 200: OperatorSchema },
+        },
+      },
+      async (req) => services.operators.update(actorOf(req), req.params.operatorId, req.body),
+    );
+
+    app.post(
+      '/operators/:operatorId/password',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: "Reset an operator's password (signs them out)",
+          params: Params,
+          body: Strict({ password: Password }),
+        },
+      },
+      async (req, reply) => {
+        await services.operators.resetPassword(actorOf(req), req.params.operatorId, req.body.password);
+        return reply.status(204).send();
+      },
+    );
+  };

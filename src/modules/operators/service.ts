@@ -1,0 +1,176 @@
+// Operator administration (system administrators only) and the first administrator at start-up.
+import type { Db } from '../../db/connection.js';
+import type { Actor } from '../../http/actor.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { newId, nowIso } from '../../lib/ids.js';
+import { hashPassword } from '../../lib/password.js';
+import { revokeAllTokensOf } from '../api-tokens/repository.js';
+import { recordAudit } from '../audit/record.js';
+import { revokeOperatorSessions } from '../auth/repository.js';
+import * as repo from './repository.js';
+import { operatorView } from './view.js';
+
+type Role = 'system_admin' | 'client_admin';
+
+export interface CreateOperatorInput {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+  clientIds: string[];
+}
+
+export interface UpdateOperatorInput {
+  name?: string;
+  role?: Role;
+  clientIds?: string[];
+  disabled?: boolean;
+}
+
+async function assertClientsExist(db: Db, clientIds: string[]): Promise<void> {
+  if (clientIds.length === 0) return;
+  const found = await db.selectFrom('clients').select('id').where('id', 'in', clientIds).execute();
+  const have = new Set(found.map((r) => r.id));
+  const i = clientIds.findIndex((id) => !have.has(id));
+  if (i >= 0) throw new ValidationError(`clientIds.${i}`, `Client ${clientIds[i]} does not exist.`);
+}
+
+export class OperatorService {
+  constructor(private readonly db: Db) {}
+
+  async list() {
+    const ops = await repo.listOperators(this.db);
+    const ids = await repo.clientIdsOf(
+      this.db,
+      ops.map((o) => o.id),
+    );
+    return ops.map((o) => operatorView(o, ids.get(o.id) ?? []));
+  }
+
+  async get(id: string) {
+    const op = await repo.findOperatorById(this.db, id);
+    if (!op) throw new NotFoundError('Operator');
+    return operatorView(op, (await repo.clientIdsOf(this.db, [id])).get(id) ?? []);
+  }
+
+  async create(actor: Actor | null, input: CreateOperatorInput) {
+    const clientIds = [...new Set(input.clientIds)];
+    if (input.role === 'system_admin' && clientIds.length > 0) {
+      throw new ValidationError(
+        'clientIds',
+        'System administrators see every client; assign clients only to client administrators.',
+      );
+    }
+    const hash = await hashPassword(input.password);
+    const id = newId();
+    await this.db.transaction().execute(async (trx) => {
+      if (await repo.findOperatorByEmail(trx, input.email)) {
+        throw new ConflictError('email', 'An operator with this email address already exists.');
+      }
+      await assertClientsExist(trx, clientIds);
+      const now = nowIso();
+      await repo.insertOperator(trx, {
+        id,
+        email: input.email.toLowerCase(),
+        name: input.name.trim(),
+        role: input.role,
+        password_hash: hash,
+        disabled_at: null,
+        failed_logins: 0,
+        locked_until: null,
+        last_login_at: null,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      await repo.setAssignments(trx, id, clientIds, now);
+      await recordAudit(trx, actor, {
+        clientId: null,
+        action: 'operator.create',
+        targetType: 'operator',
+        targetId: id,
+        details: { email: input.email.toLowerCase(), role: input.role, clientIds },
+      });
+    });
+    return this.get(id);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateOperatorInput) {
+    await this.db.transaction().execute(async (trx) => {
+      const op = await repo.findOperatorById(trx, id);
+      if (!op) throw new NotFoundError('Operator');
+      if (id === actor.operatorId && (input.disabled === true || input.role === 'client_admin')) {
+        throw new ValidationError(input.disabled ? 'disabled' : 'role', 'You cannot disable or demote yourself.');
+      }
+      const role = input.role ?? op.role;
+      const now = nowIso();
+      if (input.clientIds !== undefined || input.role === 'system_admin') {
+        const clientIds = role === 'system_admin' ? [] : [...new Set(input.clientIds ?? [])];
+        if (role === 'system_admin' && (input.clientIds?.length ?? 0) > 0) {
+          throw new ValidationError(
+            'clientIds',
+            'System administrators see every client; assign clients only to client administrators.',
+          );
+        }
+        await assertClientsExist(trx, clientIds);
+        await repo.setAssignments(trx, id, clientIds, now);
+      }
+      const disabledAt =
+        input.disabled === undefined ? op.disabled_at : input.disabled ? (op.disabled_at ?? now) : null;
+      await repo.updateOperator(trx, id, {
+        name: input.name?.trim() ?? op.name,
+        role,
+        disabled_at: disabledAt,
+        updated_at: now,
+      });
+      if (input.disabled === true && !op.disabled_at) {
+        await revokeOperatorSessions(trx, id, now);
+        await revokeAllTokensOf(trx, id, now);
+      }
+      await recordAudit(trx, actor, {
+        clientId: null,
+        action: 'operator.update',
+        targetType: 'operator',
+        targetId: id,
+        details: { changed: Object.keys(input) },
+      });
+    });
+    return this.get(id);
+  }
+
+  async resetPassword(actor: Actor | null, id: string, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    await this.db.transaction().execute(async (trx) => {
+      const op = await repo.findOperatorById(trx, id);
+      if (!op) throw new NotFoundError('Operator');
+      const now = nowIso();
+      await repo.updateOperator(trx, id, {
+        password_hash: hash,
+        password_changed_at: now,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: now,
+      });
+      await revokeOperatorSessions(trx, id, now);
+      await recordAudit(trx, actor, {
+        clientId: null,
+        action: 'operator.password_reset',
+        targetType: 'operator',
+        targetId: id,
+      });
+    });
+  }
+
+  /** BAITWISE_ADMIN_EMAIL/PASSWORD: create the first system administrator when none exists. */
+  async bootstrapAdmin(admin: { email: string; password: string }): Promise<boolean> {
+    if ((await repo.countOperators(this.db)) > 0) return false;
+    await this.create(null, {
+      email: admin.email,
+      name: 'Administrator',
+      role: 'system_admin',
+      password: admin.password,
+      clientIds: [],
+    });
+    return true;
+  }
+}
