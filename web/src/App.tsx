@@ -1,0 +1,45 @@
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { AppLayout } from './components/AppLayout';
+import { FullPageLoader, QueryError } from './components/QueryState';
+import { useSession } from './hooks/useSession';
+import { ApiTokensPage } from './pages/ApiTokensPage';
+import { AuditLogPage } from './pages/AuditLogPage';
+import { AzureApplicationsPage } from './pages/AzureApplicationsPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { ClientDetailPage } from './pages/ClientDetailPage';
+import { ClientsPage } from './pages/ClientsPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OperatorsPage } from './pages/OperatorsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SetupPage } from './pages/SetupPage';
+import { SignInPage } from './pages/SignInPage';
+
+export function App() {
+  const location = useLocation();
+  const session = useSession();
+
+  if (location.pathname === '/setup') return <SetupPage />;
+  if (session.isPending) return <FullPageLoader />;
+  if (session.isError) return <QueryError error={session.error} onRetry={() => session.refetch()} fullPage />;
+  // Signing in happens at whatever address was asked for, so the page appears once it succeeds.
+  if (!session.data) return <SignInPage />;
+
+  const isSystemAdmin = session.data.operator.role === 'system_admin';
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="clients" element={<ClientsPage />} />
+        <Route path="clients/:clientId" element={<ClientDetailPage />} />
+        <Route path="operators" element={isSystemAdmin ? <OperatorsPage /> : <Navigate to="/" replace />} />
+        <Route path="audit" element={<AuditLogPage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />
+        <Route path="account/password" element={<ChangePasswordPage />} />
+        <Route path="account/api-tokens" element={<ApiTokensPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,60 @@
+import { NavLink, Stack } from '@mantine/core';
+import {
+  IconBuilding,
+  IconClipboardList,
+  IconLayoutDashboard,
+  IconSettings,
+  IconUsers,
+  type TablerIcon,
+} from '@tabler/icons-react';
+import { Link, useLocation } from 'react-router';
+import { useClientSearch } from '../hooks/useSelectedClient';
+import { useIsSystemAdmin } from '../hooks/useSession';
+
+interface Entry {
+  label: string;
+  to: string;
+  icon: TablerIcon;
+  /** Exact match only: the dashboard's "/" would otherwise be active everywhere. */
+  exact?: boolean;
+}
+
+export function MainNav({ onNavigate }: { onNavigate: () => void }) {
+  const { pathname } = useLocation();
+  const search = useClientSearch();
+  const isSystemAdmin = useIsSystemAdmin();
+
+  const entries: Entry[] = [
+    { label: 'Dashboard', to: '/', icon: IconLayoutDashboard, exact: true },
+    { label: 'Clients', to: '/clients', icon: IconBuilding },
+    // Hidden rather than disabled: client administrators have no use for it at all.
+    ...(isSystemAdmin ? [{ label: 'Operators', to: '/operators', icon: IconUsers }] : []),
+    { label: 'Audit log', to: '/audit', icon: IconClipboardList },
+  ];
+  const isActive = (to: string, exact?: boolean) => (exact ? pathname === to : pathname.startsWith(to));
+  const link = (label: string, to: string, exact?: boolean) => ({
+    component: Link,
+    to: `${to}${search}`,
+    label,
+    active: isActive(to, exact),
+    onClick: onNavigate,
+    'aria-current': isActive(to, exact) ? ('page' as const) : undefined,
+  });
+
+  return (
+    <Stack component="nav" aria-label="Main" gap={2}>
+      {entries.map(({ label, to, icon: Icon, exact }) => (
+        <NavLink key={to} {...link(label, to, exact)} leftSection={<Icon size={18} aria-hidden />} />
+      ))}
+      <NavLink
+        label="Settings"
+        leftSection={<IconSettings size={18} aria-hidden />}
+        defaultOpened={pathname.startsWith('/settings')}
+        childrenOffset={28}
+      >
+        <NavLink {...link('Common System Settings', '/settings', true)} />
+        <NavLink {...link('Azure Applications', '/settings/azure-applications')} pl="lg" />
+      </NavLink>
+    </Stack>
+  );
+}

@@ -1,0 +1,108 @@
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconArchive, IconArchiveOff, IconArrowLeft, IconPencil } from '@tabler/icons-react';
+import { Link, useParams } from 'react-router';
+import { ClientAdministrators } from '../components/ClientAdministrators';
+import { ClientNameModal } from '../components/ClientNameModal';
+import { ClientStatusBadge } from '../components/ClientStatusBadge';
+import { ConfirmModal } from '../components/ConfirmModal';
+import { PageHeader } from '../components/PageHeader';
+import { PageLoader, QueryError } from '../components/QueryState';
+import { useArchiveClient } from '../hooks/useArchiveClient';
+import { useClient } from '../hooks/useClients';
+import { useIsSystemAdmin } from '../hooks/useSession';
+import { formatDateTime } from '../lib/format';
+
+export function ClientDetailPage() {
+  const { clientId = '' } = useParams();
+  const client = useClient(clientId);
+  const isSystemAdmin = useIsSystemAdmin();
+  const [renameOpened, rename] = useDisclosure(false);
+  const [archiveOpened, archiveConfirm] = useDisclosure(false);
+  const archive = useArchiveClient();
+
+  const back = (
+    <Anchor component={Link} to="/clients" size="sm">
+      <Group gap={4} component="span">
+        <IconArrowLeft size={14} aria-hidden /> All clients
+      </Group>
+    </Anchor>
+  );
+  if (client.isPending) return <PageLoader />;
+  if (client.isError) {
+    return (
+      <Stack align="flex-start">
+        {back}
+        <QueryError error={client.error} />
+      </Stack>
+    );
+  }
+
+  const data = client.data;
+  return (
+    <Stack gap="lg">
+      {back}
+      <PageHeader
+        title={data.name}
+        description={<ClientStatusBadge archived={data.archived} />}
+        actions={
+          isSystemAdmin && (
+            <>
+              <Button variant="default" leftSection={<IconPencil size={16} aria-hidden />} onClick={rename.open}>
+                Rename
+              </Button>
+              {data.archived ? (
+                <Button
+                  variant="default"
+                  leftSection={<IconArchiveOff size={16} aria-hidden />}
+                  loading={archive.isPending}
+                  onClick={() => archive.toggle(data)}
+                >
+                  Unarchive
+                </Button>
+              ) : (
+                <Button
+                  variant="light"
+                  color="red"
+                  leftSection={<IconArchive size={16} aria-hidden />}
+                  onClick={archiveConfirm.open}
+                >
+                  Archive
+                </Button>
+              )}
+            </>
+          )
+        }
+      />
+      <Paper withBorder radius="md" p="md">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              Created
+            </Text>
+            <Text>{formatDateTime(data.createdAt)}</Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              Last changed
+            </Text>
+            <Text>{formatDateTime(data.updatedAt)}</Text>
+          </div>
+        </SimpleGrid>
+      </Paper>
+      <ClientAdministrators client={data} />
+      <ClientNameModal opened={renameOpened} onClose={rename.close} client={data} />
+      <ConfirmModal
+        opened={archiveOpened}
+        title="Archive client"
+        confirmLabel="Archive"
+        danger
+        loading={archive.isPending}
+        onClose={archiveConfirm.close}
+        onConfirm={() => archive.toggle(data, archiveConfirm.close)}
+      >
+        Archive {data.name}? Nothing is deleted and you can unarchive it later.
+      </ConfirmModal>
+    </Stack>
+  );
+}

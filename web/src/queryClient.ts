@@ -1,0 +1,23 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { isApiError } from './api/errors';
+import { sessionKey } from './hooks/useSession';
+
+// A 401 "unauthenticated" from any call means the session ended (expired, revoked by a password
+// change elsewhere, or signed out in another tab): fall back to the sign-in page at once rather
+// than leaving every page to render its own error.
+function onError(error: unknown): void {
+  if (isApiError(error, 'unauthenticated')) queryClient.setQueryData(sessionKey, null);
+}
+
+export const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      // Client errors will not improve by asking again; only retry what might be transient.
+      retry: (failureCount, error) =>
+        failureCount < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});

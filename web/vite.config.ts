@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The console lives in web/ but is built from the repository root (`vite build --config
+// web/vite.config.ts`), so every path is anchored to this file rather than the working directory.
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: webRoot,
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+  },
+  server: {
+    // The API runs as its own process in development; proxying keeps the session cookie
+    // same-origin, exactly as in production where the server serves web/dist itself.
+    proxy: { '/api': 'http://localhost:3000' },
+  },
+});
