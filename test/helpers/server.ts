@@ -1,0 +1,40 @@
+// The real server on a free port with a fresh database, for browser tests. Serves the console
+// from web/dist (scripts/test.sh builds it first).
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
+import { ADMIN } from './app.js';
+import { createTestDatabase } from './db.js';
+
+export interface TestServer {
+  url: string;
+  admin: typeof ADMIN;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const webDir = resolve('web/dist');
+  if (!existsSync(resolve(webDir, 'index.html'))) {
+    throw new Error('web/dist is missing: run `npm run build` first (scripts/test.sh does)');
+  }
+  const db = await createTestDatabase();
+  const base = loadConfig({ BAITWISE_DATA_DIR: db.dir, LOG_LEVEL: 'silent', BAITWISE_WEB_DIR: webDir, ...env });
+  const config = { ...base, database: db.config };
+  const secrets = new SecretBox(masterKeyFromBase64(generateMasterKey()));
+  const app = await buildApp({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  await app.services.operators.bootstrapAdmin(ADMIN);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    admin: ADMIN,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
