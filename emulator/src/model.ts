@@ -244,6 +244,8 @@ export class Store {
   faults: Faults = defaultFaults();
   /** when true, every refresh revokes the refresh token it consumed (tests rotation logic) */
   revokeOldRefreshTokens = false;
+  /** /users/delta tokens issued before this seq answer 400 syncStateNotFound (tests "restart full sync") */
+  deltaTokensValidFromSeq = 0;
 
   constructor(readonly clock: Clock = systemClock) {}
 
