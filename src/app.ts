@@ -14,6 +14,7 @@ import type { DbHandle } from './db/connection.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
+import { validatorCompiler } from './http/validation.js';
 import type { SecretBox } from './lib/crypto.js';
 import { newId } from './lib/ids.js';
 import { loggerOptions } from './lib/logger.js';
@@ -38,7 +39,14 @@ export interface Services {
   operators: OperatorService;
 }
 
-export type App = FastifyInstance & { services: Services };
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: string | undefined;
+}
+
+/** `routeTable` lists every API route with its access rule; the tenancy test walks it. */
+export type App = FastifyInstance & { services: Services; routeTable: RouteEntry[] };
 
 export function buildServices(deps: AppDeps): Services {
   return {
@@ -55,20 +63,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    ajv: {
-      // Reject unknown fields instead of silently dropping them; coerce only query strings' scalars.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const services = buildServices(deps);
+  app.setValidatorCompiler(validatorCompiler());
   app.decorate('services', services);
   app.decorateRequest('actor', null);
   app.addSchema(ErrorBody);
 
+  const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1/') && route.config?.access === undefined) {
+    if (!route.url.startsWith('/api/v1/')) return;
+    if (route.config?.access === undefined) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config.access });
     }
   });
   app.addHook('onSend', async (req, reply, payload) => {
@@ -118,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await registerConsole(app, config.webDir);
-  return Object.assign(app, { services }) as unknown as App;
+  return Object.assign(app, { services, routeTable }) as unknown as App;
 }
 
 /** The admin console: built assets, and index.html for any other GET so client-side routes work. */
