@@ -30,9 +30,10 @@ program
   .command('serve')
   .description('serve the API and the admin console (and run jobs unless BAITWISE_RUN_WORKER=false)')
   .action(async () => {
+    const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
     const rt = await openRuntime();
     const server = await serve(rt);
-    await waitForSignal();
+    await stopped;
     await server.close();
     await rt.close();
   });
@@ -41,10 +42,11 @@ program
   .command('worker')
   .description('run background jobs only (several workers may share a PostgreSQL database)')
   .action(async () => {
+    const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
     const rt = await openRuntime();
     const worker = await startWorker(rt);
     rt.logger.info({ database: rt.db.kind }, 'worker started');
-    const signal = await waitForSignal();
+    const signal = await stopped;
     rt.logger.info({ signal }, 'worker stopping');
     await worker.stop();
     await rt.close();

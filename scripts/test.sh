@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need on a fresh machine, then
+# runs lint, type checks, the build, every test on SQLite (unit, API, emulator, browser), and the
+# database-touching tests again on a throwaway PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n=== %s\n' "$*"; }
+
+section "Installing dependencies"
+npm ci --no-audit --no-fund
+
+if ! command -v chromium >/dev/null 2>&1; then
+  section "Installing Chromium (Debian package) for the browser tests"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  ${SUDO} apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive ${SUDO} apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+fi
+
+section "Lint and format check"
+npx biome check .
+
+section "Type check"
+npm run typecheck
+
+section "Build"
+npm run build
+
+section "Tests on SQLite (unit, API, emulator, browser)"
+npx vitest run
+
+section "Tests on PostgreSQL"
+eval "$(scripts/pg-throwaway.sh)"
+trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
+npx vitest run src test/api test/cli.test.ts
