@@ -1,7 +1,15 @@
 import { Group, Paper, Skeleton, Text, ThemeIcon } from '@mantine/core';
 import type { TablerIcon } from '@tabler/icons-react';
 
-export function StatCard({ label, value, icon: Icon }: { label: string; value: number | undefined; icon: TablerIcon }) {
+export function StatCard({
+  label,
+  value,
+  icon: Icon,
+}: {
+  label: string;
+  value: number | string | undefined;
+  icon: TablerIcon;
+}) {
   return (
     <Paper withBorder p="md" radius="md">
       <Group justify="space-between" wrap="nowrap">

@@ -29,3 +29,19 @@ export function useRecentAudit(clientId: string | null, limit = 8) {
     select: (data) => data.items,
   });
 }
+
+const COUNT_CAP = 500;
+
+/** Entries in the last 24 hours, counted up to the API's page limit ("500+" beyond it). */
+export function useAuditCountLastDay(clientId: string | null) {
+  return useQuery({
+    queryKey: ['audit', 'last-day', clientId],
+    queryFn: () =>
+      api.get<AuditPage>('/audit', {
+        clientId,
+        limit: COUNT_CAP,
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+      }),
+    select: (data) => `${data.items.length}${data.nextCursor ? '+' : ''}`,
+  });
+}

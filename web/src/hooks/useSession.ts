@@ -1,3 +1,4 @@
+import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from '../api/client';
 import { isApiError } from '../api/errors';
@@ -84,8 +85,12 @@ export function useSignOut() {
     // Even if the server call fails the operator asked to leave; drop everything we hold.
     onSettled: () => {
       setCsrfToken(null);
-      queryClient.clear();
+      // Session first: the app switches to the sign-in page before the signed-in pages lose their
+      // data. (clear() would also detach the app's own session observer.)
       queryClient.setQueryData(sessionKey, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+      // Toasts can name clients; the next person at this browser must not see them.
+      notifications.clean();
     },
   });
 }

@@ -5,7 +5,7 @@ import { AuditTable } from '../components/AuditTable';
 import { PageHeader } from '../components/PageHeader';
 import { PageLoader, QueryError } from '../components/QueryState';
 import { StatCard } from '../components/StatCard';
-import { useRecentAudit } from '../hooks/useAudit';
+import { useAuditCountLastDay, useRecentAudit } from '../hooks/useAudit';
 import { useClients } from '../hooks/useClients';
 import { useOperators } from '../hooks/useOperators';
 import { useClientSearch, useSelectedClient } from '../hooks/useSelectedClient';
@@ -20,6 +20,7 @@ export function DashboardPage() {
   // Only system administrators may list operators; others would only get a 403.
   const operators = useOperators({ enabled: isSystemAdmin });
   const recent = useRecentAudit(clientId);
+  const lastDay = useAuditCountLastDay(clientId);
 
   return (
     <Stack gap="lg">
@@ -30,7 +31,7 @@ export function DashboardPage() {
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <StatCard label="Clients" value={clients.data?.length} icon={IconBuilding} />
         {isSystemAdmin && <StatCard label="Operators" value={operators.data?.length} icon={IconUsers} />}
-        <StatCard label="Recent audit entries" value={recent.data?.length} icon={IconClipboardList} />
+        <StatCard label="Audit entries, last 24 hours" value={lastDay.data} icon={IconClipboardList} />
       </SimpleGrid>
       <Paper withBorder p="md" radius="md">
         <Stack gap="sm">

@@ -1,0 +1,125 @@
+// The console in a real browser against the real server: a system administrator sets up two
+// clients and a client administrator for one of them; that administrator then sees only their
+// client. Tenancy is enforced by the API, so this pins that the console shows what the API
+// allows and offers nothing more (no Operators entry, no foreign client in the picker).
+//
+// Playwright's test runner (and its `expect`) is not part of playwright-core; synchronisation
+// relies on locators, which wait for the element, and on waitFor() for states.
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const CLIENT_ADMIN = { name: 'Carla Client', email: 'carla@acme.test', password: 'a long enough passphrase' };
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+async function signOut(page: Page, operatorName: string): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: operatorName }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+}
+
+async function addClient(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add client' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add client' });
+  await dialog.getByRole('textbox', { name: 'Client name' }).fill(name);
+  await dialog.getByRole('button', { name: 'Add client' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('table', { name: 'Clients' }).getByRole('link', { name, exact: true }).waitFor();
+}
+
+/** Choose `option` in the Mantine Select/MultiSelect called `label`. */
+async function choose(scope: Page | Locator, label: string, option: string): Promise<void> {
+  await scope.getByRole('combobox', { name: label }).click();
+  // Mantine renders the options in a portal, outside the dialog.
+  const page = 'page' in scope ? scope.page() : scope;
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+describe('admin console', () => {
+  it('shows a client administrator only the client assigned to them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Fail at the step that went wrong, well inside the test's own timeout.
+    page.setDefaultTimeout(10_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(server.url);
+
+      // System administrator: two clients, and an administrator for one of them.
+      await signIn(page, server.admin.email, server.admin.password);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+      await addClient(page, 'Acme');
+      await addClient(page, 'Globex');
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operators' }).click();
+      await page.getByRole('button', { name: 'Add operator' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add operator' });
+      await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(CLIENT_ADMIN.name);
+      await dialog.getByRole('textbox', { name: 'Email' }).fill(CLIENT_ADMIN.email);
+      await choose(dialog, 'Role', 'Client administrator');
+      await choose(dialog, 'Clients', 'Acme');
+      await dialog.getByRole('textbox', { name: 'Password' }).fill(CLIENT_ADMIN.password);
+      await dialog.getByRole('button', { name: 'Add operator' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const row = page.getByRole('row').filter({ hasText: CLIENT_ADMIN.email });
+      await row.getByText('Client administrator').waitFor();
+      await row.getByText('Acme', { exact: true }).waitFor();
+
+      await signOut(page, 'Administrator');
+
+      // The client administrator.
+      await signIn(page, CLIENT_ADMIN.email, CLIENT_ADMIN.password);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Clients' }).waitFor();
+      expect(await nav.getByRole('link', { name: 'Operators' }).count()).toBe(0);
+
+      // The picker offers Acme and nothing else; once Acme is listed the list is complete,
+      // because both come from the same response.
+      await page.getByRole('combobox', { name: 'Active client' }).click();
+      const options = page.getByRole('listbox', { name: 'Active client' }).getByRole('option');
+      await options.filter({ hasText: 'Acme' }).waitFor();
+      expect(await options.allInnerTexts()).toEqual(['Acme']);
+      await page.keyboard.press('Escape');
+
+      await nav.getByRole('link', { name: 'Clients' }).click();
+      const clients = page.getByRole('table', { name: 'Clients' });
+      await clients.getByRole('link', { name: 'Acme', exact: true }).waitFor();
+      expect(await clients.getByRole('link').allInnerTexts()).toEqual(['Acme']);
+      expect(await page.getByText('Globex').count()).toBe(0);
+      // Only system administrators add clients.
+      expect(await page.getByRole('button', { name: 'Add client' }).count()).toBe(0);
+
+      // Typing the address does not reach operator management either.
+      await page.goto(`${server.url}/operators`);
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      // test-results/ is git-ignored; the picture usually explains a failed wait at once.
+      await page.screenshot({ path: 'test-results/console-e2e-failure.png', fullPage: true });
+      if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
+      throw error;
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
