@@ -39,14 +39,18 @@ export async function control<T = Record<string, unknown>>(
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-export async function setupTenant(h: Harness, name = 'Contoso', seed = 'test'): Promise<Fixture> {
+export async function setupTenant(
+  h: Harness,
+  name = 'Contoso',
+  seed = 'test',
+  redirectUri = 'http://127.0.0.1:59999/auth/callback',
+): Promise<Fixture> {
   const t = await control<{ id: string; domains: string[]; admin: Account; user: Account }>(h, 'POST', '/tenants', {
     name,
     users: 20,
     groups: 5,
     seed,
   });
-  const redirectUri = 'http://127.0.0.1:9/auth/callback';
   const a = await control<{ clientId: string; clientSecret: string; secretKeyId: string }>(h, 'POST', '/applications', {
     tenantId: t.id,
     displayName: 'Baitwise Test',
