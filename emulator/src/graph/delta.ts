@@ -1,0 +1,124 @@
+// GET /users/delta: a full listing (pages with $skiptoken, then a page with $deltatoken), later
+// only what changed since the token's Store.seq, deletions as `@removed` (MICROSOFT.md §3.3).
+// Expired/garbled tokens answer 400 syncStateNotFound — the documented behaviour for identity
+// resources (Graph devblog "Duration of change tracking tokens", 2020: BadRequest/syncStateNotFound).
+import type { User } from '../model.js';
+import { requireDirectory, USER_READ_ALL } from './auth.js';
+import { contextUrl, project } from './collection.js';
+import { GraphError } from './errors.js';
+import { decodeToken, encodeToken, type PropDef, parseSelect } from './query.js';
+import { type GraphReq, type GraphRes, json, linkWith, q } from './request.js';
+import { USER_DEFAULTS, USER_SCHEMA } from './users.js';
+
+interface DeltaState {
+  k: 'delta';
+  t: string; // tenant
+  sel: string | null;
+  since: number; // changes with changeSeq > since (0 with full = initial listing)
+  until: number; // Store.seq when this round started
+  full: boolean;
+  i: number;
+}
+
+const syncStateNotFound = () =>
+  new GraphError(
+    400,
+    'syncStateNotFound',
+    'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+  );
+
+function pageSize(req: GraphReq): number {
+  const m = /odata\.maxpagesize=(\d+)/i.exec(String(req.headers.prefer ?? ''));
+  const n = m ? Number(m[1]) : 100;
+  return Math.max(1, Math.min(n, 999));
+}
+
+type Entry = { user: User } | { removed: { id: string; reason: 'changed' | 'deleted' } };
+
+function entries(req: GraphReq, st: DeltaState): Entry[] | readonly User[] {
+  const users = req.ctx.store.usersByTenant.get(st.t) ?? [];
+  // Initial round: the current state, nothing about deletions (Graph omits deleted objects).
+  if (st.full) return users;
+  const out: Entry[] = [];
+  for (const u of users) if (u.changeSeq > st.since && u.changeSeq <= st.until) out.push({ user: u });
+  for (const t of req.ctx.store.tombstones.values()) {
+    if (t.tenantId === st.t && t.changeSeq > st.since && t.changeSeq <= st.until) {
+      out.push({ removed: { id: t.id, reason: t.reason } });
+    }
+  }
+  return out;
+}
+
+export function usersDelta(req: GraphReq): GraphRes {
+  requireDirectory(req.principal, USER_READ_ALL);
+  const store = req.ctx.store;
+  const skip = q(req, '$skiptoken');
+  const delta = q(req, '$deltatoken');
+  let st: DeltaState;
+  if (skip !== null || delta !== null) {
+    const raw = (skip ?? delta)!;
+    if (delta !== null && delta.toLowerCase() === 'latest') {
+      // "sync from now": no data, just a deltaLink for the current state
+      const sel = q(req, '$select');
+      parseSelect(sel, USER_SCHEMA, 'user');
+      const tok: DeltaState = {
+        k: 'delta',
+        t: req.principal.tenantId,
+        sel,
+        since: store.seq,
+        until: store.seq,
+        full: false,
+        i: 0,
+      };
+      return json({
+        '@odata.context': contextUrl('users', parseSelect(sel, USER_SCHEMA, 'user'), sel),
+        '@odata.deltaLink': linkWith(req, 'users/delta', { $deltatoken: encodeToken(tok) }, ['$deltatoken', '$select']),
+        value: [],
+      });
+    }
+    const t = decodeToken<DeltaState>(raw);
+    if (t?.k !== 'delta' || t.t !== req.principal.tenantId) throw syncStateNotFound();
+    if (t.until < store.deltaTokensValidFromSeq) throw syncStateNotFound();
+    st = delta !== null ? { ...t, since: t.until, until: store.seq, full: false, i: 0 } : t;
+  } else {
+    if (q(req, '$filter') !== null) {
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        "Unsupported query: users/delta only supports $filter on 'id'.",
+      );
+    }
+    const sel = q(req, '$select');
+    parseSelect(sel, USER_SCHEMA, 'user');
+    st = { k: 'delta', t: req.principal.tenantId, sel, since: 0, until: store.seq, full: true, i: 0 };
+  }
+
+  let select: PropDef<User>[] | null = parseSelect(st.sel, USER_SCHEMA, 'user');
+  if (select && !select.some((d) => d.name === 'id')) select = [...select, USER_SCHEMA.get('id')!];
+  const list = entries(req, st);
+  const size = pageSize(req);
+  const end = Math.min(st.i + size, list.length);
+  const value: Record<string, unknown>[] = [];
+  for (let i = st.i; i < end; i++) {
+    const e = list[i]!;
+    if ('removed' in e) value.push({ id: e.removed.id, '@removed': { reason: e.removed.reason } });
+    else value.push(project('user' in e ? e.user : e, select, USER_DEFAULTS));
+  }
+  const body: Record<string, unknown> = { '@odata.context': contextUrl('users', select, st.sel) };
+  if (end < list.length) {
+    body['@odata.nextLink'] = linkWith(req, 'users/delta', { $skiptoken: encodeToken({ ...st, i: end }) }, [
+      '$skiptoken',
+      '$deltatoken',
+      '$select',
+    ]);
+  } else {
+    const next: DeltaState = { ...st, full: false, i: 0 };
+    body['@odata.deltaLink'] = linkWith(req, 'users/delta', { $deltatoken: encodeToken(next) }, [
+      '$skiptoken',
+      '$deltatoken',
+      '$select',
+    ]);
+  }
+  body.value = value;
+  return json(body);
+}
