@@ -172,7 +172,7 @@ export function generateTenant(store: Store, o: GenerateOptions): GeneratedTenan
     const disabled = !guest && kind > 0.95;
     const noMailbox = !guest && kind >= 0.91 && kind <= 0.95;
     const partner = rng.pick(PARTNER_DOMAINS);
-    const external = `${given}.${surname}@${partner}`.toLowerCase();
+    const external = `${local}@${partner}`; // local is unique, so guest UPNs are too
     const upn = guest ? `${external.replace('@', '_')}#EXT#@${domain}` : `${local}@${domain}`;
     const user = store.addUser(
       base({
