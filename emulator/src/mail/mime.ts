@@ -47,7 +47,13 @@ export async function composeMime(i: ComposeInput): Promise<string> {
   const buf = await new Promise<Buffer>((resolve, reject) =>
     composer.compile().build((err, out) => (err ? reject(err) : resolve(out))),
   );
-  return buf.toString('utf8');
+  // MailComposer title-cases header names; Exchange keeps the caller's spelling (x-baitwise-…)
+  let [head, rest] = splitHead(buf.toString('utf8'));
+  for (const h of i.headers) {
+    const esc = h.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    head = head.replace(new RegExp(`^${esc}:`, 'im'), `${h.name}:`);
+  }
+  return head + rest;
 }
 
 export interface ParsedMime {
