@@ -46,7 +46,10 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       {entries.map(({ label, to, icon: Icon, exact }) => (
         <NavLink key={to} {...link(label, to, exact)} leftSection={<Icon size={18} aria-hidden />} />
       ))}
+      {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
+          announced as something that opens. */}
       <NavLink
+        component="button"
         label="Settings"
         leftSection={<IconSettings size={18} aria-hidden />}
         defaultOpened={pathname.startsWith('/settings')}
