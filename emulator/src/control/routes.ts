@@ -40,6 +40,17 @@ function tenantSummary(store: Store, t: Tenant): Json {
   };
 }
 
+function revokeRefreshTokens(store: Store, userId: string): number {
+  let revoked = 0;
+  for (const rt of store.refreshTokens.values()) {
+    if (rt.userId === userId && !rt.revoked) {
+      rt.revoked = true;
+      revoked++;
+    }
+  }
+  return revoked;
+}
+
 const USER_FIELDS = [
   'userPrincipalName',
   'mail',
@@ -176,8 +187,13 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
 
   app.patch('/_emulator/users/:id', async (req, reply) => {
     const id = (req.params as { id: string }).id;
-    const u = store.updateUser(id, pickUserFields((req.body ?? {}) as Json));
-    return u ? publicUser(u) : fail(reply, 404, 'user not found');
+    const fields = pickUserFields((req.body ?? {}) as Json);
+    const before = store.users.get(id)?.password;
+    const u = store.updateUser(id, fields);
+    if (!u) return fail(reply, 404, 'user not found');
+    // A password reset revokes the user's refresh tokens in Entra (MICROSOFT.md §1.7).
+    if (fields.password !== undefined && fields.password !== before) revokeRefreshTokens(store, id);
+    return publicUser(u);
   });
 
   app.delete('/_emulator/users/:id', async (req, reply) => {
@@ -205,13 +221,7 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
   app.post('/_emulator/users/:id/revoke-sessions', async (req, reply) => {
     const id = (req.params as { id: string }).id;
     if (!store.users.get(id)) return fail(reply, 404, 'user not found');
-    let revoked = 0;
-    for (const rt of store.refreshTokens.values()) {
-      if (rt.userId === id && !rt.revoked) {
-        rt.revoked = true;
-        revoked++;
-      }
-    }
+    const revoked = revokeRefreshTokens(store, id);
     identityState(store).signOutEverywhere(id);
     return { id, revokedRefreshTokens: revoked };
   });

@@ -261,3 +261,69 @@ describe('token endpoint basics', () => {
     expect(r4.body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('sessions, hints and modes', () => {
+  it('prompt=login asks again; login_hint goes straight to the password; logout ends SSO', async () => {
+    const g = await setupTenant(h, 'Sessions', 'ss');
+    await control(h, 'POST', '/grants', { tenantId: g.tid, clientId: g.clientId, userId: null, scopes: ['User.Read'] });
+    const b = new FormBrowser(h.urls.authority);
+    const url = (p: Record<string, string>) => authorizeUrl(h, g, { scope: 'openid User.Read', ...p });
+    const hinted = await b.get(url({ login_hint: g.user.userPrincipalName }));
+    expect(hinted.html).toContain('Enter password');
+    const signed = await b.submit(hinted, 'password', { passwd: g.user.password });
+    expect(params(signed.location).get('code')).toBeTruthy();
+    const again = await b.get(url({ prompt: 'login' }));
+    expect(again.html).toContain('name="loginfmt"');
+    const sso = await b.get(url({ response_mode: 'fragment' }));
+    expect(new URLSearchParams(new URL(sso.location as string).hash.slice(1)).get('code')).toBeTruthy();
+    await b.get(`${h.urls.authority}/${g.tid}/oauth2/v2.0/logout`);
+    const after = await b.get(url({ prompt: 'none' }));
+    expect(params(after.location).get('error')).toBe('login_required');
+  });
+
+  it('/common with a single-tenant app → 50194 page', async () => {
+    const res = await fetch(authorizeUrl(h, f).replace(`/${f.tid}/`, '/common/'), { redirect: 'manual' });
+    expect(aadstsLine(await res.text())).toMatch(/^AADSTS50194:/);
+  });
+
+  it('a password reset revokes refresh tokens (50173); a disabled user gets 50057', async () => {
+    const g = await setupTenant(h, 'Reset', 'rs');
+    await control(h, 'POST', '/grants', { tenantId: g.tid, clientId: g.clientId, userId: null, scopes: ['User.Read'] });
+    const b = new FormBrowser(h.urls.authority);
+    const done = await b.signIn(authorizeUrl(h, g, { scope: 'openid offline_access User.Read' }), {
+      username: g.user.userPrincipalName,
+      password: g.user.password,
+    });
+    const code = params(done.location).get('code') as string;
+    const client = { client_id: g.clientId, client_secret: g.clientSecret };
+    const t = await tokenPost(h, g.tid, {
+      ...client,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: g.redirectUri,
+    });
+    expect(t.status).toBe(200);
+    expect(Object.keys(t.body)).toEqual([
+      'token_type',
+      'scope',
+      'expires_in',
+      'ext_expires_in',
+      'access_token',
+      'refresh_token',
+      'id_token',
+    ]);
+    const rt = t.body.refresh_token as string;
+    const ok = await tokenPost(h, g.tid, { ...client, grant_type: 'refresh_token', refresh_token: rt });
+    await control(h, 'PATCH', `/users/${g.user.id}`, { accountEnabled: false });
+    const disabled = await tokenPost(h, g.tid, {
+      ...client,
+      grant_type: 'refresh_token',
+      refresh_token: ok.body.refresh_token as string,
+    });
+    expect(disabled.body.error_codes).toEqual([50057]);
+    await control(h, 'PATCH', `/users/${g.user.id}`, { accountEnabled: true, password: 'New-Password-1!' });
+    const revoked = await tokenPost(h, g.tid, { ...client, grant_type: 'refresh_token', refresh_token: rt });
+    expect(revoked.body.error).toBe('invalid_grant');
+    expect(revoked.body.error_codes).toEqual([50173]);
+  });
+});
