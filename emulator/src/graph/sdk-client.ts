@@ -22,10 +22,12 @@ class RewriteToEmulator implements Middleware {
   async execute(context: Context): Promise<void> {
     if (typeof context.request === 'string' && context.request.startsWith(GRAPH)) {
       context.request = this.emulatorGraph + context.request.slice(GRAPH.length);
-      const opts = (context.options ??= {});
-      const headers = (opts.headers ??= {}) as Record<string, string>;
-      headers['X-Forwarded-Host'] = 'graph.microsoft.com';
-      headers['X-Forwarded-Proto'] = 'https';
+      context.options = context.options ?? {};
+      context.options.headers = {
+        ...(context.options.headers as Record<string, string> | undefined),
+        'X-Forwarded-Host': 'graph.microsoft.com',
+        'X-Forwarded-Proto': 'https',
+      };
     }
     await this.next!.execute(context);
   }
