@@ -173,6 +173,11 @@ export const AADSTS: Record<number, AadstsDef> = {
       `The provided client secret keys for app '${p.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
   ),
   9002313: def('invalid_grant', 400, () => 'Invalid request. Request is malformed or invalid.'),
+  9002327: def(
+    'invalid_request',
+    400,
+    () => "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+  ),
 };
 
 /** Looks up a code; unknown codes (e.g. forced through the control API) become a generic invalid_grant. */

@@ -330,4 +330,42 @@ describe('openid-client v6', () => {
     expect((e as client.AuthorizationResponseError).error).toBe('access_denied');
     expect((e as client.AuthorizationResponseError).error_description).toMatch(/^AADSTS65004:/);
   });
+
+  it('SPA redirect URIs: server-side redemption → 9002327; SPA refresh tokens die after 24 h (700084)', async () => {
+    const spaUri = 'http://127.0.0.1:59999/spa';
+    await control(h, 'PATCH', `/applications/${f.clientId}`, {
+      redirectUris: [f.redirectUri, { uri: spaUri, type: 'spa' }],
+    });
+    const run = async () => {
+      const b = new FormBrowser(h.urls.authority);
+      const url = new URL(`${h.urls.authority}/${f.tid}/oauth2/v2.0/authorize`);
+      url.search = new URLSearchParams({
+        client_id: f.clientId,
+        response_type: 'code',
+        redirect_uri: spaUri,
+        scope: 'openid offline_access User.Read',
+      }).toString();
+      const done = await b.signIn(url.href, { username: f.admin.userPrincipalName, password: f.admin.password });
+      return new URL(done.location as string).searchParams.get('code') as string;
+    };
+    const fields = (code: string) => ({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: spaUri,
+      client_id: f.clientId,
+      client_secret: f.clientSecret,
+    });
+    const server = await tokenPost(h, f.tid, fields(await run()));
+    expect(server.body.error_codes).toEqual([9002327]);
+    const browser = await tokenPost(h, f.tid, fields(await run()), { origin: 'http://127.0.0.1:59999' });
+    expect(browser.status).toBe(200);
+    clock.advance(25 * 3600 * 1000);
+    const r = await tokenPost(h, f.tid, {
+      grant_type: 'refresh_token',
+      refresh_token: browser.body.refresh_token as string,
+      client_id: f.clientId,
+      client_secret: f.clientSecret,
+    });
+    expect(r.body.error_codes).toEqual([700084]);
+  });
 });

@@ -26,11 +26,11 @@ export function layout(title: string, body: string): string {
 const hidden = (flowId: string, action: string) =>
   `<input type="hidden" name="flow" value="${esc(flowId)}"><input type="hidden" name="action" value="${esc(action)}">`;
 
-export function errorPage(e: AadError, extra = ''): string {
+export function errorPage(e: AadError): string {
   return layout(
     'Sign in to your account',
     `<h1>Sorry, but we're having trouble signing you in.</h1>
-<p id="error-line" class="error">${esc(e.line)}</p>${extra}
+<p id="error-line" class="error">${esc(e.line)}</p>
 <div class="small"><p>Troubleshooting details</p>
 <p>Request Id: ${esc(e.traceId)}<br>Correlation Id: ${esc(e.correlationId)}<br>Timestamp: ${esc(e.timestamp)}<br>
 Message: ${esc(e.line)}</p></div>`,

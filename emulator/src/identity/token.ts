@@ -144,7 +144,7 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     return user;
   }
 
-  async function authorizationCode(body: Body, tenant: Tenant, application: Application) {
+  async function authorizationCode(body: Body, tenant: Tenant, application: Application, origin: string | undefined) {
     if (!body.code) throw new TokenError(900144, { param: 'code' });
     const code = store.codes.get(body.code);
     if (!code || code.tenantId !== tenant.id) throw new TokenError(9002313);
@@ -161,13 +161,16 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         code.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
       if (!verifier || computed !== code.codeChallenge) throw new TokenError(501481);
     }
+    const spa = application.redirectUris.some((r) => r.uri === code.redirectUri && r.type === 'spa');
+    // A redirect URI registered as "SPA" instead of "Web" is a classic setup mistake: a server
+    // (no Origin header) cannot redeem such codes.
+    if (spa && !origin) throw new TokenError(9002327);
     const user = checkUser(code.userId, tenant);
     const pick = pickResource(body.scope, code.scopes, application, tenant);
     const keys = consentedKeys(tenant.id, application, user, pick.keys, pick.resource, pick.explicit);
     code.redeemed = true;
     // OIDC scopes come from the authorize request (a token request cannot add offline_access)
     const oidc = new Set(code.scopes.filter(isOidc).map((k) => k.toLowerCase()));
-    const spa = application.redirectUris.some((r) => r.uri === code.redirectUri && r.type === 'spa');
     return tokenResponse(ctx, {
       tenantId: tenant.id,
       app: application,
@@ -246,7 +249,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
       const { clientId, secret } = clientCredentials(req, body);
       const application = authenticate(tenant, clientId, secret);
       let out: Record<string, unknown>;
-      if (body.grant_type === 'authorization_code') out = await authorizationCode(body, tenant, application);
+      if (body.grant_type === 'authorization_code')
+        out = await authorizationCode(body, tenant, application, req.headers.origin);
       else if (body.grant_type === 'refresh_token') out = await refreshToken(body, tenant, application);
       else if (!body.grant_type) throw new TokenError(900144, { param: 'grant_type' });
       else throw new TokenError(70003, { grantType: body.grant_type });
