@@ -55,14 +55,31 @@ async function choose(scope: Page | Locator, label: string, option: string): Pro
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
+/**
+ * A fresh browser page (own cookies) for one scenario. Steps fail at the wait that went wrong,
+ * well inside the test's timeout; on failure a screenshot goes to test-results/ (git-ignored),
+ * and errors thrown inside the page are reported, since they usually explain a failed wait.
+ */
+async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await scenario(page);
+    expect(pageErrors).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: `test-results/console-e2e-${name}.png`, fullPage: true });
+    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
+
 describe('admin console', () => {
   it('shows a client administrator only the client assigned to them', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Fail at the step that went wrong, well inside the test's own timeout.
-    page.setDefaultTimeout(10_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
+    await withPage('tenancy', async (page) => {
       await page.goto(server.url);
 
       // System administrator: two clients, and an administrator for one of them.
@@ -112,14 +129,40 @@ describe('admin console', () => {
       // Typing the address does not reach operator management either.
       await page.goto(`${server.url}/operators`);
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      expect(pageErrors).toEqual([]);
-    } catch (error) {
-      // test-results/ is git-ignored; the picture usually explains a failed wait at once.
-      await page.screenshot({ path: 'test-results/console-e2e-failure.png', fullPage: true });
-      if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
-      throw error;
-    } finally {
-      await page.close();
-    }
+    });
+  }, 60_000);
+
+  it('shows a new API token once, and revoking it stops it working', async () => {
+    await withPage('api-token', async (page) => {
+      await page.goto(server.url);
+      await signIn(page, server.admin.email, server.admin.password);
+      await page.getByRole('banner').getByRole('button', { name: 'Administrator' }).click();
+      await page.getByRole('menuitem', { name: 'API tokens' }).click();
+
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const create = page.getByRole('dialog', { name: 'Create API token' });
+      await create.getByRole('textbox', { name: 'Name' }).fill('Nightly export');
+      await create.getByRole('button', { name: 'Create token' }).click();
+
+      const shown = page.getByRole('dialog', { name: 'Your new API token' });
+      await shown.getByText('will not be shown again').waitFor();
+      const secret = ((await shown.getByLabel('API token secret').textContent()) ?? '').trim();
+      const callApi = () => fetch(`${server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
+      expect((await callApi()).status).toBe(200);
+
+      await shown.getByRole('button', { name: 'I have stored it' }).click();
+      await shown.waitFor({ state: 'hidden' });
+      await page
+        .getByRole('table', { name: 'API tokens' })
+        .getByRole('cell', { name: 'Nightly export', exact: true })
+        .waitFor();
+      expect(await page.getByText(secret).count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Revoke Nightly export' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Revoke API token' });
+      await confirm.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByText('You have no API tokens.').waitFor();
+      expect((await callApi()).status).toBe(401);
+    });
   }, 60_000);
 });

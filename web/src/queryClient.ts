@@ -7,6 +7,9 @@ import { sessionKey } from './hooks/useSession';
 // than leaving every page to render its own error.
 function onError(error: unknown): void {
   if (isApiError(error, 'unauthenticated')) queryClient.setQueryData(sessionKey, null);
+  // A CSRF rejection means the token we hold belongs to an older session (e.g. the operator
+  // signed in again in another tab); GET /auth/me hands out the current one for the retry.
+  if (isApiError(error, 'csrf_failed')) void queryClient.invalidateQueries({ queryKey: sessionKey });
 }
 
 export const queryClient = new QueryClient({

@@ -17,7 +17,7 @@ export function describeError(error: unknown): string {
     case 'forbidden':
       return 'You are not permitted to do this.';
     case 'csrf_failed':
-      return 'Your session could not be verified. Reload the page and try again.';
+      return 'Your session could not be verified. Please try again.';
     case 'not_found':
       return 'It no longer exists, or you cannot see it.';
     case 'rate_limited':
