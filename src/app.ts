@@ -22,6 +22,7 @@ import { apiTokenRoutes } from './modules/api-tokens/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { AuthService } from './modules/auth/service.js';
+import { type AzureServices, azureAppRoutes, buildAzureServices } from './modules/azure-apps/routes.js';
 import { clientRoutes } from './modules/clients/routes.js';
 import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
@@ -37,6 +38,7 @@ export interface AppDeps {
 export interface Services {
   auth: AuthService;
   operators: OperatorService;
+  azure: AzureServices;
 }
 
 export interface RouteEntry {
@@ -52,6 +54,7 @@ export function buildServices(deps: AppDeps): Services {
   return {
     auth: new AuthService(deps.db.db, deps.config),
     operators: new OperatorService(deps.db.db),
+    azure: buildAzureServices(deps),
   };
 }
 
@@ -122,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(operatorRoutes(services));
       await api.register(apiTokenRoutes(deps));
       await api.register(auditRoutes(deps));
+      await api.register(azureAppRoutes(deps, services.azure));
     },
     { prefix: '/api/v1' },
   );

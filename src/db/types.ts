@@ -93,7 +93,54 @@ export interface JobsTable {
   updated_at: string;
 }
 
+export type AzureAppStatus = 'not_authorized' | 'connected' | 'reauth_required' | 'error';
+
+/** Client-owned. client_secret and refresh_token are envelope-encrypted (lib/crypto.ts). */
+export interface AzureAppsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  cloud: 'global' | 'usgov' | 'china';
+  tenant_id: string;
+  tenant_domain: string | null;
+  azure_client_id: string;
+  client_secret: string;
+  secret_expires_at: string | null;
+  smtp_sending: number; // 0/1
+  status: AzureAppStatus;
+  status_reason: string | null;
+  refresh_token: string | null;
+  token_version: number;
+  granted_scopes: string | null;
+  missing_scopes: string | null;
+  last_authorization: string | null;
+  authorized_by: string | null;
+  authorized_at: string | null;
+  ms_oid: string | null;
+  ms_upn: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. One Authorize click: single use, 10 minutes, bound to the session and app. */
+export interface OauthRequestsTable {
+  id: string;
+  client_id: string;
+  azure_app_id: string;
+  session_id: string;
+  operator_id: string;
+  mode: 'admin_consent' | 'authorize';
+  code_verifier: string;
+  nonce: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
+  azure_apps: AzureAppsTable;
+  oauth_requests: OauthRequestsTable;
   operators: OperatorsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -110,3 +157,4 @@ export type OperatorUpdate = Updateable<OperatorsTable>;
 export type Client = Selectable<ClientsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AzureAppRow = Selectable<AzureAppsTable>;

@@ -5,4 +5,8 @@ export interface SecretColumn {
   column: string;
 }
 
-export const SECRET_COLUMNS: SecretColumn[] = [];
+export const SECRET_COLUMNS: SecretColumn[] = [
+  { table: 'azure_apps', column: 'client_secret' },
+  { table: 'azure_apps', column: 'refresh_token' },
+  { table: 'oauth_requests', column: 'code_verifier' },
+];

@@ -11,7 +11,19 @@ let adminA: Session;
 let adminB: Session;
 const ids: Record<string, string> = {};
 
-const PUBLIC_ROUTES = new Set(['GET /api/v1/auth/setup', 'POST /api/v1/auth/setup', 'POST /api/v1/auth/login']);
+const PUBLIC_ROUTES = new Set([
+  'GET /api/v1/auth/setup',
+  'POST /api/v1/auth/setup',
+  'POST /api/v1/auth/login',
+  'GET /api/v1/azure-apps/callback',
+]);
+
+const APP_BODY = {
+  name: 'Contoso tenant',
+  azureClientId: '11111111-2222-4333-8444-555555555555',
+  clientSecret: 'client-b-secret-value',
+  tenant: '99999999-8888-4777-8666-555555555555',
+};
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -40,7 +52,21 @@ beforeAll(async () => {
   adminA = await t.login('a@tenancy.test', pw);
   adminB = await t.login('b@tenancy.test', pw);
   const tokenB = (await t.as(adminB, 'POST', '/api/v1/api-tokens', { name: 'b-token' })).json();
-  Object.assign(ids, { clientA: a.id, clientB: b.id, operatorA: opA.id, operatorB: opB.id, tokenB: tokenB.token.id });
+  const appB = (await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/azure-apps`, APP_BODY)).json();
+  // B starts an authorization (admin-consent endpoint first: no call to Microsoft needed here).
+  const started = (
+    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/azure-apps/${appB.id}/authorize`, { adminConsent: true })
+  ).json();
+  const stateB = new URL(started.url).searchParams.get('state') ?? '';
+  Object.assign(ids, {
+    clientA: a.id,
+    clientB: b.id,
+    operatorA: opA.id,
+    operatorB: opB.id,
+    tokenB: tokenB.token.id,
+    appB: appB.id,
+    stateB,
+  });
   // Something in B's audit trail that A must never see.
   await t.as(sys, 'PATCH', `/api/v1/clients/${b.id}`, { name: 'Client B (renamed)' });
 });
@@ -52,6 +78,7 @@ function fillParams(url: string): string {
     clientId: ids.clientB,
     operatorId: ids.operatorB,
     tokenId: ids.tokenB,
+    appId: ids.appB,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -62,6 +89,22 @@ function fillParams(url: string): string {
 
 /** Routes open to any operator: each proves by itself that client B stays invisible to A. */
 const AUTHENTICATED_CHECKS: Record<string, () => Promise<void>> = {
+  'GET /api/v1/azure-apps': async () => {
+    expect((await t.as(adminA, 'GET', `/api/v1/azure-apps?clientId=${ids.clientB}`)).statusCode).toBe(404);
+    const all = await t.as(adminA, 'GET', '/api/v1/azure-apps');
+    expect(all.json().items).toEqual([]);
+    expect((await t.as(adminB, 'GET', '/api/v1/azure-apps')).json().items).toHaveLength(1);
+  },
+  'GET /api/v1/azure-apps/registration-info': async () => {
+    const info = await t.as(adminA, 'GET', '/api/v1/azure-apps/registration-info');
+    expect(info.statusCode).toBe(200);
+    expect(info.body).not.toContain(ids.clientB);
+  },
+  'GET /api/v1/azure-apps/guidance': async () => {
+    const g = await t.as(adminA, 'GET', '/api/v1/azure-apps/guidance?aadsts=7000215');
+    expect(g.json().key).toBe('invalid_secret');
+    expect(g.body).not.toContain(ids.clientB);
+  },
   'GET /api/v1/auth/me': async () => {
     const me = (await t.as(adminA, 'GET', '/api/v1/auth/me')).json();
     expect(me.operator.clientIds).toEqual([ids.clientA]);
@@ -107,6 +150,18 @@ const AUTHENTICATED_CHECKS: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(all)).not.toContain(ids.clientB);
   },
 };
+
+describe('the OAuth callback (public route)', () => {
+  it("refuses B's authorization request in A's session and leaves it usable by B", async () => {
+    const r = await t.as(adminA, 'GET', `/api/v1/azure-apps/callback?state=${ids.stateB}&admin_consent=True&tenant=x`);
+    expect(r.statusCode).toBe(303);
+    expect(r.headers.location).toBe('/settings/azure-applications?authorization=failed&reason=state_invalid');
+    const app = (await t.as(adminB, 'GET', `/api/v1/clients/${ids.clientB}/azure-apps/${ids.appB}`)).json();
+    expect(app.lastAuthorization).toBeNull();
+    const row = await t.db.handle.db.selectFrom('oauth_requests').select('used_at').executeTakeFirstOrThrow();
+    expect(row.used_at).toBeNull();
+  });
+});
 
 describe('tenancy: client administrator of A against everything of B', () => {
   it('covers every registered API route', async () => {

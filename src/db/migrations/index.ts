@@ -2,12 +2,16 @@
 // few places where the engines differ (auto-increment keys).
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_azure_apps.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 // biome-ignore lint/suspicious/noExplicitAny: see 0001_foundation.ts
 type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
-const MIGRATIONS: [string, Up][] = [['0001_foundation', m0001.up]];
+const MIGRATIONS: [string, Up][] = [
+  ['0001_foundation', m0001.up],
+  ['0002_azure_apps', m0002.up],
+];
 
 class CodeProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}

@@ -1,0 +1,40 @@
+// A thin typed Microsoft Graph client: bearer token, only to the configured Graph endpoints,
+// Retry-After honoured (lib/outbound.ts), Graph's error JSON turned into GraphError.
+import type { Config } from '../config.js';
+import { outboundFetch } from '../lib/outbound.js';
+import { CLOUDS, type Cloud, cloudEndpoints } from './clouds.js';
+
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphError';
+  }
+}
+
+export class GraphClient {
+  private readonly allowedOrigins: Set<string>;
+
+  constructor(private readonly config: Pick<Config, 'microsoft'>) {
+    this.allowedOrigins = new Set(CLOUDS.map((c) => new URL(cloudEndpoints(c, config).graphEndpoint).origin));
+  }
+
+  /** GET a Graph v1.0 path (or an absolute nextLink) and parse the JSON. */
+  async get<T>(cloud: Cloud, token: string, pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
+    const url = pathOrUrl.startsWith('http')
+      ? pathOrUrl
+      : `${cloudEndpoints(cloud, this.config).graphEndpoint}/v1.0${pathOrUrl}`;
+    const res = await outboundFetch(
+      url,
+      { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...headers } },
+      { allowedOrigins: this.allowedOrigins, timeoutMs: 30_000, attempts: 5 },
+    );
+    const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } } & T;
+    if (!res.ok)
+      throw new GraphError(res.status, body.error?.code ?? `http_${res.status}`, body.error?.message ?? res.statusText);
+    return body;
+  }
+}

@@ -1,0 +1,75 @@
+// "Test connection": a real Graph call with the stored authorization, and for each Baitwise
+// capability whether the permissions it needs were granted.
+import type { Db } from '../../db/connection.js';
+import type { Actor } from '../../http/actor.js';
+import { AppError } from '../../lib/errors.js';
+import { nowIso } from '../../lib/ids.js';
+import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { CAPABILITIES, missingScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
+import { recordAudit } from '../audit/record.js';
+import * as repo from './repository.js';
+import type { TokenService } from './token-service.js';
+
+export interface ConnectionReport {
+  ok: boolean;
+  account: { id: string; displayName: string | null; userPrincipalName: string | null; mail: string | null } | null;
+  tenantId: string;
+  grantedScopes: string[];
+  capabilities: { key: string; label: string; ok: boolean; missing: string[] }[];
+  error: { code: string; message: string } | null;
+}
+
+export async function testConnection(
+  db: Db,
+  tokens: TokenService,
+  graph: GraphClient,
+  actor: Actor,
+  clientId: string,
+  appId: string,
+): Promise<ConnectionReport> {
+  const row = await repo.findApp(db, clientId, appId);
+  if (!row) throw new AppError(404, 'not_found', 'Azure application not found.');
+  const token = await tokens.accessToken(clientId, appId, 'graph');
+  let account: ConnectionReport['account'] = null;
+  let error: ConnectionReport['error'] = null;
+  try {
+    const me = await graph.get<{ id: string; displayName?: string; userPrincipalName?: string; mail?: string }>(
+      row.cloud,
+      token,
+      '/me?$select=id,displayName,userPrincipalName,mail',
+    );
+    account = {
+      id: me.id,
+      displayName: me.displayName ?? null,
+      userPrincipalName: me.userPrincipalName ?? null,
+      mail: me.mail ?? null,
+    };
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    error = { code: err.code, message: err.message };
+  }
+  const granted = (row.granted_scopes ?? '').split(' ').filter(Boolean);
+  if (row.smtp_sending === 1 && !granted.includes(SMTP_SCOPE)) {
+    // SMTP.Send may have been consented after the authorization: asking for a token tells.
+    try {
+      await tokens.accessToken(clientId, appId, 'smtp');
+      granted.push(SMTP_SCOPE);
+    } catch {
+      // stays missing
+    }
+  }
+  const capabilities = CAPABILITIES.filter((c) => c.key !== 'training_smtp' || row.smtp_sending === 1).map((c) => {
+    const missing = missingScopes(c.scopes, granted);
+    return { key: c.key, label: c.label, ok: missing.length === 0, missing };
+  });
+  const now = nowIso();
+  await repo.updateApp(db, clientId, appId, { last_used_at: now, granted_scopes: granted.join(' ') });
+  await recordAudit(db, actor, {
+    clientId,
+    action: 'azure_app.test',
+    targetType: 'azure_app',
+    targetId: appId,
+    details: { ok: error === null, account: account?.userPrincipalName ?? null },
+  });
+  return { ok: error === null, account, tenantId: row.tenant_id, grantedScopes: granted, capabilities, error };
+}
