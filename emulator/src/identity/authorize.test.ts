@@ -147,9 +147,29 @@ describe('authorize: sign-in, consent and redirects', () => {
     const page = await b.signIn(authorizeUrl(h, g), { username: g.user.userPrincipalName, password: g.user.password });
     expect(page.html).toContain('Need admin approval');
     expect(aadstsLine(page.html)).toMatch(/^AADSTS90094:/);
+    // "Have an admin account? Sign in with that account" restarts sign-in in the same flow
+    const other = await b.submit(page, 'another');
+    expect(other.html).toContain('name="loginfmt"');
     const href = /href="([^"]+)" id="returnToApp"/.exec(page.html ?? '')?.[1] ?? '';
     const back = await b.get(href.replace(/&amp;/g, '&'));
     expect(params(back.location).get('error')).toBe('access_denied');
+  });
+
+  it('Need admin approval → "Sign in with that account" → admin consents for the org → code', async () => {
+    const g = await setupTenant(h, 'AdminTakesOver', 'ato');
+    const b = new FormBrowser(h.urls.authority);
+    const page = await b.signIn(authorizeUrl(h, g), { username: g.user.userPrincipalName, password: g.user.password });
+    const signIn = await b.submit(page, 'another');
+    const pw = await b.submit(signIn, 'username', { loginfmt: g.admin.userPrincipalName });
+    const consent = await b.submit(pw, 'password', { passwd: g.admin.password });
+    const done = await b.submit(consent, 'consent', { decision: 'accept', ConsentForOrganization: 'true' });
+    expect(params(done.location).get('code')).toBeTruthy();
+    // now the employee gets through without any page
+    const employee = await new FormBrowser(h.urls.authority).signIn(authorizeUrl(h, g), {
+      username: g.user.userPrincipalName,
+      password: g.user.password,
+    });
+    expect(params(employee.location).get('code')).toBeTruthy();
   });
 
   it('admin-consent workflow: request approval, reviewer approves, user gets a code', async () => {

@@ -90,7 +90,10 @@ export function registerLogin(app: FastifyInstance, ctx: EmulatorContext): void 
     const params = { appName: appName(flow), tenantName: tenantName(flow) };
     if (!tenant?.adminConsentWorkflow.enabled) {
       const line = buildError(90094, params, now(ctx)).line;
-      return html(reply, needAdminApprovalPage({ appName: appName(flow), line, returnUrl: returnUrl(flow) }));
+      return html(
+        reply,
+        needAdminApprovalPage(target(flow), { appName: appName(flow), line, returnUrl: returnUrl(flow) }),
+      );
     }
     const pending = [...store.consentRequests.values()].some(
       (r) =>

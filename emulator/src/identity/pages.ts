@@ -125,12 +125,14 @@ export function consentPage(
 const returnLink = (href: string) =>
   `<p><a href="${esc(href)}" id="returnToApp">Return to the application without granting consent</a></p>`;
 
-export function needAdminApprovalPage(o: { appName: string; line: string; returnUrl: string }): string {
+export function needAdminApprovalPage(t: FormTarget, o: { appName: string; line: string; returnUrl: string }): string {
   return layout(
     'Need admin approval',
     `<h1>Need admin approval</h1><p><strong>${esc(o.appName)}</strong></p>
 <p>${esc(o.appName)} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>
-<p>Have an admin account? Sign in with that account</p>${returnLink(o.returnUrl)}
+<form method="post" action="${esc(t.action)}">${hidden(t.flowId, 'another')}
+<p>Have an admin account? <button type="submit" class="link" id="adminSignIn">Sign in with that account</button></p></form>
+${returnLink(o.returnUrl)}
 <p class="small" id="error-line">${esc(o.line)}</p>`,
   );
 }
