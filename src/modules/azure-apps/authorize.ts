@@ -119,7 +119,7 @@ export class AuthorizeFlow {
   async callback(actor: Actor | null, query: Record<string, string | undefined>): Promise<string> {
     const list = '/settings/azure-applications';
     const state = query.state;
-    if (!actor || actor.via !== 'session') return `${list}?authorization=failed&reason=state_invalid`;
+    if (actor?.via !== 'session') return `${list}?authorization=failed&reason=state_invalid`;
     if (!state) return `${list}?authorization=failed&reason=state_invalid`;
     const now = nowIso();
     const req = await repo.findOauthRequest(this.db, sha256(state));
