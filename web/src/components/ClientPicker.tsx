@@ -20,7 +20,7 @@ export function ClientPicker() {
       searchable
       nothingFoundMessage="No client matches"
       leftSection={<IconBuilding size={16} aria-hidden />}
-      w={{ base: 180, sm: 260 }}
+      w={{ base: 160, sm: 260 }}
       comboboxProps={{ shadow: 'md' }}
     />
   );

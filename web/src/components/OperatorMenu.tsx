@@ -1,4 +1,4 @@
-import { Button, Menu, Text } from '@mantine/core';
+import { Box, Button, Menu, Text, VisuallyHidden } from '@mantine/core';
 import { IconChevronDown, IconKey, IconLock, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { useOperator, useSignOut } from '../hooks/useSession';
@@ -16,7 +16,11 @@ export function OperatorMenu() {
           leftSection={<IconUserCircle size={20} aria-hidden />}
           rightSection={<IconChevronDown size={14} aria-hidden />}
         >
-          {operator.name}
+          {/* Phones show only the icon; the name stays the button's accessible name either way. */}
+          <Box component="span" visibleFrom="sm">
+            {operator.name}
+          </Box>
+          <VisuallyHidden hiddenFrom="sm">{operator.name}</VisuallyHidden>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

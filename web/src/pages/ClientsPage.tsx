@@ -29,7 +29,11 @@ export function ClientsPage() {
     <>
       <PageHeader
         title="Clients"
-        description="The organisations this Baitwise server serves. Each client's data is kept apart from every other's."
+        description={
+          isSystemAdmin
+            ? "The organisations this Baitwise server serves. Each client's data is kept apart from every other's."
+            : 'The organisations you administer.'
+        }
         actions={
           isSystemAdmin && (
             <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={add.open}>
