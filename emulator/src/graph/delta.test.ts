@@ -12,7 +12,7 @@ type Page = { '@odata.nextLink'?: string; '@odata.deltaLink'?: string; value: Re
 
 async function round(start: string): Promise<{ items: Record<string, unknown>[]; deltaLink: string; pages: number }> {
   const items: Record<string, unknown>[] = [];
-  let link: string | undefined = start;
+  let link = start;
   let pages = 0;
   for (;;) {
     const r = await kit.get(link, token);
@@ -24,8 +24,8 @@ async function round(start: string): Promise<{ items: Record<string, unknown>[];
       expect(p['@odata.nextLink']).toBeUndefined();
       return { items, deltaLink: p['@odata.deltaLink'], pages };
     }
-    link = p['@odata.nextLink'];
-    expect(link).toBeTruthy();
+    expect(p['@odata.nextLink']).toBeTruthy();
+    link = p['@odata.nextLink']!;
   }
 }
 
