@@ -45,6 +45,7 @@ function useStartSession() {
     setCsrfToken(session.csrfToken);
     // Whatever was cached belonged to the previous operator (or to nobody).
     queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+    notifications.clean();
     queryClient.setQueryData(sessionKey, session);
   };
 }
