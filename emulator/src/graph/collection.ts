@@ -71,6 +71,8 @@ export interface Compiled<T> {
   select: PropDef<T>[] | null;
   pred: (e: T) => boolean;
   advanced: boolean;
+  /** emit @odata.count ($count=true and ConsistencyLevel: eventual) */
+  withCount: boolean;
 }
 
 /**
@@ -116,12 +118,11 @@ export function compileOptions<T>(req: GraphReq, opts: ListOptions, sch: Schema<
     }
     preds.push(compileSearch(opts.search, sch, type));
   }
-  if (opts.count) {
-    advanced = true;
-    if (!eventual) throw new GraphError(400, 'Request_BadRequest', '$count is not currently supported.');
-  }
+  // $count=true without the header is not an error: Graph just leaves @odata.count out
+  // (microsoft-graph-docs #8586), a trap the emulator reproduces on purpose.
+  const withCount = opts.count && eventual;
   const pred = preds.length === 0 ? () => true : preds.length === 1 ? preds[0]! : (e: T) => preds.every((p) => p(e));
-  return { select, pred, advanced };
+  return { select, pred, advanced, withCount };
 }
 
 /** Sort order for $orderby (displayName / userPrincipalName, asc|desc); cached per list snapshot. */

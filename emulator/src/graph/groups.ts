@@ -56,7 +56,7 @@ export function listGroups(req: GraphReq): GraphRes {
   const list = req.ctx.store.groupsByTenant.get(req.principal.tenantId) ?? [];
   const page = takePage(req, 'groups', 'groups', list, c.pred, opts, start, lastId);
   const body: Record<string, unknown> = { '@odata.context': contextUrl('groups', c.select, opts.select) };
-  if (opts.count)
+  if (c.withCount)
     body['@odata.count'] = countMatches(list, c.pred, JSON.stringify([opts.filter, opts.search]), req.ctx.store.seq);
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
   body.value = page.items.map((g) => project(g, c.select, GROUP_PROPS));
@@ -156,7 +156,7 @@ export function listMembers(req: GraphReq, transitive: boolean, castUsers: boole
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(castUsers ? 'users' : 'directoryObjects', c.select, opts.select),
   };
-  if (opts.count)
+  if (c.withCount)
     body['@odata.count'] = countMatches(list, c.pred, JSON.stringify([opts.filter, opts.search]), req.ctx.store.seq);
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
   body.value = value;

@@ -93,7 +93,7 @@ export function listUsers(req: GraphReq): GraphRes {
   const list = ordered(base, opts.orderby, USER_SCHEMA, 'user');
   const page = takePage(req, 'users', 'users', list, c.pred, opts, start, lastId);
   const body: Record<string, unknown> = { '@odata.context': contextUrl('users', c.select, opts.select) };
-  if (opts.count) {
+  if (c.withCount) {
     body['@odata.count'] = countMatches(list, c.pred, JSON.stringify([opts.filter, opts.search]), req.ctx.store.seq);
   }
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
