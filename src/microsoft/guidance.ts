@@ -65,11 +65,15 @@ const CATALOGUE: Record<string, Omit<Guidance, 'key'>> = {
     steps: ADMIN_CONSENT_STEPS.slice(4),
     reauthorize: true,
   },
-  user_cancelled: {
-    title: 'The consent was cancelled',
+  consent_declined: {
+    title: 'Microsoft did not grant the permissions',
     explanation:
-      'The person signing in chose Cancel on Microsoft\u2019s permissions page, so Microsoft gave Baitwise nothing.',
-    steps: ['Click Authorize again and choose Accept on the "Permissions requested" page.'],
+      'Either the person signing in chose Cancel on the "Permissions requested" page, or Microsoft showed "Need admin approval" or "Approval required" and they returned to Baitwise. Microsoft reports both the same way (AADSTS65004). User.Read.All and GroupMember.Read.All need an administrator\u2019s consent.',
+    steps: [
+      'If you chose Cancel: click Authorize again and choose Accept.',
+      'If Microsoft asked for admin approval: have an Entra ID administrator click Authorize with "Grant admin consent for the organization", or use Entra\u2019s admin consent workflow:',
+      ...ADMIN_CONSENT_STEPS,
+    ],
     reauthorize: true,
   },
   invalid_secret: {
@@ -208,7 +212,7 @@ const BY_AADSTS: Record<number, string> = {
   65001: 'admin_consent_required',
   90094: 'admin_consent_required',
   90095: 'consent_pending',
-  65004: 'user_cancelled',
+  65004: 'consent_declined',
   7000215: 'invalid_secret',
   7000218: 'missing_secret',
   7000222: 'expired_secret',

@@ -1,4 +1,5 @@
 // Reading the audit log with filters and a cursor on the insertion sequence (newest first).
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { AuditRow } from '../../db/types.js';
 
@@ -19,7 +20,11 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(f.limit);
   if (f.visibleClientIds !== null) q = q.where('client_id', 'in', f.visibleClientIds);
   if (f.clientId) q = q.where('client_id', '=', f.clientId);
-  if (f.action) q = q.where('action', 'like', `${f.action.replace(/[%_\\]/g, '')}%`);
+  if (f.action) {
+    // Prefix match with LIKE's wildcards escaped: "azure_app" must not match "azureXapp".
+    const prefix = `${f.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`action like ${prefix} escape '\\'`);
+  }
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<=', f.to);

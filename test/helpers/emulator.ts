@@ -1,0 +1,63 @@
+// The Microsoft 365 emulator in-process on free ports, with its control API and the
+// environment that points Baitwise at it (as a person would set it).
+import { type Emulator, startEmulator } from '../../emulator/src/server.js';
+
+export interface TestEmulator {
+  emu: Emulator;
+  env: Record<string, string>;
+  control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A tenant with generated users, and an app registration whose redirect URI is Baitwise's callback. */
+  tenantWithApp(
+    redirectUri: string,
+    opts?: { users?: number; name?: string },
+  ): Promise<{
+    tenantId: string;
+    domain: string;
+    admin: { userPrincipalName: string; password: string };
+    user: { userPrincipalName: string; password: string };
+    clientId: string;
+    clientSecret: string;
+  }>;
+  close(): Promise<void>;
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const emu = await startEmulator({});
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${emu.urls.control}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  return {
+    emu,
+    env: { MICROSOFT_AUTHORITY_HOST: emu.urls.authority, MICROSOFT_GRAPH_ENDPOINT: emu.urls.graph },
+    control,
+    async tenantWithApp(redirectUri, opts = {}) {
+      const t = await control<{
+        id: string;
+        domains: string[];
+        admin: { userPrincipalName: string; password: string };
+        user: { userPrincipalName: string; password: string };
+      }>('POST', '/tenants', { name: opts.name ?? 'Contoso', users: opts.users ?? 20, groups: 3 });
+      const a = await control<{ clientId: string; clientSecret: string }>('POST', '/applications', {
+        tenantId: t.id,
+        displayName: 'Baitwise',
+        redirectUris: [redirectUri],
+      });
+      return {
+        tenantId: t.id,
+        domain: t.domains[0] ?? '',
+        admin: t.admin,
+        user: t.user,
+        clientId: a.clientId,
+        clientSecret: a.clientSecret,
+      };
+    },
+    close: () => emu.close(),
+  };
+}
