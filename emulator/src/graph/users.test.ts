@@ -52,6 +52,19 @@ describe('auth and envelope', () => {
     expect(JSON.parse(r.headers.get('x-ms-ags-diagnostic')!)).toHaveProperty('ServerInfo');
   });
 
+  it('answers unknown segments, wrong methods and bad JSON in Graph form', async () => {
+    const seg = await kit.get('userz', token);
+    expect(seg.status).toBe(400);
+    expect(((await seg.json()) as { error: { message: string } }).error.message).toBe(
+      "Resource not found for the segment 'userz'.",
+    );
+    expect((await kit.send('DELETE', 'users', token)).status).toBe(405);
+    const bad = await kit.send('POST', 'me/sendMail', token, '{"message":', { 'content-type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
+    expect((await kit.get('USERS?$TOP=1', token)).status).toBe(200); // paths and options are case-insensitive
+  });
+
   it('checks scopes: /users needs a directory read permission, /me needs User.Read', async () => {
     const basic = await kit.token(admin, 'User.Read Mail.Send');
     const r = await kit.get('users', basic);
