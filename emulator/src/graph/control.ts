@@ -96,7 +96,7 @@ export function registerMailControl(app: FastifyInstance, ctx: EmulatorContext):
           headers,
           attachments: [],
           date: new Date(store.clock.now()),
-          messageId: newMessageId(from.address),
+          messageId: newMessageId(),
         });
       }
       const m = await storeMessage(store, u, folder, completeHeaders(store, mime, u.userPrincipalName));

@@ -277,7 +277,7 @@ async function buildForwardDraft(req: GraphReq, mailbox: User, orig: MailMessage
     headers: [],
     attachments: [],
     date: new Date(req.ctx.store.clock.now()),
-    messageId: newMessageId(mailboxAddress(mailbox)),
+    messageId: newMessageId(),
   });
   return storeMessage(req.ctx.store, mailbox, 'drafts', mime, { isDraft: true });
 }

@@ -125,10 +125,15 @@ async function handle(ctx: EmulatorContext, request: FastifyRequest, reply: Fast
   try {
     const url = new URL(request.url, 'http://emulator');
     const rest = url.pathname.replace(/^\/graph\/v1\.0\/?/i, '');
-    const segments = rest
-      .split('/')
-      .filter(Boolean)
-      .map((s) => decodeURIComponent(s));
+    let segments: string[];
+    try {
+      segments = rest
+        .split('/')
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
+    } catch {
+      throw new GraphError(400, 'BadRequest', 'The request URI is not valid.');
+    }
     const principal = await authenticate(ctx, request.headers.authorization);
     const candidates = match(segments);
     if (candidates.length === 0) {

@@ -123,7 +123,7 @@ export async function mimeFromMessage(
     headers,
     attachments: parseAttachments(m.attachments),
     date: new Date(req.ctx.store.clock.now()),
-    messageId: newMessageId(mailboxAddress(mailbox)),
+    messageId: newMessageId(),
   });
   return { mime, to, cc, bcc };
 }

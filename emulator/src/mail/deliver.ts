@@ -46,7 +46,7 @@ export async function storeMessage(
     ...newItemIds(mailbox.id),
     mailboxUserId: mailbox.id,
     folder,
-    internetMessageId: p.messageId ?? newMessageId(mailbox.userPrincipalName),
+    internetMessageId: p.messageId ?? newMessageId(),
     subject: p.subject,
     from: p.from,
     toRecipients: p.to,
@@ -67,7 +67,7 @@ export async function storeMessage(
 export function completeHeaders(store: Store, mime: string, from: string): string {
   const add: string[] = [];
   if (!hasHeader(mime, 'Date')) add.push(`Date: ${rfc5322Date(store.clock.now())}`);
-  if (!hasHeader(mime, 'Message-ID')) add.push(`Message-ID: ${newMessageId(from)}`);
+  if (!hasHeader(mime, 'Message-ID')) add.push(`Message-ID: ${newMessageId()}`);
   return prependHeaders(mime, add);
 }
 

@@ -24,9 +24,9 @@ export interface ComposeInput {
   messageId: string;
 }
 
-export function newMessageId(fromAddress: string): string {
+/** Exchange Online's Message-ID shape: <random@server.namprdNN.prod.outlook.com> */
+export function newMessageId(): string {
   const host = `${randomBytes(4).toString('hex').toUpperCase()}.namprd00.prod.outlook.com`;
-  void fromAddress;
   return `<${randomBytes(12).toString('hex').toUpperCase()}@${host}>`;
 }
 
