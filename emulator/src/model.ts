@@ -195,6 +195,11 @@ export interface Faults {
   outlookLimits: boolean;
   /** force an AADSTS error on the next token request(s) for a client id: code → remaining count */
   forcedTokenErrors: { clientId: string; aadsts: number; remaining: number }[];
+  /**
+   * id_tokens for this client id are issued as if by another tenant (iss and tid of tenantId):
+   * what a mixed-up or malicious token endpoint would return. Clients must refuse them.
+   */
+  foreignIdTokens: { clientId: string; tenantId: string }[];
 }
 
 export const defaultFaults = (): Faults => ({
@@ -205,6 +210,7 @@ export const defaultFaults = (): Faults => ({
   directoryBudget: false,
   outlookLimits: false,
   forcedTokenErrors: [],
+  foreignIdTokens: [],
 });
 
 /** Delegated scopes that only an administrator can consent to. */

@@ -253,7 +253,14 @@ export function toMicrosoftError(err: unknown): Error {
       null,
     );
   }
-  const e = err as { code?: string; message?: string; cause?: unknown };
+  const e = err as { code?: string; message?: string; cause?: { message?: string } };
+  // The id_token names another tenant (issuer or tid): refuse it as such, it is not a mere glitch.
+  if (e?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && /"(iss|tid)"/.test(e.cause?.message ?? '')) {
+    return new MicrosoftAuthError(
+      { error: 'tenant_mismatch', aadsts: null, suberror: null, description: e.message ?? 'issuer mismatch' },
+      null,
+    );
+  }
   if (
     e?.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' ||
     e?.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' ||

@@ -239,6 +239,7 @@ export function guidanceFor(e: MicrosoftError | { key: string }): Guidance {
     // 65001 at the token endpoint with suberror consent_required: consent existed and was removed.
     if (e.aadsts === 65001 && e.error === 'invalid_grant') key = 'consent_removed';
   } else if (e.error === 'consent_required') key = 'admin_consent_required';
+  else if (e.error === 'tenant_mismatch') key = 'tenant_mismatch';
   else if (e.error === 'invalid_grant') key = 'grant_expired';
   else if (e.error === 'temporarily_unavailable' || e.error === 'server_error') key = 'unavailable';
   else key = 'unknown';

@@ -232,6 +232,27 @@ describe('Authorize', () => {
     });
   });
 
+  it('refuses an id_token issued by another tenant and stores nothing', async () => {
+    const other = await emu.tenantWithApp(REDIRECT_URI, { name: 'Elsewhere' });
+    const app = await createApp();
+    await emu.control('PUT', '/faults', { foreignIdTokens: [{ clientId: tenant.clientId, tenantId: other.tenantId }] });
+    try {
+      const { landing } = await authorize(app.id, tenant.admin);
+      expect(landing).toBe(`/settings/azure-applications/${app.id}?authorization=failed`);
+    } finally {
+      await emu.control('PUT', '/faults', { foreignIdTokens: [] });
+    }
+    const a = await getApp(app.id);
+    expect(a.status).toBe('not_authorized');
+    expect(a.lastAuthorization.guidance.key).toBe('tenant_mismatch');
+    const row = await t.db.handle.db
+      .selectFrom('azure_apps')
+      .select(['refresh_token', 'ms_oid'])
+      .where('id', '=', app.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ refresh_token: null, ms_oid: null });
+  });
+
   it('refuses a reused or foreign state', async () => {
     const app = await createApp();
     const start = (

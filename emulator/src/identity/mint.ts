@@ -130,11 +130,13 @@ export async function tokenResponse(ctx: EmulatorContext, r: TokenRequestResult)
     });
   }
   if (r.oidc.has('openid')) {
+    const foreign = ctx.store.faults.foreignIdTokens.find((f) => f.clientId === r.app.clientId)?.tenantId;
+    const idTenant = foreign ?? r.tenantId;
     const claims: Record<string, unknown> = {
       ver: '2.0',
-      iss: ctx.issuer(r.tenantId),
+      iss: ctx.issuer(idTenant),
       aud: r.app.clientId,
-      tid: r.tenantId,
+      tid: idTenant,
       oid: r.user.id,
       sub: pairwiseSub(r.user.id, r.app.clientId),
       preferred_username: r.user.userPrincipalName,
