@@ -1,7 +1,7 @@
 // The real server on a free port with a fresh database, for browser tests. Serves the console
 // from web/dist (scripts/test.sh builds it first).
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
@@ -13,7 +13,18 @@ import { createTestDatabase } from './db.js';
 export interface TestServer {
   url: string;
   admin: typeof ADMIN;
+  /** the database file (SQLite) or URL (PostgreSQL), for tests that inspect what is stored */
+  database: ReturnType<typeof createTestDatabase> extends Promise<infer D> ? D : never;
   close(): Promise<void>;
+}
+
+/** A free port chosen before start-up, so BAITWISE_PUBLIC_URL (OAuth redirect URI) can name it. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
@@ -22,16 +33,23 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     throw new Error('web/dist is missing: run `npm run build` first (scripts/test.sh does)');
   }
   const db = await createTestDatabase();
-  const base = loadConfig({ BAITWISE_DATA_DIR: db.dir, LOG_LEVEL: 'silent', BAITWISE_WEB_DIR: webDir, ...env });
+  const port = await freePort();
+  const base = loadConfig({
+    BAITWISE_DATA_DIR: db.dir,
+    LOG_LEVEL: 'silent',
+    BAITWISE_WEB_DIR: webDir,
+    BAITWISE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...env,
+  });
   const config = { ...base, database: db.config };
   const secrets = new SecretBox(masterKeyFromBase64(generateMasterKey()));
   const app = await buildApp({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
   await app.services.operators.bootstrapAdmin(ADMIN);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
+  await app.listen({ host: '127.0.0.1', port });
   return {
     url: `http://127.0.0.1:${port}`,
     admin: ADMIN,
+    database: db,
     async close() {
       await app.close();
       await db.drop();
