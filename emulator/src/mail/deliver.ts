@@ -4,7 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import type { MailMessage, OutboxEntry, Store, User } from '../model.js';
 import { newImmutableId, newItemIds } from './ids.js';
-import { dropHeader, hasHeader, newMessageId, parseMime, prependHeaders, rfc5322Date } from './mime.js';
+import {
+  dropHeader,
+  hasHeader,
+  newMessageId,
+  type ParsedMime,
+  parseMime,
+  prependHeaders,
+  rfc5322Date,
+} from './mime.js';
 import { indexMessage, logRecipients, userByAddress } from './state.js';
 
 export interface Submission {
@@ -37,9 +45,9 @@ export async function storeMessage(
   mailbox: User,
   folder: string,
   mime: string,
-  opts: { isDraft?: boolean; bcc?: { name: string; address: string }[] } = {},
+  opts: { isDraft?: boolean; bcc?: { name: string; address: string }[]; parsed?: ParsedMime } = {},
 ): Promise<MailMessage> {
-  const p = await parseMime(mime);
+  const p = opts.parsed ?? (await parseMime(mime));
   const id = newImmutableId(mailbox.id);
   const msg: MailMessage = {
     id,
@@ -49,12 +57,12 @@ export async function storeMessage(
     internetMessageId: p.messageId ?? newMessageId(),
     subject: p.subject,
     from: p.from,
-    toRecipients: p.to,
-    ccRecipients: p.cc,
-    bccRecipients: opts.bcc ?? p.bcc,
+    toRecipients: [...p.to],
+    ccRecipients: [...p.cc],
+    bccRecipients: [...(opts.bcc ?? p.bcc)],
     receivedDateTime: graphTime(store.clock.now()),
-    internetMessageHeaders: p.headers,
-    body: p.body,
+    internetMessageHeaders: [...p.headers],
+    body: { ...p.body },
     mime,
     isDraft: opts.isDraft ?? false,
   };
@@ -78,6 +86,7 @@ export async function deliver(store: Store, sub: Submission): Promise<DeliveryRe
   const seen = new Set<string>();
   const external: string[] = [];
   const delivered: MailMessage[] = [];
+  let parsed: ParsedMime | undefined;
   for (const rcpt of sub.recipients) {
     const key = rcpt.toLowerCase();
     if (seen.has(key)) continue;
@@ -90,7 +99,12 @@ export async function deliver(store: Store, sub: Submission): Promise<DeliveryRe
     const received = `Received: from ${sub.via === 'smtp' ? 'client (ESMTPSA)' : 'graph.microsoft.com (HTTP)'} by ${
       u.userPrincipalName.split('@')[1] ?? 'mailbox'
     }.mail.protection.outlook.com; ${rfc5322Date(now)}`;
-    delivered.push(await storeMessage(store, u, 'inbox', prependHeaders(clean, [received])));
+    // parse once per submission; each copy only differs by its Received line
+    parsed ??= await parseMime(clean);
+    const headers = [{ name: 'Received', value: received.slice('Received: '.length) }, ...parsed.headers];
+    delivered.push(
+      await storeMessage(store, u, 'inbox', prependHeaders(clean, [received]), { parsed: { ...parsed, headers } }),
+    );
   }
   let outbox: OutboxEntry | null = null;
   if (external.length) {
@@ -102,7 +116,7 @@ export async function deliver(store: Store, sub: Submission): Promise<DeliveryRe
     if (sub.countRecipients !== false) logRecipients(store, sub.sender.id, seen.size);
     if (sub.saveToSentItems && sub.sender.hasMailbox) {
       const bcc = sub.bcc ?? (await parseMime(mime)).bcc;
-      sentCopy = await storeMessage(store, sub.sender, 'sentitems', clean, { bcc });
+      sentCopy = await storeMessage(store, sub.sender, 'sentitems', clean, { bcc, parsed });
     }
   }
   return { delivered, outbox, sentCopy };
