@@ -2,10 +2,12 @@
 // so every request gets Graph's headers, error envelope, auth, injected faults and throttling in
 // one place (Graph paths and OData segments are case-insensitive; Fastify's router is not).
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
-import { authenticate } from './auth.js';
+import { authenticate, type Principal } from './auth.js';
+import { runBatch } from './batch.js';
 import { registerMailControl } from './control.js';
 import { usersDelta } from './delta.js';
 import { errorBody, GraphError } from './errors.js';
@@ -113,28 +115,40 @@ function linkBase(ctx: EmulatorContext, req: FastifyRequest): string {
   return `${ctx.urls.graph}/v1.0`;
 }
 
-async function handle(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** One Graph call, already authenticated: what `handle` and each `$batch` sub-request run. */
+export interface Incoming {
+  method: string;
+  /** path and query after /v1.0/, e.g. `users?$top=5` */
+  target: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  rawBody: string | null;
+  linkBase: string;
+}
+
+export interface Outcome {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON value, a string (with contentType), or undefined for an empty body */
+  body?: unknown;
+  contentType?: string;
+}
+
+export async function execute(ctx: EmulatorContext, principal: Principal, inc: Incoming): Promise<Outcome> {
   const store = ctx.store;
-  const requestId = randomUUID();
-  const clientRequestId = String(request.headers['client-request-id'] ?? requestId);
-  reply.header('request-id', requestId);
-  reply.header('client-request-id', clientRequestId);
-  reply.header('x-ms-ags-diagnostic', diagnostic());
-  reply.header('OData-Version', '4.0');
+  const headers: Record<string, string> = {};
   let release = () => {};
   try {
-    const url = new URL(request.url, 'http://emulator');
-    const rest = url.pathname.replace(/^\/graph\/v1\.0\/?/i, '');
+    const url = new URL(inc.target.replace(/^\/+/, ''), 'http://emulator/');
     let segments: string[];
     try {
-      segments = rest
+      segments = url.pathname
         .split('/')
         .filter(Boolean)
         .map((s) => decodeURIComponent(s));
     } catch {
       throw new GraphError(400, 'BadRequest', 'The request URI is not valid.');
     }
-    const principal = await authenticate(ctx, request.headers.authorization);
     const candidates = match(segments);
     if (candidates.length === 0) {
       throw new GraphError(
@@ -143,58 +157,91 @@ async function handle(ctx: EmulatorContext, request: FastifyRequest, reply: Fast
         `Resource not found for the segment '${segments[segments.length - 1] ?? ''}'.`,
       );
     }
-    const hit = candidates.find((c) => c.route.method === request.method);
+    const hit = candidates.find((c) => c.route.method === inc.method.toUpperCase());
     if (!hit) throw new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.');
-    const ct = String(request.headers['content-type'] ?? '').toLowerCase();
-    const isText = ct.startsWith('text/plain');
     const req: GraphReq = {
       ctx,
-      method: request.method,
+      method: inc.method.toUpperCase(),
       segments,
       params: hit.params,
       query: url.searchParams,
-      headers: request.headers,
-      body: isText ? null : (request.body ?? null),
-      rawBody: isText ? String(request.body ?? '') : null,
+      headers: inc.headers,
+      body: inc.body,
+      rawBody: inc.rawBody,
       principal,
-      linkBase: linkBase(ctx, request),
+      linkBase: inc.linkBase,
     };
     injectedFault(store, hit.route.kind);
     if (hit.route.kind === 'directory') {
-      const h = chargeDirectory(
-        store,
-        principal.appId,
-        principal.tenantId,
-        directoryCost(segments.join('/'), url.searchParams),
-      );
-      for (const [k, v] of Object.entries(h)) reply.header(k, v);
+      const cost = directoryCost(segments.join('/'), url.searchParams);
+      Object.assign(headers, chargeDirectory(store, principal.appId, principal.tenantId, cost));
     } else {
       const mbx = addressedUser(req);
       if (mbx) release = enterMailbox(store, principal.appId, mbx.id);
     }
     if (store.faults.latencyMs > 0) await sleep(store.faults.latencyMs);
     const res = await hit.route.handler(req);
-    for (const [k, v] of Object.entries(res.headers ?? {})) reply.header(k, v);
-    reply.code(res.status);
-    if (res.body === undefined) {
-      await reply.send();
-    } else if (typeof res.body === 'string') {
-      reply.header('content-type', res.contentType ?? 'text/plain');
-      await reply.send(res.body);
-    } else {
-      reply.header('content-type', ODATA_JSON);
-      await reply.send(JSON.stringify(res.body));
-    }
+    return {
+      status: res.status,
+      headers: { ...headers, ...res.headers },
+      body: res.body,
+      contentType: res.contentType,
+    };
   } catch (e) {
-    const err =
-      e instanceof GraphError
-        ? e
-        : new GraphError(500, 'UnknownError', e instanceof Error ? e.message : 'An internal server error occurred.');
-    for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-    reply.code(err.status).header('content-type', 'application/json');
-    await reply.send(errorBody(err, store.clock.now(), requestId, clientRequestId));
+    const err = asGraphError(e);
+    return { status: err.status, headers: { ...headers, ...err.headers }, body: err };
   } finally {
     release();
+  }
+}
+
+function asGraphError(e: unknown): GraphError {
+  return e instanceof GraphError
+    ? e
+    : new GraphError(500, 'UnknownError', e instanceof Error ? e.message : 'An internal server error occurred.');
+}
+
+async function handle(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const store = ctx.store;
+  const requestId = randomUUID();
+  const clientRequestId = String(request.headers['client-request-id'] ?? requestId);
+  reply.header('request-id', requestId);
+  reply.header('client-request-id', clientRequestId);
+  reply.header('x-ms-ags-diagnostic', diagnostic());
+  reply.header('OData-Version', '4.0');
+  const ct = String(request.headers['content-type'] ?? '').toLowerCase();
+  const isText = ct.startsWith('text/plain');
+  const inc: Incoming = {
+    method: request.method,
+    target: request.url.replace(/^\/graph\/v1\.0\/?/i, ''),
+    headers: request.headers,
+    body: isText ? null : (request.body ?? null),
+    rawBody: isText ? String(request.body ?? '') : null,
+    linkBase: linkBase(ctx, request),
+  };
+  let out: Outcome;
+  try {
+    const principal = await authenticate(ctx, request.headers.authorization);
+    out = /^\$batch(\?|$)/i.test(inc.target)
+      ? await runBatch(ctx, principal, inc, execute)
+      : await execute(ctx, principal, inc);
+  } catch (e) {
+    const err = asGraphError(e);
+    out = { status: err.status, headers: err.headers, body: err };
+  }
+  for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+  reply.code(out.status);
+  if (out.body instanceof GraphError) {
+    reply.header('content-type', 'application/json');
+    await reply.send(errorBody(out.body, store.clock.now(), requestId, clientRequestId));
+  } else if (out.body === undefined) {
+    await reply.send();
+  } else if (typeof out.body === 'string') {
+    reply.header('content-type', out.contentType ?? 'text/plain');
+    await reply.send(out.body);
+  } else {
+    reply.header('content-type', ODATA_JSON);
+    await reply.send(JSON.stringify(out.body));
   }
 }
 
