@@ -138,7 +138,49 @@ export interface OauthRequestsTable {
   used_at: string | null;
 }
 
+/** Client-owned. */
+export interface RecipientGroupsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. Entra users are keyed by entra_object_id; email_key is unique per client. */
+export interface RecipientsTable {
+  id: string;
+  client_id: string;
+  email: string;
+  email_key: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string | null;
+  department: string | null;
+  job_title: string | null;
+  office_location: string | null;
+  entra_object_id: string | null;
+  user_type: string | null;
+  enabled: number; // 0/1
+  source: 'manual' | 'csv' | 'entra';
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. */
+export interface RecipientGroupMembersTable {
+  client_id: string;
+  group_id: string;
+  recipient_id: string;
+  created_at: string;
+}
+
 export interface Database {
+  recipient_groups: RecipientGroupsTable;
+  recipients: RecipientsTable;
+  recipient_group_members: RecipientGroupMembersTable;
   azure_apps: AzureAppsTable;
   oauth_requests: OauthRequestsTable;
   operators: OperatorsTable;

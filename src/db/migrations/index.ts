@@ -3,6 +3,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_azure_apps.js';
+import * as m0003 from './0003_recipients.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -11,6 +12,7 @@ type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 const MIGRATIONS: [string, Up][] = [
   ['0001_foundation', m0001.up],
   ['0002_azure_apps', m0002.up],
+  ['0003_recipients', m0003.up],
 ];
 
 class CodeProvider implements MigrationProvider {
