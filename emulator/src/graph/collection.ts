@@ -126,8 +126,8 @@ export function compileOptions<T>(req: GraphReq, opts: ListOptions, sch: Schema<
 }
 
 /** Sort order for $orderby (displayName / userPrincipalName, asc|desc); cached per list snapshot. */
-const sortCache = new WeakMap<readonly unknown[], Map<string, { len: number; sorted: unknown[] }>>();
-export function ordered<T>(list: readonly T[], orderby: string | null, sch: Schema<T>, _type: string): readonly T[] {
+const sortCache = new WeakMap<readonly unknown[], Map<string, { len: number; stamp: number; sorted: unknown[] }>>();
+export function ordered<T>(list: readonly T[], orderby: string | null, sch: Schema<T>, stamp: number): readonly T[] {
   if (!orderby) return list;
   const m = /^\s*([\w]+)(?:\s+(asc|desc))?\s*$/i.exec(orderby);
   const def = m ? sch.get(m[1]!.toLowerCase()) : undefined;
@@ -139,15 +139,15 @@ export function ordered<T>(list: readonly T[], orderby: string | null, sch: Sche
     sortCache.set(list, perList);
   }
   const hit = perList.get(key);
-  // length as a cheap staleness check: lists only grow/shrink through the Store
-  if (hit && hit.len === list.length) return hit.sorted as T[];
+  // Store.seq moves on every directory change; the length also catches direct list edits
+  if (hit && hit.len === list.length && hit.stamp === stamp) return hit.sorted as T[];
   const dir = m[2]?.toLowerCase() === 'desc' ? -1 : 1;
   const sorted = [...list].sort((a, b) => {
     const x = String(def.get(a) ?? '').toLowerCase();
     const y = String(def.get(b) ?? '').toLowerCase();
     return x < y ? -dir : x > y ? dir : 0;
   });
-  perList.set(key, { len: list.length, sorted });
+  perList.set(key, { len: list.length, stamp, sorted });
   return sorted;
 }
 

@@ -71,6 +71,10 @@ describe('/groups', () => {
       value: { displayName: string }[];
     };
     expect(unified.value.map((g) => g.displayName)).toEqual(['Marketing 365']);
+    const sorted = (await (await kit.get('groups?$orderby=displayName desc&$select=displayName', token)).json()) as {
+      value: { displayName: string }[];
+    };
+    expect(sorted.value.map((g) => g.displayName)).toEqual(['Marketing 365', 'Finance Team', 'Auditors', 'All Staff']);
     const s = (await (await kit.get('groups?$search="displayName:team"&$count=true', token, CL)).json()) as {
       '@odata.count': number;
     };

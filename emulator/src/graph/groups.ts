@@ -3,7 +3,7 @@
 // Graph returns only id + @odata.type for user members (MICROSOFT.md §1.3, §3.4).
 import type { Group, User } from '../model.js';
 import { GROUP_READ, hasAny, MEMBER_READ, requireDirectory, USER_READ_ALL } from './auth.js';
-import { compileOptions, contextUrl, countMatches, project, readListOptions, takePage } from './collection.js';
+import { compileOptions, contextUrl, countMatches, ordered, project, readListOptions, takePage } from './collection.js';
 import { GraphError, resourceNotFound } from './errors.js';
 import { isEventual, type PropDef, parseSelect, schema } from './query.js';
 import { CONTEXT_BASE, type GraphReq, type GraphRes, json, q } from './request.js';
@@ -53,7 +53,8 @@ export function listGroups(req: GraphReq): GraphRes {
   requireDirectory(req.principal, GROUP_READ);
   const { opts, start, lastId } = readListOptions(req, 'groups');
   const c = compileOptions(req, opts, GROUP_SCHEMA, 'group');
-  const list = req.ctx.store.groupsByTenant.get(req.principal.tenantId) ?? [];
+  const base = req.ctx.store.groupsByTenant.get(req.principal.tenantId) ?? [];
+  const list = ordered(base, opts.orderby, GROUP_SCHEMA, req.ctx.store.seq);
   const page = takePage(req, 'groups', 'groups', list, c.pred, opts, start, lastId);
   const body: Record<string, unknown> = { '@odata.context': contextUrl('groups', c.select, opts.select) };
   if (c.withCount)

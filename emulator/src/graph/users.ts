@@ -90,7 +90,7 @@ export function listUsers(req: GraphReq): GraphRes {
   const { opts, start, lastId } = readListOptions(req, 'users');
   const c = compileOptions(req, opts, USER_SCHEMA, 'user');
   const base = req.ctx.store.usersByTenant.get(req.principal.tenantId) ?? [];
-  const list = ordered(base, opts.orderby, USER_SCHEMA, 'user');
+  const list = ordered(base, opts.orderby, USER_SCHEMA, req.ctx.store.seq);
   const page = takePage(req, 'users', 'users', list, c.pred, opts, start, lastId);
   const body: Record<string, unknown> = { '@odata.context': contextUrl('users', c.select, opts.select) };
   if (c.withCount) {
