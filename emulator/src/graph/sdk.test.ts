@@ -39,6 +39,27 @@ describe('Graph SDK', () => {
     await expect(naive.api('/me').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
   });
 
+  it("the SDK's RetryHandler recovers from injected 429s by honouring Retry-After", async () => {
+    const store = kit.emu.store;
+    Object.assign(store.faults, { graphThrottleEvery: 2, graphRetryAfterSeconds: 0 });
+    try {
+      const retrying = emulatorGraphClient(kit.emu.urls.graph, () => kit.token(admin), 3);
+      for (let i = 0; i < 3; i++) expect((await retrying.api('/me').get()).id).toBe(admin.id);
+      await expect(
+        client
+          .api('/me')
+          .select('id')
+          .get()
+          .then(() => client.api('/me').get()),
+      ).rejects.toMatchObject({
+        statusCode: 429,
+        code: 'TooManyRequests',
+      });
+    } finally {
+      Object.assign(store.faults, { graphThrottleEvery: 0, graphRetryAfterSeconds: 1 });
+    }
+  });
+
   it('PageIterator walks every user of a generated tenant', async () => {
     const first = (await client.api('/users').select(['id', 'userPrincipalName']).top(999).get()) as PageCollection;
     expect(first['@odata.nextLink']).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/users\?/);
