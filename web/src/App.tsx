@@ -5,6 +5,7 @@ import { useSession } from './hooks/useSession';
 import { ApiTokensPage } from './pages/ApiTokensPage';
 import { AuditLogPage } from './pages/AuditLogPage';
 import { AzureApplicationsPage } from './pages/AzureApplicationsPage';
+import { AzureAppDetailPage } from './pages/azure-apps/AzureAppDetailPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ClientDetailPage } from './pages/ClientDetailPage';
 import { ClientsPage } from './pages/ClientsPage';
@@ -36,6 +37,7 @@ export function App() {
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />
+        <Route path="settings/azure-applications/:appId" element={<AzureAppDetailPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="account/api-tokens" element={<ApiTokensPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -1,0 +1,203 @@
+import { Accordion, Alert, Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconPencil, IconPlugConnected, IconTestPipe, IconTrash } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { AzureApp } from '../../api/azureApps';
+import { isApiError } from '../../api/errors';
+import { PageHeader } from '../../components/PageHeader';
+import { PageLoader, QueryError } from '../../components/QueryState';
+import { useAzureApp, useRegistrationInfo, useTestAzureApp } from '../../hooks/useAzureApps';
+import { useClients } from '../../hooks/useClients';
+import { notifyFailure } from '../../lib/notify';
+import { AadstsLookup } from './AadstsLookup';
+import { AuthorizeModal } from './AuthorizeModal';
+import { AzureAppDetails } from './AzureAppDetails';
+import { AzureAppFormModal } from './AzureAppFormModal';
+import { AzureAppStatusBadge } from './AzureAppStatusBadge';
+import { ConnectionReportCard } from './ConnectionReportCard';
+import { DeleteAzureAppModal } from './DeleteAzureAppModal';
+import { AuthorizeAgainButton, GuidancePanel } from './GuidancePanel';
+import { RegistrationHelp } from './RegistrationHelp';
+
+const LIST = '/settings/azure-applications';
+
+/**
+ * The problem worth explaining: the authorization that just failed (Microsoft's redirect lands
+ * here with ?authorization=failed), else why a working connection stopped, else a failed first
+ * attempt that is still unresolved.
+ */
+function currentProblem(app: AzureApp, justFailed: boolean) {
+  const last = app.lastAuthorization?.outcome === 'failed' ? app.lastAuthorization : null;
+  if (justFailed && last) return last;
+  if ((app.status === 'reauth_required' || app.status === 'error') && app.statusReason) return app.statusReason;
+  if (app.status === 'not_authorized' && last) return last;
+  return null;
+}
+
+export function AzureAppDetailPage() {
+  const { appId = '' } = useParams();
+  const navigate = useNavigate();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const app = useAzureApp(appId);
+  const info = useRegistrationInfo();
+  const clients = useClients({ includeArchived: true });
+  const test = useTestAzureApp();
+  const [authorizeOpened, setAuthorizeOpened] = useState(false);
+  const [editOpened, setEditOpened] = useState(false);
+  const [deleting, setDeleting] = useState<AzureApp | null>(null);
+  const announced = useRef(false);
+  const outcome = searchParams.get('authorization');
+
+  // Back from Microsoft with success: say so once, and drop the marker so a reload does not repeat it.
+  useEffect(() => {
+    if (outcome !== 'connected' || !app.data || announced.current) return;
+    announced.current = true;
+    const account = app.data.microsoftAccount?.upn;
+    notifications.show({
+      color: 'teal',
+      title: 'Connected to Microsoft',
+      message: `${app.data.name} is authorized${account ? ` as ${account}` : ''}.`,
+    });
+    setSearchParams(
+      (params) => {
+        const next = new URLSearchParams(params);
+        next.delete('authorization');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [outcome, app.data, setSearchParams]);
+
+  const back = (
+    <Anchor component={Link} to={LIST} size="sm">
+      <Group gap={4} component="span">
+        <IconArrowLeft size={14} aria-hidden /> All Azure applications
+      </Group>
+    </Anchor>
+  );
+  if (app.isPending) return <PageLoader />;
+  if (app.isError || !app.data) {
+    return (
+      <Stack align="flex-start">
+        {back}
+        {app.isError ? (
+          <QueryError error={app.error} onRetry={() => app.refetch()} />
+        ) : (
+          <Alert color="gray" title="Application not found">
+            This Azure application no longer exists, or you cannot see it.
+          </Alert>
+        )}
+      </Stack>
+    );
+  }
+
+  const data = app.data;
+  const problem = currentProblem(data, outcome === 'failed');
+  const clientName = clients.data?.find((c) => c.id === data.clientId)?.name ?? 'Unknown client';
+  const cloudLabel = info.data?.clouds.find((c) => c.value === data.cloud)?.label ?? data.cloud;
+  const runTest = () =>
+    test.mutate(data, {
+      onError: (error) => {
+        // The page itself turns to "Re-authorization required" with the reason (the list refetches).
+        if (isApiError(error, 'reauthorization_required')) {
+          notifications.show({
+            color: 'orange',
+            title: 'Re-authorization required',
+            message: 'Microsoft no longer accepts the stored authorization. Authorize again.',
+            autoClose: 8000,
+          });
+        } else notifyFailure('Connection test failed', error);
+      },
+    });
+
+  return (
+    <Stack gap="lg">
+      {back}
+      <PageHeader
+        title={data.name}
+        description={
+          <Group gap="xs" component="span">
+            <AzureAppStatusBadge status={data.status} />
+            <span>{clientName}</span>
+          </Group>
+        }
+        actions={
+          <>
+            <Button leftSection={<IconPlugConnected size={16} aria-hidden />} onClick={() => setAuthorizeOpened(true)}>
+              Authorize
+            </Button>
+            <Button
+              variant="default"
+              leftSection={<IconTestPipe size={16} aria-hidden />}
+              onClick={runTest}
+              loading={test.isPending}
+              disabled={data.status === 'not_authorized'}
+              title={data.status === 'not_authorized' ? 'Authorize first' : undefined}
+            >
+              Test connection
+            </Button>
+            <Button
+              variant="default"
+              leftSection={<IconPencil size={16} aria-hidden />}
+              onClick={() => setEditOpened(true)}
+            >
+              Edit
+            </Button>
+            <Button
+              variant="light"
+              color="red"
+              leftSection={<IconTrash size={16} aria-hidden />}
+              onClick={() => setDeleting(data)}
+            >
+              Delete
+            </Button>
+          </>
+        }
+      />
+      {problem?.guidance && (
+        <GuidancePanel
+          guidance={problem.guidance}
+          answer={problem}
+          redirectUri={info.data?.redirectUri}
+          action={problem.guidance.reauthorize && <AuthorizeAgainButton onClick={() => setAuthorizeOpened(true)} />}
+        />
+      )}
+      {data.status === 'connected' && data.missingScopes.length > 0 && (
+        <Alert color="yellow" title="Some requested permissions were not granted">
+          <Text size="sm">
+            Microsoft did not grant {data.missingScopes.join(', ')}. The features that need them will not work until an
+            administrator grants them and you authorize again.
+          </Text>
+        </Alert>
+      )}
+      {test.data && !test.isPending && <ConnectionReportCard report={test.data} />}
+      <AzureAppDetails app={data} clientName={clientName} cloudLabel={cloudLabel} />
+      {info.data && (
+        <Paper withBorder radius="md">
+          <Accordion chevronPosition="left">
+            <Accordion.Item value="entra">
+              <Accordion.Control>What to register in Microsoft Entra</Accordion.Control>
+              <Accordion.Panel>
+                <RegistrationHelp
+                  redirectUri={info.data.redirectUri}
+                  permissions={info.data.permissions}
+                  smtpSending={data.smtpSending}
+                />
+              </Accordion.Panel>
+            </Accordion.Item>
+          </Accordion>
+        </Paper>
+      )}
+      <AadstsLookup />
+      <AuthorizeModal app={data} opened={authorizeOpened} onClose={() => setAuthorizeOpened(false)} />
+      <AzureAppFormModal
+        opened={editOpened}
+        onClose={() => setEditOpened(false)}
+        app={data}
+        defaultClientId={data.clientId}
+      />
+      <DeleteAzureAppModal app={deleting} onClose={() => setDeleting(null)} onDeleted={() => navigate(LIST)} />
+    </Stack>
+  );
+}
