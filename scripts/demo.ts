@@ -1,0 +1,114 @@
+// `npm run demo`: Baitwise together with the Microsoft 365 emulator, as an MSSP would see it —
+// two clients (Contoso, Fabrikam), each with its own emulated Entra tenant and a registered
+// Azure application ready to Authorize — and prints the accounts to sign in with.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { demoTenants, registerDemoApp } from '../emulator/src/generate.js';
+import { startEmulator } from '../emulator/src/server.js';
+import { loadConfig } from '../src/config.js';
+import { openRuntime } from '../src/runtime.js';
+import { serve } from '../src/server.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4010);
+const smtpPort = Number(process.env.EMULATOR_SMTP_PORT ?? 4025);
+const publicUrl = process.env.BAITWISE_PUBLIC_URL ?? `http://localhost:${port}`;
+const redirectUri = `${publicUrl}/api/v1/azure-apps/callback`;
+
+const emu = await startEmulator({ port: emulatorPort, smtpPort, seed: 'demo' });
+const tenants = demoTenants(emu.store);
+
+// The demo's own data directory, so it never touches ./data of a real installation.
+const adminEmail = 'admin@baitwise.demo';
+const adminPassword = process.env.BAITWISE_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString('base64url')}`;
+const config = loadConfig({
+  ...process.env,
+  PORT: String(port),
+  BAITWISE_PUBLIC_URL: publicUrl,
+  BAITWISE_DATA_DIR: process.env.BAITWISE_DATA_DIR ?? resolve('data/demo'),
+  BAITWISE_ADMIN_EMAIL: adminEmail,
+  BAITWISE_ADMIN_PASSWORD: adminPassword,
+  MICROSOFT_AUTHORITY_HOST: emu.urls.authority,
+  MICROSOFT_GRAPH_ENDPOINT: emu.urls.graph,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+});
+const rt = await openRuntime({ config });
+const server = await serve(rt);
+
+// One Baitwise client per emulated tenant, each with its Azure application registered.
+const { db } = rt.db;
+const admin = await db
+  .selectFrom('operators')
+  .select(['id', 'email'])
+  .where('email', '=', adminEmail)
+  .executeTakeFirstOrThrow();
+// A rerun on the same data directory: make the printed password the valid one.
+const { OperatorService } = await import('../src/modules/operators/service.js');
+await new OperatorService(db).resetPassword(null, admin.id, adminPassword);
+const actor = {
+  operatorId: admin.id,
+  email: admin.email,
+  name: 'Demo',
+  role: 'system_admin' as const,
+  clientIds: new Set<string>(),
+  via: 'session' as const,
+  sessionId: null,
+  tokenId: null,
+  ip: '127.0.0.1',
+};
+const { ClientService } = await import('../src/modules/clients/service.js');
+const { AzureAppService } = await import('../src/modules/azure-apps/service.js');
+const { EntraClient } = await import('../src/microsoft/entra.js');
+const clients = new ClientService(db);
+const apps = new AzureAppService(db, rt.secrets, new EntraClient(config));
+const lines: string[] = [];
+for (const t of tenants) {
+  const { app, clientSecret } = registerDemoApp(emu.store, t.tenant.id, redirectUri);
+  const existing = (await clients.list(actor, true)).find((c) => c.name === t.tenant.displayName);
+  const client = existing ?? (await clients.create(actor, t.tenant.displayName));
+  const have = await apps.list(actor, client.id);
+  if (have.length === 0) {
+    await apps.create(actor, client.id, {
+      name: `${t.tenant.displayName} Entra ID`,
+      azureClientId: app.clientId,
+      clientSecret,
+      tenant: t.tenant.id,
+      cloud: 'global',
+      smtpSending: false,
+    });
+  }
+  lines.push(
+    `  ${t.tenant.displayName} (tenant ${t.tenant.id}, ${t.tenant.domains[0]})`,
+    `    Entra administrator:      ${t.admin.userPrincipalName}  /  ${t.admin.password}`,
+    `    Entra non-administrator:  ${t.user.userPrincipalName}  /  ${t.user.password}`,
+    `    Azure application:        client id ${app.clientId}, secret ${clientSecret}`,
+  );
+}
+
+process.stdout.write(
+  [
+    '',
+    'Baitwise demo is running.',
+    '',
+    `  Console:   ${publicUrl}   (sign in as ${adminEmail} / ${adminPassword})`,
+    `  API docs:  ${publicUrl}/api/docs`,
+    `  Emulator:  ${emu.urls.authority} (control API ${emu.urls.control}, SMTP ${emu.urls.smtp.host}:${emu.urls.smtp.port})`,
+    '',
+    'Emulated Microsoft 365 tenants (one per client):',
+    ...lines,
+    '',
+    'Open Settings → Common System Settings → Azure Applications and click Authorize.',
+    `Admin consent requests are reviewed at ${emu.urls.control}/consent-requests`,
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n'),
+);
+
+const stop = async () => {
+  await server.close();
+  await rt.close();
+  await emu.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
