@@ -28,8 +28,19 @@ export function defer(store: Store, dueAt: number, run: () => Promise<void>): vo
   mailState(store).deferred.push({ dueAt, run });
 }
 
-/** Deliver every held submission that is due. */
-export async function flushDeferred(store: Store): Promise<number> {
+/**
+ * Deliver every held submission that is due. Flushes are chained, so a caller (a mailbox read)
+ * that runs while the timer's flush is still delivering waits for it instead of seeing a
+ * half-delivered state.
+ */
+export function flushDeferred(store: Store): Promise<number> {
+  const s = mailState(store);
+  const run = s.flushing.then(() => flushDue(store));
+  s.flushing = run.catch(() => 0);
+  return run;
+}
+
+async function flushDue(store: Store): Promise<number> {
   const s = mailState(store);
   const now = store.clock.now();
   const due = s.deferred.filter((d) => d.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);

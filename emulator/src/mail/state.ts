@@ -17,6 +17,8 @@ export interface MailState {
   /** per mailbox: minute number → SMTP submissions scheduled in that minute */
   minuteSlots: Map<string, Map<number, number>>;
   deferred: DeferredSubmission[];
+  /** tail of the chain of deferred-delivery flushes (see deferred.ts) */
+  flushing: Promise<number>;
 }
 
 const states = new WeakMap<Store, MailState>();
@@ -32,6 +34,7 @@ export function mailState(store: Store): MailState {
       recipientLog: new Map(),
       minuteSlots: new Map(),
       deferred: [],
+      flushing: Promise.resolve(0),
     };
     states.set(store, s);
   }
