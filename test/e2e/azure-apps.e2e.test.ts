@@ -1,0 +1,361 @@
+// The Azure Applications page in a real browser against the real server and the Microsoft 365
+// emulator: the browser goes to the emulator's sign-in and consent pages and back, as it would
+// go to login.microsoftonline.com. Each scenario has its own client and its own emulated tenant,
+// so consent given in one does not help another. The last test reads the SQLite file itself:
+// neither a client secret nor a refresh token may be stored in clear.
+//
+// Synchronisation relies on locators, which wait for the element; no sleeps.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+type Tenant = Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
+interface Account {
+  userPrincipalName: string;
+  password: string;
+}
+
+const WRONG_SECRET = 'this-is-the-secret-id-not-the-value';
+
+let emu: TestEmulator;
+let server: TestServer;
+let browser: Browser;
+let redirectUri: string;
+/** every client secret typed into the console, for the database check at the end */
+const secretsEntered: string[] = [];
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  server = await startTestServer(emu.env);
+  browser = await launchBrowser();
+  redirectUri = `${server.url}/api/v1/azure-apps/callback`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await emu?.close();
+});
+
+/** Creates a client through the API (the Clients page has its own test). */
+async function createClient(name: string): Promise<void> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
+  });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  const res = await fetch(`${server.url}/api/v1/clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name }),
+  });
+  expect(res.status).toBe(201);
+}
+
+/** A fresh browser context per scenario (own cookies at Baitwise and at "Microsoft"). */
+async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    await scenario(page);
+    expect(pageErrors).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: `test-results/azure-apps-e2e-${name}.png`, fullPage: true });
+    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
+
+async function openAzureApplications(page: Page): Promise<void> {
+  await page.goto(`${server.url}/settings/azure-applications`);
+  await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Azure Applications' }).waitFor();
+}
+
+/** Fills the Add application form and saves; the console then shows the application's page. */
+async function addApplication(
+  page: Page,
+  o: { client: string; name: string; tenant: Tenant; secret?: string },
+): Promise<void> {
+  const secret = o.secret ?? o.tenant.clientSecret;
+  secretsEntered.push(secret);
+  await page.getByRole('button', { name: 'Add application' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add application' });
+  await dialog.getByRole('combobox', { name: 'Client' }).click();
+  await page.getByRole('option', { name: o.client, exact: true }).click();
+  await dialog.getByRole('textbox', { name: 'Friendly name' }).fill(o.name);
+  await dialog.getByRole('textbox', { name: 'Client ID' }).fill(o.tenant.clientId);
+  await dialog.getByLabel('Client Secret').fill(secret);
+  await dialog.getByRole('textbox', { name: 'Tenant ID' }).fill(o.tenant.tenantId);
+  await dialog.getByRole('button', { name: 'Add application' }).click();
+  await page.getByRole('heading', { name: o.name, level: 1 }).waitFor();
+  await page.getByText('Not authorized', { exact: true }).waitFor();
+}
+
+/** Authorize → Continue to Microsoft; resolves on the emulator's first page. */
+async function startAuthorize(page: Page, o: { adminConsent?: boolean } = {}): Promise<void> {
+  await page.getByRole('button', { name: 'Authorize', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /^Authorize / });
+  if (o.adminConsent) await dialog.getByRole('checkbox', { name: 'Grant admin consent for the organization' }).check();
+  await dialog.getByRole('button', { name: 'Continue to Microsoft' }).click();
+  await page.waitForURL((url) => url.origin === new URL(emu.emu.urls.authority).origin);
+}
+
+/** The emulator's "Sign in" → "Enter password" pages. */
+async function signInAtMicrosoft(page: Page, who: Account): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByRole('textbox').fill(who.userPrincipalName);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'Enter password' }).waitFor();
+  await page.getByPlaceholder('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * Follows Microsoft's pages until the browser is back on the application's page: "Pick an
+ * account" (Baitwise asks for select_account, so a remembered sign-in is offered, not reused
+ * silently) and "Permissions requested" (only while consent is missing).
+ */
+async function finishAtMicrosoft(
+  page: Page,
+  appName: string,
+  who: Account,
+  o: { forOrganization?: boolean } = {},
+): Promise<void> {
+  const picker = page.getByRole('heading', { name: 'Pick an account' });
+  const consent = page.getByRole('heading', { name: 'Permissions requested' });
+  const back = page.getByRole('heading', { name: appName, level: 1 });
+  for (let step = 0; step < 4; step++) {
+    await picker.or(consent).or(back).waitFor();
+    if (await back.isVisible()) return;
+    if (await picker.isVisible()) {
+      await page.getByRole('button', { name: who.userPrincipalName }).click();
+      await picker.waitFor({ state: 'detached' });
+    } else {
+      if (o.forOrganization) {
+        await page.getByRole('checkbox', { name: 'Consent on behalf of your organization' }).check();
+      }
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await consent.waitFor({ state: 'detached' });
+    }
+  }
+  await back.waitFor();
+}
+
+/** The status badge (notifications live outside <main>). */
+const badge = (page: Page, label: string) => page.getByRole('main').getByText(label, { exact: true }).first();
+
+describe('Azure Applications page', () => {
+  it('adds an application, authorizes it as the Entra administrator, and tests the connection', async () => {
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Contoso' });
+    await createClient('Contoso Ltd');
+    await withPage('connect', async (page) => {
+      await openAzureApplications(page);
+
+      // The form shows what to register in Entra; SMTP.Send only when SMTP sending is chosen.
+      await page.getByRole('button', { name: 'Add application' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add application' });
+      expect(await dialog.getByRole('textbox', { name: 'Redirect URI' }).inputValue()).toBe(redirectUri);
+      await dialog.getByRole('button', { name: 'Copy redirect URI' }).waitFor();
+      const permissions = dialog.getByRole('table', { name: 'API permissions' });
+      await permissions.getByRole('row').filter({ hasText: 'User.Read.All' }).getByText('Yes').waitFor();
+      expect(await permissions.getByText('SMTP.Send', { exact: false }).count()).toBe(0);
+      await dialog.getByRole('checkbox', { name: 'Use for SMTP sending (Office 365 OAuth2)' }).check();
+      await permissions.getByText('https://outlook.office.com/SMTP.Send').waitFor();
+      await page.screenshot({ path: 'test-results/azure-apps-form.png' });
+      await dialog.getByRole('checkbox', { name: 'Use for SMTP sending (Office 365 OAuth2)' }).uncheck();
+      // A malformed Client ID is caught beside the field.
+      await dialog.getByRole('textbox', { name: 'Client ID' }).fill('not-a-guid');
+      await dialog.getByRole('button', { name: 'Add application' }).click();
+      await dialog.getByText('Enter the Application (client) ID').waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await addApplication(page, { client: 'Contoso Ltd', name: 'Contoso M365', tenant });
+      await startAuthorize(page);
+      await signInAtMicrosoft(page, tenant.admin);
+      await finishAtMicrosoft(page, 'Contoso M365', tenant.admin, { forOrganization: true });
+
+      await page.getByText('Connected to Microsoft').waitFor();
+      await badge(page, 'Connected').waitFor();
+      const details = page.getByRole('region', { name: 'Application details' });
+      await details.getByText(tenant.admin.userPrincipalName).waitFor();
+      await details.getByText(server.admin.email).waitFor();
+
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const report = page.getByRole('region', { name: 'Connection works' });
+      await report.getByText(tenant.admin.userPrincipalName, { exact: false }).waitFor();
+      await report.getByText(tenant.tenantId).waitFor();
+      const capabilities = report.getByRole('list', { name: 'Capabilities' }).getByRole('listitem');
+      expect(await capabilities.allInnerTexts()).toEqual([
+        'Recipient import and sync: OK',
+        'Training by Microsoft Graph: OK',
+        'Outlook report-phishing plugin: OK',
+      ]);
+
+      // The list shows who connected which account.
+      await page.getByRole('link', { name: 'All Azure applications' }).click();
+      const row = page
+        .getByRole('table', { name: 'Azure applications' })
+        .getByRole('row')
+        .filter({ hasText: 'Contoso M365' });
+      await row.getByText('Connected', { exact: true }).waitFor();
+      await row.getByText(tenant.admin.userPrincipalName).waitFor();
+      await row.getByText('Contoso Ltd').waitFor();
+      await page.screenshot({ path: 'test-results/azure-apps-list.png', fullPage: true });
+    });
+  }, 60_000);
+
+  it('guides a non-administrator through the admin consent workflow until a reviewer approves', async () => {
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Fabrikam' });
+    await createClient('Fabrikam Inc');
+    await withPage('consent-workflow', async (page) => {
+      await openAzureApplications(page);
+      await addApplication(page, { client: 'Fabrikam Inc', name: 'Fabrikam M365', tenant });
+      const appPage = page.url();
+
+      // Workflow off: Microsoft says "Need admin approval"; the user returns without consent.
+      await startAuthorize(page);
+      await signInAtMicrosoft(page, tenant.user);
+      await page.getByRole('heading', { name: 'Need admin approval' }).waitFor();
+      await page.getByRole('link', { name: 'Return to the application without granting consent' }).click();
+      const guidance = page.getByRole('region', { name: 'Microsoft did not grant the permissions' });
+      await guidance.getByText('AADSTS65004', { exact: true }).waitFor();
+      const steps = guidance.getByRole('list', { name: 'What to do' }).getByRole('listitem');
+      expect((await steps.allInnerTexts()).join('\n')).toContain('Users can request admin consent to apps');
+      await badge(page, 'Not authorized').waitFor();
+      await page.screenshot({ path: 'test-results/azure-apps-guidance.png', fullPage: true });
+
+      // The tenant's administrator turns on the admin consent workflow.
+      await emu.control('PUT', `/tenants/${tenant.tenantId}/admin-consent-workflow`, {
+        enabled: true,
+        reviewerIds: [],
+      });
+      await guidance.getByRole('button', { name: 'Authorize again' }).click();
+      await page
+        .getByRole('dialog', { name: /^Authorize / })
+        .getByRole('button', { name: 'Continue to Microsoft' })
+        .click();
+      await page.getByRole('heading', { name: 'Pick an account' }).waitFor();
+      await page.getByRole('button', { name: tenant.user.userPrincipalName }).click();
+      await page.getByRole('heading', { name: 'Approval required' }).waitFor();
+      await page.getByLabel('Enter justification for requesting this app').fill('Baitwise imports our recipients');
+      await page.getByRole('button', { name: 'Request approval' }).click();
+      await page.getByRole('heading', { name: 'Request sent' }).waitFor();
+
+      // The reviewer approves on the emulator's review page.
+      await page.goto(`${emu.emu.urls.control}/consent-requests?tenantId=${tenant.tenantId}`);
+      const request = page.getByRole('row').filter({ hasText: tenant.user.userPrincipalName });
+      await request.getByRole('button', { name: 'Approve' }).click();
+      await request.getByText('approved').waitFor();
+
+      await page.goto(appPage);
+      await startAuthorize(page);
+      await finishAtMicrosoft(page, 'Fabrikam M365', tenant.user);
+      await badge(page, 'Connected').waitFor();
+      await page
+        .getByRole('region', { name: 'Application details' })
+        .getByText(tenant.user.userPrincipalName)
+        .waitFor();
+    });
+  }, 60_000);
+
+  it('explains a wrong client secret (AADSTS7000215)', async () => {
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Initech' });
+    await createClient('Initech');
+    await withPage('wrong-secret', async (page) => {
+      await openAzureApplications(page);
+      await addApplication(page, { client: 'Initech', name: 'Initech M365', tenant, secret: WRONG_SECRET });
+      await startAuthorize(page);
+      await signInAtMicrosoft(page, tenant.admin);
+      await finishAtMicrosoft(page, 'Initech M365', tenant.admin, { forOrganization: true });
+      const guidance = page.getByRole('region', { name: 'Microsoft rejected the client secret' });
+      await guidance.getByText('AADSTS7000215', { exact: true }).waitFor();
+      await guidance.getByText('not the Secret ID', { exact: false }).waitFor();
+      await badge(page, 'Not authorized').waitFor();
+    });
+  }, 60_000);
+
+  it('shows Re-authorization required when Microsoft revoked the refresh token', async () => {
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Umbrella' });
+    await createClient('Umbrella Corp');
+    await withPage('revoked', async (page) => {
+      await openAzureApplications(page);
+      await addApplication(page, { client: 'Umbrella Corp', name: 'Umbrella M365', tenant });
+      await startAuthorize(page, { adminConsent: true });
+      await signInAtMicrosoft(page, tenant.admin);
+      // The admin-consent endpoint, then straight on to the sign-in that yields the refresh token.
+      await finishAtMicrosoft(page, 'Umbrella M365', tenant.admin);
+      await badge(page, 'Connected').waitFor();
+
+      const users = await emu.control<{ value: { id: string; userPrincipalName: string }[] }>(
+        'GET',
+        `/tenants/${tenant.tenantId}/users?top=100`,
+      );
+      const admin = users.value.find((u) => u.userPrincipalName === tenant.admin.userPrincipalName);
+      await emu.control('POST', `/users/${admin?.id}/revoke-sessions`, {});
+
+      // The access token from the authorization stays valid for an hour (as at Microsoft) and
+      // the server holds it in memory; saving the application drops it, so the test has to use
+      // the refresh token.
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit application' });
+      await edit.getByText('Leave empty to keep the stored secret').waitFor();
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await edit.waitFor({ state: 'hidden' });
+
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const guidance = page.getByRole('region', { name: 'The connection to Microsoft has expired or was revoked' });
+      await guidance.waitFor();
+      await guidance.getByText('AADSTS50173', { exact: true }).waitFor();
+      await badge(page, 'Re-authorization required').waitFor();
+    });
+  }, 60_000);
+
+  it('refuses a token issued by another tenant', async () => {
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Globex' });
+    const other = await emu.tenantWithApp(redirectUri, { name: 'Elsewhere' });
+    await createClient('Globex');
+    await withPage('tenant-mismatch', async (page) => {
+      await openAzureApplications(page);
+      await addApplication(page, { client: 'Globex', name: 'Globex M365', tenant });
+      await emu.control('PUT', '/faults', {
+        foreignIdTokens: [{ clientId: tenant.clientId, tenantId: other.tenantId }],
+      });
+      try {
+        await startAuthorize(page);
+        await signInAtMicrosoft(page, tenant.admin);
+        await finishAtMicrosoft(page, 'Globex M365', tenant.admin, { forOrganization: true });
+        await page.getByRole('region', { name: 'Microsoft answered for a different tenant' }).waitFor();
+        await badge(page, 'Not authorized').waitFor();
+      } finally {
+        await emu.control('PUT', '/faults', { foreignIdTokens: [] });
+      }
+    });
+  }, 60_000);
+
+  it('stores neither client secrets nor refresh tokens in clear in the database file', () => {
+    const config = server.database.config;
+    // The browser tests run in the SQLite pass only (scripts/test.sh).
+    if (config.kind !== 'sqlite') return;
+    const files = [config.file, `${config.file}-wal`].filter((f) => existsSync(f));
+    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    const refreshTokens = [...emu.emu.store.refreshTokens.keys()];
+    expect(refreshTokens.length).toBeGreaterThan(0);
+    expect(secretsEntered.length).toBeGreaterThan(0);
+    for (const secret of [...secretsEntered, ...refreshTokens]) {
+      expect(bytes.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… found in the database`).toBe(false);
+    }
+  });
+});
