@@ -318,7 +318,7 @@ export class Store {
   /** Restore a soft-deleted user (reason "changed"); it reappears in delta without annotation. */
   restoreUser(id: string): User | undefined {
     const t = this.tombstones.get(id);
-    if (!t || t.reason !== 'changed') return undefined;
+    if (t?.reason !== 'changed') return undefined;
     this.tombstones.delete(id);
     const { changeSeq: _old, ...rest } = t.user;
     return this.addUser(rest);
