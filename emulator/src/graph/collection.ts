@@ -77,8 +77,8 @@ export interface Compiled<T> {
 
 /**
  * Validate and compile options against the schema, enforcing Graph's advanced-query rule:
- * $search, $count=true, ne/not/endsWith need `ConsistencyLevel: eventual` (and $count=true for
- * the filter forms). Applied again on every follow-up page, as Graph does.
+ * $search needs `ConsistencyLevel: eventual`; ne/not/endsWith/null filters need it and
+ * $count=true. Applied again on every follow-up page, as Graph does.
  */
 export function compileOptions<T>(req: GraphReq, opts: ListOptions, sch: Schema<T>, type: string): Compiled<T> {
   const eventual = isEventual(req.headers);
