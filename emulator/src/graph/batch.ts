@@ -65,7 +65,7 @@ export async function runBatch(
     const out = await execute(ctx, principal, {
       method: String(r.method),
       target: String(r.url).replace(/^\/?(v1\.0\/)?/i, ''),
-      headers: { ...inc.headers, ...headers },
+      headers, // sub-requests carry their own headers only (ConsistencyLevel, Prefer …)
       body: isText ? null : (r.body ?? null),
       rawBody: isText ? String(r.body ?? '') : null,
       linkBase: inc.linkBase,
