@@ -26,6 +26,7 @@ import { type AzureServices, azureAppRoutes, buildAzureServices } from './module
 import { clientRoutes } from './modules/clients/routes.js';
 import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
+import { recipientRoutes } from './modules/recipients/routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(apiTokenRoutes(deps));
       await api.register(auditRoutes(deps));
       await api.register(azureAppRoutes(deps, services.azure));
+      await api.register(recipientRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

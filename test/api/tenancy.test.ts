@@ -67,6 +67,12 @@ beforeAll(async () => {
     appB: appB.id,
     stateB,
   });
+  // A recipient and a recipient group of B, for the recipients routes.
+  const groupB = (await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/recipient-groups`, { name: 'B group' })).json();
+  const recipientB = (
+    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/recipients`, { email: 'r@b.test', groupIds: [groupB.id] })
+  ).json();
+  Object.assign(ids, { groupB: groupB.id, recipientB: recipientB.id });
   // Something in B's audit trail that A must never see.
   await t.as(sys, 'PATCH', `/api/v1/clients/${b.id}`, { name: 'Client B (renamed)' });
 });
@@ -79,6 +85,8 @@ function fillParams(url: string): string {
     operatorId: ids.operatorB,
     tokenId: ids.tokenB,
     appId: ids.appB,
+    groupId: ids.groupB,
+    recipientId: ids.recipientB,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];

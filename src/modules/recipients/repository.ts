@@ -1,0 +1,228 @@
+// Recipients. Every function takes the client id and puts it in the where clause: there is no
+// lookup of a recipient by id alone. The list is keyset-paged on (display_name, id), which the
+// index recipients_name_idx (client_id, display_name, id) serves on both engines.
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database, RecipientsTable } from '../../db/types.js';
+import type { ListCursor } from './cursor.js';
+
+export type RecipientRow = RecipientsTable;
+export type RecipientSource = RecipientsTable['source'];
+
+export interface RecipientFilter {
+  search?: string;
+  department?: string;
+  jobTitle?: string;
+  groupId?: string;
+  enabled?: boolean;
+  source?: RecipientSource;
+  userType?: string;
+}
+
+type Eb = ExpressionBuilder<Database, 'recipients'>;
+
+/** LIKE pattern for "contains", with the wildcards of the term itself escaped. */
+const containsPattern = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function conditions(eb: Eb, clientId: string, f: RecipientFilter): Expression<SqlBool>[] {
+  const and: Expression<SqlBool>[] = [eb('recipients.client_id', '=', clientId)];
+  if (f.search) {
+    // lower() on both sides: LIKE is case-insensitive on SQLite but not on PostgreSQL.
+    const p = containsPattern(f.search);
+    and.push(
+      eb.or(
+        (['email_key', 'display_name', 'first_name', 'last_name'] as const).map(
+          (col) => sql<boolean>`lower(${sql.ref(`recipients.${col}`)}) like ${p} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  if (f.department !== undefined) and.push(eb('recipients.department', '=', f.department));
+  if (f.jobTitle !== undefined) and.push(eb('recipients.job_title', '=', f.jobTitle));
+  if (f.enabled !== undefined) and.push(eb('recipients.enabled', '=', f.enabled ? 1 : 0));
+  if (f.source !== undefined) and.push(eb('recipients.source', '=', f.source));
+  if (f.userType !== undefined) and.push(eb('recipients.user_type', '=', f.userType));
+  if (f.groupId !== undefined) {
+    const groupId = f.groupId;
+    and.push(
+      eb.exists(
+        eb
+          .selectFrom('recipient_group_members as m')
+          .select('m.recipient_id')
+          .where('m.client_id', '=', clientId)
+          .where('m.group_id', '=', groupId)
+          .whereRef('m.recipient_id', '=', 'recipients.id'),
+      ),
+    );
+  }
+  return and;
+}
+
+/**
+ * One page in the order (display_name, id), rows without a display name last. The engines
+ * disagree on where NULL sorts, so named and unnamed rows are read by two plain range scans
+ * rather than one ORDER BY: the order is then the same on SQLite and PostgreSQL.
+ */
+export async function listRecipientsPage(
+  db: Db,
+  clientId: string,
+  f: RecipientFilter,
+  after: ListCursor | null,
+  limit: number,
+): Promise<RecipientRow[]> {
+  const rows: RecipientRow[] = [];
+  if (after === null || after.name !== null) {
+    const named = await db
+      .selectFrom('recipients')
+      .selectAll()
+      .where((eb) =>
+        eb.and([
+          ...conditions(eb, clientId, f),
+          eb('recipients.display_name', 'is not', null),
+          ...(after
+            ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
+            : []),
+        ]),
+      )
+      .orderBy('recipients.display_name')
+      .orderBy('recipients.id')
+      .limit(limit)
+      .execute();
+    rows.push(...named);
+    if (rows.length >= limit) return rows;
+  }
+  const afterId = after?.name === null ? after.id : null;
+  const unnamed = await db
+    .selectFrom('recipients')
+    .selectAll()
+    .where((eb) =>
+      eb.and([
+        ...conditions(eb, clientId, f),
+        eb('recipients.display_name', 'is', null),
+        ...(afterId !== null ? [eb('recipients.id', '>', afterId)] : []),
+      ]),
+    )
+    .orderBy('recipients.id')
+    .limit(limit - rows.length)
+    .execute();
+  rows.push(...unnamed);
+  return rows;
+}
+
+export async function countRecipients(db: Db, clientId: string, f: RecipientFilter): Promise<number> {
+  const r = await db
+    .selectFrom('recipients')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.and(conditions(eb, clientId, f)))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export const findRecipient = (db: Db, clientId: string, id: string): Promise<RecipientRow | undefined> =>
+  db.selectFrom('recipients').selectAll().where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
+
+export const findRecipientByEmailKey = (db: Db, clientId: string, emailKey: string) =>
+  db
+    .selectFrom('recipients')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('email_key', '=', emailKey)
+    .executeTakeFirst();
+
+/** Existing recipients for a set of email keys (CSV import), read in chunks of bound parameters. */
+export async function findRecipientsByEmailKeys(db: Db, clientId: string, keys: string[]): Promise<RecipientRow[]> {
+  const out: RecipientRow[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    out.push(
+      ...(await db
+        .selectFrom('recipients')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .where('email_key', 'in', chunk)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Rows must all belong to `clientId`; batched so 10,000 rows are a few statements. */
+export async function insertRecipients(db: Db, clientId: string, rows: RecipientRow[]): Promise<void> {
+  if (rows.some((r) => r.client_id !== clientId)) throw new Error('insertRecipients: row of another client');
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('recipients')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+export async function updateRecipient(
+  db: Db,
+  clientId: string,
+  id: string,
+  patch: Partial<Omit<RecipientRow, 'id' | 'client_id' | 'created_at'>>,
+): Promise<number> {
+  const r = await db
+    .updateTable('recipients')
+    .set(patch)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function deleteRecipient(db: Db, clientId: string, id: string): Promise<boolean> {
+  await db
+    .deleteFrom('recipient_group_members')
+    .where('client_id', '=', clientId)
+    .where('recipient_id', '=', id)
+    .execute();
+  const r = await db.deleteFrom('recipients').where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Groups of each recipient on a page, by name. */
+export async function groupsOfRecipients(
+  db: Db,
+  clientId: string,
+  recipientIds: string[],
+): Promise<Map<string, { id: string; name: string }[]>> {
+  const out = new Map<string, { id: string; name: string }[]>();
+  if (recipientIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('recipient_group_members as m')
+    .innerJoin('recipient_groups as g', 'g.id', 'm.group_id')
+    .select(['m.recipient_id', 'g.id', 'g.name'])
+    .where('m.client_id', '=', clientId)
+    .where('g.client_id', '=', clientId)
+    .where('m.recipient_id', 'in', recipientIds)
+    .orderBy('g.name')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.recipient_id) ?? [];
+    list.push({ id: r.id, name: r.name });
+    out.set(r.recipient_id, list);
+  }
+  return out;
+}
+
+/** Distinct non-empty values of a column, for the list's filter selects (capped). */
+export async function distinctValues(
+  db: Db,
+  clientId: string,
+  column: 'department' | 'job_title',
+  cap: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('recipients')
+    .select(column)
+    .distinct()
+    .where('client_id', '=', clientId)
+    .where(column, 'is not', null)
+    .where(column, '<>', '')
+    .orderBy(column)
+    .limit(cap)
+    .execute();
+  return rows.map((r) => r[column] as string);
+}
