@@ -86,7 +86,7 @@ async function openAzureApplications(page: Page): Promise<void> {
 /** Fills the Add application form and saves; the console then shows the application's page. */
 async function addApplication(
   page: Page,
-  o: { client: string; name: string; tenant: Tenant; secret?: string },
+  o: { client: string; name: string; tenant: Tenant; secret?: string; secretExpiresAt?: string },
 ): Promise<void> {
   const secret = o.secret ?? o.tenant.clientSecret;
   secretsEntered.push(secret);
@@ -98,6 +98,7 @@ async function addApplication(
   await dialog.getByRole('textbox', { name: 'Client ID' }).fill(o.tenant.clientId);
   await dialog.getByLabel('Client Secret').fill(secret);
   await dialog.getByRole('textbox', { name: 'Tenant ID' }).fill(o.tenant.tenantId);
+  if (o.secretExpiresAt) await dialog.getByLabel('Secret expires on').fill(o.secretExpiresAt);
   await dialog.getByRole('button', { name: 'Add application' }).click();
   await page.getByRole('heading', { name: o.name, level: 1 }).waitFor();
   await page.getByText('Not authorized', { exact: true }).waitFor();
@@ -182,7 +183,12 @@ describe('Azure Applications page', () => {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden' });
 
-      await addApplication(page, { client: 'Contoso Ltd', name: 'Contoso M365', tenant });
+      await addApplication(page, {
+        client: 'Contoso Ltd',
+        name: 'Contoso M365',
+        tenant,
+        secretExpiresAt: '2031-06-30',
+      });
       await startAuthorize(page);
       await signInAtMicrosoft(page, tenant.admin);
       await finishAtMicrosoft(page, 'Contoso M365', tenant.admin, { forOrganization: true });
@@ -213,7 +219,7 @@ describe('Azure Applications page', () => {
       await row.getByText('Connected', { exact: true }).waitFor();
       await row.getByText(tenant.admin.userPrincipalName).waitFor();
       await row.getByText('Contoso Ltd').waitFor();
-      await page.screenshot({ path: 'test-results/azure-apps-list.png', fullPage: true });
+      await row.getByText('Jun 30, 2031').waitFor();
     });
   }, 60_000);
 
@@ -284,6 +290,16 @@ describe('Azure Applications page', () => {
       await guidance.getByText('AADSTS7000215', { exact: true }).waitFor();
       await guidance.getByText('not the Secret ID', { exact: false }).waitFor();
       await badge(page, 'Not authorized').waitFor();
+
+      // A code read off Microsoft's own error page explains itself too.
+      await page.getByRole('textbox', { name: 'AADSTS code' }).fill('AADSTS50011');
+      await page.getByRole('button', { name: 'Explain' }).click();
+      const lookup = page.getByRole('region', { name: 'The redirect URI is not registered' });
+      expect(await lookup.getByRole('textbox', { name: 'Redirect URI' }).inputValue()).toBe(redirectUri);
+
+      // Microsoft's redirect that matches no authorization of this session (reloaded, expired).
+      await page.goto(`${server.url}/settings/azure-applications?authorization=failed&reason=state_invalid`);
+      await page.getByRole('region', { name: 'This authorization request is not valid any more' }).waitFor();
     });
   }, 60_000);
 
@@ -342,6 +358,11 @@ describe('Azure Applications page', () => {
       } finally {
         await emu.control('PUT', '/faults', { foreignIdTokens: [] });
       }
+      // Every scenario's application, each in its state, for the screenshot.
+      await page.getByRole('link', { name: 'All Azure applications' }).click();
+      const table = page.getByRole('table', { name: 'Azure applications' });
+      await table.getByText('Re-authorization required').waitFor();
+      await page.screenshot({ path: 'test-results/azure-apps-list.png', fullPage: true });
     });
   }, 60_000);
 

@@ -41,7 +41,7 @@ export function AzureApplicationsPage() {
     <Stack gap="lg">
       <PageHeader
         title="Azure Applications"
-        description="The Microsoft Entra app registrations through which Baitwise reaches each client’s Microsoft 365 tenant: recipient import, training by Graph or SMTP, and the report-phishing plugin."
+        description="Entra app registrations that connect Baitwise to each client’s Microsoft 365 tenant."
         actions={
           <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={add.open} disabled={clients.length === 0}>
             Add application

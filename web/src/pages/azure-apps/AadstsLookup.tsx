@@ -1,7 +1,7 @@
 import { Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { QueryError } from '../../components/QueryState';
-import { useGuidance } from '../../hooks/useAzureApps';
+import { useGuidance, useRegistrationInfo } from '../../hooks/useAzureApps';
 import { GuidancePanel } from './GuidancePanel';
 
 /** "Microsoft showed an error code?": the code from Microsoft's error page → what to do. */
@@ -10,6 +10,7 @@ export function AadstsLookup() {
   const [code, setCode] = useState<number | null>(null);
   const [invalid, setInvalid] = useState(false);
   const guidance = useGuidance(code === null ? null : { aadsts: code });
+  const info = useRegistrationInfo();
 
   const lookUp = (event: React.FormEvent) => {
     event.preventDefault();
@@ -47,11 +48,7 @@ export function AadstsLookup() {
         </form>
         {guidance.isError && <QueryError error={guidance.error} />}
         {guidance.data && code !== null && (
-          <GuidancePanel
-            guidance={guidance.data}
-            answer={{ aadsts: code, error: null, description: null }}
-            tone="info"
-          />
+          <GuidancePanel guidance={guidance.data} redirectUri={info.data?.redirectUri} tone="info" />
         )}
       </Stack>
     </Paper>

@@ -95,9 +95,14 @@ export function AzureAppFormModal({
       onSaved?.(saved);
     };
     if (app) {
-      // An empty secret is left out, so the stored one is kept.
-      const secret = values.clientSecret ? { clientSecret: values.clientSecret } : {};
-      update.mutate({ clientId: app.clientId, appId: app.id, ...body, ...secret }, { onSuccess, onError });
+      // Only what changed: an unchanged tenant domain is not resolved at Microsoft again, and an
+      // empty secret is left out so the stored one is kept.
+      const before = initialValues(app, app.clientId);
+      const changes = Object.fromEntries(
+        Object.entries(body).filter(([key, value]) => value !== before[key as keyof typeof body]),
+      ) as Partial<AzureAppInput>;
+      if (values.clientSecret) changes.clientSecret = values.clientSecret;
+      update.mutate({ clientId: app.clientId, appId: app.id, ...changes }, { onSuccess, onError });
     } else {
       create.mutate({ clientId: values.clientId, ...body, clientSecret: values.clientSecret }, { onSuccess, onError });
     }
@@ -140,7 +145,7 @@ export function AzureAppFormModal({
                 placeholder="00000000-0000-0000-0000-000000000000"
                 required
                 autoComplete="off"
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 {...form.getInputProps('azureClientId')}
               />
               <PasswordInput

@@ -16,8 +16,14 @@ const colors: Record<AzureAppStatus, string> = {
 };
 
 export function AzureAppStatusBadge({ status }: { status: AzureAppStatus }) {
+  // The label may not shrink to an ellipsis in a narrow table column: "Co…" says nothing.
   return (
-    <Badge color={colors[status]} variant="light" tt="none" style={{ whiteSpace: 'nowrap' }}>
+    <Badge
+      color={colors[status]}
+      variant="light"
+      tt="none"
+      styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+    >
       {statusLabels[status]}
     </Badge>
   );

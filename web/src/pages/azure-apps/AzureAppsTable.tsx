@@ -1,13 +1,15 @@
-import { ActionIcon, Anchor, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Anchor, Menu, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconDots, IconExternalLink, IconPencil, IconPlugConnected, IconTrash } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { AzureApp } from '../../api/azureApps';
 import { formatDateTime } from '../../lib/format';
 import { AzureAppStatusBadge } from './AzureAppStatusBadge';
 import { SecretExpiry } from './SecretExpiry';
 
-const mono = { ff: 'monospace', fz: 'xs' } as const;
-
+// Related facts share a cell (client under the name, secret expiry with the registration, last
+// use under the status, who and when under the account) so that the table fits beside the
+// navigation without scrolling on an ordinary screen.
 export function AzureAppsTable({
   apps,
   clientName,
@@ -22,20 +24,14 @@ export function AzureAppsTable({
   onDelete: (app: AzureApp) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={1240}>
+    <Table.ScrollContainer minWidth={900}>
       <Table highlightOnHover verticalSpacing="sm" aria-label="Azure applications">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Tenant</Table.Th>
-            <Table.Th>Client ID</Table.Th>
+            <Table.Th>Application</Table.Th>
+            <Table.Th>Entra registration</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Authorized by</Table.Th>
             <Table.Th>Microsoft account</Table.Th>
-            <Table.Th>Authorized</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Secret expires</Table.Th>
             <Table.Th w={50}>
               <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
@@ -44,23 +40,38 @@ export function AzureAppsTable({
         <Table.Tbody>
           {apps.map((app) => (
             <Table.Tr key={app.id}>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor component={Link} to={`/settings/azure-applications/${app.id}`} fw={500}>
                   {app.name}
                 </Anchor>
+                <Small>{clientName(app.clientId)}</Small>
               </Table.Td>
-              <Table.Td>{clientName(app.clientId)}</Table.Td>
-              <Table.Td {...(app.tenantDomain ? { fz: 'sm' } : mono)}>{app.tenantDomain ?? app.tenantId}</Table.Td>
-              <Table.Td {...mono}>{app.azureClientId}</Table.Td>
+              <Table.Td>
+                <Stack gap={2}>
+                  <Labelled label="Tenant" mono>
+                    {app.tenantDomain ?? app.tenantId}
+                  </Labelled>
+                  <Labelled label="Client ID" mono>
+                    {app.azureClientId}
+                  </Labelled>
+                  {app.secretExpiresAt && (
+                    <Labelled label="Secret expires">
+                      <SecretExpiry date={app.secretExpiresAt} size="xs" />
+                    </Labelled>
+                  )}
+                </Stack>
+              </Table.Td>
               <Table.Td>
                 <AzureAppStatusBadge status={app.status} />
+                {app.lastUsedAt && <Small>Last used {formatDateTime(app.lastUsedAt)}</Small>}
               </Table.Td>
-              <Table.Td>{app.authorizedBy ?? <Dim />}</Table.Td>
-              <Table.Td>{app.microsoftAccount?.upn ?? <Dim />}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(app.authorizedAt)}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(app.lastUsedAt)}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <SecretExpiry date={app.secretExpiresAt} />
+              <Table.Td>
+                {app.microsoftAccount?.upn ?? <Small>—</Small>}
+                {app.authorizedBy && (
+                  <Small>
+                    Authorized by {app.authorizedBy}, {formatDateTime(app.authorizedAt)}
+                  </Small>
+                )}
               </Table.Td>
               <Table.Td>
                 <Menu position="bottom-end" shadow="md">
@@ -104,10 +115,23 @@ export function AzureAppsTable({
   );
 }
 
-function Dim() {
+function Small({ children }: { children: ReactNode }) {
   return (
-    <Text span size="sm" c="dimmed">
-      —
+    <Text size="xs" c="dimmed">
+      {children}
+    </Text>
+  );
+}
+
+function Labelled({ label, mono, children }: { label: string; mono?: boolean; children: ReactNode }) {
+  return (
+    <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+      <Text span size="xs" c="dimmed">
+        {label}{' '}
+      </Text>
+      <Text span size="xs" ff={mono ? 'monospace' : undefined}>
+        {children}
+      </Text>
     </Text>
   );
 }

@@ -1,6 +1,6 @@
 import { Alert, Button, Code, List, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { Guidance } from '../../api/azureApps';
 import { formatDateTime } from '../../lib/format';
 import { RedirectUriField } from './RegistrationHelp';
@@ -30,7 +30,7 @@ export function GuidancePanel({
   tone?: 'problem' | 'info';
 }) {
   const problem = tone === 'problem';
-  const headingId = `guidance-${guidance.key}`;
+  const headingId = useId();
   return (
     <Alert
       color={problem ? 'orange' : 'indigo'}

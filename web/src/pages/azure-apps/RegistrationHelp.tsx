@@ -10,7 +10,7 @@ export function RedirectUriField({ redirectUri, description }: { redirectUri: st
       description={description}
       value={redirectUri}
       readOnly
-      ff="monospace"
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
       rightSection={
         <CopyButton value={redirectUri} timeout={2000}>
           {({ copied, copy }) => (
@@ -54,14 +54,14 @@ export function PermissionsTable({
         <Table.Tbody>
           {rows.map((p) => (
             <Table.Tr key={p.scope}>
-              <Table.Td ff="monospace" fz="xs" style={{ wordBreak: 'break-all' }}>
+              <Table.Td ff="monospace" fz="xs" style={{ overflowWrap: 'anywhere' }} miw={150}>
                 {p.scope}
               </Table.Td>
               <Table.Td>{p.type}</Table.Td>
               <Table.Td>{p.purpose}</Table.Td>
               <Table.Td>
                 {p.adminConsent ? (
-                  <Badge color="orange" variant="light" size="sm">
+                  <Badge color="orange" variant="light" size="sm" tt="none">
                     Yes
                   </Badge>
                 ) : (

@@ -4,10 +4,10 @@ const DAY_MS = 86_400_000;
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
 /** A secret's expiry date (YYYY-MM-DD), coloured when it is near or past: Microsoft stops accepting it. */
-export function SecretExpiry({ date }: { date: string | null }) {
+export function SecretExpiry({ date, size = 'sm' }: { date: string | null; size?: 'xs' | 'sm' }) {
   if (!date) {
     return (
-      <Text span size="sm" c="dimmed">
+      <Text span size={size} c="dimmed">
         —
       </Text>
     );
@@ -18,20 +18,20 @@ export function SecretExpiry({ date }: { date: string | null }) {
   const label = dateOnly.format(at);
   if (daysLeft < 0) {
     return (
-      <Text span size="sm" c="red.8" fw={600}>
+      <Text span size={size} c="red.8" fw={600}>
         {label} (expired)
       </Text>
     );
   }
   if (daysLeft <= 30) {
     return (
-      <Text span size="sm" c="orange.8" fw={600}>
+      <Text span size={size} c="orange.8" fw={600}>
         {label} ({daysLeft} days left)
       </Text>
     );
   }
   return (
-    <Text span size="sm">
+    <Text span size={size}>
       {label}
     </Text>
   );
