@@ -180,6 +180,13 @@ describe('Azure Applications page', () => {
       await dialog.getByRole('textbox', { name: 'Client ID' }).fill('not-a-guid');
       await dialog.getByRole('button', { name: 'Add application' }).click();
       await dialog.getByText('Enter the Application (client) ID').waitFor();
+      // A tenant domain Microsoft does not know: the server's answer lands beside that field.
+      await dialog.getByRole('textbox', { name: 'Friendly name' }).fill('Typo');
+      await dialog.getByRole('textbox', { name: 'Client ID' }).fill(tenant.clientId);
+      await dialog.getByLabel('Client Secret').fill(tenant.clientSecret);
+      await dialog.getByRole('textbox', { name: 'Tenant ID' }).fill('no-such-tenant.onmicrosoft.com');
+      await dialog.getByRole('button', { name: 'Add application' }).click();
+      await dialog.getByText('Microsoft does not know the tenant "no-such-tenant.onmicrosoft.com"').waitFor();
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden' });
 
@@ -209,6 +216,7 @@ describe('Azure Applications page', () => {
         'Training by Microsoft Graph: OK',
         'Outlook report-phishing plugin: OK',
       ]);
+      await page.screenshot({ path: 'test-results/azure-apps-connected.png', fullPage: true });
 
       // The list shows who connected which account.
       await page.getByRole('link', { name: 'All Azure applications' }).click();
@@ -363,6 +371,18 @@ describe('Azure Applications page', () => {
       const table = page.getByRole('table', { name: 'Azure applications' });
       await table.getByText('Re-authorization required').waitFor();
       await page.screenshot({ path: 'test-results/azure-apps-list.png', fullPage: true });
+
+      // Filtered to one client, then deleted from the list after the confirmation.
+      await page.getByRole('main').getByRole('combobox', { name: 'Client' }).click();
+      await page.getByRole('option', { name: 'Globex', exact: true }).click();
+      await table.getByText('Contoso M365').waitFor({ state: 'detached' });
+      expect(await table.getByRole('row').count()).toBe(2); // the header and Globex M365
+      await page.getByRole('button', { name: 'Actions for Globex M365' }).click();
+      await page.getByRole('menuitem', { name: 'Delete' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete application' });
+      await confirm.getByText('the Outlook report-phishing plugin').waitFor();
+      await confirm.getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('This client has no Azure application yet.').waitFor();
     });
   }, 60_000);
 

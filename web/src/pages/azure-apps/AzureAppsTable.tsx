@@ -63,7 +63,12 @@ export function AzureAppsTable({
               </Table.Td>
               <Table.Td>
                 <AzureAppStatusBadge status={app.status} />
-                {app.lastUsedAt && <Small>Last used {formatDateTime(app.lastUsedAt)}</Small>}
+                {app.lastUsedAt && <Small nowrap>Last used {formatDateTime(app.lastUsedAt)}</Small>}
+                {app.status !== 'connected' && app.lastAuthorization?.outcome === 'failed' && (
+                  <Text size="xs" c="orange.9" style={{ whiteSpace: 'nowrap' }}>
+                    Last authorization failed
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>
                 {app.microsoftAccount?.upn ?? <Small>—</Small>}
@@ -115,9 +120,9 @@ export function AzureAppsTable({
   );
 }
 
-function Small({ children }: { children: ReactNode }) {
+function Small({ children, nowrap }: { children: ReactNode; nowrap?: boolean }) {
   return (
-    <Text size="xs" c="dimmed">
+    <Text size="xs" c="dimmed" style={nowrap ? { whiteSpace: 'nowrap' } : undefined}>
       {children}
     </Text>
   );
