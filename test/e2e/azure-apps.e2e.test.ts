@@ -344,6 +344,7 @@ describe('Azure Applications page', () => {
       await guidance.waitFor();
       await guidance.getByText('AADSTS50173', { exact: true }).waitFor();
       await badge(page, 'Re-authorization required').waitFor();
+      await page.screenshot({ path: 'test-results/azure-apps-reauth.png', fullPage: true });
     });
   }, 60_000);
 
