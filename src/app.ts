@@ -24,6 +24,11 @@ import { authRoutes } from './modules/auth/routes.js';
 import { AuthService } from './modules/auth/service.js';
 import { type AzureServices, azureAppRoutes, buildAzureServices } from './modules/azure-apps/routes.js';
 import { clientRoutes } from './modules/clients/routes.js';
+import {
+  buildDirectorySyncServices,
+  type DirectorySyncServices,
+  directorySyncRoutes,
+} from './modules/directory-sync/routes.js';
 import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
@@ -40,6 +45,7 @@ export interface Services {
   auth: AuthService;
   operators: OperatorService;
   azure: AzureServices;
+  directorySync: DirectorySyncServices;
 }
 
 export interface RouteEntry {
@@ -52,10 +58,12 @@ export interface RouteEntry {
 export type App = FastifyInstance & { services: Services; routeTable: RouteEntry[] };
 
 export function buildServices(deps: AppDeps): Services {
+  const azure = buildAzureServices(deps);
   return {
     auth: new AuthService(deps.db.db, deps.config),
     operators: new OperatorService(deps.db.db),
-    azure: buildAzureServices(deps),
+    azure,
+    directorySync: buildDirectorySyncServices(deps, azure),
   };
 }
 
@@ -127,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(apiTokenRoutes(deps));
       await api.register(auditRoutes(deps));
       await api.register(azureAppRoutes(deps, services.azure));
+      await api.register(directorySyncRoutes(services.directorySync));
       await api.register(recipientRoutes(deps));
     },
     { prefix: '/api/v1' },

@@ -177,7 +177,89 @@ export interface RecipientGroupMembersTable {
   created_at: string;
 }
 
+/** Client-owned. One import of Entra users into a recipient group, and its sync settings. */
+export interface DirectoryImportsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  azure_app_id: string;
+  target_group_id: string;
+  source: 'all_users' | 'groups';
+  entra_groups: string; // JSON [{id, displayName}]
+  filters: string; // JSON
+  sync_enabled: number; // 0/1
+  sync_interval_minutes: number;
+  new_user_policy: 'add' | 'hold';
+  removed_user_policy: 'delete' | 'keep' | 'hold';
+  delta_link: string | null;
+  status: 'active' | 'paused';
+  status_reason: string | null; // JSON {code, message, at}
+  initialized_at: string | null;
+  next_sync_at: string | null;
+  lock_owner: string | null;
+  lock_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. One run of an import (full listing or delta). */
+export interface DirectorySyncRunsTable {
+  id: string;
+  client_id: string;
+  import_id: string;
+  trigger: 'create' | 'manual' | 'schedule' | 'cli';
+  kind: 'full' | 'delta' | null;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'paused';
+  cursor: string | null;
+  pending_delta_link: string | null;
+  total: number | null;
+  pages: number;
+  users_seen: number;
+  added: number;
+  updated: number;
+  removed: number;
+  held: number;
+  skipped: number;
+  errors: string; // JSON
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. Which Entra users an import brought in (and in which run it last saw them). */
+export interface DirectoryImportMembersTable {
+  client_id: string;
+  import_id: string;
+  entra_object_id: string;
+  recipient_id: string;
+  last_seen_run_id: string | null;
+}
+
+/** Client-owned. A new or removed user held for an administrator's decision. */
+export interface DirectoryHeldChangesTable {
+  id: string;
+  client_id: string;
+  import_id: string;
+  run_id: string | null;
+  kind: 'add' | 'remove';
+  entra_object_id: string;
+  display_name: string | null;
+  email: string | null;
+  reason: string;
+  payload: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'superseded';
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  directory_imports: DirectoryImportsTable;
+  directory_sync_runs: DirectorySyncRunsTable;
+  directory_import_members: DirectoryImportMembersTable;
+  directory_held_changes: DirectoryHeldChangesTable;
   recipient_groups: RecipientGroupsTable;
   recipients: RecipientsTable;
   recipient_group_members: RecipientGroupMembersTable;

@@ -22,10 +22,16 @@ export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => 
 export interface JobQueue {
   /** Enqueue inside `trx` (a Kysely transaction); returns the job id, or null when a singleton already waits. */
   enqueue(trx: Db, queue: string, payload: Record<string, unknown>, opts?: EnqueueOptions): Promise<string | null>;
+  close?(): Promise<void>;
+}
+
+export interface RegisterOptions {
+  /** jobs of this queue carry a singleton key (pg-boss needs to know when it creates the queue) */
+  singleton?: boolean;
 }
 
 export interface JobRunner {
-  register(queue: string, handler: JobHandler): void;
+  register(queue: string, handler: JobHandler, opts?: RegisterOptions): void;
   start(): Promise<void>;
   /** Stops taking jobs, aborts running handlers' signals and waits for them to return. */
   stop(): Promise<void>;

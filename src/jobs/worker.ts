@@ -1,4 +1,5 @@
 // Starting the job runner that fits the database: embedded on SQLite, pg-boss on PostgreSQL.
+import { directorySyncWorker } from '../modules/directory-sync/jobs.js';
 import type { Runtime } from '../runtime.js';
 import { EmbeddedRunner } from './embedded.js';
 import { PgBossRunner } from './pg-boss.js';
@@ -9,6 +10,16 @@ export async function startWorker(rt: Runtime): Promise<JobRunner> {
   const runner: JobRunner =
     config.kind === 'postgres' ? new PgBossRunner(config.url, rt.logger) : new EmbeddedRunner(rt.db.db, rt.logger);
   for (const [queue, handler] of handlers) runner.register(queue, handler);
+  const sync = directorySyncWorker(rt);
+  runner.register(sync.queue, sync.handler, { singleton: true });
   await runner.start();
-  return runner;
+  sync.startScheduler();
+  return {
+    register: (queue, handler, opts) => runner.register(queue, handler, opts),
+    start: () => runner.start(),
+    async stop() {
+      await sync.stop();
+      await runner.stop();
+    },
+  };
 }

@@ -73,6 +73,38 @@ beforeAll(async () => {
     await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/recipients`, { email: 'r@b.test', groupIds: [groupB.id] })
   ).json();
   Object.assign(ids, { groupB: groupB.id, recipientB: recipientB.id });
+  // An Entra import of B (its first run waits in the queue: no worker here) and a held change.
+  const importB = (
+    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/directory-imports`, {
+      name: 'B import',
+      azureAppId: appB.id,
+      targetGroupId: groupB.id,
+      source: 'all_users',
+    })
+  ).json();
+  const changeB = '0b0b0b0b-0000-4000-8000-000000000001';
+  const now = new Date().toISOString();
+  await t.db.handle.db
+    .insertInto('directory_held_changes')
+    .values({
+      id: changeB,
+      client_id: b.id,
+      import_id: importB.id,
+      run_id: null,
+      kind: 'remove',
+      entra_object_id: 'entra-user-of-b',
+      display_name: 'B person',
+      email: 'p@b.test',
+      reason: 'removed',
+      payload: null,
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  Object.assign(ids, { importB: importB.id, runB: importB.lastRun.id, changeB });
   // Something in B's audit trail that A must never see.
   await t.as(sys, 'PATCH', `/api/v1/clients/${b.id}`, { name: 'Client B (renamed)' });
 });
@@ -87,6 +119,9 @@ function fillParams(url: string): string {
     appId: ids.appB,
     groupId: ids.groupB,
     recipientId: ids.recipientB,
+    importId: ids.importB,
+    runId: ids.runB,
+    changeId: ids.changeB,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];

@@ -4,6 +4,8 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_azure_apps.js';
 import * as m0003 from './0003_recipients.js';
+import * as m0004 from './0004_directory_sync.js';
+import * as m0005 from './0005_recipients_extra.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +15,8 @@ const MIGRATIONS: [string, Up][] = [
   ['0001_foundation', m0001.up],
   ['0002_azure_apps', m0002.up],
   ['0003_recipients', m0003.up],
+  ['0004_directory_sync', m0004.up],
+  ['0005_recipients_extra', m0005.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -1,0 +1,318 @@
+// One sync run, page by page. Each Graph page is applied in one transaction together with the
+// run's counters and its cursor (the next page to fetch), so a run interrupted anywhere — a
+// killed worker, an abort, a crash — resumes from its last committed page without duplicates.
+//
+// Kinds: "full" lists every user in scope (/users, or the selected groups' transitive user
+// members) and, once complete, removes members it did not see; "delta" replays /users/delta from
+// the saved link and removes only users Graph marks @removed. An expired delta link falls back to
+// a full listing. Group imports always list their groups in full: /users/delta says nothing about
+// group membership.
+import type { DbHandle } from '../../db/connection.js';
+import { AppError } from '../../lib/errors.js';
+import { newId, nowIso } from '../../lib/ids.js';
+import type { Logger } from '../../lib/logger.js';
+import { OutboundError } from '../../lib/outbound.js';
+import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { findApp } from '../azure-apps/repository.js';
+import type { TokenService } from '../azure-apps/token-service.js';
+import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
+import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, usersUrl } from './graph-source.js';
+import { DEFAULT_FILTERS, type Filters } from './mapping.js';
+import type { ImportRow, RunRow } from './repository.js';
+import * as repo from './repository.js';
+
+export interface EngineDeps {
+  db: DbHandle;
+  tokens: TokenService;
+  graph: GraphClient;
+  logger?: Logger;
+}
+
+export interface RunOptions {
+  /** who runs it: a job id, or the CLI; a retried job with the same owner takes the import again */
+  owner: string;
+  signal?: AbortSignal;
+  /** after each committed page (CLI progress bar) */
+  onProgress?: (run: RunRow) => void;
+  trigger?: RunRow['trigger'];
+}
+
+const LEASE_MS = 2 * 60_000;
+
+const transient = (err: unknown) =>
+  err instanceof OutboundError || (err instanceof GraphError && (err.status === 429 || err.status >= 500));
+
+export class ImportBusyError extends AppError {
+  constructor() {
+    super(409, 'sync_in_progress', 'Another sync of this import is running.');
+  }
+}
+
+export const entraGroupsOf = (imp: ImportRow): { id: string; displayName: string }[] => JSON.parse(imp.entra_groups);
+export const filtersOf = (imp: ImportRow): Filters => ({ ...DEFAULT_FILTERS, ...JSON.parse(imp.filters) });
+
+/** Run (or resume) the import's pending sync. Returns the finished run, or undefined if there was none. */
+export async function runSync(
+  deps: EngineDeps,
+  clientId: string,
+  importId: string,
+  opts: RunOptions,
+): Promise<RunRow | undefined> {
+  const db = deps.db.db;
+  if (!(await repo.claimImport(db, clientId, importId, opts.owner, LEASE_MS))) throw new ImportBusyError();
+  try {
+    let run = await repo.unfinishedRun(db, clientId, importId);
+    if (!run) {
+      if (!opts.trigger) return undefined;
+      run = await createRun(deps, clientId, importId, opts.trigger);
+    }
+    return await new RunExecution(deps, clientId, importId, run, opts).execute();
+  } finally {
+    await repo.releaseImport(db, clientId, importId, opts.owner);
+  }
+}
+
+export async function createRun(deps: EngineDeps, clientId: string, importId: string, trigger: RunRow['trigger']) {
+  const now = nowIso();
+  const run = newRunRow(clientId, importId, trigger, now);
+  await repo.insertRun(deps.db.db, run);
+  return run;
+}
+
+export function newRunRow(clientId: string, importId: string, trigger: RunRow['trigger'], now: string): RunRow {
+  return {
+    id: newId(),
+    client_id: clientId,
+    import_id: importId,
+    trigger,
+    kind: null,
+    status: 'queued',
+    cursor: null,
+    pending_delta_link: null,
+    total: null,
+    pages: 0,
+    users_seen: 0,
+    added: 0,
+    updated: 0,
+    removed: 0,
+    held: 0,
+    skipped: 0,
+    errors: '[]',
+    started_at: null,
+    finished_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+class RunExecution {
+  private imp!: ImportRow;
+  private reader!: DirectoryReader;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly clientId: string,
+    private readonly importId: string,
+    private run: RunRow,
+    private readonly opts: RunOptions,
+  ) {}
+
+  private get db() {
+    return this.deps.db.db;
+  }
+
+  async execute(): Promise<RunRow> {
+    const imp = await repo.findImport(this.db, this.clientId, this.importId);
+    if (!imp) throw new AppError(404, 'not_found', 'Import not found.');
+    this.imp = imp;
+    const app = await findApp(this.db, this.clientId, imp.azure_app_id);
+    if (!app)
+      return this.finish('failed', { code: 'azure_app_missing', message: 'The Azure application was deleted.' });
+    this.reader = new DirectoryReader(this.deps.graph, this.deps.tokens, {
+      clientId: this.clientId,
+      appId: app.id,
+      cloud: app.cloud,
+    });
+    try {
+      if (!this.run.cursor) await this.start();
+      await this.pages();
+      return await this.complete();
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  /** Decide the kind and the first page; committed before any page so a resume knows them. */
+  private async start(): Promise<void> {
+    const groups = entraGroupsOf(this.imp).map((g) => g.id);
+    let kind: 'full' | 'delta' = this.imp.source === 'all_users' && this.imp.delta_link ? 'delta' : 'full';
+    let cursor: Cursor;
+    let pending: string | null = null;
+    let total: number | null = null;
+    if (kind === 'delta') {
+      cursor = { kind: 'delta', url: this.imp.delta_link as string };
+    } else if (this.imp.source === 'all_users') {
+      pending = (await this.reader.latestDeltaLink()) ?? null;
+      total = (await this.reader.countUsers()) ?? null;
+      cursor = { kind: 'users', url: usersUrl() };
+    } else {
+      const first = groups[0];
+      if (!first) throw new AppError(400, 'no_groups', 'The import selects no Entra group.');
+      cursor = { kind: 'groups', group: 0, url: groupMembersUrl(first) };
+    }
+    if (kind === 'delta') total = null;
+    kind = cursor.kind === 'delta' ? 'delta' : 'full';
+    await this.saveRun({
+      kind,
+      status: 'running',
+      cursor: JSON.stringify(cursor),
+      pending_delta_link: pending,
+      total,
+      started_at: this.run.started_at ?? nowIso(),
+    });
+  }
+
+  private async pages(): Promise<void> {
+    const filters = filtersOf(this.imp);
+    const groupIds = entraGroupsOf(this.imp).map((g) => g.id);
+    if (this.run.status !== 'running') {
+      await this.saveRun({ status: 'running', finished_at: null, started_at: this.run.started_at ?? nowIso() });
+    }
+    while (this.run.cursor) {
+      this.opts.signal?.throwIfAborted();
+      const cursor = JSON.parse(this.run.cursor) as Cursor;
+      let page: Awaited<ReturnType<DirectoryReader['page']>>;
+      try {
+        page = await this.reader.page(cursor, groupIds);
+      } catch (err) {
+        if (cursor.kind === 'delta' && isResyncError(err)) {
+          await this.restartFull('The saved delta link expired; listing every user again.');
+          continue;
+        }
+        throw err;
+      }
+      this.opts.signal?.throwIfAborted();
+      const next = page.next ? JSON.stringify(page.next) : null;
+      const now = nowIso();
+      const run = await this.db.transaction().execute(async (trx) => {
+        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now };
+        const c = await applyUsers(trx, ctx, page.users);
+        const patch = this.add(c, {
+          cursor: next,
+          pages: this.run.pages + 1,
+          users_seen: this.run.users_seen + page.users.length,
+          pending_delta_link: page.deltaLink ?? this.run.pending_delta_link,
+        });
+        await repo.updateRun(trx, this.clientId, this.run.id, patch);
+        await repo.claimImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS);
+        return { ...this.run, ...patch };
+      });
+      this.run = run;
+      this.opts.onProgress?.(run);
+    }
+  }
+
+  private async restartFull(message: string): Promise<void> {
+    await repo.updateImport(this.db, this.clientId, this.importId, { delta_link: null });
+    this.imp = { ...this.imp, delta_link: null };
+    const errors = [...JSON.parse(this.run.errors), { at: nowIso(), code: 'delta_expired', message }];
+    await this.saveRun({ cursor: null, errors: JSON.stringify(errors) });
+    await this.start();
+  }
+
+  /** All pages committed: a complete full listing removes the members it did not see. */
+  private async complete(): Promise<RunRow> {
+    const now = nowIso();
+    return this.db.transaction().execute(async (trx) => {
+      let counters: Partial<RunRow> = {};
+      if (this.run.kind === 'full') {
+        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters: filtersOf(this.imp), now };
+        let removed = 0;
+        let held = 0;
+        let after = '';
+        for (;;) {
+          const unseen = await repo.membersNotSeen(trx, this.clientId, this.importId, this.run.id, after, 1000);
+          const batch = unseen.map((m) => ({
+            entraObjectId: m.entra_object_id,
+            recipientId: m.recipient_id,
+            reason: 'not_listed' as const,
+          }));
+          if (batch.length === 0) break;
+          const r = await applyRemovals(trx, ctx, batch);
+          removed += r.removed;
+          held += r.held;
+          after = batch[batch.length - 1]?.entraObjectId ?? after;
+        }
+        counters = { removed: this.run.removed + removed, held: this.run.held + held };
+      }
+      const finished = { ...counters, status: 'succeeded' as const, cursor: null, finished_at: now };
+      await repo.updateRun(trx, this.clientId, this.run.id, finished);
+      await repo.updateImport(trx, this.clientId, this.importId, {
+        delta_link: this.imp.source === 'all_users' ? (this.run.pending_delta_link ?? null) : null,
+        initialized_at: this.imp.initialized_at ?? now,
+        status: 'active',
+        status_reason: null,
+        next_sync_at: this.imp.sync_enabled
+          ? new Date(Date.now() + this.imp.sync_interval_minutes * 60_000).toISOString()
+          : null,
+      });
+      this.run = { ...this.run, ...finished };
+      return this.run;
+    });
+  }
+
+  private async failed(err: unknown): Promise<RunRow> {
+    if (this.opts.signal?.aborted) throw err; // stopped, not failed: the job resumes from the cursor
+    if (transient(err)) {
+      // Microsoft unreachable or still throttling after the retries: the job is retried and the
+      // run resumes from its cursor.
+      const errors = [...JSON.parse(this.run.errors), { at: nowIso(), code: 'transient', message: String(err) }];
+      await this.saveRun({ errors: JSON.stringify(errors.slice(-100)) });
+      throw err;
+    }
+    const code = err instanceof AppError ? err.code : 'sync_failed';
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === 'reauthorization_required' || code === 'not_authorized' || code === 'azure_app_error') {
+      // The application needs an administrator: pause the import with the reason. The run keeps
+      // its cursor and resumes once the application is connected again.
+      await repo.updateImport(this.db, this.clientId, this.importId, {
+        status: 'paused',
+        status_reason: JSON.stringify({ code, message, at: nowIso() }),
+      });
+      return this.finish('paused', { code, message });
+    }
+    this.deps.logger?.warn({ err, importId: this.importId, runId: this.run.id }, 'directory sync failed');
+    return this.finish('failed', { code, message });
+  }
+
+  private async finish(status: 'failed' | 'paused', e: { code: string; message: string }): Promise<RunRow> {
+    const errors = [...JSON.parse(this.run.errors), { at: nowIso(), ...e }];
+    await this.saveRun({ status, errors: JSON.stringify(errors.slice(-100)), finished_at: nowIso() });
+    if (this.imp?.sync_enabled) {
+      await repo.updateImport(this.db, this.clientId, this.importId, {
+        next_sync_at: new Date(Date.now() + this.imp.sync_interval_minutes * 60_000).toISOString(),
+      });
+    }
+    return this.run;
+  }
+
+  private add(c: Counters, patch: Partial<RunRow>): Partial<RunRow> {
+    const errors = c.errors.length
+      ? JSON.stringify([...JSON.parse(this.run.errors), ...c.errors.map((e) => ({ at: nowIso(), ...e }))].slice(-100))
+      : this.run.errors;
+    return {
+      ...patch,
+      added: this.run.added + c.added,
+      updated: this.run.updated + c.updated,
+      removed: this.run.removed + c.removed,
+      held: this.run.held + c.held,
+      skipped: this.run.skipped + c.skipped,
+      errors,
+    };
+  }
+
+  private async saveRun(patch: Partial<RunRow>): Promise<void> {
+    await repo.updateRun(this.db, this.clientId, this.run.id, patch);
+    this.run = { ...this.run, ...patch };
+  }
+}

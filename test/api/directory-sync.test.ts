@@ -1,0 +1,422 @@
+// Importing and syncing recipients from Entra ID against the Microsoft 365 emulator: preview,
+// full import, nested groups, each policy, delta with changed/removed/restored users, an expired
+// delta link, a 429/503 storm, a run stopped mid-import and resumed from its cursor, a revoked
+// refresh token (paused with the reason), and another client's administrator (404 everywhere).
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EmbeddedRunner } from '../../src/jobs/embedded.js';
+import { PgBossRunner } from '../../src/jobs/pg-boss.js';
+import type { JobRunner } from '../../src/jobs/queue.js';
+import { GraphClient } from '../../src/microsoft/graph.js';
+import { runSync } from '../../src/modules/directory-sync/engine.js';
+import { usersUrl } from '../../src/modules/directory-sync/graph-source.js';
+import { SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
+import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+const PUBLIC_URL = 'http://baitwise.test';
+const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
+
+let emu: TestEmulator;
+let t: TestApp;
+let sys: Session;
+let clientId: string;
+let tenant: EmulatedTenant;
+let appId: string;
+let runner: JobRunner | undefined;
+
+interface EmuUser {
+  id: string;
+  mail: string | null;
+  userPrincipalName: string;
+  displayName: string;
+  department: string | null;
+  accountEnabled: boolean;
+  userType: string;
+}
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL } });
+  sys = await t.login(ADMIN.email, ADMIN.password);
+  clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Contoso Ltd' })).json().id;
+  tenant = await emu.tenantWithApp(REDIRECT_URI, { users: 40 });
+  appId = await connectedApp(t, emu, sys, clientId, tenant);
+}, 60_000);
+afterAll(async () => {
+  await runner?.stop();
+  await t?.close();
+  await emu?.close();
+});
+
+const engineDeps = (graph = t.app.services.azure.graph) => ({
+  db: t.db.handle,
+  tokens: t.app.services.azure.tokens,
+  graph,
+});
+
+/** The worker, as `baitwise worker` runs it: embedded on SQLite, pg-boss on PostgreSQL. */
+async function startRunner() {
+  if (runner) return;
+  const logger = pino({ level: 'silent' });
+  const db = t.config.database;
+  runner = db.kind === 'postgres' ? new PgBossRunner(db.url, logger) : new EmbeddedRunner(t.db.handle.db, logger);
+  runner.register(SYNC_QUEUE, syncJobHandler(engineDeps()), { singleton: true });
+  await runner.start();
+}
+
+const api = (method: string, path: string, body?: unknown) =>
+  t.as(sys, method, `/api/v1/clients/${clientId}${path}`, body);
+
+async function tenantUsers(tid: string): Promise<EmuUser[]> {
+  const out: EmuUser[] = [];
+  for (let skip = 0; ; skip += 1000) {
+    const page = await emu.control<{ count: number; value: EmuUser[] }>(
+      'GET',
+      `/tenants/${tid}/users?skip=${skip}&top=1000`,
+    );
+    out.push(...page.value);
+    if (out.length >= page.count) return out;
+  }
+}
+
+async function createImport(body: Record<string, unknown>) {
+  const res = await api('POST', '/directory-imports', {
+    name: `Import ${Math.random().toString(36).slice(2, 8)}`,
+    azureAppId: appId,
+    newGroupName: `Group ${Math.random().toString(36).slice(2, 8)}`,
+    source: 'all_users',
+    ...body,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
+}
+
+/** Waits for the run to reach an end state (the worker polls the queue). */
+async function finished(importId: string, runId: string) {
+  return vi.waitFor(
+    async () => {
+      const r = (await api('GET', `/directory-imports/${importId}/runs/${runId}`)).json();
+      if (!['succeeded', 'failed', 'paused'].includes(r.status)) throw new Error(`run is ${r.status}`);
+      return r;
+    },
+    { timeout: 60_000, interval: 50 },
+  );
+}
+
+async function syncNow(importId: string) {
+  const res = await api('POST', `/directory-imports/${importId}/sync`);
+  expect(res.statusCode, res.body).toBe(202);
+  return finished(importId, res.json().id);
+}
+
+const groupMembers = (groupId: string) =>
+  t.db.handle.db
+    .selectFrom('recipient_group_members')
+    .innerJoin('recipients', 'recipients.id', 'recipient_group_members.recipient_id')
+    .select(['recipients.id', 'recipients.email', 'recipients.entra_object_id', 'recipients.display_name'])
+    .where('recipient_group_members.group_id', '=', groupId)
+    .execute();
+
+/** A Graph client that remembers every URL it was asked for. */
+class CountingGraph extends GraphClient {
+  urls: string[] = [];
+  override get<T>(...args: Parameters<GraphClient['get']>): Promise<T> {
+    this.urls.push(args[2]);
+    return super.get<T>(...args);
+  }
+}
+
+describe('a run stopped mid-import (worker killed) resumes from its last committed page', () => {
+  it('continues from the cursor with no duplicates', async () => {
+    const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2500, name: 'Big' });
+    const bigApp = await connectedApp(t, emu, sys, clientId, big);
+    const imp = await createImport({ azureAppId: bigApp, filters: { enabledOnly: false } });
+    const graph = new CountingGraph(t.config);
+    const kill = new AbortController();
+    await expect(
+      runSync(engineDeps(graph), clientId, imp.id, {
+        owner: 'worker-1',
+        signal: kill.signal,
+        onProgress: (run) => {
+          if (run.pages === 1) kill.abort(new Error('killed'));
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const mid = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`)).json();
+    expect(mid).toMatchObject({ status: 'running', pages: 1, usersSeen: 999, added: 999 });
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(999);
+
+    const resumed = await runSync(engineDeps(graph), clientId, imp.id, { owner: 'worker-2' });
+    expect(resumed).toMatchObject({ id: imp.lastRun.id, status: 'succeeded', pages: 3, users_seen: 2500, added: 2500 });
+    // The first page was fetched once: the second worker started from the saved nextLink.
+    const firstPage = graph.urls.filter((u) => u === usersUrl());
+    expect(firstPage).toHaveLength(1);
+    expect(graph.urls.filter((u) => u.includes('skiptoken'))).toHaveLength(2);
+    const members = await groupMembers(imp.targetGroupId);
+    expect(members).toHaveLength(2500);
+    expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2500);
+  }, 60_000);
+});
+
+describe('with the worker running', () => {
+  beforeAll(startRunner);
+
+  it('previews the count and a sample before anything is written, with filters', async () => {
+    const users = await tenantUsers(tenant.tenantId);
+    const enabled = users.filter((u) => u.accountEnabled);
+    const before = await t.db.handle.db
+      .selectFrom('recipients')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const all = (await api('POST', '/directory-imports/preview', { azureAppId: appId, source: 'all_users' })).json();
+    expect(all.count).toBe(enabled.length);
+    expect(all.sample).toHaveLength(10);
+    const dept = enabled.find((u) => u.department)?.department as string;
+    const filtered = (
+      await api('POST', '/directory-imports/preview', {
+        azureAppId: appId,
+        source: 'all_users',
+        filters: { departments: [dept], enabledOnly: true },
+      })
+    ).json();
+    expect(filtered.count).toBe(enabled.filter((u) => u.department === dept).length);
+    for (const s of filtered.sample) expect(s.department).toBe(dept);
+    const after = await t.db.handle.db
+      .selectFrom('recipients')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toEqual(before.n);
+  });
+
+  it('imports all users: email from mail else the UPN, names, department, job title, office', async () => {
+    const users = await tenantUsers(tenant.tenantId);
+    const imp = await createImport({ filters: { enabledOnly: false } });
+    const run = await finished(imp.id, imp.lastRun.id);
+    expect(run).toMatchObject({ status: 'succeeded', kind: 'full', added: users.length, progress: 1, errors: [] });
+    const members = await groupMembers(imp.targetGroupId);
+    expect(members).toHaveLength(users.length);
+    const noMail = users.find((u) => !u.mail);
+    if (noMail) {
+      expect(members.find((m) => m.entra_object_id === noMail.id)?.email).toBe(noMail.userPrincipalName);
+    }
+    const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
+    expect(view).toMatchObject({ deltaLinkSaved: true, status: 'active', syncIntervalMinutes: 10 });
+    expect(view.nextSyncAt).not.toBeNull();
+    const runs = (await api('GET', `/directory-imports/${imp.id}/runs`)).json();
+    expect(runs.items).toHaveLength(1);
+  });
+
+  it('imports selected groups with nested members (group search through Graph)', async () => {
+    const users = await tenantUsers(tenant.tenantId);
+    const [u1, u2, u3, u4] = users.filter((u) => u.accountEnabled).slice(2, 6) as EmuUser[];
+    const child = await emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/groups`, {
+      displayName: 'Nested Finance Team',
+      memberUserIds: [u2?.id, u3?.id],
+    });
+    const grandchild = await emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/groups`, {
+      displayName: 'Nested Audit Cell',
+      memberUserIds: [u4?.id],
+    });
+    await emu.control('POST', `/tenants/${tenant.tenantId}/groups`, {
+      displayName: 'Zebra Parent Division',
+      memberUserIds: [u1?.id],
+      memberGroupIds: [child.id],
+    });
+    const found = (
+      await api('POST', '/directory-imports/entra-groups/search', { azureAppId: appId, search: 'Zebra' })
+    ).json();
+    expect(found.items.map((g: { displayName: string }) => g.displayName)).toEqual(['Zebra Parent Division']);
+    const parent = found.items[0];
+    const preview = (
+      await api('POST', '/directory-imports/preview', {
+        azureAppId: appId,
+        source: 'groups',
+        groupIds: [parent.id, grandchild.id],
+      })
+    ).json();
+    expect(preview.count).toBe(4);
+    const imp = await createImport({
+      source: 'groups',
+      entraGroups: [
+        { id: parent.id, displayName: parent.displayName },
+        { id: grandchild.id, displayName: 'Nested Audit Cell' },
+      ],
+    });
+    const run = await finished(imp.id, imp.lastRun.id);
+    expect(run).toMatchObject({ status: 'succeeded', added: 4 });
+    const ids = (await groupMembers(imp.targetGroupId)).map((m) => m.entra_object_id).sort();
+    expect(ids).toEqual([u1, u2, u3, u4].map((u) => u?.id).sort());
+  });
+
+  it('delta: changed users update in place, removed ones leave, restored ones come back', async () => {
+    const imp = await createImport({ filters: { enabledOnly: false }, removedUserPolicy: 'delete' });
+    await finished(imp.id, imp.lastRun.id);
+    const users = await tenantUsers(tenant.tenantId);
+    const [renamed, removed] = users.filter((u) => u.mail).slice(8, 10) as EmuUser[];
+    const before = await groupMembers(imp.targetGroupId);
+    const recBefore = before.find((m) => m.entra_object_id === renamed?.id);
+    await emu.control('PATCH', `/users/${renamed?.id}`, {
+      displayName: 'Renamed Person',
+      mail: 'renamed.person@contoso.example',
+    });
+    await emu.control('DELETE', `/users/${removed?.id}`);
+    const delta = await syncNow(imp.id);
+    expect(delta).toMatchObject({ status: 'succeeded', kind: 'delta', updated: 1, removed: 1, added: 0 });
+    const after = await groupMembers(imp.targetGroupId);
+    const rec = after.find((m) => m.entra_object_id === renamed?.id);
+    expect(rec).toMatchObject({
+      id: recBefore?.id,
+      email: 'renamed.person@contoso.example',
+      display_name: 'Renamed Person',
+    });
+    expect(after.find((m) => m.entra_object_id === removed?.id)).toBeUndefined();
+    expect(after).toHaveLength(before.length - 1);
+
+    await emu.control('POST', `/users/${removed?.id}/restore`);
+    const back = await syncNow(imp.id);
+    expect(back).toMatchObject({ kind: 'delta', added: 1, removed: 0 });
+    expect(await groupMembers(imp.targetGroupId)).toHaveLength(before.length);
+  });
+
+  it('an expired delta link falls back to a full listing, which removes no one present', async () => {
+    const imp = await createImport({ filters: { enabledOnly: false } });
+    const first = await finished(imp.id, imp.lastRun.id);
+    await emu.control('POST', '/delta/invalidate');
+    const run = await syncNow(imp.id);
+    expect(run).toMatchObject({ status: 'succeeded', kind: 'full', added: 0, removed: 0, updated: 0 });
+    expect(run.errors.map((e: { code: string }) => e.code)).toEqual(['delta_expired']);
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(first.added);
+  });
+
+  it('holds new users for approval, then approve imports them and reject skips them for good', async () => {
+    const imp = await createImport({ newUserPolicy: 'hold' });
+    const first = await finished(imp.id, imp.lastRun.id);
+    expect(first.held).toBe(0); // the first import brings everyone in; the policy applies to users who come later
+    const a = await emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/users`, {
+      displayName: 'New Hire A',
+    });
+    const b = await emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/users`, {
+      displayName: 'New Hire B',
+    });
+    const run = await syncNow(imp.id);
+    expect(run).toMatchObject({ held: 2, added: 0 });
+    const held = (await api('GET', `/directory-imports/${imp.id}/held-changes`)).json().items;
+    expect(held.map((h: { entraObjectId: string }) => h.entraObjectId).sort()).toEqual([a.id, b.id].sort());
+    const ha = held.find((h: { entraObjectId: string }) => h.entraObjectId === a.id);
+    const hb = held.find((h: { entraObjectId: string }) => h.entraObjectId === b.id);
+    expect((await api('POST', `/directory-imports/${imp.id}/held-changes/${ha.id}/approve`)).json().status).toBe(
+      'approved',
+    );
+    expect((await api('POST', `/directory-imports/${imp.id}/held-changes/${hb.id}/reject`)).json().status).toBe(
+      'rejected',
+    );
+    expect((await api('POST', `/directory-imports/${imp.id}/held-changes/${hb.id}/approve`)).statusCode).toBe(409);
+    const ids = (await groupMembers(imp.targetGroupId)).map((m) => m.entra_object_id);
+    expect(ids).toContain(a.id);
+    expect(ids).not.toContain(b.id);
+    // A full listing neither holds B again nor drops A.
+    await emu.control('POST', '/delta/invalidate');
+    const again = await syncNow(imp.id);
+    expect(again).toMatchObject({ kind: 'full', held: 0, removed: 0 });
+    expect((await api('GET', `/directory-imports/${imp.id}/held-changes`)).json().items).toEqual([]);
+  });
+
+  it('removed users: hold (approve deletes, reject keeps), keep, and disabled users leave under the policy', async () => {
+    const users = (await tenantUsers(tenant.tenantId)).filter((u) => u.accountEnabled && u.mail);
+    const [x, y, z] = users.slice(12, 15) as EmuUser[];
+    const hold = await createImport({ removedUserPolicy: 'hold' });
+    await finished(hold.id, hold.lastRun.id);
+    const keep = await createImport({ removedUserPolicy: 'keep' });
+    await finished(keep.id, keep.lastRun.id);
+    await emu.control('DELETE', `/users/${x?.id}`);
+    await emu.control('DELETE', `/users/${y?.id}`);
+    await emu.control('PATCH', `/users/${z?.id}`, { accountEnabled: false });
+    const r1 = await syncNow(hold.id);
+    expect(r1).toMatchObject({ held: 3, removed: 0 });
+    const held = (await api('GET', `/directory-imports/${hold.id}/held-changes`)).json().items;
+    expect(held.map((h: { reason: string }) => h.reason).sort()).toEqual(['disabled', 'removed', 'removed']);
+    const hx = held.find((h: { entraObjectId: string }) => h.entraObjectId === x?.id);
+    const hy = held.find((h: { entraObjectId: string }) => h.entraObjectId === y?.id);
+    await api('POST', `/directory-imports/${hold.id}/held-changes/${hx.id}/approve`);
+    await api('POST', `/directory-imports/${hold.id}/held-changes/${hy.id}/reject`);
+    let ids = (await groupMembers(hold.targetGroupId)).map((m) => m.entra_object_id);
+    expect(ids).not.toContain(x?.id);
+    expect(ids).toContain(y?.id);
+    expect(ids).toContain(z?.id); // still held
+
+    const r2 = await syncNow(keep.id);
+    expect(r2).toMatchObject({ removed: 0, held: 0 });
+    ids = (await groupMembers(keep.targetGroupId)).map((m) => m.entra_object_id);
+    expect(ids).toEqual(expect.arrayContaining([y?.id, z?.id]));
+    for (const u of [x, y]) await emu.control('POST', `/users/${u?.id}/restore`);
+    await emu.control('PATCH', `/users/${z?.id}`, { accountEnabled: true });
+  });
+
+  it('a 429/503 storm during an import loses and duplicates nothing', async () => {
+    const storm = await emu.tenantWithApp(REDIRECT_URI, { users: 2200, name: 'Stormy' });
+    const stormApp = await connectedApp(t, emu, sys, clientId, storm);
+    await emu.control('PUT', '/faults', { graphThrottleEvery: 2, graph503Every: 3, graphRetryAfterSeconds: 0 });
+    try {
+      const imp = await createImport({ azureAppId: stormApp, filters: { enabledOnly: false } });
+      const run = await finished(imp.id, imp.lastRun.id);
+      expect(run).toMatchObject({ status: 'succeeded', added: 2200, pages: 3 });
+      const members = await groupMembers(imp.targetGroupId);
+      expect(members).toHaveLength(2200);
+      expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2200);
+    } finally {
+      await emu.control('PUT', '/faults', { graphThrottleEvery: 0, graph503Every: 0, graphRetryAfterSeconds: 1 });
+    }
+  }, 60_000);
+
+  it("another client's administrator gets 404 for every import, run and held change", async () => {
+    const imp = await createImport({ newUserPolicy: 'hold' });
+    const run = await finished(imp.id, imp.lastRun.id);
+    const other = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Fabrikam' })).json();
+    await t.as(sys, 'POST', '/api/v1/operators', {
+      email: 'b@fabrikam.test',
+      name: 'B',
+      role: 'client_admin',
+      password: 'fabrikam admin password',
+      clientIds: [other.id],
+    });
+    const b = await t.login('b@fabrikam.test', 'fabrikam admin password');
+    const fakeChange = '00000000-0000-4000-8000-000000000001';
+    for (const cid of [clientId, other.id]) {
+      const base = `/api/v1/clients/${cid}/directory-imports/${imp.id}`;
+      for (const [m, u] of [
+        ['GET', base],
+        ['PATCH', base],
+        ['DELETE', base],
+        ['POST', `${base}/sync`],
+        ['GET', `${base}/runs`],
+        ['GET', `${base}/runs/${run.id}`],
+        ['GET', `${base}/held-changes`],
+        ['POST', `${base}/held-changes/${fakeChange}/approve`],
+      ] as const) {
+        const res = await t.as(b, m, u, m === 'PATCH' ? { name: 'x' } : undefined);
+        expect({ m, u, status: res.statusCode }).toEqual({ m, u, status: 404 });
+      }
+    }
+    expect((await t.as(b, 'GET', `/api/v1/clients/${other.id}/directory-imports`)).json().items).toEqual([]);
+    expect((await api('GET', `/directory-imports/${imp.id}`)).statusCode).toBe(200);
+  });
+
+  it('a revoked refresh token pauses the sync with the reason shown', async () => {
+    const imp = await createImport({});
+    await finished(imp.id, imp.lastRun.id);
+    const admin = (await tenantUsers(tenant.tenantId)).find(
+      (u) => u.userPrincipalName === tenant.admin.userPrincipalName,
+    );
+    await emu.control('POST', `/users/${admin?.id}/revoke-sessions`);
+    t.app.services.azure.tokens.forget(appId); // the cached access token would otherwise live on for its hour
+    const run = await syncNow(imp.id);
+    expect(run.status).toBe('paused');
+    expect(run.errors.at(-1).code).toBe('reauthorization_required');
+    const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
+    expect(view.status).toBe('paused');
+    expect(view.statusReason).toMatchObject({ code: 'reauthorization_required' });
+    expect(view.statusReason.message).toMatch(/authorized again/);
+  });
+});

@@ -1,0 +1,40 @@
+// A Connected Azure application for a client, the way an administrator gets one: register it,
+// click Authorize, sign in at the emulator as the tenant's admin, consent for the organisation,
+// and let Microsoft's redirect land on Baitwise's callback.
+import { FormBrowser } from '../../emulator/src/identity/testkit.js';
+import type { Session, TestApp } from './app.js';
+import type { TestEmulator } from './emulator.js';
+
+export type EmulatedTenant = Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
+
+export async function connectedApp(
+  t: TestApp,
+  emu: TestEmulator,
+  s: Session,
+  clientId: string,
+  tenant: EmulatedTenant,
+  name = `Tenant ${Math.random().toString(36).slice(2, 8)}`,
+): Promise<string> {
+  const created = await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps`, {
+    name,
+    azureClientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    tenant: tenant.tenantId,
+  });
+  if (created.statusCode !== 201) throw new Error(`register app: ${created.body}`);
+  const appId = created.json().id as string;
+  const start = await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps/${appId}/authorize`, {
+    adminConsent: false,
+  });
+  const step = await new FormBrowser(emu.emu.urls.authority).signIn(start.json().url, {
+    username: tenant.admin.userPrincipalName,
+    password: tenant.admin.password,
+    consent: 'accept-org',
+  });
+  if (!step.location) throw new Error(`no redirect from the emulator: ${step.html?.slice(0, 500)}`);
+  const cb = new URL(step.location);
+  await t.as(s, 'GET', `${cb.pathname}${cb.search}`);
+  const app = (await t.as(s, 'GET', `/api/v1/clients/${clientId}/azure-apps/${appId}`)).json();
+  if (app.status !== 'connected') throw new Error(`app not connected: ${JSON.stringify(app.lastAuthorization)}`);
+  return appId;
+}
