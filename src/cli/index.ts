@@ -9,6 +9,7 @@ import { openRuntime } from '../runtime.js';
 import { serve } from '../server.js';
 import { readPassword } from './prompt.js';
 import { rotateMasterKey } from './rotate-master-key.js';
+import { syncCommand } from './sync.js';
 
 const program = new Command('baitwise').description('Baitwise security-awareness platform').showHelpAfterError();
 
@@ -118,6 +119,19 @@ program
           : ' Now set BAITWISE_MASTER_KEY to the new key.'),
     );
     await rt.close();
+  });
+
+program
+  .command('sync')
+  .description('sync an Entra ID import now, with a progress bar (resumes an interrupted run)')
+  .argument('<import-id>', 'the import (see the Entra sync page or GET /clients/{id}/directory-imports)')
+  .action(async (importId: string) => {
+    const rt = await openRuntime();
+    try {
+      process.exitCode = await syncCommand(rt, importId);
+    } finally {
+      await rt.close();
+    }
   });
 
 program.parseAsync().catch((err: unknown) => {

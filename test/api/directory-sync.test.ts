@@ -2,8 +2,10 @@
 // full import, nested groups, each policy, delta with changed/removed/restored users, an expired
 // delta link, a 429/503 storm, a run stopped mid-import and resumed from its cursor, a revoked
 // refresh token (paused with the reason), and another client's administrator (404 everywhere).
+import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { syncCommand } from '../../src/cli/sync.js';
 import { EmbeddedRunner } from '../../src/jobs/embedded.js';
 import { PgBossRunner } from '../../src/jobs/pg-boss.js';
 import type { JobRunner } from '../../src/jobs/queue.js';
@@ -11,6 +13,7 @@ import { GraphClient } from '../../src/microsoft/graph.js';
 import { runSync } from '../../src/modules/directory-sync/engine.js';
 import { usersUrl } from '../../src/modules/directory-sync/graph-source.js';
 import { SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
+import type { Runtime } from '../../src/runtime.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -158,6 +161,33 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
     expect(members).toHaveLength(2500);
     expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2500);
   }, 60_000);
+});
+
+describe('baitwise sync <import-id>', () => {
+  it('runs the waiting sync in-process with a progress bar and prints the counts', async () => {
+    const imp = await createImport({ filters: { enabledOnly: false } });
+    const users = await tenantUsers(tenant.tenantId);
+    let bar = '';
+    const stream = new PassThrough();
+    stream.on('data', (d) => {
+      bar += d;
+    });
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const rt = { config: t.config, db: t.db.handle, secrets: t.secrets, logger: pino({ level: 'silent' }) };
+    try {
+      expect(await syncCommand(rt as unknown as Runtime, imp.id, stream as unknown as NodeJS.WriteStream)).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(bar).toContain(`${users.length}/${users.length} users`);
+    expect(printed.join('')).toContain(`succeeded (full) — ${users.length} users in 1 pages; added ${users.length}`);
+    const run = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`)).json();
+    expect(run).toMatchObject({ status: 'succeeded', added: users.length });
+  });
 });
 
 describe('with the worker running', () => {

@@ -216,3 +216,10 @@ export const membersNotSeen = (
     .orderBy('entra_object_id')
     .limit(limit)
     .execute();
+
+/**
+ * The client an import belongs to, for the `baitwise sync` command only: the CLI acts for the
+ * system, with no actor whose client ids could scope the lookup.
+ */
+export const importOwnerForCli = (db: Db, importId: string) =>
+  db.selectFrom('directory_imports').select(['client_id', 'name']).where('id', '=', importId).executeTakeFirst();
