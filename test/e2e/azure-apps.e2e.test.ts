@@ -40,8 +40,8 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** Creates a client through the API (the Clients page has its own test). */
-async function createClient(name: string): Promise<void> {
+/** The system administrator's API session, for set-up the page under test does not cover. */
+async function adminApi(): Promise<(path: string, body: unknown) => Promise<{ id: string }>> {
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,12 +49,20 @@ async function createClient(name: string): Promise<void> {
   });
   const { csrfToken } = (await login.json()) as { csrfToken: string };
   const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  const res = await fetch(`${server.url}/api/v1/clients`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name }),
-  });
-  expect(res.status).toBe(201);
+  return async (path, body) => {
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return (await res.json()) as { id: string };
+  };
+}
+
+/** Creates a client through the API (the Clients page has its own test). */
+async function createClient(name: string): Promise<string> {
+  return (await (await adminApi())('/clients', { name })).id;
 }
 
 /** A fresh browser context per scenario (own cookies at Baitwise and at "Microsoft"). */
@@ -159,7 +167,7 @@ const badge = (page: Page, label: string) => page.getByRole('main').getByText(la
 
 describe('Azure Applications page', () => {
   it('adds an application, authorizes it as the Entra administrator, and tests the connection', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Contoso' });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Contoso', users: 2 });
     await createClient('Contoso Ltd');
     await withPage('connect', async (page) => {
       await openAzureApplications(page);
@@ -232,7 +240,7 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('guides a non-administrator through the admin consent workflow until a reviewer approves', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Fabrikam' });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Fabrikam', users: 2 });
     await createClient('Fabrikam Inc');
     await withPage('consent-workflow', async (page) => {
       await openAzureApplications(page);
@@ -286,7 +294,7 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('explains a wrong client secret (AADSTS7000215)', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Initech' });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Initech', users: 2 });
     await createClient('Initech');
     await withPage('wrong-secret', async (page) => {
       await openAzureApplications(page);
@@ -312,7 +320,7 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('shows Re-authorization required when Microsoft revoked the refresh token', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Umbrella' });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Umbrella', users: 2 });
     await createClient('Umbrella Corp');
     await withPage('revoked', async (page) => {
       await openAzureApplications(page);
@@ -349,8 +357,8 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('refuses a token issued by another tenant', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Globex' });
-    const other = await emu.tenantWithApp(redirectUri, { name: 'Elsewhere' });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Globex', users: 2 });
+    const other = await emu.tenantWithApp(redirectUri, { name: 'Elsewhere', users: 2 });
     await createClient('Globex');
     await withPage('tenant-mismatch', async (page) => {
       await openAzureApplications(page);
@@ -384,6 +392,37 @@ describe('Azure Applications page', () => {
       await confirm.getByText('the Outlook report-phishing plugin').waitFor();
       await confirm.getByRole('button', { name: 'Delete' }).click();
       await page.getByText('This client has no Azure application yet.').waitFor();
+    });
+  }, 60_000);
+
+  it('shows a client administrator only the applications of their own client', async () => {
+    const api = await adminApi();
+    const hooli = (await api('/clients', { name: 'Hooli' })).id;
+    const carla = { email: 'carla@hooli.test', password: 'a long enough passphrase' };
+    await api('/operators', {
+      ...carla,
+      name: 'Carla Client',
+      role: 'client_admin',
+      clientIds: [hooli],
+    });
+    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Hooli', users: 2 });
+    await withPage('client-admin', async (page) => {
+      await page.goto(`${server.url}/settings/azure-applications`);
+      await page.getByRole('textbox', { name: 'Email' }).fill(carla.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(carla.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('No Azure applications yet.', { exact: false }).waitFor();
+      // Her only client is chosen in the form without asking.
+      await page.getByRole('button', { name: 'Add application' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add application' });
+      expect(await dialog.getByRole('combobox', { name: 'Client', exact: true }).inputValue()).toBe('Hooli');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await addApplication(page, { client: 'Hooli', name: 'Hooli M365', tenant });
+      await page.getByRole('link', { name: 'All Azure applications' }).click();
+      const table = page.getByRole('table', { name: 'Azure applications' });
+      await table.getByText('Hooli M365').waitFor();
+      expect(await table.getByRole('row').count()).toBe(2); // the header and her own application
     });
   }, 60_000);
 
