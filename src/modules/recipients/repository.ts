@@ -1,7 +1,7 @@
 // Recipients. Every function takes the client id and puts it in the where clause: there is no
 // lookup of a recipient by id alone. The list is keyset-paged on (display_name, id), which the
 // index recipients_name_idx (client_id, display_name, id) serves on both engines.
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, PostgresAdapter, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
 import type { ListCursor } from './cursor.js';
@@ -22,17 +22,23 @@ export interface RecipientFilter {
 type Eb = ExpressionBuilder<Database, 'recipients'>;
 
 /** LIKE pattern for "contains", with the wildcards of the term itself escaped. */
-const containsPattern = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function conditions(eb: Eb, clientId: string, f: RecipientFilter): Expression<SqlBool>[] {
+/**
+ * Case-insensitive on both engines: SQLite's LIKE already ignores ASCII case (and its lower()
+ * knows no other letters, so wrapping columns in lower() would only cost time); PostgreSQL
+ * needs ILIKE.
+ */
+const likeOperator = (db: Db) => (db.getExecutor().adapter instanceof PostgresAdapter ? sql`ilike` : sql`like`);
+
+function conditions(eb: Eb, clientId: string, f: RecipientFilter, like: ReturnType<typeof likeOperator>) {
   const and: Expression<SqlBool>[] = [eb('recipients.client_id', '=', clientId)];
   if (f.search) {
-    // lower() on both sides: LIKE is case-insensitive on SQLite but not on PostgreSQL.
     const p = containsPattern(f.search);
     and.push(
       eb.or(
         (['email_key', 'display_name', 'first_name', 'last_name'] as const).map(
-          (col) => sql<boolean>`lower(${sql.ref(`recipients.${col}`)}) like ${p} escape '\\'`,
+          (col) => sql<boolean>`${sql.ref(`recipients.${col}`)} ${like} ${p} escape '\\'`,
         ),
       ),
     );
@@ -58,10 +64,14 @@ function conditions(eb: Eb, clientId: string, f: RecipientFilter): Expression<Sq
   return and;
 }
 
+type Key = { id: string; display_name: string | null };
+
 /**
  * One page in the order (display_name, id), rows without a display name last. The engines
  * disagree on where NULL sorts, so named and unnamed rows are read by two plain range scans
- * rather than one ORDER BY: the order is then the same on SQLite and PostgreSQL.
+ * rather than one ORDER BY: the order is then the same on SQLite and PostgreSQL. Only the keys
+ * are read in order (from an index that covers the searched columns, so a search that matches
+ * few rows does not fetch every row it rejects); the page's rows are fetched by id afterwards.
  */
 export async function listRecipientsPage(
   db: Db,
@@ -70,14 +80,15 @@ export async function listRecipientsPage(
   after: ListCursor | null,
   limit: number,
 ): Promise<RecipientRow[]> {
-  const rows: RecipientRow[] = [];
+  const like = likeOperator(db);
+  const keys: Key[] = [];
   if (after === null || after.name !== null) {
     const named = await db
       .selectFrom('recipients')
-      .selectAll()
+      .select(['recipients.id', 'recipients.display_name'])
       .where((eb) =>
         eb.and([
-          ...conditions(eb, clientId, f),
+          ...conditions(eb, clientId, f, like),
           eb('recipients.display_name', 'is not', null),
           ...(after
             ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
@@ -88,32 +99,45 @@ export async function listRecipientsPage(
       .orderBy('recipients.id')
       .limit(limit)
       .execute();
-    rows.push(...named);
-    if (rows.length >= limit) return rows;
+    keys.push(...named);
   }
-  const afterId = after?.name === null ? after.id : null;
-  const unnamed = await db
+  if (keys.length < limit) {
+    const afterId = after?.name === null ? after.id : null;
+    const unnamed = await db
+      .selectFrom('recipients')
+      .select(['recipients.id', 'recipients.display_name'])
+      .where((eb) =>
+        eb.and([
+          ...conditions(eb, clientId, f, like),
+          eb('recipients.display_name', 'is', null),
+          ...(afterId !== null ? [eb('recipients.id', '>', afterId)] : []),
+        ]),
+      )
+      .orderBy('recipients.id')
+      .limit(limit - keys.length)
+      .execute();
+    keys.push(...unnamed);
+  }
+  if (keys.length === 0) return [];
+  const rows = await db
     .selectFrom('recipients')
     .selectAll()
-    .where((eb) =>
-      eb.and([
-        ...conditions(eb, clientId, f),
-        eb('recipients.display_name', 'is', null),
-        ...(afterId !== null ? [eb('recipients.id', '>', afterId)] : []),
-      ]),
+    .where('client_id', '=', clientId)
+    .where(
+      'id',
+      'in',
+      keys.map((k) => k.id),
     )
-    .orderBy('recipients.id')
-    .limit(limit - rows.length)
     .execute();
-  rows.push(...unnamed);
-  return rows;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return keys.map((k) => byId.get(k.id)).filter((r): r is RecipientRow => r !== undefined);
 }
 
 export async function countRecipients(db: Db, clientId: string, f: RecipientFilter): Promise<number> {
   const r = await db
     .selectFrom('recipients')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => eb.and(conditions(eb, clientId, f)))
+    .where((eb) => eb.and(conditions(eb, clientId, f, likeOperator(db))))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
