@@ -300,7 +300,7 @@ describe('the connection after that', () => {
     );
     const adminId = admin.value.find((u) => u.userPrincipalName === tenant.admin.userPrincipalName)?.id;
     await emu.control('POST', `/users/${adminId}/revoke-sessions`, {});
-    t.app.services.azure.tokens.forget(app.id);
+    // No forget(): Test connection must notice the revocation although an access token is cached.
     const test = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/azure-apps/${app.id}/test`);
     expect(test.statusCode).toBe(409);
     expect(test.json().error.code).toBe('reauthorization_required');

@@ -29,6 +29,9 @@ export async function testConnection(
 ): Promise<ConnectionReport> {
   const row = await repo.findApp(db, clientId, appId);
   if (!row) throw new AppError(404, 'not_found', 'Azure application not found.');
+  // A test proves the stored refresh token still works, not that a cached access token has
+  // not expired yet: drop the cache so the token comes from Microsoft now.
+  tokens.forget(appId);
   const token = await tokens.accessToken(clientId, appId, 'graph');
   let account: ConnectionReport['account'] = null;
   let error: ConnectionReport['error'] = null;
