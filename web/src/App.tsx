@@ -12,6 +12,7 @@ import { ClientsPage } from './pages/ClientsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperatorsPage } from './pages/OperatorsPage';
+import { RecipientsPage } from './pages/RecipientsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
@@ -34,6 +35,8 @@ export function App() {
         <Route path="clients" element={<ClientsPage />} />
         <Route path="clients/:clientId" element={<ClientDetailPage />} />
         <Route path="operators" element={isSystemAdmin ? <OperatorsPage /> : <Navigate to="/" replace />} />
+        <Route path="recipients" element={<RecipientsPage />} />
+        <Route path="recipients/groups" element={<RecipientsPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />

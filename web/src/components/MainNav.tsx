@@ -1,5 +1,6 @@
 import { NavLink, Stack } from '@mantine/core';
 import {
+  IconAddressBook,
   IconBuilding,
   IconClipboardList,
   IconLayoutDashboard,
@@ -29,6 +30,7 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
     { label: 'Clients', to: '/clients', icon: IconBuilding },
     // Hidden rather than disabled: client administrators have no use for it at all.
     ...(isSystemAdmin ? [{ label: 'Operators', to: '/operators', icon: IconUsers }] : []),
+    { label: 'Recipients', to: '/recipients', icon: IconAddressBook },
     { label: 'Audit log', to: '/audit', icon: IconClipboardList },
   ];
   const isActive = (to: string, exact?: boolean) => (exact ? pathname === to : pathname.startsWith(to));
