@@ -24,6 +24,8 @@ export interface ApplyContext {
   runId: string | null;
   filters: Filters;
   now: string;
+  /** the import had no members when this full listing began: skip the member lookups */
+  fresh?: boolean;
 }
 
 export type RemovalReason = 'removed' | 'out_of_scope' | 'not_listed' | 'disabled';
@@ -33,8 +35,8 @@ export interface Removal {
   reason: RemovalReason;
 }
 
-// Rows per multi-row statement: 16 columns × 500 stays far below SQLite's variable limit.
-const CHUNK = 500;
+// Rows per multi-row statement: one Graph page; 16 columns × 999 stays below SQLite's 32,766 variables.
+const CHUNK = 999;
 const chunks = <T>(xs: T[]): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
@@ -130,14 +132,14 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
   }
 
   const [members, existing, held] = await Promise.all([
-    loadMembers(db, imp, ids),
+    ctx.fresh ? new Map<string, string>() : loadMembers(db, imp, ids),
     loadRecipients(
       db,
       imp.client_id,
       inScopeUsers.map((m) => m.entraObjectId),
       inScopeUsers.map((m) => m.emailKey),
     ),
-    heldFor(db, imp.client_id, imp.id, ids),
+    ctx.fresh ? [] : heldFor(db, imp.client_id, imp.id, ids),
   ]);
   const byEntra = new Map<string, Existing>();
   const byEmail = new Map<string, Existing>();

@@ -16,7 +16,7 @@ import { type GraphClient, GraphError } from '../../microsoft/graph.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
-import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, usersUrl } from './graph-source.js';
+import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
 import type { ImportRow, RunRow } from './repository.js';
 import * as repo from './repository.js';
@@ -154,7 +154,13 @@ class RunExecution {
     } else if (this.imp.source === 'all_users') {
       pending = (await this.reader.latestDeltaLink()) ?? null;
       total = (await this.reader.countUsers()) ?? null;
-      cursor = { kind: 'users', url: usersUrl() };
+      // An import with no members and no held changes yet: every listed user is new to it, so the
+      // pages skip looking up members (a /users listing names each user once).
+      cursor = {
+        kind: 'users',
+        url: usersUrl(),
+        fresh: await repo.isEmptyImport(this.db, this.clientId, this.importId),
+      };
     } else {
       const first = groups[0];
       if (!first) throw new AppError(400, 'no_groups', 'The import selects no Entra group.');
@@ -178,12 +184,23 @@ class RunExecution {
     if (this.run.status !== 'running') {
       await this.saveRun({ status: 'running', finished_at: null, started_at: this.run.started_at ?? nowIso() });
     }
+    // The next page is fetched while this one is written: Graph's latency and SQL work overlap.
+    // A prefetched page is only a read; if the run stops, it is dropped and fetched again.
+    let prefetched: { cursor: string; page: Promise<Page> } | undefined;
+    const fetchPage = (c: string) => {
+      const page = this.reader.page(JSON.parse(c) as Cursor, groupIds);
+      page.catch(() => undefined); // awaited below, or dropped when the run stops
+      return { cursor: c, page };
+    };
     while (this.run.cursor) {
       this.opts.signal?.throwIfAborted();
       const cursor = JSON.parse(this.run.cursor) as Cursor;
-      let page: Awaited<ReturnType<DirectoryReader['page']>>;
+      let page: Page;
       try {
-        page = await this.reader.page(cursor, groupIds);
+        const f: { cursor: string; page: Promise<Page> } =
+          prefetched?.cursor === this.run.cursor ? prefetched : fetchPage(this.run.cursor);
+        prefetched = undefined;
+        page = await f.page;
       } catch (err) {
         if (cursor.kind === 'delta' && isResyncError(err)) {
           await this.restartFull('The saved delta link expired; listing every user again.');
@@ -193,9 +210,11 @@ class RunExecution {
       }
       this.opts.signal?.throwIfAborted();
       const next = page.next ? JSON.stringify(page.next) : null;
+      if (next) prefetched = fetchPage(next);
       const now = nowIso();
+      const fresh = cursor.kind === 'users' && cursor.fresh === true;
       const run = await this.db.transaction().execute(async (trx) => {
-        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now };
+        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now, fresh };
         const c = await applyUsers(trx, ctx, page.users);
         const patch = this.add(c, {
           cursor: next,

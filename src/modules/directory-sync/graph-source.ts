@@ -9,7 +9,7 @@ import { type EntraUser, USER_SELECT } from './mapping.js';
 
 /** The next page of a run: a Graph URL, and for group imports which group it belongs to. */
 export type Cursor =
-  | { kind: 'users'; url: string }
+  | { kind: 'users'; url: string; fresh?: boolean }
   | { kind: 'groups'; group: number; url: string }
   | { kind: 'delta'; url: string };
 

@@ -16,23 +16,27 @@ import * as repo from './repository.js';
 export const SYNC_QUEUE = 'directory-sync';
 export const singletonKey = (importId: string) => `import:${importId}`;
 
-/** Record a run and enqueue its job in the caller's transaction; null when a sync already waits. */
+/**
+ * Record a run and enqueue its job in the caller's transaction. Returns the run that will carry
+ * the work: one already waiting (or paused) is reused rather than doubled. When the queue refuses
+ * a second job for the import (singleton), the job already waiting takes the new run: a job
+ * always works on the import's oldest unfinished run.
+ */
 export async function enqueueSync(
   trx: Db,
   queue: JobQueue,
   clientId: string,
   importId: string,
   trigger: 'create' | 'manual' | 'schedule',
-): Promise<string | null> {
+): Promise<string> {
   const waiting = await repo.unfinishedRun(trx, clientId, importId);
-  const jobId = await queue.enqueue(
+  await queue.enqueue(
     trx,
     SYNC_QUEUE,
     { clientId, importId },
     { singletonKey: singletonKey(importId), maxAttempts: 10 },
   );
-  if (waiting) return waiting.id; // the waiting (or paused) run is resumed by this job, or by the one already queued
-  if (!jobId) return null;
+  if (waiting) return waiting.id;
   const run = newRunRow(clientId, importId, trigger, nowIso());
   await repo.insertRun(trx, run);
   return run.id;
@@ -96,7 +100,8 @@ export async function enqueueDue(db: Db, queue: JobQueue, now = nowIso()): Promi
         .where('next_sync_at', '=', due.next_sync_at)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return;
-      if (await enqueueSync(trx, queue, due.client_id, due.id, 'schedule')) n++;
+      await enqueueSync(trx, queue, due.client_id, due.id, 'schedule');
+      n++;
     });
   }
   return n;

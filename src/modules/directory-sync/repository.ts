@@ -223,3 +223,22 @@ export const membersNotSeen = (
  */
 export const importOwnerForCli = (db: Db, importId: string) =>
   db.selectFrom('directory_imports').select(['client_id', 'name']).where('id', '=', importId).executeTakeFirst();
+
+/** No members and no held changes: the import has brought no one in yet. */
+export async function isEmptyImport(db: Db, clientId: string, importId: string): Promise<boolean> {
+  const member = await db
+    .selectFrom('directory_import_members')
+    .select('entra_object_id')
+    .where('client_id', '=', clientId)
+    .where('import_id', '=', importId)
+    .limit(1)
+    .executeTakeFirst();
+  const held = await db
+    .selectFrom('directory_held_changes')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('import_id', '=', importId)
+    .limit(1)
+    .executeTakeFirst();
+  return !member && !held;
+}

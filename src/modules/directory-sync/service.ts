@@ -3,7 +3,7 @@
 import type { DbHandle } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { findApp } from '../azure-apps/repository.js';
@@ -174,7 +174,6 @@ export class DirectorySyncService {
       }
       return id;
     });
-    if (!runId) throw new AppError(409, 'sync_in_progress', 'A sync of this import is already queued.');
     const run = await repo.findRun(this.kdb, clientId, importId, runId);
     if (!run) throw new NotFoundError('Run');
     return runView(run);

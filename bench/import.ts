@@ -1,0 +1,204 @@
+// Benchmark: importing 100,000 Entra users (tenant with 1,000 groups) from the emulator into
+// recipients, on SQLite and — when BAITWISE_TEST_DATABASE_URL names a server — on PostgreSQL.
+// Prints JSON: wall time, users/s, peak RSS of this process (the emulator runs in a child process,
+// as Microsoft would be elsewhere), and the ratio to the floor: the time, measured in the same run,
+// to fetch and parse the same Graph pages without storing them. Then 1% of the users change and a
+// delta sync runs; its time is reported as a fraction of the full import's.
+//
+//   npm run bench:import [-- --users 100000 --groups 1000]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { runSync } from '../src/modules/directory-sync/engine.js';
+import { DirectoryReader, usersUrl } from '../src/modules/directory-sync/graph-source.js';
+import { ADMIN, createTestApp, type TestApp } from '../test/helpers/app.js';
+import { connectedApp } from '../test/helpers/azure.js';
+import type { TestEmulator } from '../test/helpers/emulator.js';
+
+const { values: args } = parseArgs({
+  options: { users: { type: 'string', default: '100000' }, groups: { type: 'string', default: '1000' } },
+});
+const USERS = Number(args.users);
+const GROUPS = Number(args.groups);
+const PUBLIC_URL = 'http://baitwise.bench';
+
+interface Urls {
+  authority: string;
+  graph: string;
+  control: string;
+}
+
+async function startEmulatorProcess(): Promise<{ urls: Urls; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/cli.ts', '--port', '0', '--smtp-port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulator exited (${code})`)));
+  });
+  return { urls: JSON.parse(first) as Urls, child };
+}
+
+function emulatorClient(urls: Urls): TestEmulator {
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${urls.control}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  return {
+    emu: { urls } as TestEmulator['emu'],
+    env: { MICROSOFT_AUTHORITY_HOST: urls.authority, MICROSOFT_GRAPH_ENDPOINT: urls.graph },
+    control,
+    async tenantWithApp(redirectUri, opts = {}) {
+      const t = await control<{
+        id: string;
+        domains: string[];
+        admin: { userPrincipalName: string; password: string };
+        user: { userPrincipalName: string; password: string };
+      }>('POST', '/tenants', { name: opts.name ?? 'Bench', users: opts.users ?? 20, groups: GROUPS });
+      const a = await control<{ clientId: string; clientSecret: string }>('POST', '/applications', {
+        tenantId: t.id,
+        displayName: 'Baitwise',
+        redirectUris: [redirectUri],
+      });
+      return {
+        tenantId: t.id,
+        domain: t.domains[0] ?? '',
+        admin: t.admin,
+        user: t.user,
+        clientId: a.clientId,
+        clientSecret: a.clientSecret,
+      };
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Peak resident set size while `fn` runs, sampled every 20 ms. */
+async function measured<T>(fn: () => Promise<T>) {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, ms: performance.now() - started, peakRss: Math.max(peak, process.memoryUsage().rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+const s = (ms: number) => Math.round(ms) / 1000;
+
+async function benchDatabase(emu: TestEmulator, tenant: Awaited<ReturnType<TestEmulator['tenantWithApp']>>) {
+  const t: TestApp = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL } });
+  try {
+    const sys = await t.login(ADMIN.email, ADMIN.password);
+    const clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Bench client' })).json().id as string;
+    const appId = await connectedApp(t, emu, sys, clientId, tenant);
+    const deps = { db: t.db.handle, tokens: t.app.services.azure.tokens, graph: t.app.services.azure.graph };
+
+    // Floor: the same /users pages, fetched and parsed, nothing stored.
+    const reader = new DirectoryReader(deps.graph, deps.tokens, { clientId, appId, cloud: 'global' });
+    const floor = await measured(async () => {
+      let cursor: Parameters<DirectoryReader['page']>[0] | null = { kind: 'users', url: usersUrl() };
+      let n = 0;
+      while (cursor) {
+        const page = await reader.page(cursor, []);
+        n += page.users.length;
+        cursor = page.next;
+      }
+      return n;
+    });
+
+    const created = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
+      name: 'Everyone',
+      azureAppId: appId,
+      newGroupName: 'Everyone',
+      source: 'all_users',
+      filters: { enabledOnly: false },
+    });
+    const importId = created.json().id as string;
+    const full = await measured(() => runSync(deps, clientId, importId, { owner: 'bench' }));
+    const run = full.value;
+    if (run?.status !== 'succeeded' || run.added !== floor.value) {
+      throw new Error(`import did not complete: ${JSON.stringify(run)}`);
+    }
+
+    // 1% of the users change, then a delta sync.
+    const users = await emu.control<{ value: { id: string }[] }>(
+      'GET',
+      `/tenants/${tenant.tenantId}/users?skip=0&top=1000`,
+    );
+    const changed = users.value.slice(0, Math.round(USERS / 100));
+    for (const u of changed) await emu.control('PATCH', `/users/${u.id}`, { jobTitle: `Changed ${u.id.slice(0, 6)}` });
+    await t.app.services.directorySync.imports.syncNow(null, clientId, importId);
+    const delta = await measured(() => runSync(deps, clientId, importId, { owner: 'bench' }));
+    if (delta.value?.kind !== 'delta' || delta.value.updated !== changed.length) {
+      throw new Error(`delta did not apply: ${JSON.stringify(delta.value)}`);
+    }
+
+    return {
+      database: t.db.handle.kind,
+      users: run.added,
+      pages: run.pages,
+      wallSeconds: s(full.ms),
+      usersPerSecond: Math.round(run.added / (full.ms / 1000)),
+      peakRssMb: mb(full.peakRss),
+      floorSeconds: s(floor.ms),
+      ratioToFloor: Math.round((full.ms / floor.ms) * 100) / 100,
+      delta: {
+        changedUsers: changed.length,
+        seconds: s(delta.ms),
+        fractionOfFull: Math.round((delta.ms / full.ms) * 1000) / 1000,
+      },
+    };
+  } finally {
+    await t.close();
+  }
+}
+
+const { urls, child } = await startEmulatorProcess();
+try {
+  const emu = emulatorClient(urls);
+  const generated = await measured(() =>
+    emu.tenantWithApp(`${PUBLIC_URL}/api/v1/azure-apps/callback`, { users: USERS, name: 'Bench' }),
+  );
+  const pgUrl = process.env.BAITWISE_TEST_DATABASE_URL;
+  const results = [];
+  // SQLite first (the embedded default), then PostgreSQL on the same tenant.
+  const saved = process.env.BAITWISE_TEST_DATABASE_URL;
+  delete process.env.BAITWISE_TEST_DATABASE_URL;
+  results.push(await benchDatabase(emu, generated.value));
+  if (pgUrl) {
+    process.env.BAITWISE_TEST_DATABASE_URL = saved;
+    results.push(await benchDatabase(emu, generated.value));
+  }
+  const targets = { ratioSqlite: 1.5, ratioPostgres: 2, peakRssMb: 300, deltaFraction: 0.05 };
+  const out = {
+    benchmark: 'import',
+    node: process.version,
+    tenant: { users: USERS, groups: GROUPS, generateSeconds: s(generated.ms) },
+    targets,
+    results,
+    met: results.every(
+      (r) =>
+        r.ratioToFloor <= (r.database === 'sqlite' ? targets.ratioSqlite : targets.ratioPostgres) &&
+        r.peakRssMb < targets.peakRssMb &&
+        r.delta.fractionOfFull < targets.deltaFraction,
+    ),
+    ...(pgUrl ? {} : { note: 'PostgreSQL skipped: set BAITWISE_TEST_DATABASE_URL (scripts/pg-throwaway.sh)' }),
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+} finally {
+  child.kill('SIGTERM');
+}
