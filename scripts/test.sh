@@ -33,4 +33,6 @@ npx vitest run
 section "Tests on PostgreSQL"
 eval "$(scripts/pg-throwaway.sh)"
 trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
-npx vitest run src test/api test/cli.test.ts
+# Only the tests that touch the database (the emulator and the browser tests ran above).
+mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts)
+npx vitest run "${DB_TESTS[@]}"
