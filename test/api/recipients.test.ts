@@ -213,6 +213,7 @@ describe('the list', () => {
     expect((await list('department=Sales')).total).toBe(11);
     expect((await list('jobTitle=Boss&department=IT')).total).toBe(3);
     expect((await list('source=entra')).total).toBe(3);
+    expect((await list('userType=Member')).total).toBe(3);
     expect((await list('source=csv&enabled=false')).total).toBe(0);
     const g = await addGroup('Bosses', pagingClient);
     const bosses = (await list('jobTitle=Boss')).items;
@@ -335,6 +336,7 @@ describe('CSV import', () => {
       [{ csv: 'email\na@x.test', groupId: '00000000-0000-4000-8000-000000000000' }, 'groupId'],
       [{ csv: 'email\na@x.test', extra: true }, 'extra'],
       [{ csv: '' }, 'csv'],
+      [{ csv: `email\n${'x'.repeat(5 * 1024 * 1024)}` }, 'csv'], // over 5 MB
     ];
     for (const [body, field] of cases) {
       const r = await imp(body);
