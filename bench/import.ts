@@ -140,7 +140,10 @@ async function benchDatabase(emu: TestEmulator, tenant: Awaited<ReturnType<TestE
       `/tenants/${tenant.tenantId}/users?skip=0&top=1000`,
     );
     const changed = users.value.slice(0, Math.round(USERS / 100));
-    for (const u of changed) await emu.control('PATCH', `/users/${u.id}`, { jobTitle: `Changed ${u.id.slice(0, 6)}` });
+    // A new title per database: both runs share the tenant, and an unchanged value is no update.
+    for (const u of changed) {
+      await emu.control('PATCH', `/users/${u.id}`, { jobTitle: `Changed on ${t.db.handle.kind} ${u.id.slice(0, 6)}` });
+    }
     await t.app.services.directorySync.imports.syncNow(null, clientId, importId);
     const delta = await measured(() => runSync(deps, clientId, importId, { owner: 'bench' }));
     if (delta.value?.kind !== 'delta' || delta.value.updated !== changed.length) {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { buildApp } from '../../src/app.js';
+import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { ADMIN } from './app.js';
@@ -15,6 +15,8 @@ export interface TestServer {
   admin: typeof ADMIN;
   /** the database file (SQLite) or URL (PostgreSQL), for tests that inspect what is stored */
   database: ReturnType<typeof createTestDatabase> extends Promise<infer D> ? D : never;
+  /** the app itself, for tests that run its background work (a job runner on its services) */
+  app: App;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url: `http://127.0.0.1:${port}`,
     admin: ADMIN,
     database: db,
+    app,
     async close() {
       await app.close();
       await db.drop();

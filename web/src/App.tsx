@@ -10,6 +10,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ClientDetailPage } from './pages/ClientDetailPage';
 import { ClientsPage } from './pages/ClientsPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { EntraSyncPage } from './pages/EntraSyncPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperatorsPage } from './pages/OperatorsPage';
 import { RecipientsPage } from './pages/RecipientsPage';
@@ -37,6 +38,7 @@ export function App() {
         <Route path="operators" element={isSystemAdmin ? <OperatorsPage /> : <Navigate to="/" replace />} />
         <Route path="recipients" element={<RecipientsPage />} />
         <Route path="recipients/groups" element={<RecipientsPage />} />
+        <Route path="entra-sync" element={<EntraSyncPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />

@@ -3,6 +3,7 @@ import {
   IconAddressBook,
   IconBuilding,
   IconClipboardList,
+  IconCloudDownload,
   IconLayoutDashboard,
   IconSettings,
   IconUsers,
@@ -31,6 +32,7 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
     // Hidden rather than disabled: client administrators have no use for it at all.
     ...(isSystemAdmin ? [{ label: 'Operators', to: '/operators', icon: IconUsers }] : []),
     { label: 'Recipients', to: '/recipients', icon: IconAddressBook },
+    { label: 'Entra sync', to: '/entra-sync', icon: IconCloudDownload },
     { label: 'Audit log', to: '/audit', icon: IconClipboardList },
   ];
   const isActive = (to: string, exact?: boolean) => (exact ? pathname === to : pathname.startsWith(to));
