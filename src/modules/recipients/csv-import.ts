@@ -194,7 +194,7 @@ export async function importCsv(
       : new Set<string>();
     const now = nowIso();
     const fresh: repo.RecipientRow[] = [];
-    const updates: { id: string; patch: Partial<repo.RecipientRow> }[] = [];
+    const updates: repo.Profile[] = [];
     const joinGroup: string[] = [];
     let unchanged = 0;
     for (const { values: v } of rows) {
@@ -231,8 +231,13 @@ export async function importCsv(
       const patch = patchFor(found, v);
       const joins = group !== undefined && !members.has(found.id);
       if (joins) joinGroup.push(found.id);
-      if (Object.keys(patch).length > 0) updates.push({ id: found.id, patch });
-      else if (!joins) unchanged++;
+      if (Object.keys(patch).length > 0) {
+        const merged = { ...found, ...patch };
+        updates.push({
+          id: found.id,
+          ...Object.fromEntries(repo.PROFILE_COLUMNS.map((c) => [c, merged[c]])),
+        } as repo.Profile);
+      } else if (!joins) unchanged++;
     }
     const updated = rows.length - fresh.length - unchanged;
     const result = {
@@ -246,7 +251,7 @@ export async function importCsv(
     };
     if (dryRun) return result;
     await repo.insertRecipients(trx, clientId, fresh);
-    for (const u of updates) await repo.updateRecipient(trx, clientId, u.id, { ...u.patch, updated_at: now });
+    await repo.updateProfiles(trx, clientId, updates, now);
     if (group) await groups.addMembers(trx, clientId, group.id, joinGroup, now);
     await recordAudit(trx, actor, {
       clientId,
