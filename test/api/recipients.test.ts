@@ -404,6 +404,50 @@ describe('recipient groups', () => {
   });
 });
 
+describe('a group filled by a directory import', () => {
+  it('cannot be deleted while the import exists (its sync would silently go with it)', async () => {
+    const g = await addGroup('Synced from Entra');
+    const app = await t.as(sys, 'POST', `${base()}/azure-apps`, {
+      name: 'Tenant',
+      azureClientId: '11111111-2222-4333-8444-555555555555',
+      clientSecret: 'secret-value',
+      tenant: '99999999-8888-4777-8666-555555555555',
+    });
+    expect(app.statusCode, app.body).toBe(201);
+    const now = new Date().toISOString();
+    await t.db.handle.db
+      .insertInto('directory_imports')
+      .values({
+        id: '00000000-0000-4000-8000-0000000000aa',
+        client_id: clientId,
+        name: 'All staff',
+        azure_app_id: app.json().id,
+        target_group_id: g.id,
+        source: 'all_users',
+        entra_groups: '[]',
+        filters: '{}',
+        sync_enabled: 0,
+        sync_interval_minutes: 60,
+        new_user_policy: 'add',
+        removed_user_policy: 'keep',
+        delta_link: null,
+        status: 'active',
+        status_reason: null,
+        initialized_at: null,
+        next_sync_at: null,
+        lock_owner: null,
+        lock_until: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const r = await t.as(sys, 'DELETE', `${base()}/recipient-groups/${g.id}`);
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.message).toContain('"All staff"');
+    expect((await t.as(sys, 'GET', `${base()}/recipient-groups/${g.id}`)).statusCode).toBe(200);
+  });
+});
+
 describe('another client', () => {
   it("answers 404 for the other client's recipients and groups, even through this client's path", async () => {
     const theirs = await addRecipient({ email: 'theirs@other.test' }, otherClientId);

@@ -78,6 +78,18 @@ export async function updateGroup(
     .execute();
 }
 
+/** Names of the directory imports (Entra sync) that fill this group. */
+export async function importsTargeting(db: Db, clientId: string, groupId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('directory_imports')
+    .select('name')
+    .where('client_id', '=', clientId)
+    .where('target_group_id', '=', groupId)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
 export async function deleteGroup(db: Db, clientId: string, groupId: string): Promise<boolean> {
   await db
     .deleteFrom('recipient_group_members')

@@ -86,11 +86,19 @@ export class RecipientGroupService {
     return this.get(clientId, groupId);
   }
 
-  /** Deletes the group and its memberships; the recipients stay. */
+  /** Deletes the group and its memberships; the recipients stay. Refused while an Entra import fills it. */
   async delete(actor: Actor, clientId: string, groupId: string): Promise<void> {
     await this.write(async (trx) => {
       const g = await repo.findGroup(trx, clientId, groupId);
       if (!g) throw new NotFoundError('Recipient group');
+      // The import's row would go with the group (foreign key cascade), silently ending its sync.
+      const imports = await repo.importsTargeting(trx, clientId, groupId);
+      if (imports.length > 0) {
+        throw new ConflictError(
+          'groupId',
+          `This group is filled by the directory import "${imports.join('", "')}"; delete that import first.`,
+        );
+      }
       const members = await repo.countMembers(trx, clientId, groupId);
       await repo.deleteGroup(trx, clientId, groupId);
       await recordAudit(trx, actor, {
