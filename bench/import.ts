@@ -107,9 +107,10 @@ async function benchDatabase(emu: TestEmulator, tenant: Awaited<ReturnType<TestE
     const appId = await connectedApp(t, emu, sys, clientId, tenant);
     const deps = { db: t.db.handle, tokens: t.app.services.azure.tokens, graph: t.app.services.azure.graph };
 
-    // Floor: the same /users pages, fetched and parsed, nothing stored.
+    // Floor: the same /users pages, fetched and parsed, nothing stored. Twice, keeping the faster:
+    // the emulator's first listing of a tenant also builds its sorted view.
     const reader = new DirectoryReader(deps.graph, deps.tokens, { clientId, appId, cloud: 'global' });
-    const floor = await measured(async () => {
+    const listAll = async () => {
       let cursor: Parameters<DirectoryReader['page']>[0] | null = { kind: 'users', url: usersUrl() };
       let n = 0;
       while (cursor) {
@@ -118,7 +119,9 @@ async function benchDatabase(emu: TestEmulator, tenant: Awaited<ReturnType<TestE
         cursor = page.next;
       }
       return n;
-    });
+    };
+    const floors = [await measured(listAll), await measured(listAll)];
+    const floor = floors[0]!.ms <= floors[1]!.ms ? floors[0]! : floors[1]!;
 
     const created = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
       name: 'Everyone',

@@ -142,6 +142,7 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
       runSync(engineDeps(graph), clientId, imp.id, {
         owner: 'worker-1',
         signal: kill.signal,
+        maxPagesPerCommit: 1,
         onProgress: (run) => {
           if (run.pages === 1) kill.abort(new Error('killed'));
         },

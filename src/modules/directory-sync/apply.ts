@@ -3,7 +3,7 @@
 // run's cursor, so a page is applied once or not at all. Reads are batched (one query per kind
 // per page) and writes are multi-row upserts: a 999-user page costs a handful of statements.
 import type { Db } from '../../db/connection.js';
-import { newId } from '../../lib/ids.js';
+import { newId, newOrderedId } from '../../lib/ids.js';
 import { type EntraUser, type Filters, inScope, type MappedUser, mapUser, sameRecipient } from './mapping.js';
 import type { ImportRow } from './repository.js';
 import { heldFor } from './repository.js';
@@ -182,7 +182,13 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
         writes.push({ m, id: rec.id, created: rec.created_at, member: true });
         c.updated++;
       } else
-        writes.push({ m, id: rec?.id ?? newId(), created: rec?.created_at ?? now, member: true, unchanged: !!rec });
+        writes.push({
+          m,
+          id: rec?.id ?? newOrderedId(),
+          created: rec?.created_at ?? now,
+          member: true,
+          unchanged: !!rec,
+        });
       continue;
     }
     if (rejectedAdd.has(m.entraObjectId)) {
@@ -198,7 +204,7 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
     }
     writes.push({
       m,
-      id: rec?.id ?? newId(),
+      id: rec?.id ?? newOrderedId(),
       created: rec?.created_at ?? now,
       member: false,
       unchanged: rec ? sameRecipient(m, rec) : false,
