@@ -69,8 +69,14 @@ async function startRunner() {
   await runner.start();
 }
 
-const api = (method: string, path: string, body?: unknown) =>
-  t.as(sys, method, `/api/v1/clients/${clientId}${path}`, body);
+const api = (method: string, path: string, body?: unknown, client = clientId) =>
+  t.as(sys, method, `/api/v1/clients/${client}${path}`, body);
+
+/**
+ * A client of its own for a second emulated tenant: guests of different tenants may share a
+ * partner address, and one address is one recipient per client.
+ */
+const ownClient = async (name: string) => (await t.as(sys, 'POST', '/api/v1/clients', { name })).json().id as string;
 
 async function tenantUsers(tid: string): Promise<EmuUser[]> {
   const out: EmuUser[] = [];
@@ -84,23 +90,28 @@ async function tenantUsers(tid: string): Promise<EmuUser[]> {
   }
 }
 
-async function createImport(body: Record<string, unknown>) {
-  const res = await api('POST', '/directory-imports', {
-    name: `Import ${Math.random().toString(36).slice(2, 8)}`,
-    azureAppId: appId,
-    newGroupName: `Group ${Math.random().toString(36).slice(2, 8)}`,
-    source: 'all_users',
-    ...body,
-  });
+async function createImport(body: Record<string, unknown>, client = clientId) {
+  const res = await api(
+    'POST',
+    '/directory-imports',
+    {
+      name: `Import ${Math.random().toString(36).slice(2, 8)}`,
+      azureAppId: appId,
+      newGroupName: `Group ${Math.random().toString(36).slice(2, 8)}`,
+      source: 'all_users',
+      ...body,
+    },
+    client,
+  );
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
 }
 
 /** Waits for the run to reach an end state (the worker polls the queue). */
-async function finished(importId: string, runId: string) {
+async function finished(importId: string, runId: string, client = clientId) {
   return vi.waitFor(
     async () => {
-      const r = (await api('GET', `/directory-imports/${importId}/runs/${runId}`)).json();
+      const r = (await api('GET', `/directory-imports/${importId}/runs/${runId}`, undefined, client)).json();
       if (!['succeeded', 'failed', 'paused'].includes(r.status)) throw new Error(`run is ${r.status}`);
       return r;
     },
@@ -134,12 +145,13 @@ class CountingGraph extends GraphClient {
 describe('a run stopped mid-import (worker killed) resumes from its last committed page', () => {
   it('continues from the cursor with no duplicates', async () => {
     const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2500, name: 'Big' });
-    const bigApp = await connectedApp(t, emu, sys, clientId, big);
-    const imp = await createImport({ azureAppId: bigApp, filters: { enabledOnly: false } });
+    const bigClient = await ownClient('Big Ltd');
+    const bigApp = await connectedApp(t, emu, sys, bigClient, big);
+    const imp = await createImport({ azureAppId: bigApp, filters: { enabledOnly: false } }, bigClient);
     const graph = new CountingGraph(t.config);
     const kill = new AbortController();
     await expect(
-      runSync(engineDeps(graph), clientId, imp.id, {
+      runSync(engineDeps(graph), bigClient, imp.id, {
         owner: 'worker-1',
         signal: kill.signal,
         maxPagesPerCommit: 1,
@@ -148,7 +160,7 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
         },
       }),
     ).rejects.toThrow('killed');
-    const mid = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`)).json();
+    const mid = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, bigClient)).json();
     expect(mid).toMatchObject({ status: 'running', pages: 1, usersSeen: 999, added: 999 });
     expect((await groupMembers(imp.targetGroupId)).length).toBe(999);
 
@@ -158,7 +170,7 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
       .where('id', '=', imp.lastRun.id)
       .executeTakeFirstOrThrow();
     const fetchedBefore = graph.urls.length;
-    const resumed = await runSync(engineDeps(graph), clientId, imp.id, { owner: 'worker-2' });
+    const resumed = await runSync(engineDeps(graph), bigClient, imp.id, { owner: 'worker-2' });
     expect(resumed).toMatchObject({ id: imp.lastRun.id, status: 'succeeded', pages: 3, users_seen: 2500, added: 2500 });
     // The second worker started from the saved nextLink; the first page was fetched once in all.
     expect(graph.urls[fetchedBefore]).toBe(JSON.parse(saved.cursor ?? '{}').url);
@@ -392,12 +404,13 @@ describe('with the worker running', () => {
 
   it('a 429/503 storm during an import loses and duplicates nothing', async () => {
     const storm = await emu.tenantWithApp(REDIRECT_URI, { users: 2200, name: 'Stormy' });
-    const stormApp = await connectedApp(t, emu, sys, clientId, storm);
+    const stormClient = await ownClient('Stormy Ltd');
+    const stormApp = await connectedApp(t, emu, sys, stormClient, storm);
     await emu.control('PUT', '/faults', { graphThrottleEvery: 2, graph503Every: 3, graphRetryAfterSeconds: 0 });
     try {
-      const imp = await createImport({ azureAppId: stormApp, filters: { enabledOnly: false } });
-      const run = await finished(imp.id, imp.lastRun.id);
-      expect(run).toMatchObject({ status: 'succeeded', added: 2200, pages: 3 });
+      const imp = await createImport({ azureAppId: stormApp, filters: { enabledOnly: false } }, stormClient);
+      const run = await finished(imp.id, imp.lastRun.id, stormClient);
+      expect(run, JSON.stringify(run)).toMatchObject({ status: 'succeeded', added: 2200, pages: 3 });
       const members = await groupMembers(imp.targetGroupId);
       expect(members).toHaveLength(2200);
       expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2200);

@@ -4,6 +4,7 @@
 // per page) and writes are multi-row upserts: a 999-user page costs a handful of statements.
 import type { Db } from '../../db/connection.js';
 import { newId, newOrderedId } from '../../lib/ids.js';
+import { bulkInsert, type Column, inList } from './bulk.js';
 import { type EntraUser, type Filters, inScope, type MappedUser, mapUser, sameRecipient } from './mapping.js';
 import type { ImportRow } from './repository.js';
 import { heldFor } from './repository.js';
@@ -26,6 +27,8 @@ export interface ApplyContext {
   now: string;
   /** the import had no members when this full listing began: skip the member lookups */
   fresh?: boolean;
+  /** PostgreSQL: bulk writes go through unnest() */
+  postgres?: boolean;
 }
 
 export type RemovalReason = 'removed' | 'out_of_scope' | 'not_listed' | 'disabled';
@@ -60,7 +63,7 @@ type Existing = {
   created_at: string;
 };
 
-async function loadRecipients(db: Db, clientId: string, entraIds: string[], emailKeys: string[]) {
+async function loadRecipients(db: Db, pg: boolean, clientId: string, entraIds: string[], emailKeys: string[]) {
   const rows: Existing[] = [];
   for (const ids of chunks(entraIds)) {
     rows.push(
@@ -68,7 +71,7 @@ async function loadRecipients(db: Db, clientId: string, entraIds: string[], emai
         .selectFrom('recipients')
         .selectAll()
         .where('client_id', '=', clientId)
-        .where('entra_object_id', 'in', ids)
+        .where(inList(pg, 'entra_object_id', ids))
         .execute()),
     );
   }
@@ -78,14 +81,14 @@ async function loadRecipients(db: Db, clientId: string, entraIds: string[], emai
         .selectFrom('recipients')
         .selectAll()
         .where('client_id', '=', clientId)
-        .where('email_key', 'in', keys)
+        .where(inList(pg, 'email_key', keys))
         .execute()),
     );
   }
   return rows;
 }
 
-async function loadMembers(db: Db, imp: ImportRow, entraIds: string[]) {
+async function loadMembers(db: Db, pg: boolean, imp: ImportRow, entraIds: string[]) {
   const map = new Map<string, string>();
   for (const ids of chunks(entraIds)) {
     const rows = await db
@@ -93,7 +96,7 @@ async function loadMembers(db: Db, imp: ImportRow, entraIds: string[]) {
       .select(['entra_object_id', 'recipient_id'])
       .where('client_id', '=', imp.client_id)
       .where('import_id', '=', imp.id)
-      .where('entra_object_id', 'in', ids)
+      .where(inList(pg, 'entra_object_id', ids))
       .execute();
     for (const r of rows) map.set(r.entra_object_id, r.recipient_id);
   }
@@ -111,8 +114,16 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
   const inScopeUsers: MappedUser[] = [];
   const leaving: { id: string; reason: RemovalReason }[] = [];
   for (const u of byId.values()) {
+    const scope = u['@removed'] ? false : inScope(u, filters);
     if (u['@removed']) leaving.push({ id: u.id, reason: 'removed' });
-    else if (!inScope(u, filters))
+    else if (scope === null) {
+      c.skipped++;
+      c.errors.push({
+        code: 'incomplete_user',
+        message: 'Graph left out a property the filters need; nothing changed.',
+        entraObjectId: u.id,
+      });
+    } else if (!scope)
       leaving.push({
         id: u.id,
         reason: filters.enabledOnly && u.accountEnabled === false ? 'disabled' : 'out_of_scope',
@@ -132,9 +143,10 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
   }
 
   const [members, existing, held] = await Promise.all([
-    ctx.fresh ? new Map<string, string>() : loadMembers(db, imp, ids),
+    ctx.fresh ? new Map<string, string>() : loadMembers(db, ctx.postgres === true, imp, ids),
     loadRecipients(
       db,
+      ctx.postgres === true,
       imp.client_id,
       inScopeUsers.map((m) => m.entraObjectId),
       inScopeUsers.map((m) => m.emailKey),
@@ -277,68 +289,68 @@ export async function writeRecipients(db: Db, ctx: ApplyContext, writes: Recipie
       created_at: w.created,
       updated_at: now,
     }));
+  const pg = ctx.postgres === true;
   for (const part of chunks(rows)) {
     // Keyed by the row id we resolved from the Entra object id (or adopted by address): new rows
     // insert, known rows update in place — renames and address changes keep the recipient.
-    await db
-      .insertInto('recipients')
-      .values(part)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          email_key: eb.ref('excluded.email_key'),
-          first_name: eb.ref('excluded.first_name'),
-          last_name: eb.ref('excluded.last_name'),
-          display_name: eb.ref('excluded.display_name'),
-          department: eb.ref('excluded.department'),
-          job_title: eb.ref('excluded.job_title'),
-          office_location: eb.ref('excluded.office_location'),
-          entra_object_id: eb.ref('excluded.entra_object_id'),
-          user_type: eb.ref('excluded.user_type'),
-          enabled: eb.ref('excluded.enabled'),
-          source: eb.ref('excluded.source'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+    await bulkInsert(db, pg, 'recipients', RECIPIENT_COLUMNS, part, RECIPIENT_UPSERT);
   }
   const joining = writes.filter((w) => !w.member);
   for (const part of chunks(joining)) {
-    await db
-      .insertInto('recipient_group_members')
-      .values(
-        part.map((w) => ({
-          client_id: imp.client_id,
-          group_id: imp.target_group_id,
-          recipient_id: w.id,
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['group_id', 'recipient_id']).doNothing())
-      .execute();
+    const rows = part.map((w) => ({
+      client_id: imp.client_id,
+      group_id: imp.target_group_id,
+      recipient_id: w.id,
+      created_at: now,
+    }));
+    await bulkInsert(db, pg, 'recipient_group_members', text(rows[0]), rows, '(group_id, recipient_id) do nothing');
   }
   // Every user seen in scope is stamped with this run: a complete listing removes only the unstamped.
   for (const part of chunks(writes)) {
-    await db
-      .insertInto('directory_import_members')
-      .values(
-        part.map((w) => ({
-          client_id: imp.client_id,
-          import_id: imp.id,
-          entra_object_id: w.m.entraObjectId,
-          recipient_id: w.id,
-          last_seen_run_id: runId,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['import_id', 'entra_object_id']).doUpdateSet((eb) => ({
-          recipient_id: eb.ref('excluded.recipient_id'),
-          last_seen_run_id: eb.ref('excluded.last_seen_run_id'),
-        })),
-      )
-      .execute();
+    const rows = part.map((w) => ({
+      client_id: imp.client_id,
+      import_id: imp.id,
+      entra_object_id: w.m.entraObjectId,
+      recipient_id: w.id,
+      last_seen_run_id: runId,
+    }));
+    await bulkInsert(
+      db,
+      pg,
+      'directory_import_members',
+      text(rows[0]),
+      rows,
+      '(import_id, entra_object_id) do update set recipient_id = excluded.recipient_id, last_seen_run_id = excluded.last_seen_run_id',
+    );
   }
 }
+
+const text = (row: Record<string, unknown> | undefined): Column[] =>
+  Object.keys(row ?? {}).map((name) => ({ name, pg: 'text' }));
+
+const RECIPIENT_COLUMNS: Column[] = [
+  ...[
+    'id',
+    'client_id',
+    'email',
+    'email_key',
+    'first_name',
+    'last_name',
+    'display_name',
+    'department',
+    'job_title',
+    'office_location',
+    'entra_object_id',
+    'user_type',
+  ].map((name) => ({ name, pg: 'text' as const })),
+  { name: 'enabled', pg: 'int4' },
+  ...['source', 'created_at', 'updated_at'].map((name) => ({ name, pg: 'text' as const })),
+];
+const RECIPIENT_UPSERT = `(id) do update set ${RECIPIENT_COLUMNS.filter(
+  (c) => !['id', 'client_id', 'created_at'].includes(c.name),
+)
+  .map((c) => `${c.name} = excluded.${c.name}`)
+  .join(', ')}`;
 
 interface HeldInsert {
   kind: 'add' | 'remove';

@@ -127,6 +127,10 @@ class RunExecution {
     return this.deps.db.db;
   }
 
+  private get pg() {
+    return this.deps.db.kind === 'postgres';
+  }
+
   async execute(): Promise<RunRow> {
     const imp = await repo.findImport(this.db, this.clientId, this.importId);
     if (!imp) throw new AppError(404, 'not_found', 'Import not found.');
@@ -245,7 +249,7 @@ class RunExecution {
       let current = this.run;
       for (const { cursor, page } of batch) {
         const fresh = cursor.kind === 'users' && cursor.fresh === true;
-        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now, fresh };
+        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now, fresh, postgres: this.pg };
         const c = await applyUsers(trx, ctx, page.users);
         patch = this.add(current, c, {
           pages: current.pages + 1,
@@ -277,7 +281,13 @@ class RunExecution {
     return this.db.transaction().execute(async (trx) => {
       let counters: Partial<RunRow> = {};
       if (this.run.kind === 'full') {
-        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters: filtersOf(this.imp), now };
+        const ctx: ApplyContext = {
+          imp: this.imp,
+          runId: this.run.id,
+          filters: filtersOf(this.imp),
+          now,
+          postgres: this.pg,
+        };
         let removed = 0;
         let held = 0;
         let after = '';

@@ -69,7 +69,17 @@ export function mapUser(u: EntraUser): MappedUser | null {
 const anyOf = (wanted: string[], v: string | null | undefined) =>
   wanted.length === 0 || (v != null && wanted.some((w) => w.toLowerCase() === v.trim().toLowerCase()));
 
-export function inScope(u: EntraUser, f: Filters): boolean {
+/**
+ * In the filters (true), out of them (false), or unknown (null): a property a filter needs is
+ * absent from the answer (not null — absent), so nothing may be concluded, least of all a removal.
+ */
+export function inScope(u: EntraUser, f: Filters): boolean | null {
+  const needs: (keyof EntraUser)[] = [];
+  if (f.enabledOnly) needs.push('accountEnabled');
+  if (f.userType !== 'all') needs.push('userType');
+  if (f.departments.length) needs.push('department');
+  if (f.jobTitles.length) needs.push('jobTitle');
+  if (needs.some((k) => !(k in u))) return null;
   if (f.enabledOnly && u.accountEnabled === false) return false;
   if (f.userType !== 'all' && (u.userType ?? 'Member') !== f.userType) return false;
   return anyOf(f.departments, u.department) && anyOf(f.jobTitles, u.jobTitle);

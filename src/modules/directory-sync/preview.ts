@@ -69,7 +69,7 @@ export class PreviewService {
         const r: { value: EntraUser[]; '@odata.nextLink'?: string } = await reader.get(next, {
           consistencylevel: 'eventual',
         });
-        for (const u of r.value) if (inScope(u, input.filters)) seen.set(u.id, u);
+        for (const u of r.value) if (inScope(u, input.filters) === true) seen.set(u.id, u);
         next = r['@odata.nextLink'];
         if (seen.size >= GROUP_PREVIEW_LIMIT) {
           exact = false;

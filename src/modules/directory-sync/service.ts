@@ -223,9 +223,11 @@ export class DirectorySyncService {
         if (existing.some((r) => r.id !== own?.id)) {
           throw new ConflictError('email', `${m.email} already belongs to another recipient of this client.`);
         }
-        await writeRecipients(trx, { imp, runId: null, filters: filtersOf(imp), now }, [
-          { m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) },
-        ]);
+        await writeRecipients(
+          trx,
+          { imp, runId: null, filters: filtersOf(imp), now, postgres: this.db.kind === 'postgres' },
+          [{ m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) }],
+        );
       } else if (h.kind === 'remove' && member) {
         await forgetMembers(trx, imp, [h.entra_object_id]);
         if (approve) await deleteRecipients(trx, imp, [member.recipient_id]);
