@@ -9,10 +9,11 @@ import { syncCommand } from '../../src/cli/sync.js';
 import { EmbeddedRunner } from '../../src/jobs/embedded.js';
 import { PgBossRunner } from '../../src/jobs/pg-boss.js';
 import type { JobRunner } from '../../src/jobs/queue.js';
+import { jobQueueFor } from '../../src/jobs/queue-for.js';
 import { GraphClient } from '../../src/microsoft/graph.js';
 import { runSync } from '../../src/modules/directory-sync/engine.js';
 import { usersUrl } from '../../src/modules/directory-sync/graph-source.js';
-import { SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
+import { enqueueDue, SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
 import type { Runtime } from '../../src/runtime.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
@@ -449,7 +450,48 @@ describe('with the worker running', () => {
       }
     }
     expect((await t.as(b, 'GET', `/api/v1/clients/${other.id}/directory-imports`)).json().items).toEqual([]);
+    // …nor the recipients the import brought in.
+    const [imported] = await groupMembers(imp.targetGroupId);
+    for (const cid of [clientId, other.id]) {
+      expect((await t.as(b, 'GET', `/api/v1/clients/${cid}/recipients/${imported?.id}`)).statusCode).toBe(404);
+    }
+    expect((await api('GET', `/recipients/${imported?.id}`)).statusCode).toBe(200);
     expect((await api('GET', `/directory-imports/${imp.id}`)).statusCode).toBe(200);
+  });
+
+  it('the scheduler enqueues due syncs once, and skips a paused import until its application is connected', async () => {
+    // Only this import is scheduled, so the counts below are its own.
+    await t.db.handle.db.updateTable('directory_imports').set({ sync_enabled: 0 }).execute();
+    const imp = await createImport({ syncIntervalMinutes: 5 });
+    await finished(imp.id, imp.lastRun.id);
+    const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
+    expect(Date.parse(view.nextSyncAt) - Date.now()).toBeGreaterThan(4 * 60_000);
+    const queue = jobQueueFor(t.config.database);
+    try {
+      const later = new Date(Date.now() + 6 * 60_000).toISOString();
+      expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(1);
+      expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(0); // taken: next_sync_at moved on
+      const runs = (await api('GET', `/directory-imports/${imp.id}/runs`)).json().items;
+      expect(runs[0]).toMatchObject({ trigger: 'schedule' });
+      const run = await finished(imp.id, runs[0].id);
+      expect(run).toMatchObject({ status: 'succeeded', kind: 'delta' });
+      await t.db.handle.db
+        .updateTable('directory_imports')
+        .set({ status: 'paused' })
+        .where('id', '=', imp.id)
+        .execute();
+      await t.db.handle.db
+        .updateTable('azure_apps')
+        .set({ status: 'reauth_required' })
+        .where('id', '=', appId)
+        .execute();
+      const muchLater = new Date(Date.now() + 20 * 60_000).toISOString();
+      expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(0);
+      await t.db.handle.db.updateTable('azure_apps').set({ status: 'connected' }).where('id', '=', appId).execute();
+      expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(1);
+    } finally {
+      await queue.close?.();
+    }
   });
 
   it('a revoked refresh token pauses the sync with the reason shown', async () => {
