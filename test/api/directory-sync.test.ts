@@ -3,6 +3,7 @@
 // delta link, a 429/503 storm, a run stopped mid-import and resumed from its cursor, a revoked
 // refresh token (paused with the reason), and another client's administrator (404 everywhere).
 import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { syncCommand } from '../../src/cli/sync.js';
@@ -134,6 +135,26 @@ const groupMembers = (groupId: string) =>
     .where('recipient_group_members.group_id', '=', groupId)
     .execute();
 
+/** Jobs waiting for an import, in whichever queue the database uses. */
+async function waitingJobs(importId: string): Promise<number> {
+  const key = `import:${importId}`;
+  if (t.db.handle.kind === 'sqlite') {
+    const rows = await t.db.handle.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('singleton_key', '=', key)
+      .where('state', '=', 'queued')
+      .execute();
+    return rows.length;
+  }
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pgboss.job where singleton_key = ${key} and state = 'created'`.execute(
+    t.db.handle.db,
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
 /** A Graph client that remembers every URL it was asked for. */
 class CountingGraph extends GraphClient {
   urls: string[] = [];
@@ -185,6 +206,12 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
 describe('baitwise sync <import-id>', () => {
   it('runs the waiting sync in-process with a progress bar and prints the counts', async () => {
     const imp = await createImport({ filters: { enabledOnly: false } });
+    // One sync at a time: Sync now while the first run waits returns that run, and queues no second job.
+    for (let i = 0; i < 2; i++) {
+      const again = await api('POST', `/directory-imports/${imp.id}/sync`);
+      expect(again.json().id).toBe(imp.lastRun.id);
+    }
+    expect(await waitingJobs(imp.id)).toBe(1);
     const users = await tenantUsers(tenant.tenantId);
     let bar = '';
     const stream = new PassThrough();
