@@ -140,6 +140,14 @@ describe('Entra sync page', () => {
       await progress.getByText('Added 3 · updated 0 · removed 0').waitFor();
       await page.getByRole('table', { name: 'Runs' }).getByText('succeeded').waitFor();
 
+      // New users from now on wait for approval.
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      await page.getByRole('combobox', { name: 'New users in Entra' }).click();
+      await page.getByRole('option', { name: 'Hold for approval' }).click();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Import saved.').waitFor();
+      await page.getByText('new users held', { exact: false }).waitFor();
+
       await page.getByRole('link', { name: 'Recipients' }).first().click();
       await page.getByRole('heading', { name: 'Recipients' }).waitFor();
       for (const u of [a, b, c])

@@ -10,6 +10,7 @@ import { useClientSearch, useSelectedClient } from '../hooks/useSelectedClient';
 import { formatDateTime } from '../lib/format';
 import { notifyFailure } from '../lib/notify';
 import { HeldChangesTable } from './entra-sync/HeldChangesTable';
+import { ImportSettings } from './entra-sync/ImportSettings';
 import { NewImportModal } from './entra-sync/NewImportModal';
 import { RunProgress, RunStatusBadge } from './entra-sync/RunProgress';
 import { RunsTable } from './entra-sync/RunsTable';
@@ -176,12 +177,16 @@ function ImportDetail({ clientId, imp }: { clientId: string; imp: DirectoryImpor
             <Tabs.Tab value="held" rightSection={imp.pendingHeld ? <Badge size="xs">{imp.pendingHeld}</Badge> : null}>
               Held for approval
             </Tabs.Tab>
+            <Tabs.Tab value="settings">Settings</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="runs" pt="md">
             <RunsTable clientId={clientId} importId={imp.id} />
           </Tabs.Panel>
           <Tabs.Panel value="held" pt="md">
             <HeldChangesTable clientId={clientId} importId={imp.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="settings" pt="md">
+            <ImportSettings clientId={clientId} imp={imp} />
           </Tabs.Panel>
         </Tabs>
       </Stack>
