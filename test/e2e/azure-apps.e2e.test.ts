@@ -385,6 +385,8 @@ describe('Azure Applications page', () => {
       await page.getByRole('main').getByRole('combobox', { name: 'Client' }).click();
       await page.getByRole('option', { name: 'Globex', exact: true }).click();
       await table.getByText('Contoso M365').waitFor({ state: 'detached' });
+      // The filtered list loads anew: wait for its row before counting (the table is briefly empty).
+      await table.getByRole('link', { name: 'Globex M365' }).waitFor();
       expect(await table.getByRole('row').count()).toBe(2); // the header and Globex M365
       await page.getByRole('button', { name: 'Actions for Globex M365' }).click();
       await page.getByRole('menuitem', { name: 'Delete' }).click();
