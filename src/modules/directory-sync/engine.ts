@@ -18,6 +18,7 @@ import type { TokenService } from '../azure-apps/token-service.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
 import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
+import { type Fetched, PageFeed } from './page-feed.js';
 import type { ImportRow, RunRow } from './repository.js';
 import * as repo from './repository.js';
 
@@ -40,10 +41,10 @@ export interface RunOptions {
 }
 
 const LEASE_MS = 2 * 60_000;
-// A transaction gathers Graph pages for at most this long. One page per commit rewrites every
-// leaf page that random keys (emails, Entra ids) touch, once per page: on a 100,000-user import
-// that is most of each index, every time. Fewer, larger commits write them once per batch.
-const BATCH_MS = 1_000;
+// Graph pages fetched ahead of the writer (page-feed.ts). Each commit takes what has arrived, up
+// to 10 pages: one page per commit rewrites every leaf page that random keys (emails, Entra ids)
+// touch, once per page — on a 100,000-user import most of each index, every time.
+const PAGES_AHEAD = 10;
 
 const transient = (err: unknown) =>
   err instanceof OutboundError || (err instanceof GraphError && (err.status === 429 || err.status >= 500));
@@ -194,52 +195,43 @@ class RunExecution {
     if (this.run.status !== 'running') {
       await this.saveRun({ status: 'running', finished_at: null, started_at: this.run.started_at ?? nowIso() });
     }
-    // The next page is fetched while this one is written: Graph's latency and SQL work overlap.
-    // A prefetched page is only a read; if the run stops, it is dropped and fetched again.
-    let prefetched: { cursor: string; page: Promise<Page> } | undefined;
-    const fetchPage = (c: string) => {
-      const page = this.reader.page(JSON.parse(c) as Cursor, groupIds);
-      page.catch(() => undefined); // awaited below, or dropped when the run stops
-      return { cursor: c, page };
-    };
+    const fetch = (c: string) => this.reader.page(JSON.parse(c) as Cursor, groupIds);
+    const maxPages = this.opts.maxPagesPerCommit ?? 10;
     while (this.run.cursor) {
-      // Gather pages until the batch is full, then apply them in one transaction with the cursor.
-      const batch: { cursor: Cursor; page: Page }[] = [];
-      let next: string | null = this.run.cursor;
-      const began = Date.now();
+      const feed = new PageFeed(this.run.cursor, fetch, PAGES_AHEAD);
       let failure: unknown;
-      while (next && (batch.length === 0 || this.batchOpen(batch, began))) {
-        this.opts.signal?.throwIfAborted();
-        try {
-          const f: { cursor: string; page: Promise<Page> } = prefetched?.cursor === next ? prefetched : fetchPage(next);
-          prefetched = undefined;
-          const page = await f.page;
-          batch.push({ cursor: JSON.parse(next) as Cursor, page });
-          next = page.next ? JSON.stringify(page.next) : null;
-          if (next) prefetched = fetchPage(next);
-        } catch (err) {
-          failure = err;
-          break;
+      try {
+        for (;;) {
+          this.opts.signal?.throwIfAborted();
+          let batch: Fetched[];
+          try {
+            // Whatever has arrived, up to 10 pages: one commit for pages that wait anyway.
+            batch = await feed.take(maxPages, 10_000);
+          } catch (err) {
+            failure = err;
+            break;
+          }
+          if (batch.length === 0) break;
+          this.opts.signal?.throwIfAborted();
+          const last = batch[batch.length - 1] as Fetched;
+          await this.commit(
+            batch.map((b) => ({ cursor: JSON.parse(b.cursor) as Cursor, page: b.page })),
+            last.next,
+            filters,
+          );
         }
+      } finally {
+        await feed.stop();
       }
-      this.opts.signal?.throwIfAborted();
-      if (batch.length > 0) await this.commit(batch, next, filters);
-      if (failure !== undefined) {
-        // What was fetched is committed; the failed page is the cursor now.
-        const at = JSON.parse(this.run.cursor ?? '{}') as Cursor;
-        if (at.kind === 'delta' && isResyncError(failure)) {
-          await this.restartFull('The saved delta link expired; listing every user again.');
-          continue;
-        }
-        throw failure;
+      if (failure === undefined) break;
+      // What was fetched before the failure is committed; the failed page is the cursor now.
+      const at = JSON.parse(this.run.cursor ?? '{}') as Cursor;
+      if (at.kind === 'delta' && isResyncError(failure)) {
+        await this.restartFull('The saved delta link expired; listing every user again.');
+        continue;
       }
+      throw failure;
     }
-  }
-
-  /** Another page joins the batch while it is small and young (progress and resume stay fresh). */
-  private batchOpen(batch: { page: Page }[], began: number): boolean {
-    const users = batch.reduce((n, b) => n + b.page.users.length, 0);
-    return batch.length < (this.opts.maxPagesPerCommit ?? 10) && users < 10_000 && Date.now() - began < BATCH_MS;
   }
 
   private async commit(batch: { cursor: Cursor; page: Page }[], next: string | null, filters: Filters) {
