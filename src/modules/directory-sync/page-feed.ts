@@ -54,14 +54,28 @@ export class PageFeed {
   }
 
   /**
-   * The pages already fetched, in order, up to `maxPages` and about `maxUsers` (waits for one).
+   * The pages fetched, in order, up to `maxPages` and about `maxUsers`: waits for one, then up to
+   * `fillMs` for the batch to fill.
    * [] once the listing is complete; a fetch failure is thrown after the pages before it.
    */
-  async take(maxPages: number, maxUsers: number): Promise<Fetched[]> {
+  async take(maxPages: number, maxUsers: number, fillMs = 0): Promise<Fetched[]> {
     while (this.queue.length === 0) {
       if (this.failure) throw this.failure.err;
       if (this.done) return [];
       await new Promise<void>((r) => this.arrivals.push(r));
+    }
+    // Pages arriving quickly are worth waiting for briefly: one commit for several pages costs
+    // about what a commit for one does.
+    const deadline = Date.now() + fillMs;
+    while (this.queue.length < maxPages && !this.done && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => this.arrivals.push(r)),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      clearTimeout(timer);
     }
     const out: Fetched[] = [];
     let users = 0;
