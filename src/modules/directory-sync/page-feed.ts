@@ -54,28 +54,29 @@ export class PageFeed {
   }
 
   /**
-   * The pages fetched, in order, up to `maxPages` and about `maxUsers`: waits for one, then up to
-   * `fillMs` for the batch to fill.
+   * The pages fetched, in order, up to `maxPages` and about `maxUsers`: waits for one, then for
+   * more while each arrives within `gapMs` of the last.
    * [] once the listing is complete; a fetch failure is thrown after the pages before it.
    */
-  async take(maxPages: number, maxUsers: number, fillMs = 0): Promise<Fetched[]> {
+  async take(maxPages: number, maxUsers: number, gapMs = 0): Promise<Fetched[]> {
     while (this.queue.length === 0) {
       if (this.failure) throw this.failure.err;
       if (this.done) return [];
       await new Promise<void>((r) => this.arrivals.push(r));
     }
-    // Pages arriving quickly are worth waiting for briefly: one commit for several pages costs
-    // about what a commit for one does.
-    const deadline = Date.now() + fillMs;
-    while (this.queue.length < maxPages && !this.done && Date.now() < deadline) {
+    // Pages arriving in quick succession are worth waiting for: one commit for several pages costs
+    // about what a commit for one does. A gap longer than `gapMs` means Graph is the slow side;
+    // then waiting would only idle the writer.
+    while (this.queue.length < maxPages && !this.done) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((r) => this.arrivals.push(r)),
-        new Promise<void>((r) => {
-          timer = setTimeout(r, Math.max(0, deadline - Date.now()));
+      const arrived = await Promise.race([
+        new Promise<boolean>((r) => this.arrivals.push(() => r(true))),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(false), gapMs);
         }),
       ]);
       clearTimeout(timer);
+      if (!arrived) break;
     }
     const out: Fetched[] = [];
     let users = 0;
