@@ -1,9 +1,10 @@
-import { Button, Group, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Switch, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { DirectoryImport } from '../../api/directorySync';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { useDeleteImport, useUpdateImport } from '../../hooks/useDirectorySync';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
+import { PolicySelects } from './PolicySelects';
 
 /** Schedule and policies of an import, and deleting it (its recipients stay). */
 export function ImportSettings({ clientId, imp }: { clientId: string; imp: DirectoryImport }) {
@@ -28,29 +29,12 @@ export function ImportSettings({ clientId, imp }: { clientId: string; imp: Direc
           w={160}
         />
       </Group>
-      <Group grow align="flex-start">
-        <Select
-          label="New users in Entra"
-          data={[
-            { value: 'add', label: 'Add automatically' },
-            { value: 'hold', label: 'Hold for approval' },
-          ]}
-          value={newUserPolicy}
-          onChange={(v) => setNewUserPolicy((v as 'add' | 'hold') ?? 'add')}
-          allowDeselect={false}
-        />
-        <Select
-          label="Users removed or disabled in Entra"
-          data={[
-            { value: 'delete', label: 'Delete the recipient' },
-            { value: 'keep', label: 'Keep the recipient' },
-            { value: 'hold', label: 'Hold for approval' },
-          ]}
-          value={removedUserPolicy}
-          onChange={(v) => setRemovedUserPolicy((v as 'delete' | 'keep' | 'hold') ?? 'delete')}
-          allowDeselect={false}
-        />
-      </Group>
+      <PolicySelects
+        newUserPolicy={newUserPolicy}
+        removedUserPolicy={removedUserPolicy}
+        onNewUserPolicy={setNewUserPolicy}
+        onRemovedUserPolicy={setRemovedUserPolicy}
+      />
       <Group justify="space-between">
         <Button variant="subtle" color="red" onClick={() => setConfirming(true)}>
           Delete import

@@ -23,6 +23,7 @@ import { useAzureApps } from '../../hooks/useAzureApps';
 import { useCreateImport, useGroupSearch, usePreview } from '../../hooks/useDirectorySync';
 import { useRecipientGroups } from '../../hooks/useRecipientGroups';
 import { describeError } from '../../lib/describeError';
+import { PolicySelects } from './PolicySelects';
 
 const NEW_GROUP = '__new__';
 
@@ -283,29 +284,12 @@ export function NewImportModal({
             />
           )}
         </Group>
-        <Group grow align="flex-start">
-          <Select
-            label="New users in Entra"
-            data={[
-              { value: 'add', label: 'Add automatically' },
-              { value: 'hold', label: 'Hold for approval' },
-            ]}
-            value={newUserPolicy}
-            onChange={(v) => setNewUserPolicy((v as 'add' | 'hold') ?? 'add')}
-            allowDeselect={false}
-          />
-          <Select
-            label="Users removed or disabled in Entra"
-            data={[
-              { value: 'delete', label: 'Delete the recipient' },
-              { value: 'keep', label: 'Keep the recipient' },
-              { value: 'hold', label: 'Hold for approval' },
-            ]}
-            value={removedUserPolicy}
-            onChange={(v) => setRemovedUserPolicy((v as 'delete' | 'keep' | 'hold') ?? 'delete')}
-            allowDeselect={false}
-          />
-        </Group>
+        <PolicySelects
+          newUserPolicy={newUserPolicy}
+          removedUserPolicy={removedUserPolicy}
+          onNewUserPolicy={setNewUserPolicy}
+          onRemovedUserPolicy={setRemovedUserPolicy}
+        />
         <Group align="flex-end">
           <Switch
             label="Keep in sync"
