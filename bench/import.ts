@@ -14,7 +14,7 @@ import { runSync } from '../src/modules/directory-sync/engine.js';
 import { DirectoryReader, usersUrl } from '../src/modules/directory-sync/graph-source.js';
 import { ADMIN, createTestApp, type TestApp } from '../test/helpers/app.js';
 import { connectedApp } from '../test/helpers/azure.js';
-import type { TestEmulator } from '../test/helpers/emulator.js';
+import { type EmulatorClient, emulatorClient } from '../test/helpers/emulator.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,46 +48,6 @@ async function startEmulatorProcess(): Promise<{ urls: Urls; child: ChildProcess
   return { urls: JSON.parse(first) as Urls, child };
 }
 
-function emulatorClient(urls: Urls): TestEmulator {
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${urls.control}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : {}) as T;
-  };
-  return {
-    emu: { urls } as TestEmulator['emu'],
-    env: { MICROSOFT_AUTHORITY_HOST: urls.authority, MICROSOFT_GRAPH_ENDPOINT: urls.graph },
-    control,
-    async tenantWithApp(redirectUri, opts = {}) {
-      const t = await control<{
-        id: string;
-        domains: string[];
-        admin: { userPrincipalName: string; password: string };
-        user: { userPrincipalName: string; password: string };
-      }>('POST', '/tenants', { name: opts.name ?? 'Bench', users: opts.users ?? 20, groups: GROUPS });
-      const a = await control<{ clientId: string; clientSecret: string }>('POST', '/applications', {
-        tenantId: t.id,
-        displayName: 'Baitwise',
-        redirectUris: [redirectUri],
-      });
-      return {
-        tenantId: t.id,
-        domain: t.domains[0] ?? '',
-        admin: t.admin,
-        user: t.user,
-        clientId: a.clientId,
-        clientSecret: a.clientSecret,
-      };
-    },
-    close: async () => undefined,
-  };
-}
-
 /** Peak resident set size while `fn` runs, sampled every 20 ms. */
 async function measured<T>(fn: () => Promise<T>) {
   let peak = process.memoryUsage().rss;
@@ -106,7 +66,7 @@ async function measured<T>(fn: () => Promise<T>) {
 const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 const s = (ms: number) => Math.round(ms) / 1000;
 
-async function benchDatabase(emu: TestEmulator, tenant: Awaited<ReturnType<TestEmulator['tenantWithApp']>>) {
+async function benchDatabase(emu: EmulatorClient, tenant: Awaited<ReturnType<EmulatorClient['tenantWithApp']>>) {
   const t: TestApp = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL } });
   try {
     const sys = await t.login(ADMIN.email, ADMIN.password);
@@ -184,7 +144,7 @@ const { urls, child } = await startEmulatorProcess();
 try {
   const emu = emulatorClient(urls);
   const generated = await measured(() =>
-    emu.tenantWithApp(`${PUBLIC_URL}/api/v1/azure-apps/callback`, { users: USERS, name: 'Bench' }),
+    emu.tenantWithApp(`${PUBLIC_URL}/api/v1/azure-apps/callback`, { users: USERS, name: 'Bench', groups: GROUPS }),
   );
   if (LATENCY_MS > 0) await emu.control('PUT', '/faults', { latencyMs: LATENCY_MS });
   const pgUrl = process.env.BAITWISE_TEST_DATABASE_URL;

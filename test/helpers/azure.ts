@@ -3,13 +3,13 @@
 // and let Microsoft's redirect land on Baitwise's callback.
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import type { Session, TestApp } from './app.js';
-import type { TestEmulator } from './emulator.js';
+import type { EmulatorClient } from './emulator.js';
 
-export type EmulatedTenant = Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
+export type EmulatedTenant = Awaited<ReturnType<EmulatorClient['tenantWithApp']>>;
 
 export async function connectedApp(
   t: TestApp,
-  emu: TestEmulator,
+  emu: EmulatorClient,
   s: Session,
   clientId: string,
   tenant: EmulatedTenant,
@@ -26,7 +26,7 @@ export async function connectedApp(
   const start = await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps/${appId}/authorize`, {
     adminConsent: false,
   });
-  const step = await new FormBrowser(emu.emu.urls.authority).signIn(start.json().url, {
+  const step = await new FormBrowser(emu.urls.authority).signIn(start.json().url, {
     username: tenant.admin.userPrincipalName,
     password: tenant.admin.password,
     consent: 'accept-org',

@@ -2,14 +2,15 @@
 // environment that points Baitwise at it (as a person would set it).
 import { type Emulator, startEmulator } from '../../emulator/src/server.js';
 
-export interface TestEmulator {
-  emu: Emulator;
+/** An emulator's control API and the environment that points Baitwise at it. */
+export interface EmulatorClient {
+  urls: { authority: string; graph: string; control: string };
   env: Record<string, string>;
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   /** A tenant with generated users, and an app registration whose redirect URI is Baitwise's callback. */
   tenantWithApp(
     redirectUri: string,
-    opts?: { users?: number; name?: string },
+    opts?: { users?: number; name?: string; groups?: number },
   ): Promise<{
     tenantId: string;
     domain: string;
@@ -18,13 +19,20 @@ export interface TestEmulator {
     clientId: string;
     clientSecret: string;
   }>;
+}
+
+export interface TestEmulator extends EmulatorClient {
+  emu: Emulator;
   close(): Promise<void>;
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
-  const emu = await startEmulator({});
+/**
+ * The control API and env for an emulator reachable at these URLs, in-process or in another
+ * process (bench/import.ts runs it separately so its CPU is not the benchmark's).
+ */
+export function emulatorClient(urls: { authority: string; graph: string; control: string }): EmulatorClient {
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${emu.urls.control}${path}`, {
+    const res = await fetch(`${urls.control}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -34,8 +42,8 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     return (text ? JSON.parse(text) : {}) as T;
   };
   return {
-    emu,
-    env: { MICROSOFT_AUTHORITY_HOST: emu.urls.authority, MICROSOFT_GRAPH_ENDPOINT: emu.urls.graph },
+    urls,
+    env: { MICROSOFT_AUTHORITY_HOST: urls.authority, MICROSOFT_GRAPH_ENDPOINT: urls.graph },
     control,
     async tenantWithApp(redirectUri, opts = {}) {
       const t = await control<{
@@ -43,7 +51,7 @@ export async function startTestEmulator(): Promise<TestEmulator> {
         domains: string[];
         admin: { userPrincipalName: string; password: string };
         user: { userPrincipalName: string; password: string };
-      }>('POST', '/tenants', { name: opts.name ?? 'Contoso', users: opts.users ?? 20, groups: 3 });
+      }>('POST', '/tenants', { name: opts.name ?? 'Contoso', users: opts.users ?? 20, groups: opts.groups ?? 3 });
       const a = await control<{ clientId: string; clientSecret: string }>('POST', '/applications', {
         tenantId: t.id,
         displayName: 'Baitwise',
@@ -58,6 +66,10 @@ export async function startTestEmulator(): Promise<TestEmulator> {
         clientSecret: a.clientSecret,
       };
     },
-    close: () => emu.close(),
   };
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const emu = await startEmulator({});
+  return { emu, ...emulatorClient(emu.urls), close: () => emu.close() };
 }
