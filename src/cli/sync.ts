@@ -1,18 +1,71 @@
 // `baitwise sync <import-id>`: run an import's sync in this process with a progress bar. It takes
 // the import's lease like a worker would, so it never runs alongside a worker's sync of the same
 // import; a run waiting in the queue (or interrupted) is the one it runs.
+//
+// A `baitwise sync` killed outright (SIGKILL, OOM, a closed terminal) leaves its lease behind for
+// up to the engine's lease time. Its owner names the host and pid, so the next run on the same
+// host can see that the process is gone and take the lease over at once, instead of answering
+// "another sync is running" for minutes. Nothing else is taken over: a worker's lease (a job id),
+// another host's CLI, or a live process.
+import { readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import cliProgress from 'cli-progress';
+import { nowIso } from '../lib/ids.js';
 import { EntraClient } from '../microsoft/entra.js';
 import { GraphClient } from '../microsoft/graph.js';
 import { TokenService } from '../modules/azure-apps/token-service.js';
 import { runSync } from '../modules/directory-sync/engine.js';
-import { importOwnerForCli } from '../modules/directory-sync/repository.js';
+import { importLease, importOwnerForCli, takeOverImportLease } from '../modules/directory-sync/repository.js';
 import { runView } from '../modules/directory-sync/view.js';
 import type { Runtime } from '../runtime.js';
+
+// The host as far as pids go: its name, and on Linux the pid namespace, since containers sharing
+// a database may share a hostname while their pids mean different processes.
+function pidHost(): string {
+  try {
+    const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    return ns ? `${hostname()}/${ns}` : hostname();
+  } catch {
+    return hostname();
+  }
+}
+
+/** The lease owner of the `baitwise sync` running as `pid` on this host: `cli:<host>:<pid>`. */
+export const cliOwner = (pid = process.pid) => `cli:${pidHost()}:${pid}`;
+
+const CLI_OWNER = /^cli:(.+):(\d+)$/;
+
+/** Alive unless the kernel says no such process (EPERM: it exists, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Takes over an unexpired lease held by a dead `baitwise sync` of this host; returns the dead owner. */
+async function takeOverDeadCliLease(db: Runtime['db']['db'], clientId: string, importId: string, me: string) {
+  const lease = await importLease(db, clientId, importId);
+  const holder = lease?.lock_owner;
+  if (!holder || holder === me || !lease.lock_until || lease.lock_until < nowIso()) return undefined;
+  const m = CLI_OWNER.exec(holder);
+  if (!m || m[1] !== pidHost() || processAlive(Number(m[2]))) return undefined;
+  return (await takeOverImportLease(db, clientId, importId, holder, me))
+    ? { owner: holder, pid: Number(m[2]) }
+    : undefined;
+}
 
 export async function syncCommand(rt: Runtime, importId: string, out: NodeJS.WriteStream = process.stderr) {
   const owner = await importOwnerForCli(rt.db.db, importId);
   if (!owner) throw new Error(`no import with id ${importId}`);
+  const me = cliOwner();
+  const dead = await takeOverDeadCliLease(rt.db.db, owner.client_id, importId, me);
+  if (dead)
+    out.write(
+      `Took over the lease of process ${dead.pid} (${dead.owner}), which is no longer running; its run resumes from its last committed page.\n`,
+    );
   const deps = {
     db: rt.db,
     tokens: new TokenService(rt.db, rt.secrets, new EntraClient(rt.config)),
@@ -36,7 +89,7 @@ export async function syncCommand(rt: Runtime, importId: string, out: NodeJS.Wri
   process.once('SIGINT', onSignal);
   try {
     const run = await runSync(deps, owner.client_id, importId, {
-      owner: `cli:${process.pid}`,
+      owner: me,
       trigger: 'cli',
       signal: abort.signal,
       onProgress: (r) => {

@@ -39,7 +39,8 @@ export async function createTestApp(
     ...loadConfig({ BAITWISE_DATA_DIR: db.dir, LOG_LEVEL: 'silent', ...opts.env }),
     database: db.config,
   };
-  const secrets = new SecretBox(masterKeyFromBase64(generateMasterKey()));
+  // BAITWISE_MASTER_KEY in opts.env: a child `baitwise` process given the same key reads the secrets.
+  const secrets = new SecretBox(masterKeyFromBase64(config.masterKey ?? generateMasterKey()));
   const app = await buildApp({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
   if (opts.withAdmin !== false) await app.services.operators.bootstrapAdmin(ADMIN);
 

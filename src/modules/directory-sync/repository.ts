@@ -242,3 +242,29 @@ export async function isEmptyImport(db: Db, clientId: string, importId: string):
     .executeTakeFirst();
   return !member && !held;
 }
+
+/** Who holds the import's lease and until when (the `baitwise sync` command's takeover check). */
+export const importLease = (db: Db, clientId: string, importId: string) =>
+  db
+    .selectFrom('directory_imports')
+    .select(['lock_owner', 'lock_until'])
+    .where('client_id', '=', clientId)
+    .where('id', '=', importId)
+    .executeTakeFirst();
+
+/**
+ * Hand the lease from `from` to `to`, only while `from` still holds it: a `baitwise sync` taking
+ * over the lease of a CLI process that died on the same host (the caller established that). Of
+ * several runs racing for it one wins; the others then find the import busy. The expiry stays:
+ * the run that follows renews it.
+ */
+export async function takeOverImportLease(db: Db, clientId: string, importId: string, from: string, to: string) {
+  const r = await db
+    .updateTable('directory_imports')
+    .set({ lock_owner: to })
+    .where('client_id', '=', clientId)
+    .where('id', '=', importId)
+    .where('lock_owner', '=', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
