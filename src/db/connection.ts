@@ -15,6 +15,12 @@ export type Db = Kysely<Database>;
 export interface DbHandle {
   db: Db;
   kind: DatabaseConfig['kind'];
+  /**
+   * SQLite only: the one connection under `db`, for the import's bulk statements
+   * (directory-sync/bulk.ts). Kysely's transactions run on it, so statements issued on it inside
+   * a Kysely transaction belong to that transaction.
+   */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -27,8 +33,13 @@ export function openDatabase(cfg: DatabaseConfig): DbHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // 32 MiB of page cache (SQLite's default is 2 MiB): an import's commit rewrites leaf pages of
+    // the recipients' indexes all over, and with the default cache they spill to the WAL and are
+    // read back again within the same transaction. bench:import: 100,000 users in 6 s instead of
+    // 9–10 s, peak RSS still under 300 MB.
+    sqlite.pragma('cache_size = -32768');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, kind: 'sqlite', close: () => db.destroy() };
+    return { db, kind: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

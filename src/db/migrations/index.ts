@@ -6,6 +6,7 @@ import * as m0002 from './0002_azure_apps.js';
 import * as m0003 from './0003_recipients.js';
 import * as m0004 from './0004_directory_sync.js';
 import * as m0005 from './0005_recipients_extra.js';
+import * as m0006 from './0006_recipients_write_cost.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +18,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0003_recipients', m0003.up],
   ['0004_directory_sync', m0004.up],
   ['0005_recipients_extra', m0005.up],
+  ['0006_recipients_write_cost', m0006.up],
 ];
 
 class CodeProvider implements MigrationProvider {

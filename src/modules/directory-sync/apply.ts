@@ -4,7 +4,7 @@
 // per page) and writes are multi-row upserts: a 999-user page costs a handful of statements.
 import type { Db } from '../../db/connection.js';
 import { newId, newOrderedId } from '../../lib/ids.js';
-import { bulkInsert, type Column, inList } from './bulk.js';
+import { bulkInsert, type Column, chunks, type Engine, rowsByKey } from './bulk.js';
 import { type EntraUser, type Filters, inScope, type MappedUser, mapUser, sameRecipient } from './mapping.js';
 import type { ImportRow } from './repository.js';
 import { heldFor } from './repository.js';
@@ -27,8 +27,8 @@ export interface ApplyContext {
   now: string;
   /** the import had no members when this full listing began: skip the member lookups */
   fresh?: boolean;
-  /** PostgreSQL: bulk writes go through unnest() */
-  postgres?: boolean;
+  /** how the page's lookups and writes reach the database (bulk.ts) */
+  engine: Engine;
 }
 
 export type RemovalReason = 'removed' | 'out_of_scope' | 'not_listed' | 'disabled';
@@ -37,14 +37,6 @@ export interface Removal {
   recipientId: string;
   reason: RemovalReason;
 }
-
-// Rows per multi-row statement: one Graph page; 16 columns × 999 stays below SQLite's 32,766 variables.
-const CHUNK = 999;
-const chunks = <T>(xs: T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
-  return out;
-};
 
 type Existing = {
   id: string;
@@ -63,44 +55,25 @@ type Existing = {
   created_at: string;
 };
 
-async function loadRecipients(db: Db, pg: boolean, clientId: string, entraIds: string[], emailKeys: string[]) {
-  const rows: Existing[] = [];
-  for (const ids of chunks(entraIds)) {
-    rows.push(
-      ...(await db
-        .selectFrom('recipients')
-        .selectAll()
-        .where('client_id', '=', clientId)
-        .where(inList(pg, 'entra_object_id', ids))
-        .execute()),
-    );
-  }
-  for (const keys of chunks(emailKeys)) {
-    rows.push(
-      ...(await db
-        .selectFrom('recipients')
-        .selectAll()
-        .where('client_id', '=', clientId)
-        .where(inList(pg, 'email_key', keys))
-        .execute()),
-    );
-  }
-  return rows;
+async function loadRecipients(db: Db, engine: Engine, clientId: string, entraIds: string[], emailKeys: string[]) {
+  const where = { client_id: clientId };
+  return [
+    ...(await rowsByKey<Existing>(db, engine, 'recipients', '*', where, 'entra_object_id', entraIds)),
+    ...(await rowsByKey<Existing>(db, engine, 'recipients', '*', where, 'email_key', emailKeys)),
+  ];
 }
 
-async function loadMembers(db: Db, pg: boolean, imp: ImportRow, entraIds: string[]) {
-  const map = new Map<string, string>();
-  for (const ids of chunks(entraIds)) {
-    const rows = await db
-      .selectFrom('directory_import_members')
-      .select(['entra_object_id', 'recipient_id'])
-      .where('client_id', '=', imp.client_id)
-      .where('import_id', '=', imp.id)
-      .where(inList(pg, 'entra_object_id', ids))
-      .execute();
-    for (const r of rows) map.set(r.entra_object_id, r.recipient_id);
-  }
-  return map;
+async function loadMembers(db: Db, engine: Engine, imp: ImportRow, entraIds: string[]) {
+  const rows = await rowsByKey<{ entra_object_id: string; recipient_id: string }>(
+    db,
+    engine,
+    'directory_import_members',
+    ['entra_object_id', 'recipient_id'],
+    { client_id: imp.client_id, import_id: imp.id },
+    'entra_object_id',
+    entraIds,
+  );
+  return new Map(rows.map((r) => [r.entra_object_id, r.recipient_id]));
 }
 
 /** Apply one page of users (full listing or delta). */
@@ -143,10 +116,10 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
   }
 
   const [members, existing, held] = await Promise.all([
-    ctx.fresh ? new Map<string, string>() : loadMembers(db, ctx.postgres === true, imp, ids),
+    ctx.fresh ? new Map<string, string>() : loadMembers(db, ctx.engine, imp, ids),
     loadRecipients(
       db,
-      ctx.postgres === true,
+      ctx.engine,
       imp.client_id,
       inScopeUsers.map((m) => m.entraObjectId),
       inScopeUsers.map((m) => m.emailKey),
@@ -289,47 +262,45 @@ export async function writeRecipients(db: Db, ctx: ApplyContext, writes: Recipie
       created_at: w.created,
       updated_at: now,
     }));
-  const pg = ctx.postgres === true;
-  for (const part of chunks(rows)) {
-    // Keyed by the row id we resolved from the Entra object id (or adopted by address): new rows
-    // insert, known rows update in place — renames and address changes keep the recipient.
-    await bulkInsert(db, pg, 'recipients', RECIPIENT_COLUMNS, part, RECIPIENT_UPSERT);
-  }
-  const joining = writes.filter((w) => !w.member);
-  for (const part of chunks(joining)) {
-    const rows = part.map((w) => ({
-      client_id: imp.client_id,
-      group_id: imp.target_group_id,
-      recipient_id: w.id,
-      created_at: now,
-    }));
-    await bulkInsert(db, pg, 'recipient_group_members', text(rows[0]), rows, '(group_id, recipient_id) do nothing');
-  }
+  const { engine } = ctx;
+  // Keyed by the row id we resolved from the Entra object id (or adopted by address): new rows
+  // insert, known rows update in place — renames and address changes keep the recipient.
+  await bulkInsert(db, engine, 'recipients', RECIPIENT_COLUMNS, rows, RECIPIENT_UPSERT);
+  const joining = writes
+    .filter((w) => !w.member)
+    .map((w) => ({ client_id: imp.client_id, group_id: imp.target_group_id, recipient_id: w.id, created_at: now }));
+  await bulkInsert(
+    db,
+    engine,
+    'recipient_group_members',
+    GROUP_MEMBER_COLUMNS,
+    joining,
+    '(group_id, recipient_id) do nothing',
+  );
   // Every user seen in scope is stamped with this run: a complete listing removes only the unstamped.
-  for (const part of chunks(writes)) {
-    const rows = part.map((w) => ({
-      client_id: imp.client_id,
-      import_id: imp.id,
-      entra_object_id: w.m.entraObjectId,
-      recipient_id: w.id,
-      last_seen_run_id: runId,
-    }));
-    await bulkInsert(
-      db,
-      pg,
-      'directory_import_members',
-      text(rows[0]),
-      rows,
-      '(import_id, entra_object_id) do update set recipient_id = excluded.recipient_id, last_seen_run_id = excluded.last_seen_run_id',
-    );
-  }
+  const seen = writes.map((w) => ({
+    client_id: imp.client_id,
+    import_id: imp.id,
+    entra_object_id: w.m.entraObjectId,
+    recipient_id: w.id,
+    last_seen_run_id: runId,
+  }));
+  await bulkInsert(
+    db,
+    engine,
+    'directory_import_members',
+    IMPORT_MEMBER_COLUMNS,
+    seen,
+    '(import_id, entra_object_id) do update set recipient_id = excluded.recipient_id, last_seen_run_id = excluded.last_seen_run_id',
+  );
 }
 
-const text = (row: Record<string, unknown> | undefined): Column[] =>
-  Object.keys(row ?? {}).map((name) => ({ name, pg: 'text' }));
+const text = (...names: string[]): Column[] => names.map((name) => ({ name, pg: 'text' }));
+const GROUP_MEMBER_COLUMNS = text('client_id', 'group_id', 'recipient_id', 'created_at');
+const IMPORT_MEMBER_COLUMNS = text('client_id', 'import_id', 'entra_object_id', 'recipient_id', 'last_seen_run_id');
 
 const RECIPIENT_COLUMNS: Column[] = [
-  ...[
+  ...text(
     'id',
     'client_id',
     'email',
@@ -342,9 +313,9 @@ const RECIPIENT_COLUMNS: Column[] = [
     'office_location',
     'entra_object_id',
     'user_type',
-  ].map((name) => ({ name, pg: 'text' as const })),
+  ),
   { name: 'enabled', pg: 'int4' },
-  ...['source', 'created_at', 'updated_at'].map((name) => ({ name, pg: 'text' as const })),
+  ...text('source', 'created_at', 'updated_at'),
 ];
 const RECIPIENT_UPSERT = `(id) do update set ${RECIPIENT_COLUMNS.filter(
   (c) => !['id', 'client_id', 'created_at'].includes(c.name),

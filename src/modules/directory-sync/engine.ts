@@ -16,6 +16,7 @@ import { type GraphClient, GraphError } from '../../microsoft/graph.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
+import { engineOf } from './bulk.js';
 import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
 import { type Fetched, PageFeed } from './page-feed.js';
@@ -130,8 +131,8 @@ class RunExecution {
     return this.deps.db.db;
   }
 
-  private get pg() {
-    return this.deps.db.kind === 'postgres';
+  private get engine() {
+    return engineOf(this.deps.db);
   }
 
   async execute(): Promise<RunRow> {
@@ -243,7 +244,7 @@ class RunExecution {
       let current = this.run;
       for (const { cursor, page } of batch) {
         const fresh = cursor.kind === 'users' && cursor.fresh === true;
-        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now, fresh, postgres: this.pg };
+        const ctx: ApplyContext = { imp: this.imp, runId: this.run.id, filters, now, fresh, engine: this.engine };
         const c = await applyUsers(trx, ctx, page.users);
         patch = this.add(current, c, {
           pages: current.pages + 1,
@@ -254,7 +255,11 @@ class RunExecution {
       }
       patch = { ...patch, cursor: next };
       await repo.updateRun(trx, this.clientId, this.run.id, patch);
-      await repo.claimImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS);
+      // The lease is renewed with the page. Lost (this process stalled past it and another took
+      // the import over): the page rolls back, and the sync goes on only where it is held.
+      if (!(await repo.claimImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS))) {
+        throw new ImportBusyError();
+      }
       return { ...this.run, ...patch };
     });
     this.run = run;
@@ -280,7 +285,7 @@ class RunExecution {
           runId: this.run.id,
           filters: filtersOf(this.imp),
           now,
-          postgres: this.pg,
+          engine: this.engine,
         };
         let removed = 0;
         let held = 0;
@@ -318,6 +323,7 @@ class RunExecution {
 
   private async failed(err: unknown): Promise<RunRow> {
     if (this.opts.signal?.aborted) throw err; // stopped, not failed: the job resumes from the cursor
+    if (err instanceof ImportBusyError) throw err; // the run is another owner's now: leave it be
     if (transient(err)) {
       // Microsoft unreachable or still throttling after the retries: the job is retried and the
       // run resumes from its cursor.

@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { findApp } from '../azure-apps/repository.js';
 import { deleteRecipients, forgetMembers, writeRecipients } from './apply.js';
+import { engineOf } from './bulk.js';
 import { filtersOf } from './engine.js';
 import { enqueueSync } from './jobs.js';
 import type { Filters, MappedUser } from './mapping.js';
@@ -223,11 +224,9 @@ export class DirectorySyncService {
         if (existing.some((r) => r.id !== own?.id)) {
           throw new ConflictError('email', `${m.email} already belongs to another recipient of this client.`);
         }
-        await writeRecipients(
-          trx,
-          { imp, runId: null, filters: filtersOf(imp), now, postgres: this.db.kind === 'postgres' },
-          [{ m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) }],
-        );
+        await writeRecipients(trx, { imp, runId: null, filters: filtersOf(imp), now, engine: engineOf(this.db) }, [
+          { m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) },
+        ]);
       } else if (h.kind === 'remove' && member) {
         await forgetMembers(trx, imp, [h.entra_object_id]);
         if (approve) await deleteRecipients(trx, imp, [member.recipient_id]);
