@@ -230,7 +230,7 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
 /** A recipient entered by hand (or CSV) with the same address becomes the Entra user's. */
 const adoptable = (r: Existing | undefined) => (r && r.entra_object_id === null ? r : undefined);
 
-interface RecipientWrite {
+export interface RecipientWrite {
   m: MappedUser;
   id: string;
   created: string;
