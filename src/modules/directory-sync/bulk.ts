@@ -54,6 +54,13 @@ function prepared(raw: SQLite.Database, text: string): SQLite.Statement {
 
 const ident = (name: string) => `"${name}"`;
 
+// SQLite's statements run synchronously on the one JavaScript thread. Every few hundred rows the
+// event loop gets a turn, so the Graph responses of the pages fetched ahead are taken in while a
+// batch is written (otherwise fetching stalls for the whole batch), and the HTTP server answers
+// requests that need no database.
+const YIELD_EVERY = 250;
+const breathe = () => new Promise<void>((r) => setImmediate(r));
+
 /**
  * INSERT rows into `table`, with `conflict` (raw SQL after ON CONFLICT, written for both engines,
  * e.g. `(id) do update set email = excluded.email`). Identifiers are ours, never user input.
@@ -74,9 +81,11 @@ export async function bulkInsert(
       `insert into ${ident(table)} (${names}) values (${columns.map(() => '?').join(', ')}) on conflict ${conflict}`,
     );
     const values = new Array<unknown>(columns.length);
-    for (const r of rows) {
+    for (let n = 0; n < rows.length; n++) {
+      const r = rows[n] as Record<string, unknown>;
       for (let i = 0; i < columns.length; i++) values[i] = r[(columns[i] as Column).name] ?? null;
       st.run(values);
+      if (n % YIELD_EVERY === YIELD_EVERY - 1) await breathe();
     }
     return;
   }
@@ -112,9 +121,10 @@ export async function rowsByKey<T>(
     );
     const args: unknown[] = fixed.map((c) => where[c]);
     const out: T[] = [];
-    for (const k of keys) {
-      args[fixed.length] = k;
+    for (let n = 0; n < keys.length; n++) {
+      args[fixed.length] = keys[n];
       for (const row of st.all(args)) out.push(row as T);
+      if (n % YIELD_EVERY === YIELD_EVERY - 1) await breathe();
     }
     return out;
   }

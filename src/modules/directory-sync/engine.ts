@@ -46,8 +46,9 @@ const LEASE_MS = 2 * 60_000;
 // to 10 pages: one page per commit rewrites every leaf page that random keys (emails, Entra ids)
 // touch, once per page — on a 100,000-user import most of each index, every time.
 const PAGES_AHEAD = 10;
-// A commit waits for more pages while each arrives within this long of the last.
-const GAP_MS = 40;
+// How long a commit waits for more pages once one has arrived. Graph keeps being read meanwhile,
+// so waiting loses nothing; an interrupted run loses at most this much work.
+const HOLD_MS = 1_000;
 
 const transient = (err: unknown) =>
   err instanceof OutboundError || (err instanceof GraphError && (err.status === 429 || err.status >= 500));
@@ -209,7 +210,7 @@ class RunExecution {
           let batch: Fetched[];
           try {
             // Whatever has arrived, up to 10 pages: one commit for pages that wait anyway.
-            batch = await feed.take(maxPages, 10_000, maxPages > 1 ? GAP_MS : 0);
+            batch = await feed.take(maxPages, 10_000, maxPages > 1 ? HOLD_MS : 0);
           } catch (err) {
             failure = err;
             break;
