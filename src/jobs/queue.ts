@@ -17,7 +17,19 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
+/**
+ * What a handler returns when it did part of the work and stopped on purpose (a time slice
+ * ended): "run me again soon". Not a failure: it uses no attempt and waits for no backoff. The
+ * work must be resumable (the job finds where it stopped in the database), because the runner
+ * may hand the rest to another process.
+ */
+export class RescheduleJob {
+  readonly reschedule = true;
+  constructor(readonly reason: string) {}
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that finished returns nothing; only a reschedule is an answer
+export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void | RescheduleJob>;
 
 export interface JobQueue {
   /** Enqueue inside `trx` (a Kysely transaction); returns the job id, or null when a singleton already waits. */
@@ -28,6 +40,13 @@ export interface JobQueue {
 export interface RegisterOptions {
   /** jobs of this queue carry a singleton key (pg-boss needs to know when it creates the queue) */
   singleton?: boolean;
+  /**
+   * How long a job of this queue may stay active before it is presumed dead (its worker gone)
+   * and retried. pg-boss has no heartbeat, so this is how soon a crashed worker's job comes back;
+   * it must exceed the longest a live handler runs (sliced handlers: a few slices). The embedded
+   * runner renews its lease while the handler runs and ignores it.
+   */
+  expireInSeconds?: number;
 }
 
 export interface JobRunner {
