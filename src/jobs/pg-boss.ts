@@ -4,16 +4,28 @@ import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../lib/logger.js';
-import type { EnqueueOptions, JobHandler, JobQueue, JobRunner, RegisterOptions } from './queue.js';
+import {
+  type EnqueueOptions,
+  type JobHandler,
+  type JobQueue,
+  type JobRunner,
+  type RegisterOptions,
+  RescheduleJob,
+} from './queue.js';
 
-/** "stately": at most one queued and one active job per singleton key — one sync per import at a time. */
-const queueOptions = (singleton: boolean | undefined) => ({
-  policy: singleton ? 'stately' : 'standard',
+/**
+ * "stately": at most one queued and one active job per singleton key — one sync per import at a
+ * time (a job in 'retry' has a slot of its own). A failed job is retried after 5–10 s, then
+ * 10–20 s, 20–40 s … (pg-boss's backoff with jitter).
+ */
+const queueOptions = (opts: RegisterOptions = {}) => ({
+  policy: opts.singleton ? 'stately' : 'standard',
   retryLimit: 5,
   retryDelay: 5,
   retryBackoff: true,
-  // pg-boss has no heartbeat: a job whose worker died is retried once it expires.
-  expireInSeconds: 15 * 60,
+  // pg-boss has no heartbeat: a job whose worker died is retried once it expires, so a queue
+  // whose jobs are short (time-sliced) says so and comes back from a crash within minutes.
+  expireInSeconds: opts.expireInSeconds ?? 15 * 60,
 });
 
 /**
@@ -43,7 +55,7 @@ export class PgBossQueue implements JobQueue {
     if (!q) {
       q = this.ready.then(async () => {
         if (!(await this.boss.getQueue(queue)))
-          await this.boss.createQueue(queue, queueOptions(singleton) as PgBoss.Queue);
+          await this.boss.createQueue(queue, queueOptions({ singleton }) as PgBoss.Queue);
       });
       this.queues.set(queue, q);
     }
@@ -71,15 +83,27 @@ export class PgBossQueue implements JobQueue {
   }
 }
 
+/** How often pg-boss looks for expired jobs at most (its default is every 2 minutes). */
+const MAINTENANCE_MAX_SECONDS = 30;
+
+export interface PgBossRunnerOptions {
+  /** how often an idle worker polls its queues */
+  pollingIntervalSeconds?: number;
+}
+
 export class PgBossRunner implements JobRunner {
-  private readonly boss: PgBoss;
+  private boss: PgBoss | undefined;
   private readonly handlers = new Map<string, JobHandler>();
   private readonly options = new Map<string, RegisterOptions>();
   private readonly abort = new AbortController();
+  private readonly polling: number;
 
-  constructor(url: string, logger: Logger) {
-    this.boss = new PgBoss({ connectionString: url, application_name: 'baitwise-worker' });
-    this.boss.on('error', (err: Error) => logger.error({ err }, 'pg-boss error'));
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+    opts: PgBossRunnerOptions = {},
+  ) {
+    this.polling = opts.pollingIntervalSeconds ?? 0.5;
   }
 
   register(queue: string, handler: JobHandler, opts: RegisterOptions = {}): void {
@@ -88,21 +112,65 @@ export class PgBossRunner implements JobRunner {
   }
 
   async start(): Promise<void> {
-    await this.boss.start();
+    // Expired jobs (a dead worker's) are found by pg-boss's maintenance, which runs often enough
+    // here that a short expiry means a short wait. Created at start: it depends on the queues.
+    const boss = new PgBoss({
+      connectionString: this.url,
+      application_name: 'baitwise-worker',
+      maintenanceIntervalSeconds: this.maintenanceSeconds(),
+    });
+    boss.on('error', (err: Error) => this.logger.error({ err }, 'pg-boss error'));
+    this.boss = boss;
+    await boss.start();
     for (const [queue, handler] of this.handlers) {
-      if (!(await this.boss.getQueue(queue))) {
-        await this.boss.createQueue(queue, queueOptions(this.options.get(queue)?.singleton) as PgBoss.Queue);
-      }
-      await this.boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) {
-          await handler(job.data, { jobId: job.id, attempt: 1, signal: this.abort.signal });
-        }
-      });
+      const options = queueOptions(this.options.get(queue)) as PgBoss.Queue;
+      // Created by whoever comes first (an API process sending, or a worker); the worker's
+      // settings win, so a changed expiry reaches a queue created by an older version.
+      if (!(await boss.getQueue(queue))) await boss.createQueue(queue, options);
+      else await boss.updateQueue(queue, options);
+      await boss.work<Record<string, unknown>>(
+        queue,
+        { pollingIntervalSeconds: this.polling, includeMetadata: true },
+        async (jobs) => {
+          for (const job of jobs) await this.run(boss, queue, handler, job);
+        },
+      );
     }
+  }
+
+  private maintenanceSeconds(): number {
+    const expiries = [...this.options.values()].map((o) => o.expireInSeconds ?? MAINTENANCE_MAX_SECONDS);
+    return Math.max(1, Math.min(MAINTENANCE_MAX_SECONDS, ...expiries.map((e) => Math.floor(e / 3))));
+  }
+
+  private async run(
+    boss: PgBoss,
+    queue: string,
+    handler: JobHandler,
+    job: PgBoss.JobWithMetadata<Record<string, unknown>>,
+  ) {
+    const result = await handler(job.data, {
+      jobId: job.id,
+      attempt: job.retryCount + 1,
+      signal: this.abort.signal,
+    });
+    if (!(result instanceof RescheduleJob)) return;
+    // The rest of the work as a new job, then this one completes. Sent outside any transaction of
+    // ours: the work is already recorded (the run and its cursor are committed), and the first job
+    // was enqueued with it, so if this send is lost (the process dies right here) this job expires
+    // and is retried, and that retry resumes the work. A stately queue accepts the new job while
+    // this one is still active (one created + one active per key); refused (null), a job for the
+    // key is already waiting and will resume the work.
+    const next = await boss.send(queue, job.data, {
+      singletonKey: job.singletonKey ?? undefined,
+      priority: job.priority,
+      retryLimit: job.retryLimit,
+    });
+    this.logger.debug({ queue, jobId: job.id, next, reason: result.reason }, 'job rescheduled');
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000 });
   }
 }
