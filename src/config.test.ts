@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(c.database.kind).toBe('sqlite');
     expect(c.masterKey).toBeUndefined();
     expect(c.admin).toBeUndefined();
+    expect(c.syncSliceSeconds).toBe(60);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -23,5 +24,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BAITWISE_MASTER_KEY: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ BAITWISE_ADMIN_EMAIL: 'a@b.c' })).toThrow(/BAITWISE_ADMIN_PASSWORD/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: '5' })).toThrow(/BAITWISE_SYNC_SLICE_SECONDS/);
+    expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: 'a minute' })).toThrow(ConfigError);
   });
 });

@@ -19,6 +19,8 @@ export interface Config {
   /** serve also runs the job worker (embedded default); false for API-only instances */
   runWorker: boolean;
   webDir: string;
+  /** how long one directory-sync job works before it hands the rest of the run to a new job */
+  syncSliceSeconds: number;
   microsoft: { authorityHost: string | undefined; graphEndpoint: string | undefined };
 }
 
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTtlHours: int(env, 'BAITWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     runWorker: bool(env, 'BAITWISE_RUN_WORKER', true),
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
+    syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 10, 3600),
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),

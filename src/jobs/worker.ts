@@ -11,7 +11,7 @@ export async function startWorker(rt: Runtime): Promise<JobRunner> {
     config.kind === 'postgres' ? new PgBossRunner(config.url, rt.logger) : new EmbeddedRunner(rt.db.db, rt.logger);
   for (const [queue, handler] of handlers) runner.register(queue, handler);
   const sync = directorySyncWorker(rt);
-  runner.register(sync.queue, sync.handler, { singleton: true });
+  runner.register(sync.queue, sync.handler, sync.options);
   await runner.start();
   sync.startScheduler();
   return {

@@ -1,8 +1,10 @@
 // Background work of directory sync: the "directory-sync" job (run or resume an import's pending
-// run) and the scheduler that enqueues due syncs. Jobs are keyed by import (singleton), and the
-// engine also takes the import's lease, so one import never has two syncs at once.
+// run, one time slice at a time) and the scheduler that enqueues due syncs. Jobs are keyed by
+// import (singleton), and the engine also takes the import's lease, so one import never has two
+// syncs at once.
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
-import type { JobHandler, JobQueue } from '../../jobs/queue.js';
+import { type JobHandler, type JobQueue, RescheduleJob } from '../../jobs/queue.js';
 import { jobQueueFor } from '../../jobs/queue-for.js';
 import { nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
@@ -42,15 +44,60 @@ export async function enqueueSync(
   return run.id;
 }
 
-export function syncJobHandler(deps: EngineDeps): JobHandler {
+/** How long one sync job works before it hands the rest of the run to a new job (by default). */
+export const DEFAULT_SLICE_SECONDS = 60;
+
+/**
+ * When a sync job is presumed dead (its worker gone) and retried. A live job returns within about
+ * two slices (see syncJobHandler) plus the time to finish the page in hand; the margin covers that.
+ */
+export const syncJobExpireSeconds = (sliceSeconds: number) => Math.max(3 * sliceSeconds, sliceSeconds + 60);
+
+/**
+ * The job: run or resume the import's oldest unfinished run for one time slice, then stop after
+ * the last committed page and ask to be run again. Short jobs keep a crashed worker's import
+ * waiting minutes, not the length of a whole import (pg-boss retries a job only once it expires),
+ * let other jobs take turns on the embedded runner, and let a long import move between workers.
+ *
+ * The slice ends at the first commit after `sliceMs` (so a slice always moves the run on, even
+ * when one Graph page takes longer than the slice), and at twice `sliceMs` regardless.
+ */
+export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}): JobHandler {
+  const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_SECONDS * 1000;
   return async (payload, ctx) => {
     const { clientId, importId } = payload as { clientId: string; importId: string };
+    const slice = new AbortController();
+    const endSlice = () => slice.abort(new Error('sync time slice ended'));
+    const started = Date.now();
+    // Once the last page is committed (cursor null) the run completes at once, and must not be
+    // stopped: a run resumed with no cursor starts its listing over (engine.ts cannot tell
+    // "every page committed" from "not started"), and a slice ending there every time never ends.
+    let listed = false;
+    const hardStop = setTimeout(() => {
+      if (!listed) endSlice();
+    }, 2 * sliceMs);
+    // A new owner for every claim: a retried pg-boss job keeps its id, and the engine lets an owner
+    // take its own lease again, so the retry of a worker that stalled (alive, past its expiry)
+    // must not be able to run beside it. A dead worker's retry waits for its import lease instead.
+    const owner = `job:${ctx.jobId}:${randomUUID().slice(0, 8)}`;
     try {
-      await runSync(deps, clientId, importId, { owner: `job:${ctx.jobId}`, signal: ctx.signal });
+      await runSync(deps, clientId, importId, {
+        owner,
+        signal: AbortSignal.any([ctx.signal, slice.signal]),
+        onProgress: (run) => {
+          listed = run.cursor === null;
+          if (!listed && Date.now() - started >= sliceMs) endSlice();
+        },
+      });
+      return undefined; // finished, or no unfinished run (another job did it)
     } catch (err) {
+      // Stopped by the slice, not by shutdown: the run keeps its cursor; a new job resumes it.
+      if (slice.signal.aborted && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
       // Another job holds the import: retrying later is right, and says so in the log.
       if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
       throw err;
+    } finally {
+      clearTimeout(hardStop);
     }
   };
 }
@@ -109,13 +156,15 @@ export async function enqueueDue(db: Db, queue: JobQueue, now = nowIso()): Promi
 
 /** What a worker process runs for directory sync: the job handler and the scheduler. */
 export function directorySyncWorker(rt: Runtime) {
+  const sliceSeconds = rt.config.syncSliceSeconds;
   const tokens = new TokenService(rt.db, rt.secrets, new EntraClient(rt.config));
   const deps = { db: rt.db, tokens, graph: new GraphClient(rt.config), logger: rt.logger };
   const queue = jobQueueFor(rt.config.database, rt.logger);
   let scheduler: { stop(): void } | undefined;
   return {
     queue: SYNC_QUEUE,
-    handler: syncJobHandler(deps),
+    handler: syncJobHandler(deps, { sliceMs: sliceSeconds * 1000 }),
+    options: { singleton: true, expireInSeconds: syncJobExpireSeconds(sliceSeconds) },
     startScheduler() {
       scheduler = startScheduler({ ...deps, queue });
     },
