@@ -203,6 +203,43 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
   }, 60_000);
 });
 
+describe('a run whose lease another owner took', () => {
+  it('rolls back the page it was writing and leaves the run to the new owner', async () => {
+    const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2100, name: 'Stalled' });
+    const stalledClient = await ownClient('Stalled Ltd');
+    const stalledApp = await connectedApp(t, emu, sys, stalledClient, big);
+    const imp = await createImport({ azureAppId: stalledApp, filters: { enabledOnly: false } }, stalledClient);
+    // After the first page, the import is taken over (as if this worker had stalled past its lease).
+    const takeOver = () =>
+      t.db.handle.db
+        .updateTable('directory_imports')
+        .set({ lock_owner: 'worker-new', lock_until: new Date(Date.now() + 60_000).toISOString() })
+        .where('id', '=', imp.id)
+        .execute();
+    await expect(
+      runSync(engineDeps(), stalledClient, imp.id, {
+        owner: 'worker-old',
+        maxPagesPerCommit: 1,
+        onProgress: async (run) => {
+          if (run.pages === 1) await takeOver();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'sync_in_progress' });
+    const run = (
+      await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, stalledClient)
+    ).json();
+    // Page 1 stays committed; page 2 rolled back; the run is neither failed nor finished.
+    expect(run).toMatchObject({ status: 'running', pages: 1, usersSeen: 999, added: 999 });
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(999);
+    const lease = await t.db.handle.db
+      .selectFrom('directory_imports')
+      .select('lock_owner')
+      .where('id', '=', imp.id)
+      .executeTakeFirstOrThrow();
+    expect(lease.lock_owner).toBe('worker-new');
+  }, 60_000);
+});
+
 describe('baitwise sync <import-id>', () => {
   it('runs the waiting sync in-process with a progress bar and prints the counts', async () => {
     const imp = await createImport({ filters: { enabledOnly: false } });

@@ -1,7 +1,7 @@
 // The business rule of a sync: what a page of Entra users does to the client's recipients, under
 // the import's policies. One call per Graph page, inside the transaction that also advances the
-// run's cursor, so a page is applied once or not at all. Reads are batched (one query per kind
-// per page) and writes are multi-row upserts: a 999-user page costs a handful of statements.
+// run's cursor, so a page is applied once or not at all. Reads and writes go through bulk.ts:
+// keyed lookups and upserts for the whole page, the cheapest way each engine takes them.
 import type { Db } from '../../db/connection.js';
 import { newId, newOrderedId } from '../../lib/ids.js';
 import { bulkInsert, type Column, chunks, type Engine, rowsByKey } from './bulk.js';

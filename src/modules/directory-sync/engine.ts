@@ -34,8 +34,8 @@ export interface RunOptions {
   /** who runs it: a job id, or the CLI; a retried job with the same owner takes the import again */
   owner: string;
   signal?: AbortSignal;
-  /** after each commit (CLI progress bar) */
-  onProgress?: (run: RunRow) => void;
+  /** after each commit (CLI progress bar); a returned promise is awaited before the next page */
+  onProgress?: (run: RunRow) => void | Promise<void>;
   /** pages applied per transaction at most (default 10; fewer keeps resume finer, more writes faster) */
   maxPagesPerCommit?: number;
   trigger?: RunRow['trigger'];
@@ -264,7 +264,7 @@ class RunExecution {
       return { ...this.run, ...patch };
     });
     this.run = run;
-    this.opts.onProgress?.(run);
+    await this.opts.onProgress?.(run);
   }
 
   private async restartFull(message: string): Promise<void> {
