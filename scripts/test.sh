@@ -34,5 +34,5 @@ section "Tests on PostgreSQL"
 eval "$(scripts/pg-throwaway.sh)"
 trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
 # Only the tests that touch the database (the emulator and the browser tests ran above).
-mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts)
+mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts; echo test/worker-kill.test.ts)
 npx vitest run "${DB_TESTS[@]}"

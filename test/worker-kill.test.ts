@@ -1,0 +1,206 @@
+// A `baitwise worker` on PostgreSQL killed with SIGKILL in the middle of a directory sync: pg-boss
+// has no heartbeat, so its job comes back only when it expires. With time-sliced sync jobs the
+// expiry is short (3 slices, at least slice + 60 s; here a 10 s slice → 70 s), so another worker
+// takes the job within minutes, waits out the dead worker's import lease (2 min, as a retry with
+// backoff), and finishes the same run from its cursor with every user exactly once.
+// PostgreSQL only: the embedded runner's recovery (its job lease) is covered in embedded.test.ts.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PgBossRunner } from '../src/jobs/pg-boss.js';
+import { generateMasterKey } from '../src/lib/crypto.js';
+import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../src/modules/directory-sync/jobs.js';
+import { ADMIN, createTestApp, type Session, type TestApp } from './helpers/app.js';
+import { connectedApp } from './helpers/azure.js';
+import { testDatabaseKind } from './helpers/db.js';
+import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+
+const PUBLIC_URL = 'http://baitwise.test';
+const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
+const USERS = 4000;
+const PAGE = 999;
+const SLICE_SECONDS = 10; // the smallest BAITWISE_SYNC_SLICE_SECONDS accepts
+const MASTER_KEY = generateMasterKey();
+
+let emu: TestEmulator;
+let t: TestApp;
+let sys: Session;
+let clientId: string;
+let appId: string;
+let tenantUserIds: string[];
+let dataDir: string;
+let child: ChildProcessWithoutNullStreams | undefined;
+let runner: PgBossRunner | undefined;
+
+describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-sync', () => {
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    t = await createTestApp({
+      env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_MASTER_KEY: MASTER_KEY },
+    });
+    sys = await t.login(ADMIN.email, ADMIN.password);
+    clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Crashed Ltd' })).json().id;
+    const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: USERS, name: 'Crashed' });
+    appId = await connectedApp(t, emu, sys, clientId, tenant);
+    tenantUserIds = [];
+    for (let skip = 0; ; skip += 1000) {
+      const page = await emu.control<{ count: number; value: { id: string }[] }>(
+        'GET',
+        `/tenants/${tenant.tenantId}/users?skip=${skip}&top=1000`,
+      );
+      tenantUserIds.push(...page.value.map((u) => u.id));
+      if (tenantUserIds.length >= page.count) break;
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'baitwise-worker-kill-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child?.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await runner?.stop();
+    await emu?.control('PUT', '/faults', { latencyMs: 0 }).catch(() => undefined);
+    await t?.close();
+    await emu?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const db = () => t.db.handle.db;
+  const runRow = (runId: string) =>
+    db().selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+
+  it('has its job retried by another worker after the short expiry; the run finishes once, without duplicates', async () => {
+    const config = t.config.database;
+    if (config.kind !== 'postgres') throw new Error('PostgreSQL only');
+    let out = '';
+    child = spawn(process.execPath, ['bin/baitwise.js', 'worker'], {
+      env: {
+        ...process.env,
+        ...emu.env,
+        LOG_LEVEL: 'warn',
+        BAITWISE_DATA_DIR: dataDir,
+        BAITWISE_MASTER_KEY: MASTER_KEY,
+        BAITWISE_SYNC_SLICE_SECONDS: String(SLICE_SECONDS),
+        DATABASE_URL: config.url,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const proc = child;
+    proc.stdout.on('data', (d) => {
+      out += d;
+    });
+    proc.stderr.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<NodeJS.Signals | null>((r) => proc.once('exit', (_code, signal) => r(signal)));
+    // Ready once it has set the queue's expiry (a job keeps the expiry it was sent with; the first
+    // jobs sent before any worker has started carry the 15-minute default of a queue created by an
+    // API process).
+    await vi.waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        const q = await sql<{ expire_seconds: number }>`select expire_seconds from pgboss.queue
+          where name = ${SYNC_QUEUE}`
+          .execute(db())
+          .catch(() => ({ rows: [] }));
+        if (q.rows[0]?.expire_seconds !== syncJobExpireSeconds(SLICE_SECONDS)) throw new Error('worker not ready');
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    await emu.control('PUT', '/faults', { latencyMs: 1000 }); // the dead worker cannot finish first
+    const res = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
+      name: 'Crashed import',
+      azureAppId: appId,
+      newGroupName: 'Crashed group',
+      source: 'all_users',
+      filters: { enabledOnly: false },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const imp = res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
+
+    await vi.waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        if ((await runRow(imp.lastRun.id)).pages < 1) throw new Error('no page committed yet');
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    proc.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const killedAt = Date.now();
+    await emu.control('PUT', '/faults', { latencyMs: 0 });
+
+    const mid = await runRow(imp.lastRun.id);
+    expect(mid.status).toBe('running');
+    expect(mid.users_seen).toBeLessThan(USERS);
+    const key = `import:${imp.id}`;
+    const jobs = await sql<{ id: string; state: string }>`select id, state from pgboss.job
+      where name = ${SYNC_QUEUE} and singleton_key = ${key} and state = 'active'`.execute(db());
+    expect(jobs.rows).toHaveLength(1);
+    const deadJob = jobs.rows[0]?.id ?? '';
+    // The dead worker's import lease, under an owner of its own claim (not the bare job id).
+    const lease = await db()
+      .selectFrom('directory_imports')
+      .select(['lock_owner', 'lock_until'])
+      .where('id', '=', imp.id)
+      .executeTakeFirstOrThrow();
+    expect(lease.lock_owner).toMatch(new RegExp(`^job:${deadJob}:[0-9a-f]{8}$`));
+
+    // Another worker, as `baitwise worker` runs it with the same slice.
+    runner = new PgBossRunner(config.url, pino({ level: 'silent' }));
+    const seen: string[] = [];
+    const inner = syncJobHandler(
+      { db: t.db.handle, tokens: t.app.services.azure.tokens, graph: t.app.services.azure.graph },
+      { sliceMs: SLICE_SECONDS * 1000 },
+    );
+    runner.register(
+      SYNC_QUEUE,
+      (payload, ctx) => {
+        seen.push(ctx.jobId);
+        return inner(payload, ctx);
+      },
+      { singleton: true, expireInSeconds: syncJobExpireSeconds(SLICE_SECONDS) },
+    );
+    await runner.start();
+
+    const done = await vi.waitFor(
+      async () => {
+        const r = await runRow(imp.lastRun.id);
+        if (r.status !== 'succeeded' && r.status !== 'failed') throw new Error(`run is ${r.status}`);
+        return r;
+      },
+      { timeout: 240_000, interval: 200 },
+    );
+    const recoveredMs = Date.now() - killedAt;
+    expect(done, done.errors).toMatchObject({
+      status: 'succeeded',
+      pages: Math.ceil(USERS / PAGE),
+      users_seen: USERS,
+      added: USERS,
+      removed: 0,
+    });
+    // The dead worker's job itself came back (expired → retried), not a new one.
+    expect(seen[0]).toBe(deadJob);
+    // Expiry (70 s from the job's start) + pg-boss maintenance (≤ 23 s) + backoff, bounded below by
+    // the 2-minute import lease: minutes, not the 15 of a 15-minute expiry.
+    expect(recoveredMs, `jobs run: ${seen.length}`).toBeLessThan(4 * 60_000);
+
+    const runs = await db().selectFrom('directory_sync_runs').select('id').where('import_id', '=', imp.id).execute();
+    expect(runs.map((r) => r.id)).toEqual([imp.lastRun.id]);
+    const members = await db()
+      .selectFrom('recipient_group_members')
+      .innerJoin('recipients', 'recipients.id', 'recipient_group_members.recipient_id')
+      .select(['recipients.id', 'recipients.entra_object_id'])
+      .where('recipient_group_members.group_id', '=', imp.targetGroupId)
+      .execute();
+    expect(members).toHaveLength(USERS);
+    expect(members.map((m) => m.entra_object_id).sort()).toEqual([...tenantUserIds].sort());
+    expect(new Set(members.map((m) => m.id)).size).toBe(USERS);
+  }, 330_000);
+});
