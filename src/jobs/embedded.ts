@@ -87,8 +87,9 @@ export class EmbeddedRunner implements JobRunner {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
+    // Not unref'd: a started runner is what keeps `baitwise worker` on SQLite alive (nothing else
+    // holds its event loop open); stop() clears it.
     this.timer = setTimeout(() => void this.tick(), ms);
-    this.timer.unref();
   }
 
   private async tick(): Promise<void> {
