@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BAITWISE_MASTER_KEY: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ BAITWISE_ADMIN_EMAIL: 'a@b.c' })).toThrow(/BAITWISE_ADMIN_PASSWORD/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
-    expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: '5' })).toThrow(/BAITWISE_SYNC_SLICE_SECONDS/);
+    expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: '1' })).toThrow(/BAITWISE_SYNC_SLICE_SECONDS/);
     expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: 'a minute' })).toThrow(ConfigError);
   });
 });

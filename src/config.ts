@@ -97,7 +97,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTtlHours: int(env, 'BAITWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     runWorker: bool(env, 'BAITWISE_RUN_WORKER', true),
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
-    syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 10, 3600),
+    syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),

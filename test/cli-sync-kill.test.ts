@@ -142,8 +142,9 @@ const latency = (latencyMs: number) => emu.control('PUT', '/faults', { latencyMs
 describe('baitwise sync killed with SIGKILL mid-import', () => {
   it('run again, takes over the dead process lease and resumes its run from the last committed page, without duplicates', async () => {
     const imp = await createImport();
-    // Slow pages: the process cannot finish between its first commit and the kill.
-    await latency(300);
+    // Slow pages, further apart than the second a commit waits for more: the first commit holds
+    // one page, and the process cannot finish between it and the kill.
+    await latency(1500);
     const first = sync(imp.id);
     await until('a committed page', first, async () => ((await runRow(imp.lastRun.id)).pages >= 1 ? true : undefined));
     first.child.kill('SIGKILL');

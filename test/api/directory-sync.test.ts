@@ -203,6 +203,31 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
   }, 60_000);
 });
 
+describe('a run stopped after its last page, before completing', () => {
+  it('completes on resume without listing again or counting twice', async () => {
+    const small = await emu.tenantWithApp(REDIRECT_URI, { users: 1500, name: 'Last page' });
+    const lastClient = await ownClient('Last Page Ltd');
+    const lastApp = await connectedApp(t, emu, sys, lastClient, small);
+    const imp = await createImport({ azureAppId: lastApp, filters: { enabledOnly: false } }, lastClient);
+    const stop = new AbortController();
+    await expect(
+      runSync(engineDeps(), lastClient, imp.id, {
+        owner: 'worker-1',
+        maxPagesPerCommit: 1,
+        onProgress: (run) => {
+          if (run.cursor === null) stop.abort(new Error('stopped after the last page'));
+        },
+        signal: stop.signal,
+      }),
+    ).rejects.toThrow('stopped after the last page');
+    const graph = new CountingGraph(t.config);
+    const resumed = await runSync(engineDeps(graph), lastClient, imp.id, { owner: 'worker-2' });
+    expect(resumed).toMatchObject({ status: 'succeeded', kind: 'full', pages: 2, users_seen: 1500, added: 1500 });
+    expect(graph.urls).toEqual([]);
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(1500);
+  }, 60_000);
+});
+
 describe('a run whose lease another owner took', () => {
   it('rolls back the page it was writing and leaves the run to the new owner', async () => {
     const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2100, name: 'Stalled' });

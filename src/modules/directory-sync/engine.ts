@@ -149,7 +149,9 @@ class RunExecution {
       cloud: app.cloud,
     });
     try {
-      if (!this.run.cursor) await this.start();
+      // No kind yet: not started. A kind and no cursor: every page is committed (the run stopped
+      // between its last page and completion), so it completes without listing anything again.
+      if (!this.run.kind) await this.start();
       await this.pages();
       return await this.complete();
     } catch (err) {
@@ -271,7 +273,8 @@ class RunExecution {
     await repo.updateImport(this.db, this.clientId, this.importId, { delta_link: null });
     this.imp = { ...this.imp, delta_link: null };
     const errors = [...JSON.parse(this.run.errors), { at: nowIso(), code: 'delta_expired', message }];
-    await this.saveRun({ cursor: null, errors: JSON.stringify(errors) });
+    // Back to "not started" in one write: a stop before start() commits lists every user again.
+    await this.saveRun({ kind: null, cursor: null, errors: JSON.stringify(errors) });
     await this.start();
   }
 

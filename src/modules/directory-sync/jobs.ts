@@ -48,10 +48,10 @@ export async function enqueueSync(
 export const DEFAULT_SLICE_SECONDS = 60;
 
 /**
- * When a sync job is presumed dead (its worker gone) and retried. A live job returns within about
- * two slices (see syncJobHandler) plus the time to finish the page in hand; the margin covers that.
+ * When a sync job is presumed dead (its worker gone) and retried. A live job returns within two
+ * slices (see syncJobHandler) plus the commit in hand (a second or so); the rest is margin.
  */
-export const syncJobExpireSeconds = (sliceSeconds: number) => Math.max(3 * sliceSeconds, sliceSeconds + 60);
+export const syncJobExpireSeconds = (sliceSeconds: number) => 3 * sliceSeconds + 15;
 
 /**
  * The job: run or resume the import's oldest unfinished run for one time slice, then stop after
@@ -69,9 +69,9 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
     const slice = new AbortController();
     const endSlice = () => slice.abort(new Error('sync time slice ended'));
     const started = Date.now();
-    // Once the last page is committed (cursor null) the run completes at once, and must not be
-    // stopped: a run resumed with no cursor starts its listing over (engine.ts cannot tell
-    // "every page committed" from "not started"), and a slice ending there every time never ends.
+    // Once the last page is committed (cursor null) the run completes at once: a slice ending
+    // there would only cost another job to do the completion (which a resumed run does without
+    // listing again).
     let listed = false;
     const hardStop = setTimeout(() => {
       if (!listed) endSlice();
@@ -80,6 +80,7 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
     // take its own lease again, so the retry of a worker that stalled (alive, past its expiry)
     // must not be able to run beside it. A dead worker's retry waits for its import lease instead.
     const owner = `job:${ctx.jobId}:${randomUUID().slice(0, 8)}`;
+    await takeOverFromEarlierAttempt(deps.db.db, clientId, importId, ctx.jobId, owner);
     try {
       await runSync(deps, clientId, importId, {
         owner,
@@ -100,6 +101,21 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
       clearTimeout(hardStop);
     }
   };
+}
+
+/**
+ * The queue hands a job out again only once its earlier attempt has failed (its runSync released
+ * the import's lease on the way out) or expired (its worker presumed dead). A lease still held by
+ * an earlier claim of this same job is therefore a dead attempt's: taken over at once, the run
+ * resumes now instead of when the lease runs out (2 minutes). Were that attempt only stalled, its
+ * next commit finds the lease gone and rolls back (engine.ts), so the two never both write.
+ */
+async function takeOverFromEarlierAttempt(db: Db, clientId: string, importId: string, jobId: string, owner: string) {
+  const lease = await repo.importLease(db, clientId, importId);
+  const holder = lease?.lock_owner;
+  if (holder?.startsWith(`job:${jobId}:`) && holder !== owner) {
+    await repo.takeOverImportLease(db, clientId, importId, holder, owner);
+  }
 }
 
 /**
