@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for unit, API, emulator and browser tests. The PostgreSQL pass is the same suite
-// run again with BAITWISE_TEST_DATABASE=postgres (see scripts/test.sh).
+// One runner for unit, API, emulator and browser tests. The PostgreSQL pass runs the tests that
+// touch the database again with BAITWISE_TEST_DATABASE_URL set (see scripts/test.sh).
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts'],
