@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOwner } from '../src/cli/sync.js';
 import { generateMasterKey } from '../src/lib/crypto.js';
-import { ADMIN, createTestApp, type Session, type TestApp } from './helpers/app.js';
-import { connectedApp } from './helpers/azure.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import type { Session, TestApp } from './helpers/app.js';
+import type { TestEmulator } from './helpers/emulator.js';
+import { syncFixture } from './helpers/sync-fixture.js';
 
-const PUBLIC_URL = 'http://baitwise.test';
-const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
 const USERS = 3000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
 
@@ -33,21 +31,11 @@ let dataDir: string;
 const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_MASTER_KEY: MASTER_KEY } });
-  sys = await t.login(ADMIN.email, ADMIN.password);
-  clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Killed Ltd' })).json().id;
-  const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: USERS, name: 'Killed' });
-  appId = await connectedApp(t, emu, sys, clientId, tenant);
-  tenantUserIds = [];
-  for (let skip = 0; ; skip += 1000) {
-    const page = await emu.control<{ count: number; value: { id: string }[] }>(
-      'GET',
-      `/tenants/${tenant.tenantId}/users?skip=${skip}&top=1000`,
-    );
-    tenantUserIds.push(...page.value.map((u) => u.id));
-    if (tenantUserIds.length >= page.count) break;
-  }
+  ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({
+    users: USERS,
+    name: 'Killed',
+    env: { BAITWISE_MASTER_KEY: MASTER_KEY },
+  }));
   dataDir = mkdtempSync(join(tmpdir(), 'baitwise-cli-kill-'));
 }, 60_000);
 

@@ -15,13 +15,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgBossRunner } from '../src/jobs/pg-boss.js';
 import { generateMasterKey } from '../src/lib/crypto.js';
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../src/modules/directory-sync/jobs.js';
-import { ADMIN, createTestApp, type Session, type TestApp } from './helpers/app.js';
-import { connectedApp } from './helpers/azure.js';
+import type { Session, TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import type { TestEmulator } from './helpers/emulator.js';
+import { syncFixture } from './helpers/sync-fixture.js';
 
-const PUBLIC_URL = 'http://baitwise.test';
-const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
 const USERS = 4000;
 const PAGE = 999;
 const SLICE_SECONDS = 2; // the smallest BAITWISE_SYNC_SLICE_SECONDS accepts
@@ -39,23 +37,11 @@ let runner: PgBossRunner | undefined;
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-sync', () => {
   beforeAll(async () => {
-    emu = await startTestEmulator();
-    t = await createTestApp({
-      env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_MASTER_KEY: MASTER_KEY },
-    });
-    sys = await t.login(ADMIN.email, ADMIN.password);
-    clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Crashed Ltd' })).json().id;
-    const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: USERS, name: 'Crashed' });
-    appId = await connectedApp(t, emu, sys, clientId, tenant);
-    tenantUserIds = [];
-    for (let skip = 0; ; skip += 1000) {
-      const page = await emu.control<{ count: number; value: { id: string }[] }>(
-        'GET',
-        `/tenants/${tenant.tenantId}/users?skip=${skip}&top=1000`,
-      );
-      tenantUserIds.push(...page.value.map((u) => u.id));
-      if (tenantUserIds.length >= page.count) break;
-    }
+    ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({
+      users: USERS,
+      name: 'Crashed',
+      env: { BAITWISE_MASTER_KEY: MASTER_KEY },
+    }));
     dataDir = mkdtempSync(join(tmpdir(), 'baitwise-worker-kill-'));
   }, 60_000);
 

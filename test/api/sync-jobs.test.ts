@@ -9,12 +9,10 @@ import { EmbeddedRunner } from '../../src/jobs/embedded.js';
 import { PgBossRunner } from '../../src/jobs/pg-boss.js';
 import { type JobHandler, type JobRunner, RescheduleJob } from '../../src/jobs/queue.js';
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
-import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
-import { connectedApp } from '../helpers/azure.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import type { Session, TestApp } from '../helpers/app.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { syncFixture } from '../helpers/sync-fixture.js';
 
-const PUBLIC_URL = 'http://baitwise.test';
-const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
 const USERS = 8000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
 const SLICE_MS = 1000;
@@ -29,21 +27,7 @@ let tenantUserIds: string[];
 let runner: JobRunner | undefined;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL } });
-  sys = await t.login(ADMIN.email, ADMIN.password);
-  clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Sliced Ltd' })).json().id;
-  const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: USERS, name: 'Sliced' });
-  appId = await connectedApp(t, emu, sys, clientId, tenant);
-  tenantUserIds = [];
-  for (let skip = 0; ; skip += 1000) {
-    const page = await emu.control<{ count: number; value: { id: string }[] }>(
-      'GET',
-      `/tenants/${tenant.tenantId}/users?skip=${skip}&top=1000`,
-    );
-    tenantUserIds.push(...page.value.map((u) => u.id));
-    if (tenantUserIds.length >= page.count) break;
-  }
+  ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({ users: USERS, name: 'Sliced' }));
 }, 120_000);
 
 afterAll(async () => {

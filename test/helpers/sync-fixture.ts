@@ -1,0 +1,42 @@
+// The setup every directory-sync job test starts from: a Baitwise test app, an emulated tenant
+// with `users` users, and a client whose Azure application is connected to it.
+import { ADMIN, createTestApp, type Session, type TestApp } from './app.js';
+import { connectedApp } from './azure.js';
+import { startTestEmulator, type TestEmulator } from './emulator.js';
+
+export const PUBLIC_URL = 'http://baitwise.test';
+export const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
+
+export interface SyncFixture {
+  emu: TestEmulator;
+  t: TestApp;
+  sys: Session;
+  clientId: string;
+  appId: string;
+  /** every user id of the tenant, as the emulator lists them */
+  tenantUserIds: string[];
+}
+
+export async function syncFixture(opts: {
+  users: number;
+  name: string;
+  /** extra environment for the test app (a master key a child process shares, say) */
+  env?: Record<string, string>;
+}): Promise<SyncFixture> {
+  const emu = await startTestEmulator();
+  const t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, ...opts.env } });
+  const sys = await t.login(ADMIN.email, ADMIN.password);
+  const clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: `${opts.name} Ltd` })).json().id as string;
+  const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: opts.users, name: opts.name });
+  const appId = await connectedApp(t, emu, sys, clientId, tenant);
+  const tenantUserIds: string[] = [];
+  for (let skip = 0; ; skip += 1000) {
+    const page = await emu.control<{ count: number; value: { id: string }[] }>(
+      'GET',
+      `/tenants/${tenant.tenantId}/users?skip=${skip}&top=1000`,
+    );
+    tenantUserIds.push(...page.value.map((u) => u.id));
+    if (tenantUserIds.length >= page.count) break;
+  }
+  return { emu, t, sys, clientId, appId, tenantUserIds };
+}
