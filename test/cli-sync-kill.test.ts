@@ -13,7 +13,7 @@ import { cliOwner } from '../src/cli/sync.js';
 import { generateMasterKey } from '../src/lib/crypto.js';
 import type { Session, TestApp } from './helpers/app.js';
 import type { TestEmulator } from './helpers/emulator.js';
-import { syncFixture } from './helpers/sync-fixture.js';
+import { expectOneRunEveryUserOnce, syncFixture } from './helpers/sync-fixture.js';
 
 const USERS = 3000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
@@ -163,12 +163,7 @@ describe('baitwise sync killed with SIGKILL mid-import', () => {
 
     const done = await runRow(imp.lastRun.id);
     expect(done).toMatchObject({ status: 'succeeded', users_seen: USERS, added: USERS, removed: 0 });
-    const runs = await db().selectFrom('directory_sync_runs').select('id').where('import_id', '=', imp.id).execute();
-    expect(runs.map((r) => r.id)).toEqual([imp.lastRun.id]);
-    const members = await groupMembers(imp.targetGroupId);
-    expect(members).toHaveLength(USERS);
-    expect(members.map((m) => m.entra_object_id).sort()).toEqual([...tenantUserIds].sort());
-    expect(new Set(members.map((m) => m.id)).size).toBe(USERS);
+    await expectOneRunEveryUserOnce(t, imp, tenantUserIds);
     const recipients = await db()
       .selectFrom('recipients')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -11,7 +11,7 @@ import { type JobHandler, type JobRunner, RescheduleJob } from '../../src/jobs/q
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
 import type { Session, TestApp } from '../helpers/app.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { syncFixture } from '../helpers/sync-fixture.js';
+import { expectOneRunEveryUserOnce, syncFixture } from '../helpers/sync-fixture.js';
 
 const USERS = 8000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
@@ -121,17 +121,7 @@ describe('a directory sync longer than a job slice', () => {
     expect(maxActive).toBe(1);
 
     // One run, every tenant user exactly once.
-    const runs = await db().selectFrom('directory_sync_runs').select('id').where('import_id', '=', imp.id).execute();
-    expect(runs.map((r) => r.id)).toEqual([imp.lastRun.id]);
-    const members = await db()
-      .selectFrom('recipient_group_members')
-      .innerJoin('recipients', 'recipients.id', 'recipient_group_members.recipient_id')
-      .select(['recipients.id', 'recipients.entra_object_id'])
-      .where('recipient_group_members.group_id', '=', imp.targetGroupId)
-      .execute();
-    expect(members).toHaveLength(USERS);
-    expect(members.map((m) => m.entra_object_id).sort()).toEqual([...tenantUserIds].sort());
-    expect(new Set(members.map((m) => m.id)).size).toBe(USERS);
+    await expectOneRunEveryUserOnce(t, imp, tenantUserIds);
     const lease = await db()
       .selectFrom('directory_imports')
       .select(['lock_owner', 'lock_until'])

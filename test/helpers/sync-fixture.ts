@@ -1,5 +1,6 @@
 // The setup every directory-sync job test starts from: a Baitwise test app, an emulated tenant
 // with `users` users, and a client whose Azure application is connected to it.
+import { expect } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from './app.js';
 import { connectedApp } from './azure.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
@@ -39,4 +40,24 @@ export async function syncFixture(opts: {
     if (tenantUserIds.length >= page.count) break;
   }
   return { emu, t, sys, clientId, appId, tenantUserIds };
+}
+
+/** The import ran one run, and its group holds every tenant user exactly once. */
+export async function expectOneRunEveryUserOnce(
+  t: TestApp,
+  imp: { id: string; targetGroupId: string; lastRun: { id: string } },
+  tenantUserIds: string[],
+) {
+  const db = t.db.handle.db;
+  const runs = await db.selectFrom('directory_sync_runs').select('id').where('import_id', '=', imp.id).execute();
+  expect(runs.map((r) => r.id)).toEqual([imp.lastRun.id]);
+  const members = await db
+    .selectFrom('recipient_group_members')
+    .innerJoin('recipients', 'recipients.id', 'recipient_group_members.recipient_id')
+    .select(['recipients.id', 'recipients.entra_object_id'])
+    .where('recipient_group_members.group_id', '=', imp.targetGroupId)
+    .execute();
+  expect(members).toHaveLength(tenantUserIds.length);
+  expect(members.map((m) => m.entra_object_id).sort()).toEqual([...tenantUserIds].sort());
+  expect(new Set(members.map((m) => m.id)).size).toBe(tenantUserIds.length);
 }
