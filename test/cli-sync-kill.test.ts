@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOwner } from '../src/cli/sync.js';
 import { generateMasterKey } from '../src/lib/crypto.js';
-import type { Session, TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
 import type { TestEmulator } from './helpers/emulator.js';
-import { expectOneRunEveryUserOnce, syncFixture } from './helpers/sync-fixture.js';
+import {
+  createAllUsersImport,
+  expectOneRunEveryUserOnce,
+  runOf,
+  type SyncFixture,
+  syncFixture,
+} from './helpers/sync-fixture.js';
 
 const USERS = 3000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
@@ -23,19 +29,15 @@ const MASTER_KEY = generateMasterKey();
 
 let emu: TestEmulator;
 let t: TestApp;
-let sys: Session;
 let clientId: string;
-let appId: string;
 let tenantUserIds: string[];
 let dataDir: string;
 const children: ChildProcessWithoutNullStreams[] = [];
+let f: SyncFixture;
 
 beforeAll(async () => {
-  ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({
-    users: USERS,
-    name: 'Killed',
-    env: { BAITWISE_MASTER_KEY: MASTER_KEY },
-  }));
+  f = await syncFixture({ users: USERS, name: 'Killed', env: { BAITWISE_MASTER_KEY: MASTER_KEY } });
+  ({ emu, t, clientId, tenantUserIds } = f);
   dataDir = mkdtempSync(join(tmpdir(), 'baitwise-cli-kill-'));
 }, 60_000);
 
@@ -93,22 +95,11 @@ async function until<T>(what: string, proc: Sync, probe: () => Promise<T | undef
   }
 }
 
-async function createImport() {
-  const res = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
-    name: `Import ${Math.random().toString(36).slice(2, 8)}`,
-    azureAppId: appId,
-    newGroupName: `Group ${Math.random().toString(36).slice(2, 8)}`,
-    source: 'all_users',
-    filters: { enabledOnly: false },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
-}
+const createImport = () => createAllUsersImport(f, `Import ${Math.random().toString(36).slice(2, 8)}`);
 
 const db = () => t.db.handle.db;
 
-const runRow = (runId: string) =>
-  db().selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+const runRow = (runId: string) => runOf(t, runId);
 
 const lease = (importId: string) =>
   db()

@@ -15,10 +15,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgBossRunner } from '../src/jobs/pg-boss.js';
 import { generateMasterKey } from '../src/lib/crypto.js';
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../src/modules/directory-sync/jobs.js';
-import type { Session, TestApp } from './helpers/app.js';
+import type { TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
 import type { TestEmulator } from './helpers/emulator.js';
-import { expectOneRunEveryUserOnce, syncFixture } from './helpers/sync-fixture.js';
+import {
+  createAllUsersImport,
+  expectOneRunEveryUserOnce,
+  runEnded,
+  runOf,
+  type SyncFixture,
+  syncFixture,
+} from './helpers/sync-fixture.js';
 
 const USERS = 4000;
 const PAGE = 999;
@@ -27,21 +34,16 @@ const MASTER_KEY = generateMasterKey();
 
 let emu: TestEmulator;
 let t: TestApp;
-let sys: Session;
-let clientId: string;
-let appId: string;
 let tenantUserIds: string[];
 let dataDir: string;
 let child: ChildProcessWithoutNullStreams | undefined;
 let runner: PgBossRunner | undefined;
+let f: SyncFixture;
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-sync', () => {
   beforeAll(async () => {
-    ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({
-      users: USERS,
-      name: 'Crashed',
-      env: { BAITWISE_MASTER_KEY: MASTER_KEY },
-    }));
+    f = await syncFixture({ users: USERS, name: 'Crashed', env: { BAITWISE_MASTER_KEY: MASTER_KEY } });
+    ({ emu, t, tenantUserIds } = f);
     dataDir = mkdtempSync(join(tmpdir(), 'baitwise-worker-kill-'));
   }, 60_000);
 
@@ -59,8 +61,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
   });
 
   const db = () => t.db.handle.db;
-  const runRow = (runId: string) =>
-    db().selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+  const runRow = (runId: string) => runOf(t, runId);
 
   it('has its job retried by another worker after the short expiry; the run finishes once, without duplicates', async () => {
     const config = t.config.database;
@@ -101,15 +102,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
       { timeout: 30_000, interval: 50 },
     );
     await emu.control('PUT', '/faults', { latencyMs: 1000 }); // the dead worker cannot finish first
-    const res = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
-      name: 'Crashed import',
-      azureAppId: appId,
-      newGroupName: 'Crashed group',
-      source: 'all_users',
-      filters: { enabledOnly: false },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const imp = res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
+    const imp = await createAllUsersImport(f, 'Crashed import');
 
     await vi.waitFor(
       async () => {
@@ -156,14 +149,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
     );
     await runner.start();
 
-    const done = await vi.waitFor(
-      async () => {
-        const r = await runRow(imp.lastRun.id);
-        if (r.status !== 'succeeded' && r.status !== 'failed') throw new Error(`run is ${r.status}`);
-        return r;
-      },
-      { timeout: 90_000, interval: 200 },
-    );
+    const done = await runEnded(t, imp.lastRun.id, 90_000);
     const recoveredMs = Date.now() - killedAt;
     expect(done, done.errors).toMatchObject({
       status: 'succeeded',

@@ -9,9 +9,15 @@ import { EmbeddedRunner } from '../../src/jobs/embedded.js';
 import { PgBossRunner } from '../../src/jobs/pg-boss.js';
 import { type JobHandler, type JobRunner, RescheduleJob } from '../../src/jobs/queue.js';
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
-import type { Session, TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { expectOneRunEveryUserOnce, syncFixture } from '../helpers/sync-fixture.js';
+import {
+  createAllUsersImport,
+  expectOneRunEveryUserOnce,
+  runEnded,
+  type SyncFixture,
+  syncFixture,
+} from '../helpers/sync-fixture.js';
 
 const USERS = 8000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
@@ -20,14 +26,13 @@ const LATENCY_MS = 400; // per Graph call: ~9 pages take several slices
 
 let emu: TestEmulator;
 let t: TestApp;
-let sys: Session;
-let clientId: string;
-let appId: string;
 let tenantUserIds: string[];
 let runner: JobRunner | undefined;
+let f: SyncFixture;
 
 beforeAll(async () => {
-  ({ emu, t, sys, clientId, appId, tenantUserIds } = await syncFixture({ users: USERS, name: 'Sliced' }));
+  f = await syncFixture({ users: USERS, name: 'Sliced' });
+  ({ emu, t, tenantUserIds } = f);
 }, 120_000);
 
 afterAll(async () => {
@@ -76,32 +81,14 @@ async function startRunner() {
   await runner.start();
 }
 
-const runRow = (runId: string) =>
-  db().selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
-
 describe('a directory sync longer than a job slice', () => {
   it('is stopped after a committed page each slice, continued by the next job, and finishes once with no duplicates', async () => {
     await startRunner();
     await emu.control('PUT', '/faults', { latencyMs: LATENCY_MS });
     const started = Date.now();
-    const res = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
-      name: 'Sliced import',
-      azureAppId: appId,
-      newGroupName: 'Sliced group',
-      source: 'all_users',
-      filters: { enabledOnly: false },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const imp = res.json() as { id: string; targetGroupId: string; lastRun: { id: string } };
+    const imp = await createAllUsersImport(f, 'Sliced import');
 
-    const done = await vi.waitFor(
-      async () => {
-        const r = await runRow(imp.lastRun.id);
-        if (r.status !== 'succeeded' && r.status !== 'failed') throw new Error(`run is ${r.status}`);
-        return r;
-      },
-      { timeout: 60_000, interval: 50 },
-    );
+    const done = await runEnded(t, imp.lastRun.id, 60_000);
     const elapsed = Date.now() - started;
     await emu.control('PUT', '/faults', { latencyMs: 0 });
 

@@ -1,6 +1,6 @@
 // The setup every directory-sync job test starts from: a Baitwise test app, an emulated tenant
 // with `users` users, and a client whose Azure application is connected to it.
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from './app.js';
 import { connectedApp } from './azure.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
@@ -61,3 +61,37 @@ export async function expectOneRunEveryUserOnce(
   expect(members.map((m) => m.entra_object_id).sort()).toEqual([...tenantUserIds].sort());
   expect(new Set(members.map((m) => m.id)).size).toBe(tenantUserIds.length);
 }
+
+export interface CreatedImport {
+  id: string;
+  targetGroupId: string;
+  lastRun: { id: string };
+}
+
+/** An import of every user (disabled ones too) into a new group, through the API; its first run is queued. */
+export async function createAllUsersImport(f: SyncFixture, name: string): Promise<CreatedImport> {
+  const res = await f.t.as(f.sys, 'POST', `/api/v1/clients/${f.clientId}/directory-imports`, {
+    name,
+    azureAppId: f.appId,
+    newGroupName: `${name} group`,
+    source: 'all_users',
+    filters: { enabledOnly: false },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as CreatedImport;
+}
+
+/** A run's row as stored. */
+export const runOf = (t: TestApp, runId: string) =>
+  t.db.handle.db.selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+
+/** The run once it has succeeded or failed (polled, up to `timeoutMs`). */
+export const runEnded = (t: TestApp, runId: string, timeoutMs: number) =>
+  vi.waitFor(
+    async () => {
+      const r = await runOf(t, runId);
+      if (r.status !== 'succeeded' && r.status !== 'failed') throw new Error(`run is ${r.status}`);
+      return r;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
