@@ -229,40 +229,54 @@ describe('a run stopped after its last page, before completing', () => {
 });
 
 describe('a run whose lease another owner took', () => {
-  it('rolls back the page it was writing and leaves the run to the new owner', async () => {
-    const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2100, name: 'Stalled' });
-    const stalledClient = await ownClient('Stalled Ltd');
-    const stalledApp = await connectedApp(t, emu, sys, stalledClient, big);
-    const imp = await createImport({ azureAppId: stalledApp, filters: { enabledOnly: false } }, stalledClient);
-    // After the first page, the import is taken over (as if this worker had stalled past its lease).
-    const takeOver = () =>
-      t.db.handle.db
-        .updateTable('directory_imports')
-        .set({ lock_owner: 'worker-new', lock_until: new Date(Date.now() + 60_000).toISOString() })
+  // After the first page, the import is taken over (as if this worker had stalled past its
+  // lease), and in the second case the new owner has already finished its slice and let go.
+  const cases = [
+    { name: 'still held by the new owner', owner: 'worker-new', minutes: 1 },
+    { name: 'taken and released again', owner: null, minutes: null },
+  ];
+  for (const c of cases) {
+    it(`rolls back the page it was writing and leaves the run alone: ${c.name}`, async () => {
+      const big = await emu.tenantWithApp(REDIRECT_URI, { users: 2100, name: 'Stalled' });
+      const stalledClient = await ownClient(`Stalled ${c.name}`);
+      const stalledApp = await connectedApp(t, emu, sys, stalledClient, big);
+      const imp = await createImport({ azureAppId: stalledApp, filters: { enabledOnly: false } }, stalledClient);
+      const lockUntil = c.minutes ? new Date(Date.now() + c.minutes * 60_000).toISOString() : null;
+      const takeOver = () =>
+        t.db.handle.db
+          .updateTable('directory_imports')
+          .set({ lock_owner: c.owner, lock_until: lockUntil })
+          .where('id', '=', imp.id)
+          .execute();
+      await expect(
+        runSync(engineDeps(), stalledClient, imp.id, {
+          owner: 'worker-old',
+          maxPagesPerCommit: 1,
+          onProgress: async (run) => {
+            if (run.pages === 1) await takeOver();
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'sync_in_progress' });
+      const run = (
+        await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, stalledClient)
+      ).json();
+      // Page 1 stays committed; page 2 rolled back; the run is neither failed nor finished.
+      expect(run).toMatchObject({ status: 'running', pages: 1, usersSeen: 999, added: 999 });
+      expect((await groupMembers(imp.targetGroupId)).length).toBe(999);
+      const lease = await t.db.handle.db
+        .selectFrom('directory_imports')
+        .select(['lock_owner', 'lock_until'])
         .where('id', '=', imp.id)
-        .execute();
-    await expect(
-      runSync(engineDeps(), stalledClient, imp.id, {
-        owner: 'worker-old',
-        maxPagesPerCommit: 1,
-        onProgress: async (run) => {
-          if (run.pages === 1) await takeOver();
-        },
-      }),
-    ).rejects.toMatchObject({ code: 'sync_in_progress' });
-    const run = (
-      await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, stalledClient)
-    ).json();
-    // Page 1 stays committed; page 2 rolled back; the run is neither failed nor finished.
-    expect(run).toMatchObject({ status: 'running', pages: 1, usersSeen: 999, added: 999 });
-    expect((await groupMembers(imp.targetGroupId)).length).toBe(999);
-    const lease = await t.db.handle.db
-      .selectFrom('directory_imports')
-      .select('lock_owner')
-      .where('id', '=', imp.id)
-      .executeTakeFirstOrThrow();
-    expect(lease.lock_owner).toBe('worker-new');
-  }, 60_000);
+        .executeTakeFirstOrThrow();
+      expect(lease).toEqual({ lock_owner: c.owner, lock_until: lockUntil });
+      // The new owner finishes the run from its cursor: every user once, page 1 not applied twice.
+      const done = await runSync(engineDeps(), stalledClient, imp.id, { owner: 'worker-new' });
+      expect(done).toMatchObject({ id: imp.lastRun.id, status: 'succeeded', users_seen: 2100, added: 2100 });
+      const members = await groupMembers(imp.targetGroupId);
+      expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2100);
+      expect(members).toHaveLength(2100);
+    }, 60_000);
+  }
 });
 
 describe('baitwise sync <import-id>', () => {

@@ -7,7 +7,7 @@
 // the saved link and removes only users Graph marks @removed. An expired delta link falls back to
 // a full listing. Group imports always list their groups in full: /users/delta says nothing about
 // group membership.
-import type { DbHandle } from '../../db/connection.js';
+import type { Db, DbHandle } from '../../db/connection.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
@@ -242,7 +242,7 @@ class RunExecution {
 
   private async commit(batch: { cursor: Cursor; page: Page }[], next: string | null, filters: Filters) {
     const now = nowIso();
-    const run = await this.db.transaction().execute(async (trx) => {
+    const run = await this.owned(async (trx) => {
       let patch: Partial<RunRow> = {};
       let current = this.run;
       for (const { cursor, page } of batch) {
@@ -258,11 +258,6 @@ class RunExecution {
       }
       patch = { ...patch, cursor: next };
       await repo.updateRun(trx, this.clientId, this.run.id, patch);
-      // The lease is renewed with the page. Lost (this process stalled past it and another took
-      // the import over): the page rolls back, and the sync goes on only where it is held.
-      if (!(await repo.claimImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS))) {
-        throw new ImportBusyError();
-      }
       return { ...this.run, ...patch };
     });
     this.run = run;
@@ -270,18 +265,22 @@ class RunExecution {
   }
 
   private async restartFull(message: string): Promise<void> {
-    await repo.updateImport(this.db, this.clientId, this.importId, { delta_link: null });
-    this.imp = { ...this.imp, delta_link: null };
     const errors = [...JSON.parse(this.run.errors), { at: nowIso(), code: 'delta_expired', message }];
     // Back to "not started" in one write: a stop before start() commits lists every user again.
-    await this.saveRun({ kind: null, cursor: null, errors: JSON.stringify(errors) });
+    const patch = { kind: null, cursor: null, errors: JSON.stringify(errors) };
+    await this.owned(async (trx) => {
+      await repo.updateImport(trx, this.clientId, this.importId, { delta_link: null });
+      await repo.updateRun(trx, this.clientId, this.run.id, patch);
+    });
+    this.imp = { ...this.imp, delta_link: null };
+    this.run = { ...this.run, ...patch };
     await this.start();
   }
 
   /** All pages committed: a complete full listing removes the members it did not see. */
   private async complete(): Promise<RunRow> {
     const now = nowIso();
-    return this.db.transaction().execute(async (trx) => {
+    return this.owned(async (trx) => {
       let counters: Partial<RunRow> = {};
       if (this.run.kind === 'full') {
         const ctx: ApplyContext = {
@@ -340,24 +339,32 @@ class RunExecution {
     if (code === 'reauthorization_required' || code === 'not_authorized' || code === 'azure_app_error') {
       // The application needs an administrator: pause the import with the reason. The run keeps
       // its cursor and resumes once the application is connected again.
-      await repo.updateImport(this.db, this.clientId, this.importId, {
-        status: 'paused',
-        status_reason: JSON.stringify({ code, message, at: nowIso() }),
-      });
-      return this.finish('paused', { code, message });
+      return this.finish(
+        'paused',
+        { code, message },
+        { status: 'paused', status_reason: JSON.stringify({ code, message, at: nowIso() }) },
+      );
     }
     this.deps.logger?.warn({ err, importId: this.importId, runId: this.run.id }, 'directory sync failed');
     return this.finish('failed', { code, message });
   }
 
-  private async finish(status: 'failed' | 'paused', e: { code: string; message: string }): Promise<RunRow> {
+  private async finish(
+    status: 'failed' | 'paused',
+    e: { code: string; message: string },
+    importPatch: Partial<ImportRow> = {},
+  ): Promise<RunRow> {
     const errors = [...JSON.parse(this.run.errors), { at: nowIso(), ...e }];
-    await this.saveRun({ status, errors: JSON.stringify(errors.slice(-100)), finished_at: nowIso() });
-    if (this.imp?.sync_enabled) {
-      await repo.updateImport(this.db, this.clientId, this.importId, {
-        next_sync_at: new Date(Date.now() + this.imp.sync_interval_minutes * 60_000).toISOString(),
-      });
-    }
+    const patch = { status, errors: JSON.stringify(errors.slice(-100)), finished_at: nowIso() };
+    const next = this.imp?.sync_enabled
+      ? { next_sync_at: new Date(Date.now() + this.imp.sync_interval_minutes * 60_000).toISOString() }
+      : {};
+    await this.owned(async (trx) => {
+      await repo.updateRun(trx, this.clientId, this.run.id, patch);
+      const imp = { ...importPatch, ...next };
+      if (Object.keys(imp).length > 0) await repo.updateImport(trx, this.clientId, this.importId, imp);
+    });
+    this.run = { ...this.run, ...patch };
     return this.run;
   }
 
@@ -377,7 +384,23 @@ class RunExecution {
   }
 
   private async saveRun(patch: Partial<RunRow>): Promise<void> {
-    await repo.updateRun(this.db, this.clientId, this.run.id, patch);
+    await this.owned((trx) => repo.updateRun(trx, this.clientId, this.run.id, patch));
     this.run = { ...this.run, ...patch };
+  }
+
+  /**
+   * Every write of a run, in a transaction whose first statement renews the import's lease for
+   * this owner. Lost (this process stalled past the lease and another owner took the import, or
+   * took and released it): nothing is written and ImportBusyError ends this execution, so two
+   * owners never both write a run. Renewing first also takes SQLite's write lock before any read,
+   * so another process's commit makes it wait (busy_timeout) rather than fail on a stale snapshot.
+   */
+  private owned<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await repo.renewImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS))) {
+        throw new ImportBusyError();
+      }
+      return fn(trx);
+    });
   }
 }

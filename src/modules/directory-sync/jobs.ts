@@ -92,8 +92,10 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
       });
       return undefined; // finished, or no unfinished run (another job did it)
     } catch (err) {
-      // Stopped by the slice, not by shutdown: the run keeps its cursor; a new job resumes it.
-      if (slice.signal.aborted && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
+      // Stopped by the slice, not by shutdown: the run keeps its cursor; a new job resumes it. Only
+      // the slice's own abort: a failure that merely came after it is retried as a failure (backoff,
+      // an attempt used), or a failure that keeps happening would never run out of attempts.
+      if (err === slice.signal.reason && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
       // Another job holds the import: retrying later is right, and says so in the log.
       if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
       throw err;
@@ -107,8 +109,9 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
  * The queue hands a job out again only once its earlier attempt has failed (its runSync released
  * the import's lease on the way out) or expired (its worker presumed dead). A lease still held by
  * an earlier claim of this same job is therefore a dead attempt's: taken over at once, the run
- * resumes now instead of when the lease runs out (2 minutes). Were that attempt only stalled, its
- * next commit finds the lease gone and rolls back (engine.ts), so the two never both write.
+ * resumes now instead of when the lease runs out (2 minutes). Were that attempt only stalled, each
+ * of its writes renews the lease first, finds it gone and rolls back (engine.ts `owned`), so the
+ * two never both write.
  */
 async function takeOverFromEarlierAttempt(db: Db, clientId: string, importId: string, jobId: string, owner: string) {
   const lease = await repo.importLease(db, clientId, importId);

@@ -58,6 +58,22 @@ export async function claimImport(db: Db, clientId: string, importId: string, ow
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Extend a lease this owner holds, and only then: inside a run every write renews it first, so a
+ * run whose lease lapsed and was taken (or released by the new owner) writes nothing more.
+ * claimImport, which may take an expired lease, is for the start of a run only.
+ */
+export async function renewImport(db: Db, clientId: string, importId: string, owner: string, leaseMs: number) {
+  const r = await db
+    .updateTable('directory_imports')
+    .set({ lock_until: new Date(Date.now() + leaseMs).toISOString() })
+    .where('client_id', '=', clientId)
+    .where('id', '=', importId)
+    .where('lock_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function releaseImport(db: Db, clientId: string, importId: string, owner: string) {
   await db
     .updateTable('directory_imports')

@@ -1,6 +1,6 @@
 // Recipients. Every function takes the client id and puts it in the where clause: there is no
 // lookup of a recipient by id alone. The list is keyset-paged on (display_name, id), which the
-// index recipients_name_idx (client_id, display_name, id) serves on both engines.
+// index recipients_search_idx (client_id, display_name, id, …) serves on both engines.
 import { type Expression, type ExpressionBuilder, PostgresAdapter, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
