@@ -22,15 +22,24 @@ export class GraphClient {
     this.allowedOrigins = new Set(CLOUDS.map((c) => new URL(cloudEndpoints(c, config).graphEndpoint).origin));
   }
 
-  /** GET a Graph v1.0 path (or an absolute nextLink) and parse the JSON. */
-  async get<T>(cloud: Cloud, token: string, pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
+  /**
+   * GET a Graph v1.0 path (or an absolute nextLink) and parse the JSON. `signal` also ends the
+   * retries' Retry-After waits: a stopped sync does not sit out Microsoft's throttling first.
+   */
+  async get<T>(
+    cloud: Cloud,
+    token: string,
+    pathOrUrl: string,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<T> {
     const url = pathOrUrl.startsWith('http')
       ? pathOrUrl
       : `${cloudEndpoints(cloud, this.config).graphEndpoint}/v1.0${pathOrUrl}`;
     const res = await outboundFetch(
       url,
       { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...headers } },
-      { allowedOrigins: this.allowedOrigins, timeoutMs: 30_000, attempts: 5 },
+      { allowedOrigins: this.allowedOrigins, timeoutMs: 30_000, attempts: 5, signal },
     );
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } } & T;
     if (!res.ok)

@@ -13,7 +13,7 @@ import type { JobRunner } from '../../src/jobs/queue.js';
 import { jobQueueFor } from '../../src/jobs/queue-for.js';
 import { GraphClient } from '../../src/microsoft/graph.js';
 import { runSync } from '../../src/modules/directory-sync/engine.js';
-import { usersUrl } from '../../src/modules/directory-sync/graph-source.js';
+import { DirectoryReader, usersUrl } from '../../src/modules/directory-sync/graph-source.js';
 import { enqueueDue, SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
 import type { Runtime } from '../../src/runtime.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
@@ -522,6 +522,28 @@ describe('with the worker running', () => {
       await emu.control('PUT', '/faults', { graphThrottleEvery: 0, graph503Every: 0, graphRetryAfterSeconds: 1 });
     }
   }, 60_000);
+
+  it('a stopped sync does not sit out Retry-After: the wait for a throttled page ends with the stop', async () => {
+    const reader = new DirectoryReader(t.app.services.azure.graph, t.app.services.azure.tokens, {
+      clientId,
+      appId,
+      cloud: 'global',
+    });
+    await reader.page({ kind: 'users', url: usersUrl() }, []); // token in hand: only the page is throttled
+    await emu.control('PUT', '/faults', { graphThrottleEvery: 1, graphRetryAfterSeconds: 60 });
+    try {
+      const started = Date.now();
+      // Stopped half a second in: the 429 came back within milliseconds, so the client is waiting.
+      const stop = AbortSignal.timeout(500);
+      await expect(reader.page({ kind: 'users', url: usersUrl() }, [], stop)).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      // Microsoft asked for 60 s; the stop did not wait for any of it.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await emu.control('PUT', '/faults', { graphThrottleEvery: 0, graphRetryAfterSeconds: 1 });
+    }
+  });
 
   it("another client's administrator gets 404 for every import, run and held change", async () => {
     const imp = await createImport({ newUserPolicy: 'hold' });

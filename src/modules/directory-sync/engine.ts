@@ -201,7 +201,7 @@ class RunExecution {
     if (this.run.status !== 'running') {
       await this.saveRun({ status: 'running', finished_at: null, started_at: this.run.started_at ?? nowIso() });
     }
-    const fetch = (c: string) => this.reader.page(JSON.parse(c) as Cursor, groupIds);
+    const fetch = (c: string) => this.reader.page(JSON.parse(c) as Cursor, groupIds, this.opts.signal);
     const maxPages = this.opts.maxPagesPerCommit ?? 10;
     while (this.run.cursor) {
       const feed = new PageFeed(this.run.cursor, fetch, PAGES_AHEAD);

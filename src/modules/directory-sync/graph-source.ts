@@ -50,16 +50,16 @@ export class DirectoryReader {
     private readonly app: { clientId: string; appId: string; cloud: Cloud },
   ) {}
 
-  async get<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  async get<T>(url: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
     const { clientId, appId, cloud } = this.app;
     const token = await this.tokens.accessToken(clientId, appId, 'graph');
     try {
-      return await this.graph.get<T>(cloud, token, url, headers);
+      return await this.graph.get<T>(cloud, token, url, headers, signal);
     } catch (err) {
       // An access token revoked before its expiry: forget it and refresh once.
       if (!(err instanceof GraphError) || err.status !== 401) throw err;
       this.tokens.forget(appId);
-      return this.graph.get<T>(cloud, await this.tokens.accessToken(clientId, appId, 'graph'), url, headers);
+      return this.graph.get<T>(cloud, await this.tokens.accessToken(clientId, appId, 'graph'), url, headers, signal);
     }
   }
 
@@ -79,9 +79,10 @@ export class DirectoryReader {
     }
   }
 
-  async page(cursor: Cursor, groupIds: string[]): Promise<Page> {
+  /** One page; `signal` stops it, Retry-After waits included (a sync's slice or shutdown). */
+  async page(cursor: Cursor, groupIds: string[], signal?: AbortSignal): Promise<Page> {
     const headers = cursor.kind === 'groups' ? EVENTUAL : cursor.kind === 'delta' ? DELTA_PAGE : {};
-    const r = await this.get<Collection>(cursor.url, headers);
+    const r = await this.get<Collection>(cursor.url, headers, signal);
     const users = r.value ?? [];
     const nextLink = r['@odata.nextLink'];
     if (cursor.kind === 'groups') {
