@@ -111,6 +111,28 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
       },
       { timeout: 30_000, interval: 20 },
     );
+    // Jobs last a 2 s slice and let the import's lease go between slices. To kill a job in the
+    // middle of one (holding the lease), Graph requests now hang for 30 s, and the kill comes as
+    // soon as a job claims the import after that: its first request hangs, and its slice cannot
+    // end for 4 s (twice the slice).
+    const holder = async () =>
+      (
+        await db()
+          .selectFrom('directory_imports')
+          .select('lock_owner')
+          .where('id', '=', imp.id)
+          .executeTakeFirstOrThrow()
+      ).lock_owner;
+    const before = await holder();
+    await emu.control('PUT', '/faults', { latencyMs: 30_000 });
+    await vi.waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        const now = await holder();
+        if (!now?.startsWith('job:') || now === before) throw new Error('no new claim of the import yet');
+      },
+      { timeout: 30_000, interval: 10 },
+    );
     proc.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const killedAt = Date.now();
