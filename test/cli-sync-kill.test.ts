@@ -4,16 +4,16 @@
 // the dead one's lease at once (it would otherwise block the import for the lease time), resumes
 // the same run from its cursor and ends with every tenant user exactly once. A live process's
 // lease is not taken over.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOwner } from '../src/cli/sync.js';
-import { generateMasterKey } from '../src/lib/crypto.js';
 import type { TestApp } from './helpers/app.js';
 import type { TestEmulator } from './helpers/emulator.js';
 import {
+  baitwiseProcess,
   createAllUsersImport,
   expectOneRunEveryUserOnce,
   runOf,
@@ -25,7 +25,6 @@ const USERS = 3000;
 const PAGE = 999; // Graph's page size for /users as the engine asks for it
 
 // The child processes read the secrets with this key, as the test app does.
-const MASTER_KEY = generateMasterKey();
 
 let emu: TestEmulator;
 let t: TestApp;
@@ -36,7 +35,7 @@ const children: ChildProcessWithoutNullStreams[] = [];
 let f: SyncFixture;
 
 beforeAll(async () => {
-  f = await syncFixture({ users: USERS, name: 'Killed', env: { BAITWISE_MASTER_KEY: MASTER_KEY } });
+  f = await syncFixture({ users: USERS, name: 'Killed' });
   ({ emu, t, clientId, tenantUserIds } = f);
   dataDir = mkdtempSync(join(tmpdir(), 'baitwise-cli-kill-'));
 }, 60_000);
@@ -55,30 +54,9 @@ afterAll(async () => {
 
 /** `baitwise sync <import-id>` in its own process, on the test app's database and master key. */
 function sync(importId: string) {
-  const db = t.config.database;
-  const child = spawn(process.execPath, ['bin/baitwise.js', 'sync', importId], {
-    env: {
-      ...process.env,
-      ...emu.env,
-      LOG_LEVEL: 'warn',
-      BAITWISE_DATA_DIR: dataDir,
-      BAITWISE_MASTER_KEY: MASTER_KEY,
-      DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exit, output: () => out };
+  const proc = baitwiseProcess(f, ['sync', importId], dataDir);
+  children.push(proc.child);
+  return proc;
 }
 type Sync = ReturnType<typeof sync>;
 

@@ -5,7 +5,7 @@
 // (without waiting out its 2 minutes), and finishes the same run from its cursor with every user
 // exactly once.
 // PostgreSQL only: the embedded runner's recovery (its job lease) is covered in embedded.test.ts.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,12 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgBossRunner } from '../src/jobs/pg-boss.js';
-import { generateMasterKey } from '../src/lib/crypto.js';
 import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../src/modules/directory-sync/jobs.js';
 import type { TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
 import type { TestEmulator } from './helpers/emulator.js';
 import {
+  baitwiseProcess,
   createAllUsersImport,
   expectOneRunEveryUserOnce,
   runEnded,
@@ -30,7 +30,6 @@ import {
 const USERS = 4000;
 const PAGE = 999;
 const SLICE_SECONDS = 2; // the smallest BAITWISE_SYNC_SLICE_SECONDS accepts
-const MASTER_KEY = generateMasterKey();
 
 let emu: TestEmulator;
 let t: TestApp;
@@ -42,7 +41,7 @@ let f: SyncFixture;
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-sync', () => {
   beforeAll(async () => {
-    f = await syncFixture({ users: USERS, name: 'Crashed', env: { BAITWISE_MASTER_KEY: MASTER_KEY } });
+    f = await syncFixture({ users: USERS, name: 'Crashed' });
     ({ emu, t, tenantUserIds } = f);
     dataDir = mkdtempSync(join(tmpdir(), 'baitwise-worker-kill-'));
   }, 60_000);
@@ -66,33 +65,17 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
   it('has its job retried by another worker after the short expiry; the run finishes once, without duplicates', async () => {
     const config = t.config.database;
     if (config.kind !== 'postgres') throw new Error('PostgreSQL only');
-    let out = '';
-    child = spawn(process.execPath, ['bin/baitwise.js', 'worker'], {
-      env: {
-        ...process.env,
-        ...emu.env,
-        LOG_LEVEL: 'warn',
-        BAITWISE_DATA_DIR: dataDir,
-        BAITWISE_MASTER_KEY: MASTER_KEY,
-        BAITWISE_SYNC_SLICE_SECONDS: String(SLICE_SECONDS),
-        DATABASE_URL: config.url,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const worker = baitwiseProcess(f, ['worker'], dataDir, {
+      BAITWISE_SYNC_SLICE_SECONDS: String(SLICE_SECONDS),
     });
-    const proc = child;
-    proc.stdout.on('data', (d) => {
-      out += d;
-    });
-    proc.stderr.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<NodeJS.Signals | null>((r) => proc.once('exit', (_code, signal) => r(signal)));
+    child = worker.child;
+    const proc = worker.child;
     // Ready once it has set the queue's expiry (a job keeps the expiry it was sent with; the first
     // jobs sent before any worker has started carry the 15-minute default of a queue created by an
     // API process).
     await vi.waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${worker.output()}`);
         const q = await sql<{ expire_seconds: number }>`select expire_seconds from pgboss.queue
           where name = ${SYNC_QUEUE}`
           .execute(db())
@@ -106,7 +89,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
 
     await vi.waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${worker.output()}`);
         if ((await runRow(imp.lastRun.id)).pages < 1) throw new Error('no page committed yet');
       },
       { timeout: 30_000, interval: 20 },
@@ -127,14 +110,14 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
     await emu.control('PUT', '/faults', { latencyMs: 30_000 });
     await vi.waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`the worker exited: ${out}`);
+        if (proc.exitCode !== null) throw new Error(`the worker exited: ${worker.output()}`);
         const now = await holder();
         if (!now?.startsWith('job:') || now === before) throw new Error('no new claim of the import yet');
       },
       { timeout: 30_000, interval: 10 },
     );
     proc.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect((await worker.exit).signal).toBe('SIGKILL');
     const killedAt = Date.now();
     await emu.control('PUT', '/faults', { latencyMs: 0 });
 

@@ -1,6 +1,9 @@
 // The setup every directory-sync job test starts from: a Baitwise test app, an emulated tenant
-// with `users` users, and a client whose Azure application is connected to it.
+// with `users` users, and a client whose Azure application is connected to it; and `baitwise`
+// child processes that share the app's database and master key.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { expect, vi } from 'vitest';
+import { generateMasterKey } from '../../src/lib/crypto.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from './app.js';
 import { connectedApp } from './azure.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
@@ -16,16 +19,16 @@ export interface SyncFixture {
   appId: string;
   /** every user id of the tenant, as the emulator lists them */
   tenantUserIds: string[];
+  /** the app's master key, so a child process can read the secrets the app stored */
+  masterKey: string;
 }
 
-export async function syncFixture(opts: {
-  users: number;
-  name: string;
-  /** extra environment for the test app (a master key a child process shares, say) */
-  env?: Record<string, string>;
-}): Promise<SyncFixture> {
+export async function syncFixture(opts: { users: number; name: string }): Promise<SyncFixture> {
   const emu = await startTestEmulator();
-  const t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, ...opts.env } });
+  const masterKey = generateMasterKey();
+  const t = await createTestApp({
+    env: { ...emu.env, BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_MASTER_KEY: masterKey },
+  });
   const sys = await t.login(ADMIN.email, ADMIN.password);
   const clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: `${opts.name} Ltd` })).json().id as string;
   const tenant = await emu.tenantWithApp(REDIRECT_URI, { users: opts.users, name: opts.name });
@@ -39,7 +42,7 @@ export async function syncFixture(opts: {
     tenantUserIds.push(...page.value.map((u) => u.id));
     if (tenantUserIds.length >= page.count) break;
   }
-  return { emu, t, sys, clientId, appId, tenantUserIds };
+  return { emu, t, sys, clientId, appId, tenantUserIds, masterKey };
 }
 
 /** The import ran one run, and its group holds every tenant user exactly once. */
@@ -95,3 +98,43 @@ export const runEnded = (t: TestApp, runId: string, timeoutMs: number) =>
     },
     { timeout: timeoutMs, interval: 50 },
   );
+
+export interface BaitwiseProcess {
+  child: ChildProcessWithoutNullStreams;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** stdout and stderr so far */
+  output(): string;
+}
+
+/** `baitwise <args>` in its own process, on the fixture's database, master key and emulator. */
+export function baitwiseProcess(
+  f: SyncFixture,
+  args: string[],
+  dataDir: string,
+  env: Record<string, string> = {},
+): BaitwiseProcess {
+  const db = f.t.config.database;
+  const child = spawn(process.execPath, ['bin/baitwise.js', ...args], {
+    env: {
+      ...process.env,
+      ...f.emu.env,
+      LOG_LEVEL: 'warn',
+      BAITWISE_DATA_DIR: dataDir,
+      BAITWISE_MASTER_KEY: f.masterKey,
+      DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exit, output: () => out };
+}
