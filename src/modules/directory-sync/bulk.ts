@@ -113,12 +113,9 @@ export async function rowsByKey<T>(
   if (keys.length === 0) return [];
   const cols = select === '*' ? '*' : select.map(ident).join(', ');
   const fixed = Object.keys(where);
-  const conditions = [...fixed.map((c) => `${ident(c)} = ?`)];
   if (engine.kind === 'sqlite') {
-    const st = prepared(
-      engine.raw,
-      `select ${cols} from ${ident(table)} where ${[...conditions, `${ident(key)} = ?`].join(' and ')}`,
-    );
+    const conditions = [...fixed, key].map((c) => `${ident(c)} = ?`).join(' and ');
+    const st = prepared(engine.raw, `select ${cols} from ${ident(table)} where ${conditions}`);
     const args: unknown[] = fixed.map((c) => where[c]);
     const out: T[] = [];
     for (let n = 0; n < keys.length; n++) {

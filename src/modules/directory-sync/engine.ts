@@ -16,7 +16,7 @@ import { type GraphClient, GraphError } from '../../microsoft/graph.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
-import { engineOf } from './bulk.js';
+import { type Engine, engineOf } from './bulk.js';
 import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
 import { type Fetched, PageFeed } from './page-feed.js';
@@ -119,6 +119,8 @@ export function newRunRow(clientId: string, importId: string, trigger: RunRow['t
 class RunExecution {
   private imp!: ImportRow;
   private reader!: DirectoryReader;
+  // how a page's statements reach the database (bulk.ts), decided once per run
+  private readonly engine: Engine;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -126,14 +128,12 @@ class RunExecution {
     private readonly importId: string,
     private run: RunRow,
     private readonly opts: RunOptions,
-  ) {}
+  ) {
+    this.engine = engineOf(deps.db);
+  }
 
   private get db() {
     return this.deps.db.db;
-  }
-
-  private get engine() {
-    return engineOf(this.deps.db);
   }
 
   async execute(): Promise<RunRow> {
