@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { demoTenants, registerDemoApp } from '../emulator/src/generate.js';
 import { startEmulator } from '../emulator/src/server.js';
 import { loadConfig } from '../src/config.js';
-import { openRuntime } from '../src/runtime.js';
+import { openContainer } from '../src/runtime.js';
 import { serve } from '../src/server.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -32,19 +32,18 @@ const config = loadConfig({
   MICROSOFT_GRAPH_ENDPOINT: emu.urls.graph,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
-const rt = await openRuntime({ config });
-const server = await serve(rt);
+const c = await openContainer({ config });
+const server = await serve(c);
 
 // One Baitwise client per emulated tenant, each with its Azure application registered.
-const { db } = rt.db;
+const { db } = c.db;
 const admin = await db
   .selectFrom('operators')
   .select(['id', 'email'])
   .where('email', '=', adminEmail)
   .executeTakeFirstOrThrow();
 // A rerun on the same data directory: make the printed password the valid one.
-const { OperatorService } = await import('../src/modules/operators/service.js');
-await new OperatorService(db).resetPassword(null, admin.id, adminPassword);
+await c.services.operators.resetPassword(null, admin.id, adminPassword);
 const actor = {
   operatorId: admin.id,
   email: admin.email,
@@ -56,11 +55,8 @@ const actor = {
   tokenId: null,
   ip: '127.0.0.1',
 };
-const { ClientService } = await import('../src/modules/clients/service.js');
-const { AzureAppService } = await import('../src/modules/azure-apps/service.js');
-const { EntraClient } = await import('../src/microsoft/entra.js');
-const clients = new ClientService(db);
-const apps = new AzureAppService(db, rt.secrets, new EntraClient(config));
+const { clients } = c.services;
+const { apps } = c.services.azure;
 const lines: string[] = [];
 for (const t of tenants) {
   const { app, clientSecret } = registerDemoApp(emu.store, t.tenant.id, redirectUri);
@@ -106,7 +102,7 @@ process.stdout.write(
 
 const stop = async () => {
   await server.close();
-  await rt.close();
+  await c.close();
   await emu.close();
   process.exit(0);
 };

@@ -1,4 +1,4 @@
-// buildApp(deps): the Fastify instance with every route. It never listens; main.ts does, and
+// buildApp(container): the Fastify instance with every module's routes. It never listens; main.ts does, and
 // tests use app.inject(). Every /api/v1 route must declare `config.access` (enforced below),
 // which the authenticate hook applies and the tenancy test walks.
 import { existsSync } from 'node:fs';
@@ -9,44 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
-import type { DbHandle } from './db/connection.js';
+import type { Container, Services } from './composition.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
-import type { SecretBox } from './lib/crypto.js';
 import { newId } from './lib/ids.js';
-import { loggerOptions } from './lib/logger.js';
-import { apiTokenRoutes } from './modules/api-tokens/routes.js';
-import { auditRoutes } from './modules/audit/routes.js';
-import { authRoutes } from './modules/auth/routes.js';
-import { AuthService } from './modules/auth/service.js';
-import { type AzureServices, azureAppRoutes, buildAzureServices } from './modules/azure-apps/routes.js';
-import { clientRoutes } from './modules/clients/routes.js';
-import {
-  buildDirectorySyncServices,
-  type DirectorySyncServices,
-  directorySyncRoutes,
-} from './modules/directory-sync/routes.js';
-import { operatorRoutes } from './modules/operators/routes.js';
-import { OperatorService } from './modules/operators/service.js';
-import { recipientRoutes } from './modules/recipients/routes.js';
-
-export interface AppDeps {
-  config: Readonly<Config>;
-  db: DbHandle;
-  secrets: SecretBox;
-  /** a logger to use instead of building one from config */
-  logger?: FastifyBaseLogger;
-}
-
-export interface Services {
-  auth: AuthService;
-  operators: OperatorService;
-  azure: AzureServices;
-  directorySync: DirectorySyncServices;
-}
 
 export interface RouteEntry {
   method: string;
@@ -55,29 +23,19 @@ export interface RouteEntry {
 }
 
 /** `routeTable` lists every API route with its access rule; the tenancy test walks it. */
-export type App = FastifyInstance & { services: Services; routeTable: RouteEntry[] };
+export type App = FastifyInstance & { services: Services; container: Container; routeTable: RouteEntry[] };
 
-export function buildServices(deps: AppDeps): Services {
-  const azure = buildAzureServices(deps);
-  return {
-    auth: new AuthService(deps.db.db, deps.config),
-    operators: new OperatorService(deps.db.db),
-    azure,
-    directorySync: buildDirectorySyncServices(deps, azure),
-  };
-}
-
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const { config } = deps;
+/** The HTTP side of a composed process: every module's routes under /api/v1, the docs and the console. */
+export async function buildApp(container: Container): Promise<App> {
+  const { config, services } = container;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+    loggerInstance: container.logger as FastifyBaseLogger,
     genReqId: () => `req-${newId()}`,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const services = buildServices(deps);
   app.setValidatorCompiler(validatorCompiler());
   app.decorate('services', services);
   app.decorateRequest('actor', null);
@@ -124,26 +82,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onRequest', authenticate(deps.db.db));
+  app.addHook('onRequest', authenticate(container.db.db));
   app.setErrorHandler(errorHandler);
 
   await app.register(
     async (api) => {
-      await api.register(authRoutes(services));
-      await api.register(clientRoutes(deps));
-      await api.register(operatorRoutes(services));
-      await api.register(apiTokenRoutes(deps));
-      await api.register(auditRoutes(deps));
-      await api.register(azureAppRoutes(deps, services.azure));
-      await api.register(directorySyncRoutes(services.directorySync));
-      await api.register(recipientRoutes(deps));
+      for (const m of container.modules) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await registerConsole(app, config.webDir);
-  return Object.assign(app, { services, routeTable }) as unknown as App;
+  return Object.assign(app, { services, container, routeTable }) as unknown as App;
 }
 
 /** The admin console: built assets, and index.html for any other GET so client-side routes work. */

@@ -1,17 +1,17 @@
-// Entry point of `npm start`: configuration → database → migrations → server and worker.
-import { openRuntime } from './runtime.js';
+// Entry point of `npm start`: configuration → database → migrations → services → server and worker.
+import { openContainer } from './runtime.js';
 import { serve } from './server.js';
 
-const rt = await openRuntime();
-const server = await serve(rt);
+const c = await openContainer();
+const server = await serve(c);
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  rt.logger.info({ signal }, 'shutting down');
+  c.logger.info({ signal }, 'shutting down');
   await server.close();
-  await rt.close();
+  await c.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,5 +1,6 @@
 // Opening what every entry point needs (server, worker, CLI commands): configuration, logger,
-// master keys and a migrated database.
+// master keys and a migrated database. `openContainer` adds the composition root's services.
+import { type Container, compose } from './composition.js';
 import { type Config, loadConfig } from './config.js';
 import { type DbHandle, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations/index.js';
@@ -32,5 +33,21 @@ export async function openRuntime(opts: { migrate?: boolean; config?: Readonly<C
     keys,
     secrets: new SecretBox(keys.current, keys.previous),
     close: () => db.close(),
+  };
+}
+
+/** The runtime and every service built on it; close() releases both. */
+export async function openContainer(
+  opts: { config?: Readonly<Config> } = {},
+): Promise<Container & { keys: LoadedKeys }> {
+  const rt = await openRuntime(opts);
+  const c = compose(rt);
+  return {
+    ...c,
+    keys: rt.keys,
+    async close() {
+      await c.close();
+      await rt.close();
+    },
   };
 }

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgBossRunner } from '../src/jobs/pg-boss.js';
-import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../src/modules/directory-sync/jobs.js';
+import { SyncJob, syncJob, syncJobExpireSeconds } from '../src/modules/directory-sync/jobs.js';
 import type { TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
 import type { TestEmulator } from './helpers/emulator.js';
@@ -77,7 +77,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
       async () => {
         if (proc.exitCode !== null) throw new Error(`the worker exited: ${worker.output()}`);
         const q = await sql<{ expire_seconds: number }>`select expire_seconds from pgboss.queue
-          where name = ${SYNC_QUEUE}`
+          where name = ${SyncJob.queue}`
           .execute(db())
           .catch(() => ({ rows: [] }));
         if (q.rows[0]?.expire_seconds !== syncJobExpireSeconds(SLICE_SECONDS)) throw new Error('worker not ready');
@@ -126,7 +126,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
     expect(mid.users_seen).toBeLessThan(USERS);
     const key = `import:${imp.id}`;
     const jobs = await sql<{ id: string; state: string }>`select id, state from pgboss.job
-      where name = ${SYNC_QUEUE} and singleton_key = ${key} and state = 'active'`.execute(db());
+      where name = ${SyncJob.queue} and singleton_key = ${key} and state = 'active'`.execute(db());
     expect(jobs.rows).toHaveLength(1);
     const deadJob = jobs.rows[0]?.id ?? '';
     // The dead worker's import lease, under an owner of its own claim (not the bare job id).
@@ -140,18 +140,14 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a pg-boss worker killed mid-
     // Another worker, as `baitwise worker` runs it with the same slice.
     runner = new PgBossRunner(config.url, pino({ level: 'silent' }));
     const seen: string[] = [];
-    const inner = syncJobHandler(
-      { db: t.db.handle, tokens: t.app.services.azure.tokens, graph: t.app.services.azure.graph },
-      { sliceMs: SLICE_SECONDS * 1000 },
-    );
-    runner.register(
-      SYNC_QUEUE,
-      (payload, ctx) => {
+    const job = syncJob(t.app.services.directorySync.engine, { sliceSeconds: SLICE_SECONDS });
+    runner.register({
+      ...job,
+      handler: (payload, ctx) => {
         seen.push(ctx.jobId);
-        return inner(payload, ctx);
+        return job.handler(payload, ctx);
       },
-      { singleton: true, expireInSeconds: syncJobExpireSeconds(SLICE_SECONDS) },
-    );
+    });
     await runner.start();
 
     const done = await runEnded(t, imp.lastRun.id, 90_000);

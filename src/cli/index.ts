@@ -4,8 +4,7 @@ import { startWorker } from '../jobs/worker.js';
 import { AppError } from '../lib/errors.js';
 import { PASSWORD_MIN_LENGTH } from '../lib/password.js';
 import { findOperatorByEmail } from '../modules/operators/repository.js';
-import { OperatorService } from '../modules/operators/service.js';
-import { openRuntime } from '../runtime.js';
+import { openContainer, openRuntime } from '../runtime.js';
 import { serve } from '../server.js';
 import { readPassword } from './prompt.js';
 import { rotateMasterKey } from './rotate-master-key.js';
@@ -32,11 +31,11 @@ program
   .description('serve the API and the admin console (and run jobs unless BAITWISE_RUN_WORKER=false)')
   .action(async () => {
     const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
-    const rt = await openRuntime();
-    const server = await serve(rt);
+    const c = await openContainer();
+    const server = await serve(c);
     await stopped;
     await server.close();
-    await rt.close();
+    await c.close();
   });
 
 program
@@ -44,14 +43,14 @@ program
   .description('run background jobs only (several workers may share a PostgreSQL database)')
   .action(async () => {
     const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
-    const rt = await openRuntime();
-    const worker = await startWorker(rt);
-    rt.logger.info({ database: rt.db.kind }, 'worker started');
+    const c = await openContainer();
+    const worker = await startWorker(c);
+    c.logger.info({ database: c.db.kind }, 'worker started');
     const signal = await stopped;
-    rt.logger.info({ signal }, 'worker stopping');
+    c.logger.info({ signal }, 'worker stopping');
     await worker.stop();
-    await rt.close();
-    rt.logger.info('worker stopped');
+    await c.close();
+    c.logger.info('worker stopped');
   });
 
 program
@@ -77,8 +76,8 @@ program
     if (opts.role !== 'system_admin' && opts.role !== 'client_admin')
       throw new InvalidArgumentError('--role must be system_admin or client_admin');
     const pw = await password(Boolean(opts.passwordStdin));
-    const rt = await openRuntime();
-    const op = await new OperatorService(rt.db.db).create(null, {
+    const c = await openContainer();
+    const op = await c.services.operators.create(null, {
       email: opts.email,
       name: opts.name,
       role: opts.role,
@@ -86,7 +85,7 @@ program
       clientIds: opts.client ?? [],
     });
     console.log(`Created ${op.role} ${op.email} (${op.id}).`);
-    await rt.close();
+    await c.close();
   });
 
 program
@@ -96,12 +95,12 @@ program
   .option('--password-stdin', 'read the password from standard input')
   .action(async (opts: { email: string; passwordStdin?: boolean }) => {
     const pw = await password(Boolean(opts.passwordStdin));
-    const rt = await openRuntime();
-    const op = await findOperatorByEmail(rt.db.db, opts.email);
+    const c = await openContainer();
+    const op = await findOperatorByEmail(c.db.db, opts.email);
     if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
-    await new OperatorService(rt.db.db).resetPassword(null, op.id, pw);
+    await c.services.operators.resetPassword(null, op.id, pw);
     console.log(`Password reset for ${op.email}; their sessions were revoked.`);
-    await rt.close();
+    await c.close();
   });
 
 program
@@ -126,11 +125,11 @@ program
   .description('sync an Entra ID import now, with a progress bar (resumes an interrupted run)')
   .argument('<import-id>', 'the import (see the Entra sync page or GET /clients/{id}/directory-imports)')
   .action(async (importId: string) => {
-    const rt = await openRuntime();
+    const c = await openContainer();
     try {
-      process.exitCode = await syncCommand(rt, importId);
+      process.exitCode = await syncCommand(c, importId);
     } finally {
-      await rt.close();
+      await c.close();
     }
   });
 

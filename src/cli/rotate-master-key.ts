@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../lib/crypto.js';
 import { installRotatedKeyFile } from '../lib/master-key.js';
 import { SECRET_COLUMNS, type SecretColumn } from '../lib/secret-columns.js';
+import { purgeExpiredOauthRequests } from '../modules/azure-apps/module.js';
 import type { Runtime } from '../runtime.js';
 
 export async function rotateMasterKey(
@@ -23,6 +24,8 @@ export async function rotateMasterKey(
   const keyFile = rt.keys.source !== 'env';
   if (keyFile) installRotatedKeyFile(rt.config.dataDir, keyB64);
   let rewrapped = 0;
+  // An expired authorize request's PKCE verifier is dead: delete it rather than re-wrap it.
+  await purgeExpiredOauthRequests(rt.db.db);
   await rt.db.db.transaction().execute(async (trx) => {
     for (const { table, column } of columns) {
       const rows = await sql<{ id: string; client_id: string; value: string }>`

@@ -10,14 +10,11 @@
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import cliProgress from 'cli-progress';
+import type { Container } from '../composition.js';
 import { nowIso } from '../lib/ids.js';
-import { EntraClient } from '../microsoft/entra.js';
-import { GraphClient } from '../microsoft/graph.js';
-import { TokenService } from '../modules/azure-apps/token-service.js';
 import { runSync } from '../modules/directory-sync/engine.js';
 import { importLease, importOwnerForCli, takeOverImportLease } from '../modules/directory-sync/repository.js';
 import { runView } from '../modules/directory-sync/view.js';
-import type { Runtime } from '../runtime.js';
 
 // The host as far as pids go: its name, and on Linux the pid namespace, since containers sharing
 // a database may share a hostname while their pids mean different processes.
@@ -46,7 +43,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Takes over an unexpired lease held by a dead `baitwise sync` of this host; returns the dead owner. */
-async function takeOverDeadCliLease(db: Runtime['db']['db'], clientId: string, importId: string, me: string) {
+async function takeOverDeadCliLease(db: Container['db']['db'], clientId: string, importId: string, me: string) {
   const lease = await importLease(db, clientId, importId);
   const holder = lease?.lock_owner;
   if (!holder || holder === me || !lease.lock_until || lease.lock_until < nowIso()) return undefined;
@@ -57,21 +54,16 @@ async function takeOverDeadCliLease(db: Runtime['db']['db'], clientId: string, i
     : undefined;
 }
 
-export async function syncCommand(rt: Runtime, importId: string, out: NodeJS.WriteStream = process.stderr) {
-  const owner = await importOwnerForCli(rt.db.db, importId);
+export async function syncCommand(c: Container, importId: string, out: NodeJS.WriteStream = process.stderr) {
+  const owner = await importOwnerForCli(c.db.db, importId);
   if (!owner) throw new Error(`no import with id ${importId}`);
   const me = cliOwner();
-  const dead = await takeOverDeadCliLease(rt.db.db, owner.client_id, importId, me);
+  const dead = await takeOverDeadCliLease(c.db.db, owner.client_id, importId, me);
   if (dead)
     out.write(
       `Took over the lease of process ${dead.pid} (${dead.owner}), which is no longer running; its run resumes from its last committed page.\n`,
     );
-  const deps = {
-    db: rt.db,
-    tokens: new TokenService(rt.db, rt.secrets, new EntraClient(rt.config)),
-    graph: new GraphClient(rt.config),
-    logger: rt.logger,
-  };
+  const deps = c.services.directorySync.engine;
   const bar = new cliProgress.SingleBar(
     {
       stream: out,

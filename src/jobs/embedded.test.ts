@@ -4,12 +4,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations/index.js';
+import { jobType, type TypedJobHandler } from './definition.js';
 import { EmbeddedQueue, EmbeddedRunner } from './embedded.js';
-import { type JobContext, type JobHandler, RescheduleJob } from './queue.js';
+import { type JobContext, RescheduleJob } from './queue.js';
+
+const Work = jobType('work', Type.Object({ n: Type.Integer() }), { singleton: true });
+type JobHandler = TypedJobHandler<typeof Work.payload>;
 
 const logger = pino({ level: 'silent' });
 let dir: string;
@@ -31,14 +36,14 @@ afterEach(async () => {
 async function enqueue(maxAttempts = 3): Promise<string> {
   const id = await handle.db
     .transaction()
-    .execute((trx) => new EmbeddedQueue().enqueue(trx, 'work', { n: 1 }, { singletonKey: 'k', maxAttempts }));
+    .execute((trx) => new EmbeddedQueue().enqueue(trx, Work, { n: 1 }, { singletonKey: 'k', maxAttempts }));
   if (!id) throw new Error('not enqueued');
   return id;
 }
 
 async function runner(handler: JobHandler, opts: { leaseMs?: number } = {}) {
   const r = new EmbeddedRunner(handle.db, logger, { pollMs: 10, ...opts });
-  r.register('work', handler);
+  r.register({ type: Work, handler });
   runners.push(r);
   await r.start();
   return r;
@@ -137,5 +142,22 @@ describe('EmbeddedRunner', () => {
     expect(String(aborted)).toContain('job lease lost');
     await runners[0]?.stop();
     expect(await job(id)).toMatchObject({ state: 'active', locked_until: theirs, attempts: 1, last_error: null });
+  });
+});
+
+describe('job payloads', () => {
+  it('are checked against their type before the handler runs; a job of another shape fails and says why', async () => {
+    const id = await handle.db.transaction().execute((trx) =>
+      // A job written by an older version, with a payload the type no longer accepts.
+      new EmbeddedQueue().enqueue(trx, Work, { n: 'one' } as unknown as { n: number }, { maxAttempts: 1 }),
+    );
+    let called = false;
+    await runner(async () => {
+      called = true;
+    });
+    const j = await settled(id ?? '');
+    expect(j.state).toBe('failed');
+    expect(j.last_error).toMatch(/job payload for work does not match its type: \/n/);
+    expect(called).toBe(false);
   });
 });

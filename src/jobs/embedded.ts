@@ -7,11 +7,14 @@
 // file). The lease value doubles as a fencing token: every write about a claimed job requires
 // locked_until to be the value this runner last set, so a runner that lost its claim (stalled past
 // the lease) learns it, aborts its handler and overwrites nothing.
+
+import type { Static, TSchema } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { newId, nowIso } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import { type EnqueueOptions, type JobHandler, type JobQueue, type JobRunner, RescheduleJob } from './queue.js';
+import { checkedHandler, type JobDefinition, type JobType, type RawJobHandler } from './definition.js';
+import { type EnqueueOptions, type JobQueue, type JobRunner, RescheduleJob } from './queue.js';
 
 export interface EmbeddedRunnerOptions {
   /** how long a claim lasts without renewal (a dead process's job waits this long); renewed every third of it */
@@ -24,7 +27,8 @@ const LEASE_MS = 2 * 60_000;
 const POLL_MS = 1_000;
 
 export class EmbeddedQueue implements JobQueue {
-  async enqueue(trx: Db, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) {
+  async enqueue<S extends TSchema>(trx: Db, job: JobType<S>, payload: Static<S>, opts: EnqueueOptions = {}) {
+    const queue = job.queue;
     if (opts.singletonKey) {
       const waiting = await trx
         .selectFrom('jobs')
@@ -59,7 +63,7 @@ export class EmbeddedQueue implements JobQueue {
 }
 
 export class EmbeddedRunner implements JobRunner {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, RawJobHandler>();
   private timer: NodeJS.Timeout | undefined;
   private running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -77,8 +81,8 @@ export class EmbeddedRunner implements JobRunner {
     this.pollMs = opts.pollMs ?? POLL_MS;
   }
 
-  register(queue: string, handler: JobHandler): void {
-    this.handlers.set(queue, handler);
+  register<S extends TSchema>(job: JobDefinition<S>): void {
+    this.handlers.set(job.type.queue, checkedHandler(job));
   }
 
   async start(): Promise<void> {
@@ -149,7 +153,7 @@ export class EmbeddedRunner implements JobRunner {
     );
     let outcome: { ok: true; result: unknown } | { ok: false; err: unknown };
     try {
-      const result = await handler(JSON.parse(job.payload) as Record<string, unknown>, {
+      const result = await handler(JSON.parse(job.payload) as unknown, {
         jobId: job.id,
         attempt: job.attempts,
         signal: AbortSignal.any([this.abort.signal, lost.signal]),

@@ -1,24 +1,22 @@
 // pg-boss on PostgreSQL: several worker processes share the queues. pg-boss keeps its own
 // schema (pgboss) next to ours and creates it on first start.
+
+import type { Static, TSchema } from '@sinclair/typebox';
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../lib/logger.js';
-import {
-  type EnqueueOptions,
-  type JobHandler,
-  type JobQueue,
-  type JobRunner,
-  type RegisterOptions,
-  RescheduleJob,
-} from './queue.js';
+import { checkedHandler, type JobDefinition, type JobType, type RawJobHandler } from './definition.js';
+import { type EnqueueOptions, type JobQueue, type JobRunner, type RegisterOptions, RescheduleJob } from './queue.js';
+
+type QueueSettings = RegisterOptions & { singleton?: boolean };
 
 /**
  * "stately": at most one queued and one active job per singleton key — one sync per import at a
  * time (a job in 'retry' has a slot of its own). A failed job is retried after 5–10 s, then
  * 10–20 s, 20–40 s … (pg-boss's backoff with jitter).
  */
-const queueOptions = (opts: RegisterOptions = {}) => ({
+const queueOptions = (opts: QueueSettings = {}) => ({
   policy: opts.singleton ? 'stately' : 'standard',
   retryLimit: 5,
   retryDelay: 5,
@@ -62,20 +60,25 @@ export class PgBossQueue implements JobQueue {
     return q;
   }
 
-  async enqueue(trx: Db, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) {
-    await this.ensure(queue, Boolean(opts.singletonKey));
+  async enqueue<S extends TSchema>(trx: Db, job: JobType<S>, payload: Static<S>, opts: EnqueueOptions = {}) {
+    const queue = job.queue;
+    await this.ensure(queue, Boolean(job.singleton ?? opts.singletonKey));
     const db = {
       executeSql: async (text: string, values: unknown[]) => {
         const r = await trx.executeQuery(CompiledQuery.raw(text, values));
         return { rows: r.rows };
       },
     };
-    return this.boss.send(queue, payload, {
-      db,
-      singletonKey: opts.singletonKey,
-      startAfter: opts.startAfterSeconds,
-      retryLimit: opts.maxAttempts !== undefined ? opts.maxAttempts - 1 : undefined,
-    } as PgBoss.SendOptions);
+    return this.boss.send(
+      queue,
+      payload as object,
+      {
+        db,
+        singletonKey: opts.singletonKey,
+        startAfter: opts.startAfterSeconds,
+        retryLimit: opts.maxAttempts !== undefined ? opts.maxAttempts - 1 : undefined,
+      } as PgBoss.SendOptions,
+    );
   }
 
   async close(): Promise<void> {
@@ -93,8 +96,8 @@ export interface PgBossRunnerOptions {
 
 export class PgBossRunner implements JobRunner {
   private boss: PgBoss | undefined;
-  private readonly handlers = new Map<string, JobHandler>();
-  private readonly options = new Map<string, RegisterOptions>();
+  private readonly handlers = new Map<string, RawJobHandler>();
+  private readonly options = new Map<string, QueueSettings>();
   private readonly abort = new AbortController();
   private readonly polling: number;
 
@@ -106,9 +109,9 @@ export class PgBossRunner implements JobRunner {
     this.polling = opts.pollingIntervalSeconds ?? 0.5;
   }
 
-  register(queue: string, handler: JobHandler, opts: RegisterOptions = {}): void {
-    this.handlers.set(queue, handler);
-    this.options.set(queue, opts);
+  register<S extends TSchema>(job: JobDefinition<S>): void {
+    this.handlers.set(job.type.queue, checkedHandler(job));
+    this.options.set(job.type.queue, { singleton: job.type.singleton, ...job.options });
   }
 
   async start(): Promise<void> {
@@ -146,7 +149,7 @@ export class PgBossRunner implements JobRunner {
   private async run(
     boss: PgBoss,
     queue: string,
-    handler: JobHandler,
+    handler: RawJobHandler,
     job: PgBoss.JobWithMetadata<Record<string, unknown>>,
   ) {
     const result = await handler(job.data, {

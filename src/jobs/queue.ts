@@ -2,7 +2,9 @@
 // process, for SQLite) and pg-boss (PostgreSQL, so several `baitwise worker` processes share the
 // work). Jobs are enqueued with the transaction that records their work, so a committed change
 // always has its job and a rolled-back one never does.
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Db } from '../db/connection.js';
+import type { JobDefinition, JobType } from './definition.js';
 
 export interface EnqueueOptions {
   /** at most one queued-or-active job with this key per queue (e.g. one sync per import) */
@@ -28,18 +30,18 @@ export class RescheduleJob {
   constructor(readonly reason: string) {}
 }
 
-// biome-ignore lint/suspicious/noConfusingVoidType: a handler that finished returns nothing; only a reschedule is an answer
-export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void | RescheduleJob>;
-
 export interface JobQueue {
   /** Enqueue inside `trx` (a Kysely transaction); returns the job id, or null when a singleton already waits. */
-  enqueue(trx: Db, queue: string, payload: Record<string, unknown>, opts?: EnqueueOptions): Promise<string | null>;
+  enqueue<S extends TSchema>(
+    trx: Db,
+    job: JobType<S>,
+    payload: Static<S>,
+    opts?: EnqueueOptions,
+  ): Promise<string | null>;
   close?(): Promise<void>;
 }
 
 export interface RegisterOptions {
-  /** jobs of this queue carry a singleton key (pg-boss needs to know when it creates the queue) */
-  singleton?: boolean;
   /**
    * How long a job of this queue may stay active before it is presumed dead (its worker gone)
    * and retried. pg-boss has no heartbeat, so this is how soon a crashed worker's job comes back;
@@ -50,11 +52,8 @@ export interface RegisterOptions {
 }
 
 export interface JobRunner {
-  register(queue: string, handler: JobHandler, opts?: RegisterOptions): void;
+  register<S extends TSchema>(job: JobDefinition<S>): void;
   start(): Promise<void>;
   /** Stops taking jobs, aborts running handlers' signals and waits for them to return. */
   stop(): Promise<void>;
 }
-
-/** Handlers registered by capabilities; empty until a capability needs background work. */
-export const handlers = new Map<string, JobHandler>();

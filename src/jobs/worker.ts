@@ -1,24 +1,28 @@
-// Starting the job runner that fits the database: embedded on SQLite, pg-boss on PostgreSQL.
-import { directorySyncWorker } from '../modules/directory-sync/jobs.js';
-import type { Runtime } from '../runtime.js';
+// The job worker of a composed process: the runner that fits the database (embedded on SQLite,
+// pg-boss on PostgreSQL) with every module's jobs, and every module's schedules. It knows no
+// module: the composition root hands it their definitions.
+import type { Container } from '../composition.js';
 import { EmbeddedRunner } from './embedded.js';
 import { PgBossRunner } from './pg-boss.js';
-import { handlers, type JobRunner } from './queue.js';
+import type { JobRunner } from './queue.js';
+import { startSchedules } from './schedules.js';
 
-export async function startWorker(rt: Runtime): Promise<JobRunner> {
-  const config = rt.config.database;
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(
+  c: Pick<Container, 'config' | 'db' | 'logger' | 'jobs' | 'schedules'>,
+): Promise<Worker> {
+  const database = c.config.database;
   const runner: JobRunner =
-    config.kind === 'postgres' ? new PgBossRunner(config.url, rt.logger) : new EmbeddedRunner(rt.db.db, rt.logger);
-  for (const [queue, handler] of handlers) runner.register(queue, handler);
-  const sync = directorySyncWorker(rt);
-  runner.register(sync.queue, sync.handler, sync.options);
+    database.kind === 'postgres' ? new PgBossRunner(database.url, c.logger) : new EmbeddedRunner(c.db.db, c.logger);
+  for (const job of c.jobs) runner.register(job);
   await runner.start();
-  sync.startScheduler();
+  const schedules = startSchedules(c.schedules, c.logger);
   return {
-    register: (queue, handler, opts) => runner.register(queue, handler, opts),
-    start: () => runner.start(),
     async stop() {
-      await sync.stop();
+      schedules.stop();
       await runner.stop();
     },
   };

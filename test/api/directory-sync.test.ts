@@ -4,18 +4,13 @@
 // refresh token (paused with the reason), and another client's administrator (404 everywhere).
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { syncCommand } from '../../src/cli/sync.js';
-import { EmbeddedRunner } from '../../src/jobs/embedded.js';
-import { PgBossRunner } from '../../src/jobs/pg-boss.js';
-import type { JobRunner } from '../../src/jobs/queue.js';
-import { jobQueueFor } from '../../src/jobs/queue-for.js';
+import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { GraphClient } from '../../src/microsoft/graph.js';
 import { runSync } from '../../src/modules/directory-sync/engine.js';
 import { DirectoryReader, usersUrl } from '../../src/modules/directory-sync/graph-source.js';
-import { enqueueDue, SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
-import type { Runtime } from '../../src/runtime.js';
+import { enqueueDue } from '../../src/modules/directory-sync/jobs.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -29,7 +24,7 @@ let sys: Session;
 let clientId: string;
 let tenant: EmulatedTenant;
 let appId: string;
-let runner: JobRunner | undefined;
+let runner: Worker | undefined;
 
 interface EmuUser {
   id: string;
@@ -63,12 +58,7 @@ const engineDeps = (graph = t.app.services.azure.graph) => ({
 
 /** The worker, as `baitwise worker` runs it: embedded on SQLite, pg-boss on PostgreSQL. */
 async function startRunner() {
-  if (runner) return;
-  const logger = pino({ level: 'silent' });
-  const db = t.config.database;
-  runner = db.kind === 'postgres' ? new PgBossRunner(db.url, logger) : new EmbeddedRunner(t.db.handle.db, logger);
-  runner.register(SYNC_QUEUE, syncJobHandler(engineDeps()), { singleton: true });
-  await runner.start();
+  runner ??= await startWorker(t.container);
 }
 
 const api = (method: string, path: string, body?: unknown, client = clientId) =>
@@ -299,9 +289,8 @@ describe('baitwise sync <import-id>', () => {
       printed.push(String(chunk));
       return true;
     });
-    const rt = { config: t.config, db: t.db.handle, secrets: t.secrets, logger: pino({ level: 'silent' }) };
     try {
-      expect(await syncCommand(rt as unknown as Runtime, imp.id, stream as unknown as NodeJS.WriteStream)).toBe(0);
+      expect(await syncCommand(t.container, imp.id, stream as unknown as NodeJS.WriteStream)).toBe(0);
     } finally {
       write.mockRestore();
     }
@@ -591,32 +580,20 @@ describe('with the worker running', () => {
     await finished(imp.id, imp.lastRun.id);
     const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
     expect(Date.parse(view.nextSyncAt) - Date.now()).toBeGreaterThan(4 * 60_000);
-    const queue = jobQueueFor(t.config.database);
-    try {
-      const later = new Date(Date.now() + 6 * 60_000).toISOString();
-      expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(1);
-      expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(0); // taken: next_sync_at moved on
-      const runs = (await api('GET', `/directory-imports/${imp.id}/runs`)).json().items;
-      expect(runs[0]).toMatchObject({ trigger: 'schedule' });
-      const run = await finished(imp.id, runs[0].id);
-      expect(run).toMatchObject({ status: 'succeeded', kind: 'delta' });
-      await t.db.handle.db
-        .updateTable('directory_imports')
-        .set({ status: 'paused' })
-        .where('id', '=', imp.id)
-        .execute();
-      await t.db.handle.db
-        .updateTable('azure_apps')
-        .set({ status: 'reauth_required' })
-        .where('id', '=', appId)
-        .execute();
-      const muchLater = new Date(Date.now() + 20 * 60_000).toISOString();
-      expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(0);
-      await t.db.handle.db.updateTable('azure_apps').set({ status: 'connected' }).where('id', '=', appId).execute();
-      expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(1);
-    } finally {
-      await queue.close?.();
-    }
+    const { queue } = t.container;
+    const later = new Date(Date.now() + 6 * 60_000).toISOString();
+    expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(1);
+    expect(await enqueueDue(t.db.handle.db, queue, later)).toBe(0); // taken: next_sync_at moved on
+    const runs = (await api('GET', `/directory-imports/${imp.id}/runs`)).json().items;
+    expect(runs[0]).toMatchObject({ trigger: 'schedule' });
+    const run = await finished(imp.id, runs[0].id);
+    expect(run).toMatchObject({ status: 'succeeded', kind: 'delta' });
+    await t.db.handle.db.updateTable('directory_imports').set({ status: 'paused' }).where('id', '=', imp.id).execute();
+    await t.db.handle.db.updateTable('azure_apps').set({ status: 'reauth_required' }).where('id', '=', appId).execute();
+    const muchLater = new Date(Date.now() + 20 * 60_000).toISOString();
+    expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(0);
+    await t.db.handle.db.updateTable('azure_apps').set({ status: 'connected' }).where('id', '=', appId).execute();
+    expect(await enqueueDue(t.db.handle.db, queue, muchLater)).toBe(1);
   });
 
   it('a revoked refresh token pauses the sync with the reason shown', async () => {

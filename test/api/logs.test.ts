@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { loggerOptions } from '../../src/lib/logger.js';
@@ -19,15 +20,17 @@ const sink = new Writable({
 const db = await createTestDatabase();
 const logger = pino(loggerOptions('trace'), sink);
 const config = { ...loadConfig({ BAITWISE_DATA_DIR: db.dir }), database: db.config };
-const app = await buildApp({
+const container = compose({
   config,
   db: db.handle,
   secrets: new SecretBox(masterKeyFromBase64(generateMasterKey())),
   logger,
 });
+const app = await buildApp(container);
 await app.services.operators.bootstrapAdmin(ADMIN);
 afterAll(async () => {
   await app.close();
+  await container.close();
   await db.drop();
 });
 

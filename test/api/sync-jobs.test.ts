@@ -7,8 +7,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EmbeddedRunner } from '../../src/jobs/embedded.js';
 import { PgBossRunner } from '../../src/jobs/pg-boss.js';
-import { type JobHandler, type JobRunner, RescheduleJob } from '../../src/jobs/queue.js';
-import { SYNC_QUEUE, syncJobExpireSeconds, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
+import { type JobRunner, RescheduleJob } from '../../src/jobs/queue.js';
+import { SyncJob, syncJob } from '../../src/modules/directory-sync/jobs.js';
 import type { TestApp } from '../helpers/app.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import {
@@ -51,14 +51,11 @@ let maxActive = 0;
 
 async function startRunner() {
   const logger = pino({ level: 'silent' });
-  const inner = syncJobHandler(
-    { db: t.db.handle, tokens: t.app.services.azure.tokens, graph: t.app.services.azure.graph },
-    { sliceMs: SLICE_MS },
-  );
-  const handler: JobHandler = async (payload, ctx) => {
+  const job = syncJob(t.app.services.directorySync.engine, { sliceSeconds: SLICE_MS / 1000 });
+  const handler: typeof job.handler = async (payload, ctx) => {
     maxActive = Math.max(maxActive, ++active);
     try {
-      const r = await inner(payload, ctx);
+      const r = await job.handler(payload, ctx);
       calls.push({
         jobId: ctx.jobId,
         attempt: ctx.attempt,
@@ -77,7 +74,7 @@ async function startRunner() {
     config.kind === 'postgres'
       ? new PgBossRunner(config.url, logger, { pollingIntervalSeconds: 0.5 })
       : new EmbeddedRunner(t.db.handle.db, logger, { pollMs: 50 });
-  runner.register(SYNC_QUEUE, handler, { singleton: true, expireInSeconds: syncJobExpireSeconds(SLICE_MS / 1000) });
+  runner.register({ ...job, handler });
   await runner.start();
 }
 
@@ -136,7 +133,7 @@ describe('a directory sync longer than a job slice', () => {
             started_on: Date;
             completed_on: Date | null;
           }>`select id, state, retry_count, created_on, started_on, completed_on from pgboss.job
-             where name = ${SYNC_QUEUE} and singleton_key = ${key} order by created_on`.execute(db());
+             where name = ${SyncJob.queue} and singleton_key = ${key} order by created_on`.execute(db());
           if (r.rows.some((j) => j.state !== 'completed')) throw new Error('a job is not completed yet');
           return r.rows;
         },

@@ -3,14 +3,10 @@
 // emulator's sign-in, which the Azure Applications test covers in the browser), an administrator
 // searches an Entra group, previews it, imports it, watches the progress reach 100% and finds the
 // people on the Recipients page. Synchronisation relies on locators, which wait; no sleeps.
-import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
-import { EmbeddedRunner } from '../../src/jobs/embedded.js';
-import { PgBossRunner } from '../../src/jobs/pg-boss.js';
-import type { JobRunner } from '../../src/jobs/queue.js';
-import { SYNC_QUEUE, syncJobHandler } from '../../src/modules/directory-sync/jobs.js';
+import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -18,26 +14,14 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 let emu: TestEmulator;
 let server: TestServer;
 let browser: Browser;
-let runner: JobRunner;
+let runner: Worker;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
   server = await startTestServer(emu.env);
   browser = await launchBrowser();
   // The worker `baitwise serve` starts beside the HTTP server, on the same services.
-  const logger = pino({ level: 'silent' });
-  const db = server.database.config;
-  runner =
-    db.kind === 'postgres' ? new PgBossRunner(db.url, logger) : new EmbeddedRunner(server.database.handle.db, logger);
-  const { azure } = server.app.services;
-  runner.register(
-    SYNC_QUEUE,
-    syncJobHandler({ db: server.database.handle, tokens: azure.tokens, graph: azure.graph }),
-    {
-      singleton: true,
-    },
-  );
-  await runner.start();
+  runner = await startWorker(server.app.container);
 }, 60_000);
 
 afterAll(async () => {

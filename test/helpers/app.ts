@@ -3,6 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { type App, buildApp } from '../../src/app.js';
+import { type Container, compose } from '../../src/composition.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -17,6 +18,8 @@ export interface Session {
 
 export interface TestApp {
   app: App;
+  /** the composed services the app was built from (jobs, schedules, the queue) */
+  container: Container;
   db: TestDatabase;
   config: Readonly<Config>;
   secrets: SecretBox;
@@ -41,7 +44,8 @@ export async function createTestApp(
   };
   // BAITWISE_MASTER_KEY in opts.env: a child `baitwise` process given the same key reads the secrets.
   const secrets = new SecretBox(masterKeyFromBase64(config.masterKey ?? generateMasterKey()));
-  const app = await buildApp({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const container = compose({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const app = await buildApp(container);
   if (opts.withAdmin !== false) await app.services.operators.bootstrapAdmin(ADMIN);
 
   const login = async (email: string, password: string): Promise<Session> => {
@@ -66,6 +70,7 @@ export async function createTestApp(
 
   return {
     app,
+    container,
     db,
     config,
     secrets,
@@ -73,6 +78,7 @@ export async function createTestApp(
     as,
     async close() {
       await app.close();
+      await container.close();
       await db.drop();
     },
   };

@@ -5,6 +5,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { type App, buildApp } from '../../src/app.js';
+import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { ADMIN } from './app.js';
@@ -45,7 +46,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const config = { ...base, database: db.config };
   const secrets = new SecretBox(masterKeyFromBase64(generateMasterKey()));
-  const app = await buildApp({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const container = compose({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const app = await buildApp(container);
   await app.services.operators.bootstrapAdmin(ADMIN);
   await app.listen({ host: '127.0.0.1', port });
   return {
@@ -55,6 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     app,
     async close() {
       await app.close();
+      await container.close();
       await db.drop();
     },
   };

@@ -1,7 +1,7 @@
 // /api-tokens: personal tokens for automation. The secret is returned once, at creation.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
+import type { Db } from '../../db/connection.js';
 import { actorOf } from '../../http/authenticate.js';
 import { Name, Strict, Uuid } from '../../http/schemas.js';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
@@ -23,10 +23,8 @@ const TokenSchema = Type.Object(
 );
 
 export const apiTokenRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  (db: Db): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const db = deps.db.db;
-
     app.get(
       '/api-tokens',
       {

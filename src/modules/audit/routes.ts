@@ -1,7 +1,7 @@
 // /audit: the audit log, filtered to the clients the reader administers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
+import type { Db } from '../../db/connection.js';
 import { canSeeClient, visibleClientIds } from '../../http/actor.js';
 import { actorOf } from '../../http/authenticate.js';
 import { Strict, Uuid } from '../../http/schemas.js';
@@ -24,7 +24,7 @@ const Entry = Type.Object(
 );
 
 export const auditRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  (db: Db): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/audit',
@@ -54,7 +54,7 @@ export const auditRoutes =
         const from = q.from ? new Date(q.from).toISOString() : undefined;
         const to = q.to ? new Date(q.to).toISOString() : undefined;
         if (from && to && from > to) throw new ValidationError('from', 'from must not be after to');
-        const rows = await listAudit(deps.db.db, {
+        const rows = await listAudit(db, {
           visibleClientIds: visibleClientIds(actor),
           clientId: q.clientId,
           action: q.action,

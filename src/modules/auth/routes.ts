@@ -2,12 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
 import { actorOf, SESSION_COOKIE } from '../../http/authenticate.js';
 import { Email, Name, Password, Strict } from '../../http/schemas.js';
 import { csrfFor } from '../../lib/tokens.js';
+import type { OperatorService } from '../operators/service.js';
 import { OperatorSchema } from '../operators/view.js';
-import type { NewSession } from './service.js';
+import type { AuthService, NewSession } from './service.js';
 
 const SessionBody = Type.Object({ operator: OperatorSchema, csrfToken: Type.String() });
 
@@ -22,7 +22,7 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, s: NewSessio
 }
 
 export const authRoutes =
-  (services: Services): FastifyPluginAsyncTypebox =>
+  (services: { auth: AuthService; operators: OperatorService }): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/auth/setup',

@@ -37,6 +37,11 @@ export class AuthorizeFlow {
     private readonly config: Pick<Config, 'publicUrl'>,
   ) {}
 
+  /** The redirect URI to register in Entra (the registration help shows it). */
+  get redirectUri(): string {
+    return redirectUriFor(this.config);
+  }
+
   async start(actor: Actor, clientId: string, appId: string, adminConsent: boolean): Promise<string> {
     if (actor.via !== 'session' || !actor.sessionId) {
       throw new AppError(
@@ -258,7 +263,8 @@ export class AuthorizeFlow {
       });
     });
     this.tokens.forget(row.id);
-    this.tokens.prime(row.id, 'graph', result.tokens.accessToken, result.tokens.expiresAt, row.token_version + 1);
+    const stored = await repo.findApp(this.db, row.client_id, row.id);
+    if (stored) this.tokens.prime(stored, 'graph', result.tokens.accessToken, result.tokens.expiresAt);
     return `${page}?authorization=connected`;
   }
 

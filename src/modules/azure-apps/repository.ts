@@ -98,6 +98,8 @@ export async function markOauthRequestUsed(db: Db, clientId: string, id: string,
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function purgeOauthRequests(db: Db, before: string): Promise<void> {
-  await db.deleteFrom('oauth_requests').where('expires_at', '<', before).execute();
+/** Deletes the requests that expired before `before` (used ones expire too); returns how many. */
+export async function purgeOauthRequests(db: Db, before: string): Promise<number> {
+  const r = await db.deleteFrom('oauth_requests').where('expires_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

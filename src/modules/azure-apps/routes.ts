@@ -1,20 +1,18 @@
 // /azure-apps and /clients/:clientId/azure-apps: the Azure Applications page's API.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
 import { canSeeClient } from '../../http/actor.js';
 import { actorOf } from '../../http/authenticate.js';
 import { Name, Strict, Uuid } from '../../http/schemas.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { CLOUDS, cloudLabels } from '../../microsoft/clouds.js';
-import { EntraClient } from '../../microsoft/entra.js';
-import { GraphClient } from '../../microsoft/graph.js';
+import type { GraphClient } from '../../microsoft/graph.js';
 import { guidanceFor, guidanceKeys } from '../../microsoft/guidance.js';
 import { CAPABILITIES, PERMISSIONS } from '../../microsoft/permissions.js';
-import { AuthorizeFlow, callbackPath, redirectUriFor } from './authorize.js';
-import { AzureAppService } from './service.js';
-import { testConnection } from './test-connection.js';
-import { TokenService } from './token-service.js';
+import { type AuthorizeFlow, callbackPath } from './authorize.js';
+import type { AzureAppService } from './service.js';
+import type { ConnectionTester } from './test-connection.js';
+import type { TokenService } from './token-service.js';
 import { AzureAppSchema } from './view.js';
 
 const Cloud = Type.Union(CLOUDS.map((c) => Type.Literal(c)));
@@ -23,26 +21,17 @@ const Secret = Type.String({ minLength: 1, maxLength: 1024 });
 const ExpiresAt = Type.Union([Type.String({ format: 'date' }), Type.Null()]);
 const Tenant = Type.String({ minLength: 1, maxLength: 253 });
 
+/** The Azure applications' services, built once by the composition root and shared by every module. */
 export interface AzureServices {
   apps: AzureAppService;
   tokens: TokenService;
   flow: AuthorizeFlow;
   graph: GraphClient;
-}
-
-export function buildAzureServices(deps: AppDeps): AzureServices {
-  const entra = new EntraClient(deps.config);
-  const tokens = new TokenService(deps.db, deps.secrets, entra);
-  return {
-    apps: new AzureAppService(deps.db.db, deps.secrets, entra),
-    tokens,
-    flow: new AuthorizeFlow(deps.db.db, deps.secrets, entra, tokens, deps.config),
-    graph: new GraphClient(deps.config),
-  };
+  connection: ConnectionTester;
 }
 
 export const azureAppRoutes =
-  (deps: AppDeps, azure: AzureServices): FastifyPluginAsyncTypebox =>
+  (azure: AzureServices): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['azure-apps'];
 
@@ -74,7 +63,7 @@ export const azureAppRoutes =
         },
       },
       async () => ({
-        redirectUri: redirectUriFor(deps.config),
+        redirectUri: azure.flow.redirectUri,
         permissions: PERMISSIONS.map((p) => ({ ...p, smtpOnly: Boolean(p.smtpOnly) })),
         capabilities: CAPABILITIES,
         clouds: cloudLabels(),
@@ -205,10 +194,8 @@ export const azureAppRoutes =
           response: { 200: AzureAppSchema },
         },
       },
-      async (req) => {
-        azure.tokens.forget(req.params.appId);
-        return azure.apps.update(actorOf(req), req.params.clientId, req.params.appId, req.body);
-      },
+      // No cache to clear here: every process's token service checks the row before using a token.
+      async (req) => azure.apps.update(actorOf(req), req.params.clientId, req.params.appId, req.body),
     );
 
     app.delete(
@@ -219,7 +206,6 @@ export const azureAppRoutes =
       },
       async (req, reply) => {
         await azure.apps.delete(actorOf(req), req.params.clientId, req.params.appId);
-        azure.tokens.forget(req.params.appId);
         return reply.status(204).send();
       },
     );
@@ -276,7 +262,6 @@ export const azureAppRoutes =
           },
         },
       },
-      async (req) =>
-        testConnection(deps.db.db, azure.tokens, azure.graph, actorOf(req), req.params.clientId, req.params.appId),
+      async (req) => azure.connection.test(actorOf(req), req.params.clientId, req.params.appId),
     );
   };

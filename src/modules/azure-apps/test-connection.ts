@@ -76,3 +76,16 @@ export async function testConnection(
   });
   return { ok: error === null, account, tenantId: row.tenant_id, grantedScopes: granted, capabilities, error };
 }
+
+/** testConnection with the services it needs, for the route. */
+export class ConnectionTester {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenService,
+    private readonly graph: GraphClient,
+  ) {}
+
+  test(actor: Actor, clientId: string, appId: string): Promise<ConnectionReport> {
+    return testConnection(this.db, this.tokens, this.graph, actor, clientId, appId);
+  }
+}

@@ -1,6 +1,11 @@
 // Access tokens for the rest of Baitwise (recipient import, Graph mail, SMTP XOAUTH2, the add-in).
 //
-// - Cached per application and resource until five minutes before expiry.
+// - Cached per application and resource until five minutes before expiry, and only while the
+//   application's row still describes the grant the token came from: every use reads the row (one
+//   primary-key lookup) and drops the token when the status, cloud, tenant, app registration,
+//   client secret or authorization changed — through this process or any other (the server and a
+//   `baitwise worker` each have their cache; an edit over HTTP reaches both). A refresh by another
+//   process (token_version) leaves the grant as it was and the cached token valid.
 // - One refresh per application at a time: an in-process lock, plus on PostgreSQL a row lock
 //   (SELECT … FOR UPDATE) held across the token call, so several processes never refresh the
 //   same refresh token at once. On SQLite (one process by design) the in-process lock suffices;
@@ -37,6 +42,17 @@ export class NotAuthorizedError extends AppError {
 
 const EARLY_REFRESH_MS = 5 * 60_000;
 
+/** What a cached access token depends on: when any of it changes, the token is not used again. */
+export const grantOf = (row: AzureAppRow): string =>
+  JSON.stringify([row.status, row.cloud, row.tenant_id, row.azure_client_id, row.client_secret, row.authorized_at]);
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+  /** grantOf(the row) when the token was obtained */
+  grant: string;
+}
+
 export const scopesFor = (resource: Resource): string[] =>
   resource === 'smtp' ? [SMTP_SCOPE, 'offline_access'] : [...GRAPH_SCOPES.map((s) => s), 'offline_access'];
 
@@ -50,7 +66,7 @@ export function credentialsOf(row: AzureAppRow, secrets: SecretBox): AppCredenti
 }
 
 export class TokenService {
-  private readonly cache = new Map<string, { token: string; expiresAt: number; version: number }>();
+  private readonly cache = new Map<string, CachedToken>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -59,9 +75,9 @@ export class TokenService {
     private readonly entra: EntraClient,
   ) {}
 
-  /** Seed the cache right after an authorization, so the first use does not refresh again. */
-  prime(appId: string, resource: Resource, token: string, expiresAt: number, version: number): void {
-    this.cache.set(`${appId}:${resource}`, { token, expiresAt, version });
+  /** Seed the cache right after an authorization (`row` as stored), so the first use does not refresh again. */
+  prime(row: AzureAppRow, resource: Resource, token: string, expiresAt: number): void {
+    this.cache.set(`${row.id}:${resource}`, { token, expiresAt, grant: grantOf(row) });
   }
 
   forget(appId: string): void {
@@ -71,8 +87,15 @@ export class TokenService {
   async accessToken(clientId: string, appId: string, resource: Resource): Promise<string> {
     const key = `${appId}:${resource}`;
     const hit = this.cache.get(key);
-    if (hit && hit.expiresAt - EARLY_REFRESH_MS > Date.now()) return hit.token;
+    if (hit && hit.expiresAt - EARLY_REFRESH_MS > Date.now()) {
+      const row = await repo.findApp(this.db.db, clientId, appId);
+      if (row && grantOf(row) === hit.grant) return hit.token;
+      // Edited, re-authorized, disconnected or deleted since: the refresh below decides (and throws
+      // for a deleted or unauthorized application).
+      this.forget(appId);
+    }
     return this.withLock(appId, async () => {
+      // A refresh this process finished while we waited for the lock read the row itself.
       const again = this.cache.get(key);
       if (again && again.expiresAt - EARLY_REFRESH_MS > Date.now()) return again.token;
       return this.refresh(clientId, appId, resource);
@@ -114,11 +137,11 @@ export class TokenService {
         updated_at: now,
       };
       // Conditional on the version read: never overwrite a newer refresh token with ours.
-      const stored = await repo.replaceRefreshToken(db, clientId, appId, row.token_version, patch);
+      await repo.replaceRefreshToken(db, clientId, appId, row.token_version, patch);
       this.cache.set(`${appId}:${resource}`, {
         token: tokens.accessToken,
         expiresAt: tokens.expiresAt,
-        version: row.token_version + (stored ? 1 : 0),
+        grant: grantOf(row),
       });
       return { token: tokens.accessToken };
     };

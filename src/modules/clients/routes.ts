@@ -2,11 +2,10 @@
 // client's id is answered 404 before the handler runs; the queries carry the client too.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
 import { actorOf } from '../../http/authenticate.js';
 import { ClientParams, Name, Strict, Uuid } from '../../http/schemas.js';
 import { OperatorSchema } from '../operators/view.js';
-import { ClientService } from './service.js';
+import type { ClientService } from './service.js';
 
 const ClientSchema = Type.Object(
   { id: Uuid, name: Type.String(), archived: Type.Boolean(), createdAt: Type.String(), updatedAt: Type.String() },
@@ -15,10 +14,8 @@ const ClientSchema = Type.Object(
 const AdminParams = Strict({ clientId: Uuid, operatorId: Uuid });
 
 export const clientRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  (clients: ClientService): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const clients = new ClientService(deps.db.db);
-
     app.get(
       '/clients',
       {

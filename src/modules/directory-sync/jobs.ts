@@ -3,19 +3,20 @@
 // import (singleton), and the engine also takes the import's lease, so one import never has two
 // syncs at once.
 import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/connection.js';
-import { type JobHandler, type JobQueue, RescheduleJob } from '../../jobs/queue.js';
-import { jobQueueFor } from '../../jobs/queue-for.js';
+import { defineJob, type JobDefinition, jobType, type Schedule } from '../../jobs/definition.js';
+import { type JobQueue, RescheduleJob } from '../../jobs/queue.js';
 import { nowIso } from '../../lib/ids.js';
-import type { Logger } from '../../lib/logger.js';
-import { EntraClient } from '../../microsoft/entra.js';
-import { GraphClient } from '../../microsoft/graph.js';
-import type { Runtime } from '../../runtime.js';
-import { TokenService } from '../azure-apps/token-service.js';
 import { type EngineDeps, ImportBusyError, newRunRow, runSync } from './engine.js';
 import * as repo from './repository.js';
 
-export const SYNC_QUEUE = 'directory-sync';
+/** One job: run (or resume) an import's oldest unfinished run for a time slice. */
+export const SyncJob = jobType(
+  'directory-sync',
+  Type.Object({ clientId: Type.String(), importId: Type.String() }, { additionalProperties: false }),
+  { singleton: true },
+);
 export const singletonKey = (importId: string) => `import:${importId}`;
 
 /**
@@ -32,12 +33,7 @@ export async function enqueueSync(
   trigger: 'create' | 'manual' | 'schedule',
 ): Promise<string> {
   const waiting = await repo.unfinishedRun(trx, clientId, importId);
-  await queue.enqueue(
-    trx,
-    SYNC_QUEUE,
-    { clientId, importId },
-    { singletonKey: singletonKey(importId), maxAttempts: 10 },
-  );
+  await queue.enqueue(trx, SyncJob, { clientId, importId }, { singletonKey: singletonKey(importId), maxAttempts: 10 });
   if (waiting) return waiting.id;
   const run = newRunRow(clientId, importId, trigger, nowIso());
   await repo.insertRun(trx, run);
@@ -62,47 +58,54 @@ export const syncJobExpireSeconds = (sliceSeconds: number) => 3 * sliceSeconds +
  * The slice ends at the first commit after `sliceMs` (so a slice always moves the run on, even
  * when one Graph page takes longer than the slice), and at twice `sliceMs` regardless.
  */
-export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}): JobHandler {
-  const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_SECONDS * 1000;
-  return async (payload, ctx) => {
-    const { clientId, importId } = payload as { clientId: string; importId: string };
-    const slice = new AbortController();
-    const endSlice = () => slice.abort(new Error('sync time slice ended'));
-    const started = Date.now();
-    // Once the last page is committed (cursor null) the run completes at once: a slice ending
-    // there would only cost another job to do the completion (which a resumed run does without
-    // listing again).
-    let listed = false;
-    const hardStop = setTimeout(() => {
-      if (!listed) endSlice();
-    }, 2 * sliceMs);
-    // A new owner for every claim: a retried pg-boss job keeps its id, and the engine lets an owner
-    // take its own lease again, so the retry of a worker that stalled (alive, past its expiry)
-    // must not be able to run beside it. A dead worker's retry waits for its import lease instead.
-    const owner = `job:${ctx.jobId}:${randomUUID().slice(0, 8)}`;
-    await takeOverFromEarlierAttempt(deps.db.db, clientId, importId, ctx.jobId, owner);
-    try {
-      await runSync(deps, clientId, importId, {
-        owner,
-        signal: AbortSignal.any([ctx.signal, slice.signal]),
-        onProgress: (run) => {
-          listed = run.cursor === null;
-          if (!listed && Date.now() - started >= sliceMs) endSlice();
-        },
-      });
-      return undefined; // finished, or no unfinished run (another job did it)
-    } catch (err) {
-      // Stopped by the slice, not by shutdown: the run keeps its cursor; a new job resumes it. Only
-      // the slice's own abort: a failure that merely came after it is retried as a failure (backoff,
-      // an attempt used), or a failure that keeps happening would never run out of attempts.
-      if (err === slice.signal.reason && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
-      // Another job holds the import: retrying later is right, and says so in the log.
-      if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
-      throw err;
-    } finally {
-      clearTimeout(hardStop);
-    }
-  };
+export function syncJob(
+  deps: EngineDeps,
+  opts: { sliceSeconds?: number } = {},
+): JobDefinition<(typeof SyncJob)['payload']> {
+  const sliceSeconds = opts.sliceSeconds ?? DEFAULT_SLICE_SECONDS;
+  const sliceMs = sliceSeconds * 1000;
+  return defineJob({
+    type: SyncJob,
+    options: { expireInSeconds: syncJobExpireSeconds(sliceSeconds) },
+    handler: async ({ clientId, importId }, ctx) => {
+      const slice = new AbortController();
+      const endSlice = () => slice.abort(new Error('sync time slice ended'));
+      const started = Date.now();
+      // Once the last page is committed (cursor null) the run completes at once: a slice ending
+      // there would only cost another job to do the completion (which a resumed run does without
+      // listing again).
+      let listed = false;
+      const hardStop = setTimeout(() => {
+        if (!listed) endSlice();
+      }, 2 * sliceMs);
+      // A new owner for every claim: a retried pg-boss job keeps its id, and the engine lets an owner
+      // take its own lease again, so the retry of a worker that stalled (alive, past its expiry)
+      // must not be able to run beside it. A dead worker's retry waits for its import lease instead.
+      const owner = `job:${ctx.jobId}:${randomUUID().slice(0, 8)}`;
+      await takeOverFromEarlierAttempt(deps.db.db, clientId, importId, ctx.jobId, owner);
+      try {
+        await runSync(deps, clientId, importId, {
+          owner,
+          signal: AbortSignal.any([ctx.signal, slice.signal]),
+          onProgress: (run) => {
+            listed = run.cursor === null;
+            if (!listed && Date.now() - started >= sliceMs) endSlice();
+          },
+        });
+        return undefined; // finished, or no unfinished run (another job did it)
+      } catch (err) {
+        // Stopped by the slice, not by shutdown: the run keeps its cursor; a new job resumes it. Only
+        // the slice's own abort: a failure that merely came after it is retried as a failure (backoff,
+        // an attempt used), or a failure that keeps happening would never run out of attempts.
+        if (err === slice.signal.reason && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
+        // Another job holds the import: retrying later is right, and says so in the log.
+        if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
+        throw err;
+      } finally {
+        clearTimeout(hardStop);
+      }
+    },
+  });
 }
 
 /**
@@ -121,34 +124,17 @@ async function takeOverFromEarlierAttempt(db: Db, clientId: string, importId: st
   }
 }
 
-/**
- * Every `everyMs`, enqueue the syncs whose time has come. Several workers may run it: the
- * conditional update of next_sync_at lets one of them take each due import.
- */
-export function startScheduler(deps: EngineDeps & { queue: JobQueue; logger: Logger }, everyMs = 15_000) {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const tick = async () => {
-    try {
-      await enqueueDue(deps.db.db, deps.queue);
-    } catch (err) {
-      deps.logger.error({ err }, 'sync scheduler failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => void tick(), everyMs);
-      timer.unref();
-    }
-  };
-  timer = setTimeout(() => void tick(), 1_000);
-  timer.unref();
-  return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
-}
+/** Every 15 s, enqueue the syncs whose time has come. Several workers may run it (see enqueueDue). */
+export const dueSyncsSchedule = (db: Db, queue: JobQueue): Schedule => ({
+  name: 'directory-sync.enqueue-due',
+  everyMs: 15_000,
+  run: () => enqueueDue(db, queue),
+});
 
+/**
+ * The conditional update of next_sync_at lets one scheduler take each due import, however many
+ * workers run this at once.
+ */
 export async function enqueueDue(db: Db, queue: JobQueue, now = nowIso()): Promise<number> {
   let n = 0;
   for (const due of await repo.dueImports(db, now, 100)) {
@@ -171,25 +157,4 @@ export async function enqueueDue(db: Db, queue: JobQueue, now = nowIso()): Promi
     });
   }
   return n;
-}
-
-/** What a worker process runs for directory sync: the job handler and the scheduler. */
-export function directorySyncWorker(rt: Runtime) {
-  const sliceSeconds = rt.config.syncSliceSeconds;
-  const tokens = new TokenService(rt.db, rt.secrets, new EntraClient(rt.config));
-  const deps = { db: rt.db, tokens, graph: new GraphClient(rt.config), logger: rt.logger };
-  const queue = jobQueueFor(rt.config.database, rt.logger);
-  let scheduler: { stop(): void } | undefined;
-  return {
-    queue: SYNC_QUEUE,
-    handler: syncJobHandler(deps, { sliceMs: sliceSeconds * 1000 }),
-    options: { singleton: true, expireInSeconds: syncJobExpireSeconds(sliceSeconds) },
-    startScheduler() {
-      scheduler = startScheduler({ ...deps, queue });
-    },
-    async stop() {
-      scheduler?.stop();
-      await queue.close?.();
-    },
-  };
 }

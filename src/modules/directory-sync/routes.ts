@@ -1,14 +1,12 @@
 // /clients/:clientId/directory-imports: importing and syncing recipients from Entra ID.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
 import { actorOf } from '../../http/authenticate.js';
 import { Name, Strict, Uuid } from '../../http/schemas.js';
-import { jobQueueFor } from '../../jobs/queue-for.js';
-import type { AzureServices } from '../azure-apps/routes.js';
+import type { EngineDeps } from './engine.js';
 import { DEFAULT_FILTERS } from './mapping.js';
-import { PreviewService } from './preview.js';
-import { DirectorySyncService } from './service.js';
+import type { PreviewService } from './preview.js';
+import type { DirectorySyncService } from './service.js';
 import { EntraGroupSchema, FiltersSchema, HeldSchema, ImportSchema, RunSchema } from './view.js';
 
 const tags = ['directory-sync'];
@@ -23,17 +21,12 @@ const Source = Type.Union([Type.Literal('all_users'), Type.Literal('groups')]);
 const Groups = Type.Array(EntraGroupSchema, { maxItems: 200 });
 const PartialFilters = Type.Partial(FiltersSchema, { additionalProperties: false });
 
+/** Built once by the composition root. */
 export interface DirectorySyncServices {
   imports: DirectorySyncService;
   preview: PreviewService;
-}
-
-export function buildDirectorySyncServices(deps: AppDeps, azure: AzureServices): DirectorySyncServices {
-  const queue = jobQueueFor(deps.config.database);
-  return {
-    imports: new DirectorySyncService(deps.db, queue),
-    preview: new PreviewService(deps.db.db, azure.tokens, azure.graph),
-  };
+  /** what a sync run needs (the job, `baitwise sync`, the benchmark) */
+  engine: EngineDeps;
 }
 
 export const directorySyncRoutes =
@@ -311,6 +304,4 @@ export const directorySyncRoutes =
           ),
       );
     }
-
-    app.addHook('onClose', async () => svc.imports.close());
   };

@@ -39,10 +39,6 @@ export class DirectorySyncService {
     private readonly queue: JobQueue,
   ) {}
 
-  close(): Promise<void> {
-    return this.queue.close?.() ?? Promise.resolve();
-  }
-
   private get kdb() {
     return this.db.db;
   }

@@ -1,15 +1,15 @@
 // /operators: administrator accounts (system administrators only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Services } from '../../app.js';
 import { actorOf } from '../../http/authenticate.js';
 import { Email, Name, Password, Role, Strict, Uuid } from '../../http/schemas.js';
+import type { OperatorService } from './service.js';
 import { OperatorSchema } from './view.js';
 
 const Params = Strict({ operatorId: Uuid });
 
 export const operatorRoutes =
-  (services: Services): FastifyPluginAsyncTypebox =>
+  (services: { operators: OperatorService }): FastifyPluginAsyncTypebox =>
   async (app) => {
     const cfg = { access: 'system' as const };
 

@@ -2,10 +2,9 @@
 // Access 'client' on every route; the queries carry the client id as well.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
 import { actorOf } from '../../http/authenticate.js';
 import { ClientParams, Name, Strict, Uuid } from '../../http/schemas.js';
-import { RecipientGroupService } from './groups-service.js';
+import type { RecipientGroupService } from './groups-service.js';
 import { RecipientGroupSchema } from './view.js';
 
 const Params = Strict({ clientId: Uuid, groupId: Uuid });
@@ -13,9 +12,8 @@ const MemberParams = Strict({ clientId: Uuid, groupId: Uuid, recipientId: Uuid }
 const Description = Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]);
 
 export const recipientGroupRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  (groups: RecipientGroupService): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const groups = new RecipientGroupService(deps.db.db);
     const tags = ['recipient-groups'];
 
     app.get(

@@ -3,13 +3,13 @@
 // carries the client id too.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.js';
 import { actorOf } from '../../http/authenticate.js';
 import { ClientParams, Email, Strict, Uuid } from '../../http/schemas.js';
-import { CSV_MAX_BYTES, importCsv } from './csv-import.js';
+import { CSV_MAX_BYTES } from './csv-import.js';
 import { FIELD_MAX } from './fields.js';
 import { recipientGroupRoutes } from './groups-routes.js';
-import { RecipientService } from './service.js';
+import type { RecipientGroupService } from './groups-service.js';
+import type { RecipientService } from './service.js';
 import { RecipientSchema, Source } from './view.js';
 
 const Params = Strict({ clientId: Uuid, recipientId: Uuid });
@@ -31,9 +31,8 @@ const editable = {
 const RowError = Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() });
 
 export const recipientRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  (recipients: RecipientService, groups: RecipientGroupService): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const recipients = new RecipientService(deps.db.db);
     const tags = ['recipients'];
 
     app.get(
@@ -131,7 +130,7 @@ export const recipientRoutes =
           },
         },
       },
-      async (req) => importCsv(deps.db.db, actorOf(req), req.params.clientId, req.body),
+      async (req) => recipients.importCsv(actorOf(req), req.params.clientId, req.body),
     );
 
     app.get(
@@ -170,5 +169,5 @@ export const recipientRoutes =
       },
     );
 
-    await app.register(recipientGroupRoutes(deps));
+    await app.register(recipientGroupRoutes(groups));
   };

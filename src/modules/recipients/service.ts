@@ -5,6 +5,7 @@ import type { Actor } from '../../http/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
+import { importCsv } from './csv-import.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { clean, displayNameFor, emailKey } from './fields.js';
 import * as groups from './groups-repository.js';
@@ -30,6 +31,10 @@ const FACET_CAP = 1000;
 
 export class RecipientService {
   constructor(private readonly db: Db) {}
+
+  importCsv(actor: Actor, clientId: string, input: Parameters<typeof importCsv>[3]) {
+    return importCsv(this.db, actor, clientId, input);
+  }
 
   async list(clientId: string, f: repo.RecipientFilter, limit: number, cursor?: string) {
     const after = cursor ? decodeCursor(cursor) : null;

@@ -1,0 +1,118 @@
+// The composition root: every service of a Baitwise process is built here, once, from the opened
+// runtime (configuration, logger, database, secrets). The server, the worker, the CLI, the demo,
+// the benchmarks and the tests all start from `compose`, so a process holds one of each service
+// — one token cache, one job queue (one pg-boss client on PostgreSQL) — and a change made through
+// one entry point is seen by the others.
+//
+// Adding a capability: build its services below, and add its Module (routes, jobs, schedules) to
+// `modules`. Route files and the job layer never construct services. See docs/architecture.md.
+import type { Config } from './config.js';
+import type { DbHandle } from './db/connection.js';
+import type { JobDefinition, Schedule } from './jobs/definition.js';
+import type { JobQueue } from './jobs/queue.js';
+import { jobQueueFor } from './jobs/queue-for.js';
+import type { SecretBox } from './lib/crypto.js';
+import type { Logger } from './lib/logger.js';
+import { EntraClient } from './microsoft/entra.js';
+import { GraphClient } from './microsoft/graph.js';
+import { apiTokenRoutes } from './modules/api-tokens/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { AuthService } from './modules/auth/service.js';
+import { AuthorizeFlow } from './modules/azure-apps/authorize.js';
+import { azureAppsModule } from './modules/azure-apps/module.js';
+import type { AzureServices } from './modules/azure-apps/routes.js';
+import { AzureAppService } from './modules/azure-apps/service.js';
+import { ConnectionTester } from './modules/azure-apps/test-connection.js';
+import { TokenService } from './modules/azure-apps/token-service.js';
+import { clientRoutes } from './modules/clients/routes.js';
+import { ClientService } from './modules/clients/service.js';
+import { directorySyncModule } from './modules/directory-sync/module.js';
+import { PreviewService } from './modules/directory-sync/preview.js';
+import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
+import { DirectorySyncService } from './modules/directory-sync/service.js';
+import type { Module } from './modules/module.js';
+import { operatorRoutes } from './modules/operators/routes.js';
+import { OperatorService } from './modules/operators/service.js';
+import { RecipientGroupService } from './modules/recipients/groups-service.js';
+import { recipientRoutes } from './modules/recipients/routes.js';
+import { RecipientService } from './modules/recipients/service.js';
+
+/** What every entry point opens first (src/runtime.ts; tests open their own). */
+export interface Core {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: DbHandle;
+  secrets: SecretBox;
+}
+
+export interface Services {
+  auth: AuthService;
+  operators: OperatorService;
+  clients: ClientService;
+  recipients: RecipientService;
+  groups: RecipientGroupService;
+  azure: AzureServices;
+  directorySync: DirectorySyncServices;
+}
+
+export interface Container extends Core {
+  /** the one job queue of the process: enqueue inside the transaction that records the work */
+  queue: JobQueue;
+  services: Services;
+  modules: readonly Module[];
+  /** every module's jobs and schedules, for the worker */
+  jobs: readonly JobDefinition[];
+  schedules: readonly Schedule[];
+  /** releases what compose created (the queue's connections); the runtime is its opener's to close */
+  close(): Promise<void>;
+}
+
+export function compose(core: Core): Container {
+  const { config, db, secrets, logger } = core;
+  const queue = jobQueueFor(config.database, logger);
+  const entra = new EntraClient(config);
+  const graph = new GraphClient(config);
+  const tokens = new TokenService(db, secrets, entra);
+  const azure: AzureServices = {
+    apps: new AzureAppService(db.db, secrets, entra),
+    tokens,
+    flow: new AuthorizeFlow(db.db, secrets, entra, tokens, config),
+    graph,
+    connection: new ConnectionTester(db.db, tokens, graph),
+  };
+  const services: Services = {
+    auth: new AuthService(db.db, config),
+    operators: new OperatorService(db.db),
+    clients: new ClientService(db.db),
+    recipients: new RecipientService(db.db),
+    groups: new RecipientGroupService(db.db),
+    azure,
+    directorySync: {
+      imports: new DirectorySyncService(db, queue),
+      preview: new PreviewService(db.db, tokens, graph),
+      engine: { db, tokens, graph, logger },
+    },
+  };
+  const modules: Module[] = [
+    { name: 'auth', routes: authRoutes(services) },
+    { name: 'clients', routes: clientRoutes(services.clients) },
+    { name: 'operators', routes: operatorRoutes(services) },
+    { name: 'api-tokens', routes: apiTokenRoutes(db.db) },
+    { name: 'audit', routes: auditRoutes(db.db) },
+    azureAppsModule(azure, db.db),
+    directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
+    { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
+  ];
+  return {
+    ...core,
+    queue,
+    services,
+    modules,
+    jobs: modules.flatMap((m) => m.jobs ?? []),
+    schedules: modules.flatMap((m) => m.schedules ?? []),
+    close: async () => {
+      await queue.close?.();
+    },
+  };
+}
