@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addSecret, createApplication, type NewApplication } from '../apps.js';
 import type { EmulatorContext } from '../context.js';
 import { generateTenant } from '../generate.js';
+import { appRole, delegatedScope } from '../identity/permissions.js';
+import { parseScopes } from '../identity/scopes.js';
 import { identityState } from '../identity/state.js';
 import { type Application, type Faults, ManualClock, type Store, type Tenant, type User } from '../model.js';
 import { registerConsentReview } from './consent.js';
@@ -75,6 +77,22 @@ function pickUserFields(body: Json): Partial<User> {
   const out: Json = {};
   for (const k of USER_FIELDS) if (k in body) out[k] = body[k];
   return out as Partial<User>;
+}
+
+/**
+ * The first entry of a permission list that the resource does not publish (the portal only
+ * offers existing permissions), or null. `roles` also allows application permissions.
+ */
+function unknownPermission(list: unknown, roles: boolean): string | null {
+  if (!Array.isArray(list)) return 'not a list';
+  for (const item of list) {
+    const parsed = parseScopes(String(item));
+    if (!parsed.ok || parsed.scopes.length !== 1) return String(item);
+    const s = parsed.scopes[0]!;
+    if (s.resource === null) continue;
+    if (!delegatedScope(s.resource, s.name) && !(roles && appRole(s.resource, s.name))) return String(item);
+  }
+  return null;
 }
 
 export async function registerControl(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
@@ -254,6 +272,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
     if (!t) return fail(reply, 400, 'tenantId must name an existing tenant');
     if (b.clientId && store.apps.has(b.clientId.toLowerCase())) return fail(reply, 409, 'clientId already registered');
+    const badScope = b.requiredScopes === undefined ? null : unknownPermission(b.requiredScopes, true);
+    if (badScope)
+      return fail(reply, 400, `requiredScopes: ${badScope} is not a permission of Microsoft Graph or Exchange`);
     const { app: a, secrets } = createApplication(store, { ...b, tenantId: t.id });
     const first = secrets[0];
     return reply.code(201).send({
@@ -273,6 +294,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const a = store.apps.get((req.params as { clientId: string }).clientId.toLowerCase());
     if (!a) return fail(reply, 404, 'application not found');
     const b = (req.body ?? {}) as Partial<NewApplication>;
+    const badScope = b.requiredScopes === undefined ? null : unknownPermission(b.requiredScopes, true);
+    if (badScope)
+      return fail(reply, 400, `requiredScopes: ${badScope} is not a permission of Microsoft Graph or Exchange`);
     if (b.displayName) a.displayName = b.displayName;
     if (b.redirectUris)
       a.redirectUris = b.redirectUris.map((r) => (typeof r === 'string' ? { uri: r, type: 'web' } : r));
@@ -311,6 +335,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
     if (!t || !b.clientId || !Array.isArray(b.scopes))
       return fail(reply, 400, 'tenantId, clientId and scopes are required');
+    const badScope = unknownPermission(b.scopes, false);
+    if (badScope)
+      return fail(reply, 400, `scopes: ${badScope} is not a delegated permission of Microsoft Graph or Exchange`);
     store.grant(t.id, b.clientId.toLowerCase(), b.userId ?? null, b.scopes);
     return reply
       .code(201)

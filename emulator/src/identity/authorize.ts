@@ -17,7 +17,7 @@ import {
 } from './common.js';
 import { issueCode } from './mint.js';
 import { accountPickerPage, passwordPage, signInPage } from './pages.js';
-import { expandToKeys, isOidc, parseScopes } from './scopes.js';
+import { expandToKeys, isOidc, parseScopes, scopeProblem } from './scopes.js';
 import { type Flow, identityState, type Session, type SessionAccount } from './state.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -134,6 +134,11 @@ function startFlow(
         tenantName: tenant.displayName,
       }),
     };
+  }
+  // Unknown permissions and /.default mixed with explicit ones are refused, never consented.
+  const problem = scopeProblem(parsed.scopes, scope);
+  if (problem) {
+    return { done: respondError(ctx, reply, flow, problem.code, { ...problem.params, appName: app.displayName }) };
   }
   flow.scopes = expandToKeys(parsed.scopes, app.requiredScopes);
   if (!flow.scopes.some((k) => !isOidc(k))) flow.scopes.push('User.Read'); // Entra's default permission

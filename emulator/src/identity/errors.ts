@@ -95,7 +95,8 @@ export const AADSTS: Record<number, AadstsDef> = {
   70011: def(
     'invalid_scope',
     400,
-    (p) => `The provided value for the input parameter 'scope' is not valid. The scope ${p.scope} is not valid.`,
+    (p) =>
+      `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${p.scope} is not valid. static scope limit exceeded.`,
   ),
   90002: def(
     'invalid_request',
@@ -127,6 +128,12 @@ export const AADSTS: Record<number, AadstsDef> = {
     'invalid_grant',
     400,
     () => 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+  ),
+  650053: def(
+    'invalid_client',
+    400,
+    (p) =>
+      `The application '${p.appName}' asked for scope '${p.scope}' that doesn't exist on the resource '${p.resource}'. Contact the app vendor.`,
   ),
   700016: def(
     'unauthorized_client',

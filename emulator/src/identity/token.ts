@@ -7,7 +7,7 @@ import { type Application, GRAPH_RESOURCE, type RefreshToken, type Tenant, type 
 import { now, resolveTenant } from './common.js';
 import { buildError, errorJson } from './errors.js';
 import { tokenResponse } from './mint.js';
-import { expandToKeys, isOidc, parseScopes, type Resource, resourceOfKey } from './scopes.js';
+import { expandToKeys, isOidc, parseScopes, type Resource, resourceOfKey, scopeProblem } from './scopes.js';
 import { identityState } from './state.js';
 
 type Body = Record<string, string | undefined>;
@@ -91,6 +91,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         throw new TokenError(500011, { resource: parsed.unknownResource, tenantName: tenant.displayName });
       const resources = new Set(parsed.scopes.map((s) => s.resource).filter((r): r is Resource => r !== null));
       if (resources.size > 1) throw new TokenError(28000, { scope: scopeParam });
+      const problem = scopeProblem(parsed.scopes, scopeParam);
+      if (problem) throw new TokenError(problem.code, { ...problem.params, appName: application.displayName });
       const keys = expandToKeys(parsed.scopes, application.requiredScopes);
       const oidc = new Set(keys.filter(isOidc).map((k) => k.toLowerCase()));
       const resourceKeys = keys.filter((k) => !isOidc(k));
