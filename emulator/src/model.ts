@@ -113,6 +113,17 @@ export interface ConsentGrant {
   scopes: string[]; // bare Graph names (User.Read) or fully-qualified for other resources
 }
 
+/**
+ * Admin consent of application permissions (an appRoleAssignment to the app's service principal
+ * in a tenant): what the `roles` claim of a client-credentials token carries.
+ */
+export interface AppRoleGrant {
+  tenantId: string;
+  clientId: string;
+  resource: string; // GRAPH_RESOURCE or OUTLOOK_RESOURCE
+  roles: string[]; // Microsoft's spelling (User.Read.All, SMTP.SendAsApp)
+}
+
 export interface ConsentRequest {
   id: string;
   tenantId: string;
@@ -242,6 +253,7 @@ export class Store {
   groups = new Map<string, Group>();
   groupsByTenant = new Map<string, Group[]>();
   grants: ConsentGrant[] = [];
+  appRoleGrants: AppRoleGrant[] = [];
   consentRequests = new Map<string, ConsentRequest>();
   codes = new Map<string, AuthCode>();
   refreshTokens = new Map<string, RefreshToken>();
@@ -376,5 +388,26 @@ export class Store {
   /** Remove consent (all grants of a client in a tenant), as an admin would in Entra. */
   revokeConsent(tenantId: string, clientId: string): void {
     this.grants = this.grants.filter((g) => !(g.tenantId === tenantId && g.clientId === clientId));
+    this.appRoleGrants = this.appRoleGrants.filter((g) => !(g.tenantId === tenantId && g.clientId === clientId));
+  }
+
+  /** Admin consent of application permissions of one resource for a client in a tenant (additive). */
+  grantAppRoles(tenantId: string, clientId: string, resource: string, roles: string[]): AppRoleGrant {
+    let g = this.appRoleGrants.find(
+      (x) => x.tenantId === tenantId && x.clientId === clientId && x.resource === resource,
+    );
+    if (!g) {
+      g = { tenantId, clientId, resource, roles: [] };
+      this.appRoleGrants.push(g);
+    }
+    for (const r of roles) if (!g.roles.some((x) => x.toLowerCase() === r.toLowerCase())) g.roles.push(r);
+    return g;
+  }
+
+  appRolesOf(tenantId: string, clientId: string, resource: string): string[] {
+    return (
+      this.appRoleGrants.find((x) => x.tenantId === tenantId && x.clientId === clientId && x.resource === resource)
+        ?.roles ?? []
+    );
   }
 }

@@ -7,7 +7,7 @@ import { addSecret, createApplication, type NewApplication } from '../apps.js';
 import type { EmulatorContext } from '../context.js';
 import { generateTenant } from '../generate.js';
 import { appRole, delegatedScope } from '../identity/permissions.js';
-import { parseScopes } from '../identity/scopes.js';
+import { parseScopes, type Resource } from '../identity/scopes.js';
 import { identityState } from '../identity/state.js';
 import { type Application, type Faults, ManualClock, type Store, type Tenant, type User } from '../model.js';
 import { registerConsentReview } from './consent.js';
@@ -349,6 +349,53 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = q.tenantId ? tenantOf(q.tenantId) : undefined;
     if (!t || !q.clientId) return fail(reply, 400, 'tenantId and clientId are required');
     store.revokeConsent(t.id, q.clientId.toLowerCase());
+    return { removed: true };
+  });
+
+  // Admin consent of application permissions (app roles): what client-credentials tokens carry.
+  app.get('/_emulator/app-role-grants', async (req) => {
+    const q = req.query as { tenantId?: string; clientId?: string };
+    return {
+      value: store.appRoleGrants.filter(
+        (g) => (!q.tenantId || g.tenantId === q.tenantId) && (!q.clientId || g.clientId === q.clientId),
+      ),
+    };
+  });
+
+  app.post('/_emulator/app-role-grants', async (req, reply) => {
+    const b = (req.body ?? {}) as { tenantId?: string; clientId?: string; roles?: unknown };
+    const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
+    if (!t) return fail(reply, 400, 'tenantId must name an existing tenant');
+    const a = b.clientId ? store.apps.get(b.clientId.toLowerCase()) : undefined;
+    if (!a || (a.tenantId !== t.id && !a.multiTenant))
+      return fail(reply, 400, 'clientId must name an application of the tenant');
+    if (!Array.isArray(b.roles) || b.roles.length === 0) return fail(reply, 400, 'roles must be a non-empty list');
+    const byResource = new Map<Resource, string[]>();
+    for (const item of b.roles) {
+      const parsed = parseScopes(String(item));
+      const s = parsed.ok && parsed.scopes.length === 1 ? parsed.scopes[0] : undefined;
+      const role = s?.resource ? appRole(s.resource, s.name) : undefined;
+      if (!s?.resource || !role) {
+        return fail(
+          reply,
+          400,
+          `roles: ${String(item)} is not an application permission of Microsoft Graph or Exchange`,
+        );
+      }
+      byResource.set(s.resource, [...(byResource.get(s.resource) ?? []), role]);
+    }
+    for (const [resource, roles] of byResource) store.grantAppRoles(t.id, a.clientId, resource, roles);
+    return reply.code(201).send({
+      value: store.appRoleGrants.filter((g) => g.tenantId === t.id && g.clientId === a.clientId),
+    });
+  });
+
+  app.delete('/_emulator/app-role-grants', async (req, reply) => {
+    const q = req.query as { tenantId?: string; clientId?: string };
+    const t = q.tenantId ? tenantOf(q.tenantId) : undefined;
+    if (!t || !q.clientId) return fail(reply, 400, 'tenantId and clientId are required');
+    const clientId = q.clientId.toLowerCase();
+    store.appRoleGrants = store.appRoleGrants.filter((g) => !(g.tenantId === t.id && g.clientId === clientId));
     return { removed: true };
   });
 

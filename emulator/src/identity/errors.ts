@@ -179,6 +179,12 @@ export const AADSTS: Record<number, AadstsDef> = {
     (p) =>
       `The provided client secret keys for app '${p.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
   ),
+  1002012: def(
+    'invalid_scope',
+    400,
+    (p) =>
+      `The provided value for scope ${p.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+  ),
   9002313: def('invalid_grant', 400, () => 'Invalid request. Request is malformed or invalid.'),
   9002327: def(
     'invalid_request',

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { type Application, GRAPH_RESOURCE, type RefreshToken, type Tenant, type User } from '../model.js';
+import { clientCredentials as clientCredentialsGrant } from './client-credentials.js';
 import { now, resolveTenant } from './common.js';
 import { buildError, errorJson } from './errors.js';
 import { tokenResponse } from './mint.js';
@@ -254,7 +255,11 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
       if (body.grant_type === 'authorization_code')
         out = await authorizationCode(body, tenant, application, req.headers.origin);
       else if (body.grant_type === 'refresh_token') out = await refreshToken(body, tenant, application);
-      else if (!body.grant_type) throw new TokenError(900144, { param: 'grant_type' });
+      else if (body.grant_type === 'client_credentials') {
+        const r = await clientCredentialsGrant(ctx, tenant, application, body.scope);
+        if (!r.ok) throw new TokenError(r.code, r.params);
+        out = r.body;
+      } else if (!body.grant_type) throw new TokenError(900144, { param: 'grant_type' });
       else throw new TokenError(70003, { grantType: body.grant_type });
       return reply
         .code(200)

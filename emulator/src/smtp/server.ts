@@ -77,9 +77,14 @@ export async function startSmtp(ctx: EmulatorContext, opts: { host: string; port
           return callback(smtpError(504, '5.7.4 Unrecognized authentication type'));
         const v = await ctx.signer.verifyAccessToken(auth.accessToken, OUTLOOK_RESOURCE, store.clock.now());
         if ('error' in v) return callback(authFailed());
-        if (!v.scopes.has('smtp.send')) return callback(authFailed());
+        const claims = v.claims as typeof v.claims & { idtyp?: string; roles?: unknown };
+        const appOnly = claims.idtyp === 'app';
+        const roles = Array.isArray(claims.roles) ? claims.roles.map((r) => String(r).toLowerCase()) : [];
+        // Delegated: SMTP.Send for the token's own mailbox. App-only: the SMTP.SendAsApp role, and
+        // then any mailbox of the tenant (Exchange's service-principal mailbox permission is not modelled).
+        if (appOnly ? !roles.includes('smtp.sendasapp') : !v.scopes.has('smtp.send')) return callback(authFailed());
         const tenant = store.tenants.get(String(v.claims.tid).toLowerCase());
-        const user = store.users.get(v.claims.oid);
+        const user = appOnly ? userByAddress(store, auth.username ?? '') : store.users.get(v.claims.oid);
         if (!tenant || !user || user.tenantId !== tenant.id || !user.accountEnabled) return callback(authFailed());
         if (!tenant.smtpAuthEnabled) {
           return callback(
