@@ -6,6 +6,7 @@ import type { User } from '../model.js';
 import { requireDirectory, USER_READ_ALL } from './auth.js';
 import { contextUrl, project } from './collection.js';
 import { GraphError } from './errors.js';
+import { checkQueryOptions, DELTA_OPTIONS } from './options.js';
 import { decodeToken, encodeToken, type PropDef, parseSelect } from './query.js';
 import { type GraphReq, type GraphRes, json, linkWith, q } from './request.js';
 import { USER_DEFAULTS, USER_SCHEMA } from './users.js';
@@ -51,6 +52,7 @@ function entries(req: GraphReq, st: DeltaState): Entry[] | readonly User[] {
 
 export function usersDelta(req: GraphReq): GraphRes {
   requireDirectory(req.principal, USER_READ_ALL);
+  checkQueryOptions(req, DELTA_OPTIONS);
   const store = req.ctx.store;
   const skip = q(req, '$skiptoken');
   const delta = q(req, '$deltatoken');
