@@ -250,6 +250,12 @@ export class Store {
   /** per tenant: users in creation order, for stable paging; rebuilt lazily */
   usersByTenant = new Map<string, User[]>();
   tombstones = new Map<string, Tombstone>(); // by object id
+  /**
+   * Per user: model field → Store.seq of its last change, and '' → the seq at which the user
+   * (re)appeared. /users/delta uses it to send changed properties only (Prefer: return=minimal)
+   * and to tell "changed to null" (sent as null) from "never set" (left out).
+   */
+  userFieldSeq = new Map<string, Map<string, number>>();
   groups = new Map<string, Group>();
   groupsByTenant = new Map<string, Group[]>();
   grants: ConsentGrant[] = [];
@@ -292,6 +298,7 @@ export class Store {
   addUser(u: Omit<User, 'changeSeq'>): User {
     const user: User = { ...u, changeSeq: this.nextSeq() };
     this.users.set(user.id, user);
+    this.userFieldSeq.set(user.id, new Map([['', user.changeSeq]]));
     this.tombstones.delete(user.id);
     const list = this.usersByTenant.get(user.tenantId) ?? [];
     list.push(user);
@@ -303,7 +310,16 @@ export class Store {
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'tenantId' | 'changeSeq'>>): User | undefined {
     const user = this.users.get(id);
     if (!user) return undefined;
-    Object.assign(user, patch, { changeSeq: this.nextSeq() });
+    const changed = Object.entries(patch).filter(
+      ([k, v]) => JSON.stringify(user[k as keyof User]) !== JSON.stringify(v),
+    );
+    // Writing the values a user already has is no change: delta does not report it.
+    if (changed.length === 0) return user;
+    const seq = this.nextSeq();
+    const fields = this.userFieldSeq.get(id) ?? new Map<string, number>();
+    for (const [k] of changed) fields.set(k, seq);
+    this.userFieldSeq.set(id, fields);
+    Object.assign(user, patch, { changeSeq: seq });
     return user;
   }
 
