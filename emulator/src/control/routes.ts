@@ -414,7 +414,11 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
 
   app.post('/_emulator/clock/advance', async (req, reply) => {
     if (!(store.clock instanceof ManualClock)) {
-      return fail(reply, 409, 'the emulator runs on the system clock; start it with --manual-clock (or a ManualClock in-process) to move time');
+      return fail(
+        reply,
+        409,
+        'the emulator runs on the system clock; start it with --manual-clock (or a ManualClock in-process) to move time',
+      );
     }
     const seconds = Number((req.body as { seconds?: number } | undefined)?.seconds ?? 0);
     if (!Number.isFinite(seconds) || seconds < 0) return fail(reply, 400, 'seconds must be a non-negative number');
