@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { type Application, GRAPH_RESOURCE, type RefreshToken, type Tenant, type User } from '../model.js';
 import { clientCredentials as clientCredentialsGrant } from './client-credentials.js';
-import { now, resolveTenant } from './common.js';
+import { clientRequestId, now, resolveTenant } from './common.js';
 import { buildError, errorJson } from './errors.js';
 import { tokenResponse } from './mint.js';
 import { expandToKeys, isOidc, parseScopes, type Resource, resourceOfKey, scopeProblem } from './scopes.js';
@@ -151,8 +151,10 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     if (!body.code) throw new TokenError(900144, { param: 'code' });
     const code = store.codes.get(body.code);
     if (!code || code.tenantId !== tenant.id) throw new TokenError(9002313);
-    if (code.clientId !== application.clientId) throw new TokenError(70000);
     if (code.redeemed) throw new TokenError(54005);
+    // Entra spends a code on any redemption attempt: after a failure below, a retry gets 54005.
+    code.redeemed = true;
+    if (code.clientId !== application.clientId) throw new TokenError(70000);
     if (now(ctx) - code.issuedAt > CODE_LIFETIME_MS) throw new TokenError(70008);
     if (!body.redirect_uri) throw new TokenError(900144, { param: 'redirect_uri' });
     if (body.redirect_uri !== code.redirectUri) {
@@ -171,7 +173,6 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     const user = checkUser(code.userId, tenant);
     const pick = pickResource(body.scope, code.scopes, application, tenant);
     const keys = consentedKeys(tenant.id, application, user, pick.keys, pick.resource, pick.explicit);
-    code.redeemed = true;
     // OIDC scopes come from the authorize request (a token request cannot add offline_access)
     const oidc = new Set(code.scopes.filter(isOidc).map((k) => k.toLowerCase()));
     return tokenResponse(ctx, {
@@ -228,8 +229,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     });
   }
 
-  function sendError(reply: FastifyReply, e: TokenError): FastifyReply {
-    const err = buildError(e.code, e.params, now(ctx));
+  function sendError(reply: FastifyReply, e: TokenError, correlationId: string | undefined): FastifyReply {
+    const err = buildError(e.code, e.params, now(ctx), correlationId);
     return reply
       .code(err.status)
       .header('content-type', 'application/json; charset=utf-8')
@@ -240,6 +241,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
   app.post('/:tenant/oauth2/v2.0/token', async (req, reply) => {
     const segment = (req.params as { tenant: string }).tenant;
     const body = (req.body ?? {}) as Body;
+    const correlationId = clientRequestId(req);
+    if (correlationId) reply.header('client-request-id', correlationId);
     try {
       if (store.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, store.faults.latencyMs));
       const lookup = resolveTenant(ctx, segment);
@@ -268,7 +271,7 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         .header('pragma', 'no-cache')
         .send(out);
     } catch (e) {
-      if (e instanceof TokenError) return sendError(reply, e);
+      if (e instanceof TokenError) return sendError(reply, e, correlationId);
       throw e;
     }
   });
