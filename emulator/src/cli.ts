@@ -1,8 +1,11 @@
-// `npm run emulator -- --port 4010 --smtp-port 4025 --seed demo [--register-app <redirectUri>]`
+// `npm run emulator -- --port 4010 --smtp-port 4025 --seed demo [--register-app <redirectUri>] [--manual-clock [--start-time <ISO>]]`
 // Prints one JSON line (URLs, and with --seed the demo accounts) so scripts can parse it, then
-// runs until SIGINT/SIGTERM and closes both servers.
+// runs until SIGINT/SIGTERM and closes both servers. --manual-clock stops time until
+// POST /_emulator/clock/advance moves it, so browser and end-to-end tests can reach token expiry,
+// code lifetime and secret expiry without waiting.
 import { parseArgs } from 'node:util';
 import { demoTenants, registerDemoApp } from './generate.js';
+import { ManualClock } from './model.js';
 import { startEmulator } from './server.js';
 
 const { values } = parseArgs({
@@ -12,6 +15,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     seed: { type: 'string' },
     'register-app': { type: 'string' },
+    'manual-clock': { type: 'boolean', default: false },
+    'start-time': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -19,7 +24,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run emulator -- [--port 4010] [--smtp-port 4025] [--host 127.0.0.1] [--seed demo] [--register-app <redirect uri>]\n',
+    'Usage: npm run emulator -- [--port 4010] [--smtp-port 4025] [--host 127.0.0.1] [--seed demo] [--register-app <redirect uri>] [--manual-clock [--start-time <ISO 8601>]]\n',
   );
   process.exit(0);
 }
@@ -33,7 +38,22 @@ const toPort = (s: string, name: string): number => {
   return n;
 };
 
+let clock: ManualClock | undefined;
+if (values['start-time'] !== undefined && !values['manual-clock']) {
+  process.stderr.write('--start-time needs --manual-clock\n');
+  process.exit(2);
+}
+if (values['manual-clock']) {
+  const start = values['start-time'] === undefined ? Date.now() : Date.parse(values['start-time']);
+  if (!Number.isFinite(start)) {
+    process.stderr.write('--start-time must be an ISO 8601 date-time\n');
+    process.exit(2);
+  }
+  clock = new ManualClock(start);
+}
+
 const emulator = await startEmulator({
+  ...(clock ? { clock } : {}),
   port: toPort(values.port, 'port'),
   smtpPort: toPort(values['smtp-port'], 'smtp-port'),
   host: values.host,
@@ -63,6 +83,7 @@ process.stdout.write(
     graph: urls.graph,
     control: urls.control,
     smtp: urls.smtp,
+    clock: clock ? { manual: true, now: new Date(clock.now()).toISOString() } : { manual: false },
     ...(values.seed ? { tenants } : {}),
   })}\n`,
 );

@@ -113,6 +113,17 @@ export interface ConsentGrant {
   scopes: string[]; // bare Graph names (User.Read) or fully-qualified for other resources
 }
 
+/**
+ * Admin consent of application permissions (an appRoleAssignment to the app's service principal
+ * in a tenant): what the `roles` claim of a client-credentials token carries.
+ */
+export interface AppRoleGrant {
+  tenantId: string;
+  clientId: string;
+  resource: string; // GRAPH_RESOURCE or OUTLOOK_RESOURCE
+  roles: string[]; // Microsoft's spelling (User.Read.All, SMTP.SendAsApp)
+}
+
 export interface ConsentRequest {
   id: string;
   tenantId: string;
@@ -239,9 +250,16 @@ export class Store {
   /** per tenant: users in creation order, for stable paging; rebuilt lazily */
   usersByTenant = new Map<string, User[]>();
   tombstones = new Map<string, Tombstone>(); // by object id
+  /**
+   * Per user: model field → Store.seq of its last change, and '' → the seq at which the user
+   * (re)appeared. /users/delta uses it to send changed properties only (Prefer: return=minimal)
+   * and to tell "changed to null" (sent as null) from "never set" (left out).
+   */
+  userFieldSeq = new Map<string, Map<string, number>>();
   groups = new Map<string, Group>();
   groupsByTenant = new Map<string, Group[]>();
   grants: ConsentGrant[] = [];
+  appRoleGrants: AppRoleGrant[] = [];
   consentRequests = new Map<string, ConsentRequest>();
   codes = new Map<string, AuthCode>();
   refreshTokens = new Map<string, RefreshToken>();
@@ -280,6 +298,7 @@ export class Store {
   addUser(u: Omit<User, 'changeSeq'>): User {
     const user: User = { ...u, changeSeq: this.nextSeq() };
     this.users.set(user.id, user);
+    this.userFieldSeq.set(user.id, new Map([['', user.changeSeq]]));
     this.tombstones.delete(user.id);
     const list = this.usersByTenant.get(user.tenantId) ?? [];
     list.push(user);
@@ -291,7 +310,16 @@ export class Store {
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'tenantId' | 'changeSeq'>>): User | undefined {
     const user = this.users.get(id);
     if (!user) return undefined;
-    Object.assign(user, patch, { changeSeq: this.nextSeq() });
+    const changed = Object.entries(patch).filter(
+      ([k, v]) => JSON.stringify(user[k as keyof User]) !== JSON.stringify(v),
+    );
+    // Writing the values a user already has is no change: delta does not report it.
+    if (changed.length === 0) return user;
+    const seq = this.nextSeq();
+    const fields = this.userFieldSeq.get(id) ?? new Map<string, number>();
+    for (const [k] of changed) fields.set(k, seq);
+    this.userFieldSeq.set(id, fields);
+    Object.assign(user, patch, { changeSeq: seq });
     return user;
   }
 
@@ -376,5 +404,26 @@ export class Store {
   /** Remove consent (all grants of a client in a tenant), as an admin would in Entra. */
   revokeConsent(tenantId: string, clientId: string): void {
     this.grants = this.grants.filter((g) => !(g.tenantId === tenantId && g.clientId === clientId));
+    this.appRoleGrants = this.appRoleGrants.filter((g) => !(g.tenantId === tenantId && g.clientId === clientId));
+  }
+
+  /** Admin consent of application permissions of one resource for a client in a tenant (additive). */
+  grantAppRoles(tenantId: string, clientId: string, resource: string, roles: string[]): AppRoleGrant {
+    let g = this.appRoleGrants.find(
+      (x) => x.tenantId === tenantId && x.clientId === clientId && x.resource === resource,
+    );
+    if (!g) {
+      g = { tenantId, clientId, resource, roles: [] };
+      this.appRoleGrants.push(g);
+    }
+    for (const r of roles) if (!g.roles.some((x) => x.toLowerCase() === r.toLowerCase())) g.roles.push(r);
+    return g;
+  }
+
+  appRolesOf(tenantId: string, clientId: string, resource: string): string[] {
+    return (
+      this.appRoleGrants.find((x) => x.tenantId === tenantId && x.clientId === clientId && x.resource === resource)
+        ?.roles ?? []
+    );
   }
 }

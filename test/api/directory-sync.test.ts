@@ -495,6 +495,41 @@ describe('with the worker running', () => {
     await emu.control('PATCH', `/users/${z?.id}`, { accountEnabled: true });
   });
 
+  it('a department filter: users without a department are out of scope, and one whose department goes leaves under the removal policy', async () => {
+    // Graph's delta leaves out properties that were never set (and, after a change elsewhere,
+    // a department cleared in an earlier round): absent means "no department", not "unknown".
+    const dept = `Research ${Math.random().toString(36).slice(2, 8)}`;
+    const addUser = (body: Record<string, unknown>) =>
+      emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/users`, body);
+    const researcher = await addUser({ displayName: 'Rita Research', department: dept });
+    const nobody = await addUser({ displayName: 'Noah Nodept' });
+    const imp = await createImport({ filters: { departments: [dept] }, removedUserPolicy: 'hold' });
+    const first = await finished(imp.id, imp.lastRun.id);
+    expect(first).toMatchObject({ status: 'succeeded', kind: 'full', added: 1 });
+    const memberIds = async () => (await groupMembers(imp.targetGroupId)).map((m) => m.entra_object_id);
+    expect(await memberIds()).toEqual([researcher.id]);
+
+    await emu.control('PATCH', `/users/${nobody.id}`, { jobTitle: 'Intern' });
+    await addUser({ displayName: 'Hana Hire' });
+    const second = await syncNow(imp.id);
+    expect(second).toMatchObject({ status: 'succeeded', kind: 'delta', added: 0, removed: 0, held: 0 });
+    expect(second.errors).toEqual([]);
+
+    await emu.control('PATCH', `/users/${researcher.id}`, { department: null });
+    const third = await syncNow(imp.id);
+    expect(third).toMatchObject({ kind: 'delta', held: 1, removed: 0 });
+    const held = (await api('GET', `/directory-imports/${imp.id}/held-changes`)).json().items;
+    expect(held).toMatchObject([{ entraObjectId: researcher.id, kind: 'remove', reason: 'out_of_scope' }]);
+
+    // Another change: the department is now absent from the answer; still out of scope, held once.
+    await emu.control('PATCH', `/users/${researcher.id}`, { jobTitle: 'Lab manager' });
+    const fourth = await syncNow(imp.id);
+    expect(fourth).toMatchObject({ kind: 'delta', held: 0, removed: 0, added: 0 });
+    expect(fourth.errors).toEqual([]);
+    expect((await api('POST', `/directory-imports/${imp.id}/held-changes/${held[0].id}/approve`)).statusCode).toBe(200);
+    expect(await memberIds()).toEqual([]);
+  });
+
   it('a 429/503 storm during an import loses and duplicates nothing', async () => {
     const storm = await emu.tenantWithApp(REDIRECT_URI, { users: 2200, name: 'Stormy' });
     const stormClient = await ownClient('Stormy Ltd');

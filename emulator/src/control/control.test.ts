@@ -108,3 +108,41 @@ describe('control API', () => {
     expect(grants.value).toHaveLength(0);
   });
 });
+
+describe('control API: permissions must exist', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${h.urls.control}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('an app registration or a grant naming a permission Graph/Exchange lacks → 400 naming the field', async () => {
+    const f = await setupTenant(h, 'PermCheck', 'pc');
+    const app = await post('/applications', {
+      tenantId: f.tid,
+      redirectUris: [],
+      requiredScopes: ['User.Read', 'Foo.Bar'],
+    });
+    expect(app.status).toBe(400);
+    expect(((await app.json()) as { error: string }).error).toMatch(/^requiredScopes: Foo\.Bar /);
+    const grant = await post('/grants', {
+      tenantId: f.tid,
+      clientId: f.clientId,
+      userId: null,
+      scopes: ['Mail.Sendd'],
+    });
+    expect(grant.status).toBe(400);
+    expect(((await grant.json()) as { error: string }).error).toMatch(/^scopes: Mail\.Sendd /);
+    const ok = await post('/applications', {
+      tenantId: f.tid,
+      redirectUris: [],
+      requiredScopes: [
+        'User.Read',
+        'https://outlook.office.com/SMTP.Send',
+        'https://outlook.office.com/SMTP.SendAsApp',
+      ],
+    });
+    expect(ok.status).toBe(201);
+  });
+});

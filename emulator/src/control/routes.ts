@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addSecret, createApplication, type NewApplication } from '../apps.js';
 import type { EmulatorContext } from '../context.js';
 import { generateTenant } from '../generate.js';
+import { appRole, delegatedScope } from '../identity/permissions.js';
+import { parseScopes, type Resource } from '../identity/scopes.js';
 import { identityState } from '../identity/state.js';
 import { type Application, type Faults, ManualClock, type Store, type Tenant, type User } from '../model.js';
 import { registerConsentReview } from './consent.js';
@@ -75,6 +77,22 @@ function pickUserFields(body: Json): Partial<User> {
   const out: Json = {};
   for (const k of USER_FIELDS) if (k in body) out[k] = body[k];
   return out as Partial<User>;
+}
+
+/**
+ * The first entry of a permission list that the resource does not publish (the portal only
+ * offers existing permissions), or null. `roles` also allows application permissions.
+ */
+function unknownPermission(list: unknown, roles: boolean): string | null {
+  if (!Array.isArray(list)) return 'not a list';
+  for (const item of list) {
+    const parsed = parseScopes(String(item));
+    if (!parsed.ok || parsed.scopes.length !== 1) return String(item);
+    const s = parsed.scopes[0]!;
+    if (s.resource === null) continue;
+    if (!delegatedScope(s.resource, s.name) && !(roles && appRole(s.resource, s.name))) return String(item);
+  }
+  return null;
 }
 
 export async function registerControl(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
@@ -254,6 +272,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
     if (!t) return fail(reply, 400, 'tenantId must name an existing tenant');
     if (b.clientId && store.apps.has(b.clientId.toLowerCase())) return fail(reply, 409, 'clientId already registered');
+    const badScope = b.requiredScopes === undefined ? null : unknownPermission(b.requiredScopes, true);
+    if (badScope)
+      return fail(reply, 400, `requiredScopes: ${badScope} is not a permission of Microsoft Graph or Exchange`);
     const { app: a, secrets } = createApplication(store, { ...b, tenantId: t.id });
     const first = secrets[0];
     return reply.code(201).send({
@@ -273,6 +294,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const a = store.apps.get((req.params as { clientId: string }).clientId.toLowerCase());
     if (!a) return fail(reply, 404, 'application not found');
     const b = (req.body ?? {}) as Partial<NewApplication>;
+    const badScope = b.requiredScopes === undefined ? null : unknownPermission(b.requiredScopes, true);
+    if (badScope)
+      return fail(reply, 400, `requiredScopes: ${badScope} is not a permission of Microsoft Graph or Exchange`);
     if (b.displayName) a.displayName = b.displayName;
     if (b.redirectUris)
       a.redirectUris = b.redirectUris.map((r) => (typeof r === 'string' ? { uri: r, type: 'web' } : r));
@@ -311,6 +335,9 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
     if (!t || !b.clientId || !Array.isArray(b.scopes))
       return fail(reply, 400, 'tenantId, clientId and scopes are required');
+    const badScope = unknownPermission(b.scopes, false);
+    if (badScope)
+      return fail(reply, 400, `scopes: ${badScope} is not a delegated permission of Microsoft Graph or Exchange`);
     store.grant(t.id, b.clientId.toLowerCase(), b.userId ?? null, b.scopes);
     return reply
       .code(201)
@@ -322,6 +349,53 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
     const t = q.tenantId ? tenantOf(q.tenantId) : undefined;
     if (!t || !q.clientId) return fail(reply, 400, 'tenantId and clientId are required');
     store.revokeConsent(t.id, q.clientId.toLowerCase());
+    return { removed: true };
+  });
+
+  // Admin consent of application permissions (app roles): what client-credentials tokens carry.
+  app.get('/_emulator/app-role-grants', async (req) => {
+    const q = req.query as { tenantId?: string; clientId?: string };
+    return {
+      value: store.appRoleGrants.filter(
+        (g) => (!q.tenantId || g.tenantId === q.tenantId) && (!q.clientId || g.clientId === q.clientId),
+      ),
+    };
+  });
+
+  app.post('/_emulator/app-role-grants', async (req, reply) => {
+    const b = (req.body ?? {}) as { tenantId?: string; clientId?: string; roles?: unknown };
+    const t = b.tenantId ? tenantOf(b.tenantId) : undefined;
+    if (!t) return fail(reply, 400, 'tenantId must name an existing tenant');
+    const a = b.clientId ? store.apps.get(b.clientId.toLowerCase()) : undefined;
+    if (!a || (a.tenantId !== t.id && !a.multiTenant))
+      return fail(reply, 400, 'clientId must name an application of the tenant');
+    if (!Array.isArray(b.roles) || b.roles.length === 0) return fail(reply, 400, 'roles must be a non-empty list');
+    const byResource = new Map<Resource, string[]>();
+    for (const item of b.roles) {
+      const parsed = parseScopes(String(item));
+      const s = parsed.ok && parsed.scopes.length === 1 ? parsed.scopes[0] : undefined;
+      const role = s?.resource ? appRole(s.resource, s.name) : undefined;
+      if (!s?.resource || !role) {
+        return fail(
+          reply,
+          400,
+          `roles: ${String(item)} is not an application permission of Microsoft Graph or Exchange`,
+        );
+      }
+      byResource.set(s.resource, [...(byResource.get(s.resource) ?? []), role]);
+    }
+    for (const [resource, roles] of byResource) store.grantAppRoles(t.id, a.clientId, resource, roles);
+    return reply.code(201).send({
+      value: store.appRoleGrants.filter((g) => g.tenantId === t.id && g.clientId === a.clientId),
+    });
+  });
+
+  app.delete('/_emulator/app-role-grants', async (req, reply) => {
+    const q = req.query as { tenantId?: string; clientId?: string };
+    const t = q.tenantId ? tenantOf(q.tenantId) : undefined;
+    if (!t || !q.clientId) return fail(reply, 400, 'tenantId and clientId are required');
+    const clientId = q.clientId.toLowerCase();
+    store.appRoleGrants = store.appRoleGrants.filter((g) => !(g.tenantId === t.id && g.clientId === clientId));
     return { removed: true };
   });
 
@@ -340,7 +414,11 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
 
   app.post('/_emulator/clock/advance', async (req, reply) => {
     if (!(store.clock instanceof ManualClock)) {
-      return fail(reply, 409, 'the emulator runs on the system clock; start it with a ManualClock to move time');
+      return fail(
+        reply,
+        409,
+        'the emulator runs on the system clock; start it with --manual-clock (or a ManualClock in-process) to move time',
+      );
     }
     const seconds = Number((req.body as { seconds?: number } | undefined)?.seconds ?? 0);
     if (!Number.isFinite(seconds) || seconds < 0) return fail(reply, 400, 'seconds must be a non-negative number');

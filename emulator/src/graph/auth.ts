@@ -33,7 +33,9 @@ export async function authenticate(ctx: EmulatorContext, authorization: string |
   const roles = (claims as unknown as { roles?: unknown }).roles;
   const permissions = new Set(scopes);
   if (Array.isArray(roles)) for (const r of roles) permissions.add(String(r).toLowerCase());
-  const appOnly = scopes.size === 0 && Array.isArray(roles);
+  // App-only (client credentials) tokens carry idtyp=app and no scp, with or without roles.
+  const raw = claims as unknown as { idtyp?: string; scp?: string };
+  const appOnly = raw.idtyp === 'app' || (raw.scp === undefined && Array.isArray(roles));
   if (!ctx.store.tenants.has(String(claims.tid).toLowerCase())) throw unauthorized('Invalid tenant.');
   return { tenantId: claims.tid, userId: appOnly ? null : claims.oid, appId: claims.appid, permissions, appOnly };
 }

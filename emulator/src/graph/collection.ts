@@ -80,8 +80,22 @@ export interface Compiled<T> {
  * $search needs `ConsistencyLevel: eventual`; ne/not/endsWith/null filters need it and
  * $count=true. Applied again on every follow-up page, as Graph does.
  */
-export function compileOptions<T>(req: GraphReq, opts: ListOptions, sch: Schema<T>, type: string): Compiled<T> {
+export function compileOptions<T>(
+  req: GraphReq,
+  opts: ListOptions,
+  sch: Schema<T>,
+  type: string,
+  /** properties $orderby may name without an advanced query (users: displayName, userPrincipalName) */
+  orderbyBasic: string[] = [],
+): Compiled<T> {
   const eventual = isEventual(req.headers);
+  if (opts.orderby) {
+    const prop = /^\s*(\w+)/.exec(opts.orderby)?.[1]?.toLowerCase() ?? '';
+    // Sorting on anything else, or together with $filter, is an advanced query in Entra.
+    if ((!orderbyBasic.includes(prop) || opts.filter) && !(eventual && opts.count)) {
+      throw new GraphError(400, 'Request_UnsupportedQuery', 'Sorting not supported for current query.');
+    }
+  }
   const select = parseSelect(opts.select, sch, type);
   if (select?.some((d) => d.singleOnly)) {
     const d = select.find((x) => x.singleOnly)!;

@@ -4,8 +4,9 @@
 // resources (Graph devblog "Duration of change tracking tokens", 2020: BadRequest/syncStateNotFound).
 import type { User } from '../model.js';
 import { requireDirectory, USER_READ_ALL } from './auth.js';
-import { contextUrl, project } from './collection.js';
+import { contextUrl } from './collection.js';
 import { GraphError } from './errors.js';
+import { checkQueryOptions, DELTA_OPTIONS } from './options.js';
 import { decodeToken, encodeToken, type PropDef, parseSelect } from './query.js';
 import { type GraphReq, type GraphRes, json, linkWith, q } from './request.js';
 import { USER_DEFAULTS, USER_SCHEMA } from './users.js';
@@ -33,6 +34,42 @@ function pageSize(req: GraphReq): number {
   return Math.max(1, Math.min(n, 999));
 }
 
+/** Returns Prefer: return=minimal was asked for (Graph then sends changed properties only). */
+function wantsMinimal(req: GraphReq): boolean {
+  return /(^|[\s,;])return=minimal\b/i.test(String(req.headers.prefer ?? ''));
+}
+
+/** The model field a Graph property is derived from (its change stamp is that field's). */
+const SOURCE_FIELD: Record<string, keyof User> = {
+  mailNickname: 'userPrincipalName',
+  proxyAddresses: 'mail',
+  imAddresses: 'mail',
+  lastPasswordChangeDateTime: 'password',
+};
+
+/**
+ * A user as delta sends it (Graph's user-delta rules): in the initial round and for users that
+ * (re)appeared in this round, the selected properties that have a value — never-set (null) ones
+ * are left out, not sent as null. For updated users, by default every selected property that has
+ * a value plus those changed to null in this round; with return=minimal only the properties
+ * changed in this round (null included).
+ */
+function renderDelta(req: GraphReq, u: User, select: PropDef<User>[], st: DeltaState, minimal: boolean) {
+  const seqs = req.ctx.store.userFieldSeq.get(u.id);
+  const appeared = st.full || (seqs?.get('') ?? 0) > st.since;
+  const changed = (d: PropDef<User>) => {
+    const field = SOURCE_FIELD[d.name] ?? (d.name in u ? (d.name as keyof User) : null);
+    return field !== null && (seqs?.get(field) ?? 0) > st.since;
+  };
+  const out: Record<string, unknown> = {};
+  for (const d of select) {
+    const v = d.get(u);
+    if (d.name === 'id') out.id = v;
+    else if (appeared ? v !== null : minimal ? changed(d) : v !== null || changed(d)) out[d.name] = v;
+  }
+  return out;
+}
+
 type Entry = { user: User } | { removed: { id: string; reason: 'changed' | 'deleted' } };
 
 function entries(req: GraphReq, st: DeltaState): Entry[] | readonly User[] {
@@ -51,6 +88,7 @@ function entries(req: GraphReq, st: DeltaState): Entry[] | readonly User[] {
 
 export function usersDelta(req: GraphReq): GraphRes {
   requireDirectory(req.principal, USER_READ_ALL);
+  checkQueryOptions(req, DELTA_OPTIONS);
   const store = req.ctx.store;
   const skip = q(req, '$skiptoken');
   const delta = q(req, '$deltatoken');
@@ -95,6 +133,8 @@ export function usersDelta(req: GraphReq): GraphRes {
 
   let select: PropDef<User>[] | null = parseSelect(st.sel, USER_SCHEMA, 'user');
   if (select && !select.some((d) => d.name === 'id')) select = [...select, USER_SCHEMA.get('id')!];
+  const shown = select ?? USER_DEFAULTS;
+  const minimal = wantsMinimal(req);
   const list = entries(req, st);
   const size = pageSize(req);
   const end = Math.min(st.i + size, list.length);
@@ -102,7 +142,7 @@ export function usersDelta(req: GraphReq): GraphRes {
   for (let i = st.i; i < end; i++) {
     const e = list[i]!;
     if ('removed' in e) value.push({ id: e.removed.id, '@removed': { reason: e.removed.reason } });
-    else value.push(project('user' in e ? e.user : e, select, USER_DEFAULTS));
+    else value.push(renderDelta(req, 'user' in e ? e.user : e, shown, st, minimal));
   }
   const body: Record<string, unknown> = { '@odata.context': contextUrl('users', select, st.sel) };
   if (end < list.length) {
@@ -120,5 +160,5 @@ export function usersDelta(req: GraphReq): GraphRes {
     ]);
   }
   body.value = value;
-  return json(body);
+  return json(body, 200, minimal ? { 'Preference-Applied': 'return=minimal' } : undefined);
 }

@@ -5,6 +5,7 @@ import type { Group, User } from '../model.js';
 import { GROUP_READ, hasAny, MEMBER_READ, requireDirectory, USER_READ_ALL } from './auth.js';
 import { compileOptions, contextUrl, countMatches, ordered, project, readListOptions, takePage } from './collection.js';
 import { GraphError, resourceNotFound } from './errors.js';
+import { checkQueryOptions, GROUPS_OPTIONS, MEMBERS_OPTIONS } from './options.js';
 import { isEventual, type PropDef, parseSelect, schema } from './query.js';
 import { CONTEXT_BASE, type GraphReq, type GraphRes, json, q } from './request.js';
 import { USER_DEFAULTS, USER_SCHEMA } from './users.js';
@@ -51,8 +52,9 @@ function findGroup(req: GraphReq): Group {
 
 export function listGroups(req: GraphReq): GraphRes {
   requireDirectory(req.principal, GROUP_READ);
+  checkQueryOptions(req, GROUPS_OPTIONS);
   const { opts, start, lastId } = readListOptions(req, 'groups');
-  const c = compileOptions(req, opts, GROUP_SCHEMA, 'group');
+  const c = compileOptions(req, opts, GROUP_SCHEMA, 'group', ['displayname']);
   const base = req.ctx.store.groupsByTenant.get(req.principal.tenantId) ?? [];
   const list = ordered(base, opts.orderby, GROUP_SCHEMA, req.ctx.store.seq);
   const page = takePage(req, 'groups', 'groups', list, c.pred, opts, start, lastId);
@@ -124,6 +126,7 @@ const MEMBER_SCHEMA = schema<Member>(
 
 export function listMembers(req: GraphReq, transitive: boolean, castUsers: boolean): GraphRes {
   requireDirectory(req.principal, MEMBER_READ);
+  checkQueryOptions(req, MEMBERS_OPTIONS);
   const g = findGroup(req);
   const kind = `${transitive ? 'transitiveMembers' : 'members'}${castUsers ? '/user' : ''}:${g.id}`;
   const { opts, start, lastId } = readListOptions(req, kind);
@@ -136,8 +139,9 @@ export function listMembers(req: GraphReq, transitive: boolean, castUsers: boole
     );
   }
   const c = compileOptions(req, opts, MEMBER_SCHEMA, 'directoryObject');
-  let list = memberList(req, g, transitive);
+  let list: readonly Member[] = memberList(req, g, transitive);
   if (castUsers) list = list.filter((m) => m.user);
+  list = ordered(list, opts.orderby, MEMBER_SCHEMA, req.ctx.store.seq);
   const seg = `groups/${req.params.id}/${transitive ? 'transitiveMembers' : 'members'}${castUsers ? '/microsoft.graph.user' : ''}`;
   const page = takePage(req, kind, seg, list, c.pred, opts, start, lastId);
   const fullUsers = hasAny(req.principal, USER_READ_ALL);

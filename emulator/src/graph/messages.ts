@@ -19,6 +19,7 @@ import type { MailMessage, User } from '../model.js';
 import { MAIL_READ, MAIL_SEND, MAIL_WRITE, requireMail } from './auth.js';
 import { GraphError, idMalformed, itemNotFound } from './errors.js';
 import { targetMailbox, userRef } from './mailbox.js';
+import { checkQueryOptions, MESSAGES_OPTIONS } from './options.js';
 import { compileFilter, type PropDef, parseFilter, schema } from './query.js';
 import { CONTEXT_BASE, type GraphReq, type GraphRes, json, linkWith, q } from './request.js';
 import { checkRecipientCount, mailboxAddress, parseRecipients } from './send-mail.js';
@@ -151,6 +152,7 @@ export function getMessageValue(req: GraphReq): GraphRes {
 
 export function listMessages(req: GraphReq): GraphRes {
   requireMail(req.principal, MAIL_READ);
+  checkQueryOptions(req, MESSAGES_OPTIONS);
   const mailbox = targetMailbox(req, 'read');
   let folder: string | null = null;
   if (req.params.folder !== undefined) {
@@ -165,6 +167,13 @@ export function listMessages(req: GraphReq): GraphRes {
   if (!Number.isInteger(top) || top < 1 || top > 1000 || !Number.isInteger(skip) || skip < 0) {
     throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The value of $top or $skip is invalid.');
   }
+  // $orderby on receivedDateTime (Graph's default for the list is newest first); other sort keys are not emulated
+  const orderby = q(req, '$orderby');
+  const m = orderby === null ? null : /^\s*receivedDateTime(?:\s+(asc|desc))?\s*$/i.exec(orderby);
+  if (orderby !== null && !m) {
+    throw new GraphError(501, 'NotImplemented', `The emulator does not implement '$orderby=${orderby}' on messages.`);
+  }
+  const direction = m ? (m[1]?.toLowerCase() ?? 'asc') : 'desc';
   const select = parseMessageSelect(q(req, '$select'));
   const filterRaw = q(req, '$filter');
   let pred: (m: MailMessage) => boolean = () => true;
@@ -177,10 +186,11 @@ export function listMessages(req: GraphReq): GraphRes {
   for (const m of req.ctx.store.messages.values()) {
     if (m.mailboxUserId === mailbox.id && (folder === null || m.folder === folder) && pred(m)) all.push(m);
   }
-  // newest first, like Outlook's default view (ties: later insert first)
+  // newest first, like Outlook's default view (ties: later insert first); or oldest first when asked
   all
     .reverse()
     .sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? 1 : a.receivedDateTime > b.receivedDateTime ? -1 : 0));
+  if (direction === 'asc') all.reverse();
   const page = all.slice(skip, skip + top);
   const path = req.segments.join('/');
   const body: Record<string, unknown> = {

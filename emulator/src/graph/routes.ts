@@ -269,15 +269,22 @@ export async function registerGraph(app: FastifyInstance, ctx: EmulatorContext):
       }
     });
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, String(body)));
-    scope.setErrorHandler(async (error, _request, reply) => {
+    scope.setErrorHandler(async (error, request, reply) => {
       const e = error as { statusCode?: number; message?: string };
       const err =
         error instanceof GraphError
           ? error
           : new GraphError(e.statusCode ?? 500, 'BadRequest', e.message ?? 'Bad request.');
+      // A body Graph cannot read still gets Graph's headers, the caller's client-request-id included.
       const id = randomUUID();
-      reply.code(err.status).header('content-type', 'application/json').header('request-id', id);
-      return reply.send(errorBody(err, ctx.store.clock.now(), id, id));
+      const clientRequestId = String(request.headers['client-request-id'] ?? id);
+      reply
+        .code(err.status)
+        .header('content-type', 'application/json')
+        .header('request-id', id)
+        .header('client-request-id', clientRequestId)
+        .header('x-ms-ags-diagnostic', diagnostic());
+      return reply.send(errorBody(err, ctx.store.clock.now(), id, clientRequestId));
     });
     scope.all('/graph/v1.0/*', (request, reply) => handle(ctx, request, reply));
     scope.all('/graph/v1.0', (request, reply) => handle(ctx, request, reply));

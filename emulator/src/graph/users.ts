@@ -3,6 +3,7 @@ import type { User } from '../model.js';
 import { requireDirectory, signedInUser, USER_READ_ALL } from './auth.js';
 import { compileOptions, contextUrl, countMatches, ordered, project, readListOptions, takePage } from './collection.js';
 import { GraphError, resourceNotFound } from './errors.js';
+import { checkQueryOptions, USERS_COUNT_OPTIONS, USERS_OPTIONS } from './options.js';
 import { isEventual, type PropDef, parseSelect, schema } from './query.js';
 import { CONTEXT_BASE, type GraphReq, type GraphRes, json, q } from './request.js';
 
@@ -87,8 +88,9 @@ export function findUser(req: GraphReq, idOrUpn: string): User {
 
 export function listUsers(req: GraphReq): GraphRes {
   requireDirectory(req.principal, USER_READ_ALL);
+  checkQueryOptions(req, USERS_OPTIONS);
   const { opts, start, lastId } = readListOptions(req, 'users');
-  const c = compileOptions(req, opts, USER_SCHEMA, 'user');
+  const c = compileOptions(req, opts, USER_SCHEMA, 'user', ['displayname', 'userprincipalname']);
   const base = req.ctx.store.usersByTenant.get(req.principal.tenantId) ?? [];
   const list = ordered(base, opts.orderby, USER_SCHEMA, req.ctx.store.seq);
   const page = takePage(req, 'users', 'users', list, c.pred, opts, start, lastId);
@@ -103,6 +105,7 @@ export function listUsers(req: GraphReq): GraphRes {
 
 export function countUsers(req: GraphReq): GraphRes {
   requireDirectory(req.principal, USER_READ_ALL);
+  checkQueryOptions(req, USERS_COUNT_OPTIONS);
   if (!isEventual(req.headers)) {
     throw new GraphError(
       400,

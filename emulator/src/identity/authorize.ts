@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import type { Tenant, User } from '../model.js';
 import {
+  clientRequestId,
   fatalPage,
   findApp,
   html,
@@ -17,7 +18,7 @@ import {
 } from './common.js';
 import { issueCode } from './mint.js';
 import { accountPickerPage, passwordPage, signInPage } from './pages.js';
-import { expandToKeys, isOidc, parseScopes } from './scopes.js';
+import { expandToKeys, isOidc, parseScopes, scopeProblem } from './scopes.js';
 import { type Flow, identityState, type Session, type SessionAccount } from './state.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -89,34 +90,39 @@ function startFlow(
   const q = req.query as Query;
   const clientId = first(q.client_id);
   const redirectUri = first(q.redirect_uri);
+  const correlationId = clientRequestId(req);
   const lookup = resolveTenant(ctx, segment);
-  if ('code' in lookup) return { done: fatalPage(ctx, reply, lookup.code, { tenant: segment }) };
+  if ('code' in lookup) return { done: fatalPage(ctx, reply, lookup.code, { tenant: segment }, correlationId) };
   if ('multi' in lookup) {
     // Baitwise always uses tenant-specific authorities; /common etc. only get their error pages.
     const app = clientId ? ctx.store.apps.get(clientId.toLowerCase()) : undefined;
-    if (!app) return { done: fatalPage(ctx, reply, 700016, { clientId: clientId ?? '', tenantName: segment }) };
+    if (!app)
+      return { done: fatalPage(ctx, reply, 700016, { clientId: clientId ?? '', tenantName: segment }, correlationId) };
     if (kind === 'adminconsent' && lookup.multi === 'common' && app.redirectUris.some((r) => r.uri === redirectUri)) {
       const flow = bareFlow(ctx, kind, app.tenantId, app.clientId, redirectUri as string, first(q.state));
+      flow.correlationId = correlationId;
       return { done: respondError(ctx, reply, flow, 900144, { param: 'response_type' }) };
     }
-    return { done: fatalPage(ctx, reply, 50194, { clientId: app.clientId, appName: app.displayName }) };
+    return { done: fatalPage(ctx, reply, 50194, { clientId: app.clientId, appName: app.displayName }, correlationId) };
   }
   const tenant = lookup.tenant;
-  if (!clientId) return { done: fatalPage(ctx, reply, 900144, { param: 'client_id' }) };
+  if (!clientId) return { done: fatalPage(ctx, reply, 900144, { param: 'client_id' }, correlationId) };
   const app = findApp(ctx, tenant, clientId);
-  if (!app) return { done: fatalPage(ctx, reply, 700016, { clientId, tenantName: tenant.displayName }) };
-  if (!redirectUri) return { done: fatalPage(ctx, reply, 500113, {}) };
+  if (!app) return { done: fatalPage(ctx, reply, 700016, { clientId, tenantName: tenant.displayName }, correlationId) };
+  if (!redirectUri) return { done: fatalPage(ctx, reply, 500113, {}, correlationId) };
   if (!app.redirectUris.some((r) => r.uri === redirectUri)) {
-    return { done: fatalPage(ctx, reply, 50011, { uri: redirectUri, clientId: app.clientId }) };
+    return { done: fatalPage(ctx, reply, 50011, { uri: redirectUri, clientId: app.clientId }, correlationId) };
   }
 
   const prompt = first(q.prompt);
   if (kind === 'authorize' && prompt !== undefined) {
-    if (prompt === 'admin_consent') return { done: fatalPage(ctx, reply, 901001, { prompt }) };
-    if (/\s/.test(prompt.trim()) || !PROMPTS.has(prompt)) return { done: fatalPage(ctx, reply, 90023, { prompt }) };
+    if (prompt === 'admin_consent') return { done: fatalPage(ctx, reply, 901001, { prompt }, correlationId) };
+    if (/\s/.test(prompt.trim()) || !PROMPTS.has(prompt))
+      return { done: fatalPage(ctx, reply, 90023, { prompt }, correlationId) };
   }
   const mode = first(q.response_mode);
   const flow = bareFlow(ctx, kind, tenant.id, app.clientId, redirectUri, first(q.state));
+  flow.correlationId = correlationId;
   if (mode === 'form_post' || mode === 'fragment') flow.responseMode = mode;
 
   if (kind === 'authorize') {
@@ -134,6 +140,11 @@ function startFlow(
         tenantName: tenant.displayName,
       }),
     };
+  }
+  // Unknown permissions and /.default mixed with explicit ones are refused, never consented.
+  const problem = scopeProblem(parsed.scopes, scope);
+  if (problem) {
+    return { done: respondError(ctx, reply, flow, problem.code, { ...problem.params, appName: app.displayName }) };
   }
   flow.scopes = expandToKeys(parsed.scopes, app.requiredScopes);
   if (!flow.scopes.some((k) => !isOidc(k))) flow.scopes.push('User.Read'); // Entra's default permission

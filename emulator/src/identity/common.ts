@@ -28,6 +28,19 @@ export function findApp(ctx: EmulatorContext, tenant: Tenant, clientId: string |
   return app.tenantId === tenant.id || app.multiTenant ? app : undefined;
 }
 
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The caller's `client-request-id` (msal sends it as a query parameter and a header): Entra
+ * uses a GUID-shaped one as the request's correlation id, in errors and the response header.
+ */
+export function clientRequestId(req: FastifyRequest): string | undefined {
+  const q = (req.query as Record<string, unknown> | undefined)?.['client-request-id'];
+  const h = req.headers['client-request-id'];
+  const v = typeof q === 'string' ? q : typeof h === 'string' ? h : undefined;
+  return v && GUID_RE.test(v) ? v.toLowerCase() : undefined;
+}
+
 export function now(ctx: EmulatorContext): number {
   return ctx.store.clock.now();
 }
@@ -46,8 +59,9 @@ export function fatalPage(
   reply: FastifyReply,
   code: number,
   params: Record<string, string>,
+  correlationId?: string,
 ): FastifyReply {
-  const e = buildError(code, params, now(ctx));
+  const e = buildError(code, params, now(ctx), correlationId);
   return html(reply, errorPage(e), e.status);
 }
 
@@ -90,7 +104,7 @@ export function respondError(
   errorOverride?: string,
   extra: Record<string, string> = {},
 ): FastifyReply {
-  const e: AadError = buildError(code, params, now(ctx));
+  const e: AadError = buildError(code, params, now(ctx), flow.correlationId);
   const out: Record<string, string> = {};
   if (flow.kind === 'adminconsent') out.admin_consent = 'True';
   out.error = errorOverride ?? e.error;

@@ -42,6 +42,10 @@ export function registerDiscovery(app: FastifyInstance, ctx: EmulatorContext): v
   });
 }
 
+/**
+ * Entra's document, minus what the emulator does not serve: no device_authorization_endpoint
+ * (the device-code flow is not emulated, and a client must not be told it exists).
+ */
 function document(base: string, tenantSegment: string, issuer: string): Record<string, unknown> {
   const t = `${base}/${tenantSegment}`;
   return {
@@ -57,7 +61,6 @@ function document(base: string, tenantSegment: string, issuer: string): Record<s
     request_uri_parameter_supported: false,
     userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
     authorization_endpoint: `${t}/oauth2/v2.0/authorize`,
-    device_authorization_endpoint: `${t}/oauth2/v2.0/devicecode`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${t}/oauth2/v2.0/logout`,

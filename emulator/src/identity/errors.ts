@@ -95,7 +95,8 @@ export const AADSTS: Record<number, AadstsDef> = {
   70011: def(
     'invalid_scope',
     400,
-    (p) => `The provided value for the input parameter 'scope' is not valid. The scope ${p.scope} is not valid.`,
+    (p) =>
+      `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${p.scope} is not valid. static scope limit exceeded.`,
   ),
   90002: def(
     'invalid_request',
@@ -127,6 +128,12 @@ export const AADSTS: Record<number, AadstsDef> = {
     'invalid_grant',
     400,
     () => 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+  ),
+  650053: def(
+    'invalid_client',
+    400,
+    (p) =>
+      `The application '${p.appName}' asked for scope '${p.scope}' that doesn't exist on the resource '${p.resource}'. Contact the app vendor.`,
   ),
   700016: def(
     'unauthorized_client',
@@ -171,6 +178,12 @@ export const AADSTS: Record<number, AadstsDef> = {
     401,
     (p) =>
       `The provided client secret keys for app '${p.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+  ),
+  1002012: def(
+    'invalid_scope',
+    400,
+    (p) =>
+      `The provided value for scope ${p.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
   ),
   9002313: def('invalid_grant', 400, () => 'Invalid request. Request is malformed or invalid.'),
   9002327: def(

@@ -2,6 +2,7 @@
 // fully qualified, and a token can only ever be for one resource (MICROSOFT.md §1.4/§1.5).
 // Grants store Graph scopes bare (User.Read) and other resources fully qualified, as model.ts says.
 import { GRAPH_APP_ID, GRAPH_RESOURCE, OIDC_SCOPES, OUTLOOK_RESOURCE } from '../model.js';
+import { delegatedScope, resourceAppId } from './permissions.js';
 
 export type Resource = typeof GRAPH_RESOURCE | typeof OUTLOOK_RESOURCE;
 
@@ -39,6 +40,35 @@ export function parseScopes(scope: string | undefined): ScopeParse {
     out.push({ raw, resource: GRAPH_RESOURCE, name: raw });
   }
   return { ok: true, scopes: out };
+}
+
+export type ScopeProblem =
+  | { code: 650053; params: { scope: string; resource: string } }
+  | { code: 70011; params: { scope: string } };
+
+/**
+ * What Entra refuses in a scope list before any consent question: a permission the resource does
+ * not publish (AADSTS650053), and `/.default` beside other permissions of the same resource
+ * (AADSTS70011). OIDC scopes may accompany `/.default`.
+ */
+export function scopeProblem(scopes: ParsedScope[], raw: string): ScopeProblem | null {
+  const byResource = new Map<Resource, ParsedScope[]>();
+  for (const s of scopes) {
+    if (s.resource === null) continue;
+    byResource.set(s.resource, [...(byResource.get(s.resource) ?? []), s]);
+  }
+  for (const list of byResource.values()) {
+    if (list.some((s) => s.name.toLowerCase() === '.default') && list.length > 1) {
+      return { code: 70011, params: { scope: raw } };
+    }
+  }
+  for (const s of scopes) {
+    if (s.resource === null || s.name.toLowerCase() === '.default') continue;
+    if (!delegatedScope(s.resource, s.name)) {
+      return { code: 650053, params: { scope: s.name, resource: resourceAppId(s.resource) } };
+    }
+  }
+  return null;
 }
 
 /** The form stored in grants, codes and refresh tokens. */

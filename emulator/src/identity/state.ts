@@ -20,6 +20,8 @@ export interface Flow {
   prompt: string | undefined;
   loginHint: string | undefined;
   createdAt: number;
+  /** the client's client-request-id, Entra's correlation id in redirected errors */
+  correlationId?: string;
   /** set once the password step succeeded */
   userId?: string;
   /** the one-time code shown on the emulated MFA page */

@@ -4,10 +4,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { type Application, GRAPH_RESOURCE, type RefreshToken, type Tenant, type User } from '../model.js';
-import { now, resolveTenant } from './common.js';
+import { clientCredentials as clientCredentialsGrant } from './client-credentials.js';
+import { clientRequestId, now, resolveTenant } from './common.js';
 import { buildError, errorJson } from './errors.js';
 import { tokenResponse } from './mint.js';
-import { expandToKeys, isOidc, parseScopes, type Resource, resourceOfKey } from './scopes.js';
+import { expandToKeys, isOidc, parseScopes, type Resource, resourceOfKey, scopeProblem } from './scopes.js';
 import { identityState } from './state.js';
 
 type Body = Record<string, string | undefined>;
@@ -91,6 +92,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         throw new TokenError(500011, { resource: parsed.unknownResource, tenantName: tenant.displayName });
       const resources = new Set(parsed.scopes.map((s) => s.resource).filter((r): r is Resource => r !== null));
       if (resources.size > 1) throw new TokenError(28000, { scope: scopeParam });
+      const problem = scopeProblem(parsed.scopes, scopeParam);
+      if (problem) throw new TokenError(problem.code, { ...problem.params, appName: application.displayName });
       const keys = expandToKeys(parsed.scopes, application.requiredScopes);
       const oidc = new Set(keys.filter(isOidc).map((k) => k.toLowerCase()));
       const resourceKeys = keys.filter((k) => !isOidc(k));
@@ -148,8 +151,10 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     if (!body.code) throw new TokenError(900144, { param: 'code' });
     const code = store.codes.get(body.code);
     if (!code || code.tenantId !== tenant.id) throw new TokenError(9002313);
-    if (code.clientId !== application.clientId) throw new TokenError(70000);
     if (code.redeemed) throw new TokenError(54005);
+    // Entra spends a code on any redemption attempt: after a failure below, a retry gets 54005.
+    code.redeemed = true;
+    if (code.clientId !== application.clientId) throw new TokenError(70000);
     if (now(ctx) - code.issuedAt > CODE_LIFETIME_MS) throw new TokenError(70008);
     if (!body.redirect_uri) throw new TokenError(900144, { param: 'redirect_uri' });
     if (body.redirect_uri !== code.redirectUri) {
@@ -168,7 +173,6 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     const user = checkUser(code.userId, tenant);
     const pick = pickResource(body.scope, code.scopes, application, tenant);
     const keys = consentedKeys(tenant.id, application, user, pick.keys, pick.resource, pick.explicit);
-    code.redeemed = true;
     // OIDC scopes come from the authorize request (a token request cannot add offline_access)
     const oidc = new Set(code.scopes.filter(isOidc).map((k) => k.toLowerCase()));
     return tokenResponse(ctx, {
@@ -225,8 +229,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
     });
   }
 
-  function sendError(reply: FastifyReply, e: TokenError): FastifyReply {
-    const err = buildError(e.code, e.params, now(ctx));
+  function sendError(reply: FastifyReply, e: TokenError, correlationId: string | undefined): FastifyReply {
+    const err = buildError(e.code, e.params, now(ctx), correlationId);
     return reply
       .code(err.status)
       .header('content-type', 'application/json; charset=utf-8')
@@ -237,6 +241,8 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
   app.post('/:tenant/oauth2/v2.0/token', async (req, reply) => {
     const segment = (req.params as { tenant: string }).tenant;
     const body = (req.body ?? {}) as Body;
+    const correlationId = clientRequestId(req);
+    if (correlationId) reply.header('client-request-id', correlationId);
     try {
       if (store.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, store.faults.latencyMs));
       const lookup = resolveTenant(ctx, segment);
@@ -252,7 +258,11 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
       if (body.grant_type === 'authorization_code')
         out = await authorizationCode(body, tenant, application, req.headers.origin);
       else if (body.grant_type === 'refresh_token') out = await refreshToken(body, tenant, application);
-      else if (!body.grant_type) throw new TokenError(900144, { param: 'grant_type' });
+      else if (body.grant_type === 'client_credentials') {
+        const r = await clientCredentialsGrant(ctx, tenant, application, body.scope);
+        if (!r.ok) throw new TokenError(r.code, r.params);
+        out = r.body;
+      } else if (!body.grant_type) throw new TokenError(900144, { param: 'grant_type' });
       else throw new TokenError(70003, { grantType: body.grant_type });
       return reply
         .code(200)
@@ -261,7 +271,7 @@ export function registerToken(app: FastifyInstance, ctx: EmulatorContext): void 
         .header('pragma', 'no-cache')
         .send(out);
     } catch (e) {
-      if (e instanceof TokenError) return sendError(reply, e);
+      if (e instanceof TokenError) return sendError(reply, e, correlationId);
       throw e;
     }
   });

@@ -3,7 +3,7 @@
 //     while smtp-server would prefix its own generic one — when our message already starts with
 //     an enhanced code, send it without another;
 //  2. EHLO before STARTTLS does not advertise AUTH (MICROSOFT.md §4) and AUTH before TLS answers
-//     "504 5.7.4 Unrecognized authentication type".
+//     "504 5.7.4 Unrecognized authentication type"; after TLS it advertises AUTH LOGIN XOAUTH2.
 // Only connections of servers created with `exchangeWire: true` are affected.
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
@@ -36,6 +36,16 @@ export function patchSmtpConnection(): void {
         this,
         code,
         data.filter((l) => !/^AUTH\b/.test(l)),
+        context,
+      );
+    }
+    // After TLS Exchange offers "AUTH LOGIN XOAUTH2"; PLAIN is understood (and refused with 535)
+    // but not advertised.
+    if (code === 250 && Array.isArray(data)) {
+      return original.call(
+        this,
+        code,
+        data.map((l) => (/^AUTH\b/.test(l) ? l.replace(/ PLAIN\b/, '') : l)),
         context,
       );
     }

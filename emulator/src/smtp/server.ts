@@ -60,7 +60,8 @@ export async function startSmtp(ctx: EmulatorContext, opts: { host: string; port
     name: 'EMU01.outlook.office365.com',
     banner: 'Microsoft ESMTP MAIL Service ready',
     heloResponse: '%s Hello [%s]',
-    authMethods: ['XOAUTH2'],
+    // LOGIN is what Exchange advertises beside XOAUTH2 (PLAIN is parsed but not advertised, see patch.ts)
+    authMethods: ['LOGIN', 'XOAUTH2', 'PLAIN'],
     allowInsecureAuth: false,
     authOptional: false,
     authRequiredMessage: '5.7.57 Client not authenticated to send mail. [emulator]',
@@ -73,13 +74,19 @@ export async function startSmtp(ctx: EmulatorContext, opts: { host: string; port
     disableReverseLookup: true,
     onAuth(auth, session, callback) {
       void (async () => {
-        if (auth.method !== 'XOAUTH2' || !auth.accessToken)
-          return callback(smtpError(504, '5.7.4 Unrecognized authentication type'));
+        // Basic authentication (LOGIN/PLAIN with a password) is not emulated: Exchange answers a
+        // refused basic login with 535 5.7.3, which is what a client must handle.
+        if (auth.method !== 'XOAUTH2' || !auth.accessToken) return callback(authFailed());
         const v = await ctx.signer.verifyAccessToken(auth.accessToken, OUTLOOK_RESOURCE, store.clock.now());
         if ('error' in v) return callback(authFailed());
-        if (!v.scopes.has('smtp.send')) return callback(authFailed());
+        const claims = v.claims as typeof v.claims & { idtyp?: string; roles?: unknown };
+        const appOnly = claims.idtyp === 'app';
+        const roles = Array.isArray(claims.roles) ? claims.roles.map((r) => String(r).toLowerCase()) : [];
+        // Delegated: SMTP.Send for the token's own mailbox. App-only: the SMTP.SendAsApp role, and
+        // then any mailbox of the tenant (Exchange's service-principal mailbox permission is not modelled).
+        if (appOnly ? !roles.includes('smtp.sendasapp') : !v.scopes.has('smtp.send')) return callback(authFailed());
         const tenant = store.tenants.get(String(v.claims.tid).toLowerCase());
-        const user = store.users.get(v.claims.oid);
+        const user = appOnly ? userByAddress(store, auth.username ?? '') : store.users.get(v.claims.oid);
         if (!tenant || !user || user.tenantId !== tenant.id || !user.accountEnabled) return callback(authFailed());
         if (!tenant.smtpAuthEnabled) {
           return callback(

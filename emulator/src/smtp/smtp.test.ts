@@ -97,7 +97,7 @@ describe('AUTH XOAUTH2', () => {
 });
 
 describe('wire details', () => {
-  it('offers AUTH XOAUTH2 only after STARTTLS', async () => {
+  it('offers AUTH LOGIN XOAUTH2 only after STARTTLS', async () => {
     const { conn, greeting } = await RawSmtp.open(port());
     expect(greeting).toMatch(/^220 .*Microsoft ESMTP MAIL Service ready/);
     const before = await conn.cmd('EHLO client.example');
@@ -109,7 +109,7 @@ describe('wire details', () => {
     );
     await conn.startTls(kit.emu.urls.caPem);
     const after = await conn.cmd('EHLO client.example');
-    expect(after).toMatch(/AUTH XOAUTH2/);
+    expect(after.split(/\r?\n/)).toContain('250-AUTH LOGIN XOAUTH2');
     expect(after).not.toContain('STARTTLS');
     expect(await conn.cmd('MAIL FROM:<x@y.z>')).toMatch(/^530 5\.7\.57/);
     const ok = await conn.cmd(
@@ -119,6 +119,31 @@ describe('wire details', () => {
     expect(await conn.cmd(`MAIL FROM:<${alice.userPrincipalName}>`)).toBe('250 2.1.0 Sender OK');
     expect(await conn.cmd(`RCPT TO:<${bob.userPrincipalName}>`)).toBe('250 2.1.5 Recipient OK');
     conn.close();
+  });
+
+  it('AUTH LOGIN and AUTH PLAIN (basic authentication) → 535 5.7.3, as Exchange refuses them', async () => {
+    const { conn } = await RawSmtp.open(port());
+    await conn.cmd('EHLO client.example');
+    await conn.startTls(kit.emu.urls.caPem);
+    await conn.cmd('EHLO client.example');
+    expect(await conn.cmd('AUTH LOGIN')).toBe('334 VXNlcm5hbWU6');
+    expect(await conn.cmd(Buffer.from(alice.userPrincipalName).toString('base64'))).toBe('334 UGFzc3dvcmQ6');
+    expect(await conn.cmd(Buffer.from('pw').toString('base64'))).toBe(
+      '535 5.7.3 Authentication unsuccessful [emulator]',
+    );
+    const plain = Buffer.from(`\0${alice.userPrincipalName}\0pw`).toString('base64');
+    expect(await conn.cmd(`AUTH PLAIN ${plain}`)).toBe('535 5.7.3 Authentication unsuccessful [emulator]');
+    conn.close();
+    const tx = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: port(),
+      secure: false,
+      requireTLS: true,
+      tls: { ca: kit.emu.urls.caPem },
+      auth: { user: alice.userPrincipalName, pass: 'pw' },
+    });
+    await expect(tx.verify()).rejects.toMatchObject({ code: 'EAUTH', responseCode: 535 });
+    tx.close();
   });
 
   it('allows 3 concurrent sessions per mailbox; the 4th gets 432 4.3.2', async () => {

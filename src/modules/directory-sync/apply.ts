@@ -87,16 +87,8 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
   const inScopeUsers: MappedUser[] = [];
   const leaving: { id: string; reason: RemovalReason }[] = [];
   for (const u of byId.values()) {
-    const scope = u['@removed'] ? false : inScope(u, filters);
     if (u['@removed']) leaving.push({ id: u.id, reason: 'removed' });
-    else if (scope === null) {
-      c.skipped++;
-      c.errors.push({
-        code: 'incomplete_user',
-        message: 'Graph left out a property the filters need; nothing changed.',
-        entraObjectId: u.id,
-      });
-    } else if (!scope)
+    else if (!inScope(u, filters))
       leaving.push({
         id: u.id,
         reason: filters.enabledOnly && u.accountEnabled === false ? 'disabled' : 'out_of_scope',

@@ -12,14 +12,15 @@ describe('mapping Entra users', () => {
     expect(mapUser({ id: 'c', mail: ' ', userPrincipalName: null })).toBeNull();
   });
 
-  it('concludes nothing when a property a filter needs is absent (never removes on doubt)', () => {
+  it('reads an absent property as null: Graph leaves out what has no value', () => {
     const f = { ...DEFAULT_FILTERS, departments: ['Sales'] };
     expect(inScope({ id: 'a', accountEnabled: true, department: 'sales' }, f)).toBe(true);
     expect(inScope({ id: 'a', accountEnabled: true, department: 'IT' }, f)).toBe(false);
     expect(inScope({ id: 'a', accountEnabled: true, department: null }, f)).toBe(false);
-    expect(inScope({ id: 'a', accountEnabled: true }, f)).toBeNull();
-    expect(inScope({ id: 'a', department: 'Sales' }, f)).toBeNull(); // enabledOnly needs accountEnabled
+    expect(inScope({ id: 'a', accountEnabled: true }, f)).toBe(false); // no department: out of the filter
+    expect(inScope({ id: 'a', department: 'Sales' }, f)).toBe(true);
     expect(inScope({ id: 'a', accountEnabled: false, department: 'Sales' }, f)).toBe(false);
     expect(inScope({ id: 'a' }, { ...DEFAULT_FILTERS, enabledOnly: false })).toBe(true);
+    expect(inScope({ id: 'a', accountEnabled: true }, { ...DEFAULT_FILTERS, jobTitles: ['Chemist'] })).toBe(false);
   });
 });

@@ -70,16 +70,12 @@ const anyOf = (wanted: string[], v: string | null | undefined) =>
   wanted.length === 0 || (v != null && wanted.some((w) => w.toLowerCase() === v.trim().toLowerCase()));
 
 /**
- * In the filters (true), out of them (false), or unknown (null): a property a filter needs is
- * absent from the answer (not null — absent), so nothing may be concluded, least of all a removal.
+ * In the filters or out of them. A property absent from Graph's answer is null: /users and group
+ * member listings send every selected property, and /users/delta (Baitwise never asks for
+ * `Prefer: return=minimal`) leaves out exactly the properties that have no value. So a user
+ * without a department is out of a department filter, and leaves an import under its policy.
  */
-export function inScope(u: EntraUser, f: Filters): boolean | null {
-  const needs: (keyof EntraUser)[] = [];
-  if (f.enabledOnly) needs.push('accountEnabled');
-  if (f.userType !== 'all') needs.push('userType');
-  if (f.departments.length) needs.push('department');
-  if (f.jobTitles.length) needs.push('jobTitle');
-  if (needs.some((k) => !(k in u))) return null;
+export function inScope(u: EntraUser, f: Filters): boolean {
   if (f.enabledOnly && u.accountEnabled === false) return false;
   if (f.userType !== 'all' && (u.userType ?? 'Member') !== f.userType) return false;
   return anyOf(f.departments, u.department) && anyOf(f.jobTitles, u.jobTitle);
