@@ -312,6 +312,84 @@ describe('baitwise sync <import-id>', () => {
   });
 });
 
+describe("an archived client's syncs are paused", () => {
+  const db = () => t.db.handle.db;
+  const job = (clientId: string, importId: string) =>
+    syncJobHandler(engineDeps())(
+      { clientId, importId },
+      { jobId: `job-${importId}`, attempt: 1, signal: new AbortController().signal },
+    );
+  const setArchived = async (cid: string, archived: boolean) =>
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${cid}`, { archived })).statusCode).toBe(200);
+  /** Everything a sync writes for the client: imports (with their lease), runs, recipients. */
+  const written = async (cid: string) =>
+    JSON.stringify([
+      await db().selectFrom('directory_imports').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('directory_sync_runs').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('recipients').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('directory_import_members').selectAll().where('client_id', '=', cid).execute(),
+    ]);
+
+  it('the scheduler skips them, a queued job stops without writing, and restoring resumes the run', async () => {
+    const cid = await ownClient('Archived Sync Ltd');
+    const app = await connectedApp(t, emu, sys, cid, tenant);
+    // Only this client's imports are scheduled, so the counts below are its own.
+    await db().updateTable('directory_imports').set({ sync_enabled: 0 }).execute();
+    const synced = await createImport({ azureAppId: app, syncIntervalMinutes: 5 }, cid);
+    await job(cid, synced.id); // its first run: done, next sync in 5 minutes
+    expect((await api('GET', `/directory-imports/${synced.id}`, undefined, cid)).json().nextSyncAt).not.toBeNull();
+    const waiting = await createImport({ azureAppId: app, syncIntervalMinutes: 5 }, cid); // run queued, job waiting
+    await setArchived(cid, true);
+    const before = await written(cid);
+    const queue = jobQueueFor(t.config.database);
+    try {
+      const later = new Date(Date.now() + 6 * 60_000).toISOString();
+      expect(await enqueueDue(db(), queue, later)).toBe(0);
+      await expect(job(cid, waiting.id)).resolves.toBeUndefined(); // ends: no retry of a paused sync
+      expect(await written(cid)).toBe(before);
+
+      await setArchived(cid, false);
+      // Both are due again: the scheduled one, and the one whose run waited while archived.
+      expect(await enqueueDue(db(), queue, later)).toBe(2);
+      await job(cid, waiting.id);
+      const run = (
+        await api('GET', `/directory-imports/${waiting.id}/runs/${waiting.lastRun.id}`, undefined, cid)
+      ).json();
+      expect(run).toMatchObject({ status: 'succeeded', added: expect.any(Number) });
+      expect((await groupMembers(waiting.targetGroupId)).length).toBe(run.added);
+      expect(run.added).toBeGreaterThan(0);
+    } finally {
+      await queue.close?.();
+    }
+  }, 60_000);
+
+  it('a run whose client is archived mid-run writes nothing more, and completes once restored', async () => {
+    const cid = await ownClient('Archived Mid-run Ltd');
+    const app = await connectedApp(t, emu, sys, cid, tenant);
+    const imp = await createImport({ azureAppId: app, filters: { enabledOnly: false } }, cid);
+    let before = '';
+    await expect(
+      runSync(engineDeps(), cid, imp.id, {
+        owner: 'worker-archived',
+        onProgress: async () => {
+          await setArchived(cid, true);
+          before = await written(cid);
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'client_archived' });
+    // The pages committed before the archive stay; the completion was not written.
+    expect(await written(cid)).toBe(
+      before.replace(/"lock_owner":"worker-archived","lock_until":"[^"]*"/, '"lock_owner":null,"lock_until":null'),
+    );
+    const mid = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, cid)).json();
+    expect(mid.status).toBe('running');
+    await setArchived(cid, false);
+    const done = await runSync(engineDeps(), cid, imp.id, { owner: 'worker-restored' });
+    expect(done).toMatchObject({ id: imp.lastRun.id, status: 'succeeded' });
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(done?.added);
+  }, 60_000);
+});
+
 describe('with the worker running', () => {
   beforeAll(startRunner);
 

@@ -8,13 +8,14 @@
 // a full listing. Group imports always list their groups in full: /users/delta says nothing about
 // group membership.
 import type { Db, DbHandle } from '../../db/connection.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, ClientArchivedError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { OutboundError } from '../../lib/outbound.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
+import { isClientArchived } from '../clients/repository.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
 import { type Engine, engineOf } from './bulk.js';
 import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
@@ -70,6 +71,9 @@ export async function runSync(
   opts: RunOptions,
 ): Promise<RunRow | undefined> {
   const db = deps.db.db;
+  // An archived client's syncs are paused: stop before writing anything, the lease included. The
+  // run stays as it is and resumes once the client is restored (makeWaitingImportsDue).
+  if (await isClientArchived(db, clientId)) throw new ClientArchivedError();
   if (!(await repo.claimImport(db, clientId, importId, opts.owner, LEASE_MS))) throw new ImportBusyError();
   try {
     let run = await repo.unfinishedRun(db, clientId, importId);
@@ -327,6 +331,7 @@ class RunExecution {
   private async failed(err: unknown): Promise<RunRow> {
     if (this.opts.signal?.aborted) throw err; // stopped, not failed: the job resumes from the cursor
     if (err instanceof ImportBusyError) throw err; // the run is another owner's now: leave it be
+    if (err instanceof ClientArchivedError) throw err; // archived mid-run: write nothing more
     if (transient(err)) {
       // Microsoft unreachable or still throttling after the retries: the job is retried and the
       // run resumes from its cursor.
@@ -394,12 +399,15 @@ class RunExecution {
    * took and released it): nothing is written and ImportBusyError ends this execution, so two
    * owners never both write a run. Renewing first also takes SQLite's write lock before any read,
    * so another process's commit makes it wait (busy_timeout) rather than fail on a stale snapshot.
+   * A client archived meanwhile is read-only: the transaction rolls back (renewal included) and
+   * ClientArchivedError ends the execution where it stands.
    */
   private owned<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.renewImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS))) {
         throw new ImportBusyError();
       }
+      if (await isClientArchived(trx, this.clientId)) throw new ClientArchivedError();
       return fn(trx);
     });
   }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
 import { type JobHandler, type JobQueue, RescheduleJob } from '../../jobs/queue.js';
 import { jobQueueFor } from '../../jobs/queue-for.js';
+import { ClientArchivedError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { EntraClient } from '../../microsoft/entra.js';
@@ -96,6 +97,12 @@ export function syncJobHandler(deps: EngineDeps, opts: { sliceMs?: number } = {}
       // the slice's own abort: a failure that merely came after it is retried as a failure (backoff,
       // an attempt used), or a failure that keeps happening would never run out of attempts.
       if (err === slice.signal.reason && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
+      // The client is archived: its syncs are paused, so the job ends here without a retry. The run
+      // waits, unchanged, and restoring the client queues it again.
+      if (err instanceof ClientArchivedError) {
+        deps.logger?.info({ clientId, importId }, 'client archived; sync paused');
+        return undefined;
+      }
       // Another job holds the import: retrying later is right, and says so in the log.
       if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
       throw err;
