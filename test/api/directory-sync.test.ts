@@ -312,6 +312,134 @@ describe('baitwise sync <import-id>', () => {
   });
 });
 
+describe("Graph's refusals answer errors of ours, naming the field", () => {
+  const UNKNOWN = '0e0e0e0e-0000-4000-8000-00000000dead';
+  const realGroup = async () =>
+    (await api('POST', '/directory-imports/entra-groups/search', { azureAppId: appId, search: '' }))
+      .json()
+      .items.map((g: { id: string; displayName: string }) => ({ id: g.id, displayName: g.displayName }))[0] as {
+      id: string;
+      displayName: string;
+    };
+  const importCount = async () =>
+    (await t.db.handle.db.selectFrom('directory_imports').select('id').where('client_id', '=', clientId).execute())
+      .length;
+
+  it('a preview with an Entra group id that does not exist is a 400 naming groupIds.N', async () => {
+    const group = await realGroup();
+    const r = await api('POST', '/directory-imports/preview', {
+      azureAppId: appId,
+      source: 'groups',
+      groupIds: [group.id, UNKNOWN],
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'groupIds.1' } });
+    expect(r.json().error.message).toContain(UNKNOWN);
+    expect(r.json().error.message).toMatch(/does not exist.*(search|remove)/is);
+  });
+
+  it('a malformed group id is a 400 naming the field too (Graph: Request_BadRequest)', async () => {
+    const r = await api('POST', '/directory-imports/preview', {
+      azureAppId: appId,
+      source: 'groups',
+      groupIds: ['x y'],
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error.details).toMatchObject({ field: 'groupIds.0', microsoftCode: 'Request_BadRequest' });
+  });
+
+  it('creating or editing an import with a group that does not exist is a 400 naming entraGroups.N, nothing written', async () => {
+    const group = await realGroup();
+    const before = await importCount();
+    const created = await api('POST', '/directory-imports', {
+      name: 'Ghost group',
+      azureAppId: appId,
+      newGroupName: 'Ghost group recipients',
+      source: 'groups',
+      entraGroups: [group, { id: UNKNOWN, displayName: 'Deleted meanwhile' }],
+    });
+    expect(created.statusCode, created.body).toBe(400);
+    expect(created.json().error.details).toMatchObject({ field: 'entraGroups.1.id' });
+    expect(created.json().error.message).toContain('Deleted meanwhile');
+    expect(await importCount()).toBe(before);
+    const groupsBefore = await t.db.handle.db
+      .selectFrom('recipient_groups')
+      .select('id')
+      .where('name', '=', 'Ghost group recipients')
+      .execute();
+    expect(groupsBefore).toEqual([]);
+
+    const imp = await createImport({ source: 'groups', entraGroups: [group] });
+    const edited = await api('PATCH', `/directory-imports/${imp.id}`, {
+      entraGroups: [{ id: UNKNOWN, displayName: 'Deleted meanwhile' }],
+    });
+    expect(edited.statusCode, edited.body).toBe(400);
+    expect(edited.json().error.details).toMatchObject({ field: 'entraGroups.0.id' });
+    expect((await api('GET', `/directory-imports/${imp.id}`)).json().entraGroups).toEqual([group]);
+  });
+
+  it('a permission Microsoft refuses (403) is a 409 naming the permission and what to do', async () => {
+    // An access token without GroupMember.Read.All, as after a consent that left it out.
+    const admin = (await tenantUsers(tenant.tenantId)).find(
+      (u) => u.userPrincipalName === tenant.admin.userPrincipalName,
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const token = await emu.emu.ctx.signer.sign(
+      {
+        aud: '00000003-0000-0000-c000-000000000000',
+        iss: `https://sts.windows.net/${tenant.tenantId}/`,
+        tid: tenant.tenantId,
+        oid: admin?.id,
+        upn: admin?.userPrincipalName,
+        appid: tenant.clientId,
+        scp: 'User.Read User.Read.All',
+      },
+      3600,
+      Date.now(),
+    );
+    t.app.services.azure.tokens.prime(appId, 'graph', token, (now + 3600) * 1000, 0);
+    try {
+      for (const [path, body] of [
+        ['/directory-imports/preview', { azureAppId: appId, source: 'groups', groupIds: [UNKNOWN] }],
+        ['/directory-imports/entra-groups/search', { azureAppId: appId, search: 'All' }],
+      ] as const) {
+        const r = await api('POST', path, body);
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.json().error.code).toBe('microsoft_permission_missing');
+        expect(r.json().error.message).toMatch(/GroupMember\.Read\.All.*admin consent.*authorize/is);
+      }
+    } finally {
+      t.app.services.azure.tokens.forget(appId);
+    }
+  });
+
+  it('Microsoft unavailable after the retries is a 503 microsoft_unavailable, and Test connection writes nothing', async () => {
+    const group = await realGroup(); // before the fault
+    const audits = async () => (await t.db.handle.db.selectFrom('audit_log').select('id').execute()).length;
+    await emu.control('PUT', '/faults', { graph503Every: 1, graphRetryAfterSeconds: 0 });
+    try {
+      const preview = await api('POST', '/directory-imports/preview', { azureAppId: appId, source: 'all_users' });
+      expect(preview.statusCode, preview.body).toBe(503);
+      expect(preview.json().error.code).toBe('microsoft_unavailable');
+      const created = await api('POST', '/directory-imports', {
+        name: 'During an outage',
+        azureAppId: appId,
+        newGroupName: 'Outage group',
+        source: 'groups',
+        entraGroups: [group],
+      });
+      expect(created.statusCode, created.body).toBe(503);
+      const before = await audits();
+      const test = await api('POST', `/azure-apps/${appId}/test`);
+      expect(test.statusCode, test.body).toBe(503);
+      expect(test.json().error.code).toBe('microsoft_unavailable');
+      expect(await audits()).toBe(before);
+    } finally {
+      await emu.control('PUT', '/faults', { graph503Every: 0, graphRetryAfterSeconds: 1 });
+    }
+  }, 60_000);
+});
+
 describe("an archived client's syncs are paused", () => {
   const db = () => t.db.handle.db;
   const job = (clientId: string, importId: string) =>
