@@ -378,6 +378,20 @@ describe("Graph's refusals answer errors of ours, naming the field", () => {
     expect((await api('GET', `/directory-imports/${imp.id}`)).json().entraGroups).toEqual([group]);
   });
 
+  it('a sync whose group was deleted in Entra fails saying which group and what to do', async () => {
+    const imp = await createImport({ source: 'groups', entraGroups: [await realGroup()] });
+    await t.db.handle.db
+      .updateTable('directory_imports')
+      .set({ entra_groups: JSON.stringify([{ id: UNKNOWN, displayName: 'Deleted meanwhile' }]) })
+      .where('id', '=', imp.id)
+      .execute();
+    const run = await runSync(engineDeps(), clientId, imp.id, { owner: 'deleted-group' });
+    expect(run?.status).toBe('failed');
+    const last = JSON.parse(run?.errors ?? '[]').at(-1);
+    expect(last.message).toContain("the Entra group 'Deleted meanwhile'");
+    expect(last.message).toMatch(/does not exist.*pick the group again/is);
+  });
+
   it('a permission Microsoft refuses (403) is a 409 naming the permission and what to do', async () => {
     // An access token without GroupMember.Read.All, as after a consent that left it out.
     const admin = (await tenantUsers(tenant.tenantId)).find(
@@ -397,8 +411,15 @@ describe("Graph's refusals answer errors of ours, naming the field", () => {
       3600,
       Date.now(),
     );
+    const imp = await createImport({ source: 'groups', entraGroups: [await realGroup()] });
     t.app.services.azure.tokens.prime(appId, 'graph', token, (now + 3600) * 1000, 0);
     try {
+      // A sync meeting the refusal pauses the import with the reason, as for a re-authorization.
+      const run = await runSync(engineDeps(), clientId, imp.id, { owner: 'refused' });
+      expect(run).toMatchObject({ status: 'paused' });
+      const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
+      expect(view).toMatchObject({ status: 'paused', statusReason: { code: 'microsoft_permission_missing' } });
+      expect(view.statusReason.message).toContain('GroupMember.Read.All');
       for (const [path, body] of [
         ['/directory-imports/preview', { azureAppId: appId, source: 'groups', groupIds: [UNKNOWN] }],
         ['/directory-imports/entra-groups/search', { azureAppId: appId, search: 'All' }],

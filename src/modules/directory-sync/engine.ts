@@ -13,12 +13,22 @@ import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { OutboundError } from '../../lib/outbound.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { type GraphSubject, graphFailure } from '../../microsoft/graph-errors.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { isClientArchived } from '../clients/repository.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
 import { type Engine, engineOf } from './bulk.js';
-import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
+import {
+  type Cursor,
+  DirectoryReader,
+  GRAPH_USERS,
+  groupMembersUrl,
+  groupSubject,
+  isResyncError,
+  type Page,
+  usersUrl,
+} from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
 import { type Fetched, PageFeed } from './page-feed.js';
 import type { ImportRow, RunRow } from './repository.js';
@@ -339,9 +349,16 @@ class RunExecution {
       await this.saveRun({ errors: JSON.stringify(errors.slice(-100)) });
       throw err;
     }
-    const code = err instanceof AppError ? err.code : 'sync_failed';
-    const message = err instanceof Error ? err.message : String(err);
-    if (code === 'reauthorization_required' || code === 'not_authorized' || code === 'azure_app_error') {
+    // What Graph refused, said the way the API says it (graph-errors.ts): which group, what to do.
+    const failure = err instanceof GraphError ? graphFailure(err, this.graphSubject()) : err;
+    const code = failure instanceof AppError ? failure.code : 'sync_failed';
+    const message = failure instanceof Error ? failure.message : String(failure);
+    if (
+      code === 'reauthorization_required' ||
+      code === 'not_authorized' ||
+      code === 'azure_app_error' ||
+      code === 'microsoft_permission_missing'
+    ) {
       // The application needs an administrator: pause the import with the reason. The run keeps
       // its cursor and resumes once the application is connected again.
       return this.finish(
@@ -352,6 +369,21 @@ class RunExecution {
     }
     this.deps.logger?.warn({ err, importId: this.importId, runId: this.run.id }, 'directory sync failed');
     return this.finish('failed', { code, message });
+  }
+
+  /** What the page being read was about: one of the import's groups, or the tenant's users. */
+  private graphSubject(): GraphSubject {
+    const at = JSON.parse(this.run.cursor ?? '{}') as Partial<Cursor>;
+    if (at.kind === 'groups') {
+      const g = entraGroupsOf(this.imp)[at.group ?? 0];
+      if (g) return groupSubject(`entraGroups.${at.group ?? 0}.id`, g.id, g.displayName);
+    }
+    return {
+      field: 'filters',
+      what: "the tenant's users",
+      fix: "Check the import's filters.",
+      permissions: GRAPH_USERS,
+    };
   }
 
   private async finish(

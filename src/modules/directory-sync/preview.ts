@@ -3,10 +3,17 @@
 import type { Db } from '../../db/connection.js';
 import { ValidationError } from '../../lib/errors.js';
 import type { GraphClient } from '../../microsoft/graph.js';
-import { fromGraph, type GraphSubject } from '../../microsoft/graph-errors.js';
+import { fromGraph } from '../../microsoft/graph-errors.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
-import { DirectoryReader, groupMembersUrl, usersUrl } from './graph-source.js';
+import {
+  DirectoryReader,
+  GRAPH_MEMBERS,
+  GRAPH_USERS,
+  groupMembersUrl,
+  groupSubject,
+  usersUrl,
+} from './graph-source.js';
 import { type EntraUser, type Filters, inScope, mapUser } from './mapping.js';
 
 export interface PreviewInput {
@@ -21,17 +28,6 @@ const SAMPLE = 10;
 // users the count is reported as a lower bound.
 const GROUP_PREVIEW_LIMIT = 50_000;
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-const USERS = ['User.Read.All'] as const;
-const MEMBERS = ['GroupMember.Read.All'] as const;
-
-/** A chosen Entra group as the subject of a Graph call: which field named it, and what to do. */
-const groupSubject = (field: string, id: string, name?: string): GraphSubject => ({
-  field,
-  what: name ? `the Entra group '${name}' (${id})` : `the Entra group '${id}'`,
-  fix: 'Pick the group again with the group search, or remove it from the selection.',
-  permissions: MEMBERS,
-});
 
 /** The filters as Graph $filter, so an all-users preview is one request however large the tenant. */
 export function graphFilter(f: Filters): string {
@@ -67,7 +63,7 @@ export class PreviewService {
         field: 'filters',
         what: "the users matching the import's filters",
         fix: 'Check the department and job title values.',
-        permissions: USERS,
+        permissions: GRAPH_USERS,
       };
       const r = await fromGraph(subject, () =>
         reader.get<{ value: EntraUser[]; '@odata.count'?: number }>(url, { consistencylevel: 'eventual' }),
@@ -123,7 +119,7 @@ export class PreviewService {
       field: 'search',
       what: 'the search for Entra groups',
       fix: 'Search with letters and digits only.',
-      permissions: MEMBERS,
+      permissions: GRAPH_MEMBERS,
     };
     const r = await fromGraph(subject, () =>
       reader.get<{
