@@ -2,11 +2,12 @@
 // Runs before validation so that an unauthenticated request learns nothing about the schema.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
-import { CsrfError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import { ClientArchivedError, CsrfError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../lib/errors.js';
 import { nowIso } from '../lib/ids.js';
 import { csrfFor, safeEqual, sha256 } from '../lib/tokens.js';
 import { findLiveApiToken, touchApiToken } from '../modules/api-tokens/repository.js';
 import { findLiveSession, touchSession } from '../modules/auth/repository.js';
+import { isClientArchived } from '../modules/clients/repository.js';
 import { clientIdsOf } from '../modules/operators/repository.js';
 import { type Access, type Actor, canSeeClient } from './actor.js';
 
@@ -86,6 +87,10 @@ export function authenticate(db: Db) {
     if (access === 'client') {
       const clientId = (req.params as Record<string, string> | undefined)?.clientId;
       if (!clientId || !canSeeClient(actor, clientId)) throw new NotFoundError('Client');
+      // An archived client is read-only, for every route of it and every role: one check here
+      // rather than one per handler. After the visibility check, so another client's archived
+      // client still answers 404. Restoring it is PATCH /clients/:clientId (a system route).
+      if (!SAFE_METHODS.has(req.method) && (await isClientArchived(db, clientId))) throw new ClientArchivedError();
     }
   };
 }

@@ -69,3 +69,17 @@ export class ConflictError extends AppError {
     super(409, 'conflict', message, { field });
   }
 }
+
+/**
+ * An archived client is read-only: every change to it is refused until a system administrator
+ * restores it (the one change allowed).
+ */
+export class ClientArchivedError extends AppError {
+  constructor() {
+    super(
+      409,
+      'client_archived',
+      'This client is archived and read-only: nothing of it can be changed. A system administrator can restore it (Clients → Restore, or PATCH /api/v1/clients/{clientId} with {"archived": false}).',
+    );
+  }
+}

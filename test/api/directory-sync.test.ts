@@ -10,7 +10,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { GraphClient } from '../../src/microsoft/graph.js';
 import { runSync } from '../../src/modules/directory-sync/engine.js';
 import { DirectoryReader, usersUrl } from '../../src/modules/directory-sync/graph-source.js';
-import { enqueueDue } from '../../src/modules/directory-sync/jobs.js';
+import { enqueueDue, syncJob } from '../../src/modules/directory-sync/jobs.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -299,6 +299,234 @@ describe('baitwise sync <import-id>', () => {
     const run = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`)).json();
     expect(run).toMatchObject({ status: 'succeeded', added: users.length });
   });
+});
+
+describe("Graph's refusals answer errors of ours, naming the field", () => {
+  const UNKNOWN = '0e0e0e0e-0000-4000-8000-00000000dead';
+  const realGroup = async () =>
+    (await api('POST', '/directory-imports/entra-groups/search', { azureAppId: appId, search: '' }))
+      .json()
+      .items.map((g: { id: string; displayName: string }) => ({ id: g.id, displayName: g.displayName }))[0] as {
+      id: string;
+      displayName: string;
+    };
+  const importCount = async () =>
+    (await t.db.handle.db.selectFrom('directory_imports').select('id').where('client_id', '=', clientId).execute())
+      .length;
+
+  it('a preview with an Entra group id that does not exist is a 400 naming groupIds.N', async () => {
+    const group = await realGroup();
+    const r = await api('POST', '/directory-imports/preview', {
+      azureAppId: appId,
+      source: 'groups',
+      groupIds: [group.id, UNKNOWN],
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'groupIds.1' } });
+    expect(r.json().error.message).toContain(UNKNOWN);
+    expect(r.json().error.message).toMatch(/does not exist.*(search|remove)/is);
+  });
+
+  it('a malformed group id is a 400 naming the field too (Graph: Request_BadRequest)', async () => {
+    const r = await api('POST', '/directory-imports/preview', {
+      azureAppId: appId,
+      source: 'groups',
+      groupIds: ['x y'],
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error.details).toMatchObject({ field: 'groupIds.0', microsoftCode: 'Request_BadRequest' });
+  });
+
+  it('creating or editing an import with a group that does not exist is a 400 naming entraGroups.N, nothing written', async () => {
+    const group = await realGroup();
+    const before = await importCount();
+    const created = await api('POST', '/directory-imports', {
+      name: 'Ghost group',
+      azureAppId: appId,
+      newGroupName: 'Ghost group recipients',
+      source: 'groups',
+      entraGroups: [group, { id: UNKNOWN, displayName: 'Deleted meanwhile' }],
+    });
+    expect(created.statusCode, created.body).toBe(400);
+    expect(created.json().error.details).toMatchObject({ field: 'entraGroups.1.id' });
+    expect(created.json().error.message).toContain('Deleted meanwhile');
+    expect(await importCount()).toBe(before);
+    const groupsBefore = await t.db.handle.db
+      .selectFrom('recipient_groups')
+      .select('id')
+      .where('name', '=', 'Ghost group recipients')
+      .execute();
+    expect(groupsBefore).toEqual([]);
+
+    const imp = await createImport({ source: 'groups', entraGroups: [group] });
+    const edited = await api('PATCH', `/directory-imports/${imp.id}`, {
+      entraGroups: [{ id: UNKNOWN, displayName: 'Deleted meanwhile' }],
+    });
+    expect(edited.statusCode, edited.body).toBe(400);
+    expect(edited.json().error.details).toMatchObject({ field: 'entraGroups.0.id' });
+    expect((await api('GET', `/directory-imports/${imp.id}`)).json().entraGroups).toEqual([group]);
+  });
+
+  it('a sync whose group was deleted in Entra fails saying which group and what to do', async () => {
+    const imp = await createImport({ source: 'groups', entraGroups: [await realGroup()] });
+    await t.db.handle.db
+      .updateTable('directory_imports')
+      .set({ entra_groups: JSON.stringify([{ id: UNKNOWN, displayName: 'Deleted meanwhile' }]) })
+      .where('id', '=', imp.id)
+      .execute();
+    const run = await runSync(engineDeps(), clientId, imp.id, { owner: 'deleted-group' });
+    expect(run?.status).toBe('failed');
+    const last = JSON.parse(run?.errors ?? '[]').at(-1);
+    expect(last.message).toContain("the Entra group 'Deleted meanwhile'");
+    expect(last.message).toMatch(/does not exist.*pick the group again/is);
+  });
+
+  it('a permission Microsoft refuses (403) is a 409 naming the permission and what to do', async () => {
+    // An access token without GroupMember.Read.All, as after a consent that left it out.
+    const admin = (await tenantUsers(tenant.tenantId)).find(
+      (u) => u.userPrincipalName === tenant.admin.userPrincipalName,
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const token = await emu.emu.ctx.signer.sign(
+      {
+        aud: '00000003-0000-0000-c000-000000000000',
+        iss: `https://sts.windows.net/${tenant.tenantId}/`,
+        tid: tenant.tenantId,
+        oid: admin?.id,
+        upn: admin?.userPrincipalName,
+        appid: tenant.clientId,
+        scp: 'User.Read User.Read.All',
+      },
+      3600,
+      Date.now(),
+    );
+    const imp = await createImport({ source: 'groups', entraGroups: [await realGroup()] });
+    const appRow = await t.db.handle.db
+      .selectFrom('azure_apps')
+      .selectAll()
+      .where('id', '=', appId)
+      .executeTakeFirstOrThrow();
+    t.app.services.azure.tokens.prime(appRow, 'graph', token, (now + 3600) * 1000);
+    try {
+      // A sync meeting the refusal pauses the import with the reason, as for a re-authorization.
+      const run = await runSync(engineDeps(), clientId, imp.id, { owner: 'refused' });
+      expect(run).toMatchObject({ status: 'paused' });
+      const view = (await api('GET', `/directory-imports/${imp.id}`)).json();
+      expect(view).toMatchObject({ status: 'paused', statusReason: { code: 'microsoft_permission_missing' } });
+      expect(view.statusReason.message).toContain('GroupMember.Read.All');
+      for (const [path, body] of [
+        ['/directory-imports/preview', { azureAppId: appId, source: 'groups', groupIds: [UNKNOWN] }],
+        ['/directory-imports/entra-groups/search', { azureAppId: appId, search: 'All' }],
+      ] as const) {
+        const r = await api('POST', path, body);
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.json().error.code).toBe('microsoft_permission_missing');
+        expect(r.json().error.message).toMatch(/GroupMember\.Read\.All.*admin consent.*authorize/is);
+      }
+    } finally {
+      t.app.services.azure.tokens.forget(appId);
+    }
+  });
+
+  it('Microsoft unavailable after the retries is a 503 microsoft_unavailable, and Test connection writes nothing', async () => {
+    const group = await realGroup(); // before the fault
+    const audits = async () => (await t.db.handle.db.selectFrom('audit_log').select('id').execute()).length;
+    await emu.control('PUT', '/faults', { graph503Every: 1, graphRetryAfterSeconds: 0 });
+    try {
+      const preview = await api('POST', '/directory-imports/preview', { azureAppId: appId, source: 'all_users' });
+      expect(preview.statusCode, preview.body).toBe(503);
+      expect(preview.json().error.code).toBe('microsoft_unavailable');
+      const created = await api('POST', '/directory-imports', {
+        name: 'During an outage',
+        azureAppId: appId,
+        newGroupName: 'Outage group',
+        source: 'groups',
+        entraGroups: [group],
+      });
+      expect(created.statusCode, created.body).toBe(503);
+      const before = await audits();
+      const test = await api('POST', `/azure-apps/${appId}/test`);
+      expect(test.statusCode, test.body).toBe(503);
+      expect(test.json().error.code).toBe('microsoft_unavailable');
+      expect(await audits()).toBe(before);
+    } finally {
+      await emu.control('PUT', '/faults', { graph503Every: 0, graphRetryAfterSeconds: 1 });
+    }
+  }, 60_000);
+});
+
+describe("an archived client's syncs are paused", () => {
+  const db = () => t.db.handle.db;
+  const job = (clientId: string, importId: string) =>
+    syncJob(engineDeps()).handler(
+      { clientId, importId },
+      { jobId: `job-${importId}`, attempt: 1, signal: new AbortController().signal },
+    );
+  const setArchived = async (cid: string, archived: boolean) =>
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${cid}`, { archived })).statusCode).toBe(200);
+  /** Everything a sync writes for the client: imports (with their lease), runs, recipients. */
+  const written = async (cid: string) =>
+    JSON.stringify([
+      await db().selectFrom('directory_imports').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('directory_sync_runs').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('recipients').selectAll().where('client_id', '=', cid).orderBy('id').execute(),
+      await db().selectFrom('directory_import_members').selectAll().where('client_id', '=', cid).execute(),
+    ]);
+
+  it('the scheduler skips them, a queued job stops without writing, and restoring resumes the run', async () => {
+    const cid = await ownClient('Archived Sync Ltd');
+    const app = await connectedApp(t, emu, sys, cid, tenant);
+    // Only this client's imports are scheduled, so the counts below are its own.
+    await db().updateTable('directory_imports').set({ sync_enabled: 0 }).execute();
+    const synced = await createImport({ azureAppId: app, syncIntervalMinutes: 5 }, cid);
+    await job(cid, synced.id); // its first run: done, next sync in 5 minutes
+    expect((await api('GET', `/directory-imports/${synced.id}`, undefined, cid)).json().nextSyncAt).not.toBeNull();
+    const waiting = await createImport({ azureAppId: app, syncIntervalMinutes: 5 }, cid); // run queued, job waiting
+    await setArchived(cid, true);
+    const before = await written(cid);
+    const { queue } = t.container;
+    const later = new Date(Date.now() + 6 * 60_000).toISOString();
+    expect(await enqueueDue(db(), queue, later)).toBe(0);
+    await expect(job(cid, waiting.id)).resolves.toBeUndefined(); // ends: no retry of a paused sync
+    expect(await written(cid)).toBe(before);
+
+    await setArchived(cid, false);
+    // Both are due again: the scheduled one, and the one whose run waited while archived.
+    expect(await enqueueDue(db(), queue, later)).toBe(2);
+    await job(cid, waiting.id);
+    const run = (
+      await api('GET', `/directory-imports/${waiting.id}/runs/${waiting.lastRun.id}`, undefined, cid)
+    ).json();
+    expect(run).toMatchObject({ status: 'succeeded', added: expect.any(Number) });
+    expect((await groupMembers(waiting.targetGroupId)).length).toBe(run.added);
+    expect(run.added).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a run whose client is archived mid-run writes nothing more, and completes once restored', async () => {
+    const cid = await ownClient('Archived Mid-run Ltd');
+    const app = await connectedApp(t, emu, sys, cid, tenant);
+    const imp = await createImport({ azureAppId: app, filters: { enabledOnly: false } }, cid);
+    let before = '';
+    await expect(
+      runSync(engineDeps(), cid, imp.id, {
+        owner: 'worker-archived',
+        onProgress: async () => {
+          await setArchived(cid, true);
+          before = await written(cid);
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'client_archived' });
+    // The pages committed before the archive stay; the completion was not written.
+    expect(await written(cid)).toBe(
+      before.replace(/"lock_owner":"worker-archived","lock_until":"[^"]*"/, '"lock_owner":null,"lock_until":null'),
+    );
+    const mid = (await api('GET', `/directory-imports/${imp.id}/runs/${imp.lastRun.id}`, undefined, cid)).json();
+    expect(mid.status).toBe('running');
+    await setArchived(cid, false);
+    const done = await runSync(engineDeps(), cid, imp.id, { owner: 'worker-restored' });
+    expect(done).toMatchObject({ id: imp.lastRun.id, status: 'succeeded' });
+    expect((await groupMembers(imp.targetGroupId)).length).toBe(done?.added);
+  }, 60_000);
 });
 
 describe('with the worker running', () => {

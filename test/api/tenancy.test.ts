@@ -3,13 +3,17 @@
 // every other authenticated route has an explicit check below. A route added without coverage
 // fails this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let sys: Session;
 let adminA: Session;
 let adminB: Session;
+let adminC: Session;
 const ids: Record<string, string> = {};
+let fixturesB: ClientData;
+let fixturesC: ClientData;
 
 const PUBLIC_ROUTES = new Set([
   'GET /api/v1/auth/setup',
@@ -24,6 +28,76 @@ const APP_BODY = {
   clientSecret: 'client-b-secret-value',
   tenant: '99999999-8888-4777-8666-555555555555',
 };
+
+interface ClientData {
+  clientId: string;
+  appId: string;
+  /** the state of an authorization started by the client's administrator and not finished */
+  state: string;
+  groupId: string;
+  recipientId: string;
+  importId: string;
+  runId: string;
+  changeId: string;
+}
+
+/** One of everything a client owns, created by its administrator `s`. */
+async function clientData(s: Session, clientId: string): Promise<ClientData> {
+  const app = (await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps`, APP_BODY)).json();
+  // An authorization started (admin-consent endpoint first: no call to Microsoft needed here).
+  const started = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps/${app.id}/authorize`, { adminConsent: true })
+  ).json();
+  const state = new URL(started.url).searchParams.get('state') ?? '';
+  const group = (await t.as(s, 'POST', `/api/v1/clients/${clientId}/recipient-groups`, { name: 'A group' })).json();
+  const recipient = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/recipients`, {
+      email: `r@${clientId.slice(0, 8)}.test`,
+      groupIds: [group.id],
+    })
+  ).json();
+  // An Entra import (its first run waits in the queue: no worker here) and a held change.
+  const imp = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/directory-imports`, {
+      name: 'An import',
+      azureAppId: app.id,
+      targetGroupId: group.id,
+      source: 'all_users',
+    })
+  ).json();
+  const changeId = newId();
+  const now = new Date().toISOString();
+  await t.db.handle.db
+    .insertInto('directory_held_changes')
+    .values({
+      id: changeId,
+      client_id: clientId,
+      import_id: imp.id,
+      run_id: null,
+      kind: 'remove',
+      entra_object_id: `entra-user-of-${clientId}`,
+      display_name: 'Some person',
+      email: `p@${clientId.slice(0, 8)}.test`,
+      reason: 'removed',
+      payload: null,
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return {
+    clientId,
+    appId: app.id,
+    state,
+    groupId: group.id,
+    recipientId: recipient.id,
+    importId: imp.id,
+    runId: imp.lastRun.id,
+    changeId,
+  };
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -52,76 +126,39 @@ beforeAll(async () => {
   adminA = await t.login('a@tenancy.test', pw);
   adminB = await t.login('b@tenancy.test', pw);
   const tokenB = (await t.as(adminB, 'POST', '/api/v1/api-tokens', { name: 'b-token' })).json();
-  const appB = (await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/azure-apps`, APP_BODY)).json();
-  // B starts an authorization (admin-consent endpoint first: no call to Microsoft needed here).
-  const started = (
-    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/azure-apps/${appB.id}/authorize`, { adminConsent: true })
-  ).json();
-  const stateB = new URL(started.url).searchParams.get('state') ?? '';
-  Object.assign(ids, {
-    clientA: a.id,
-    clientB: b.id,
-    operatorA: opA.id,
-    operatorB: opB.id,
-    tokenB: tokenB.token.id,
-    appB: appB.id,
-    stateB,
+  Object.assign(ids, { clientA: a.id, clientB: b.id, operatorA: opA.id, operatorB: opB.id, tokenB: tokenB.token.id });
+  fixturesB = await clientData(adminB, b.id);
+  ids.stateB = fixturesB.state;
+
+  // Client C: the same data, then archived by the system administrator (read-only from then on).
+  const c = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Client C' })).json();
+  await t.as(sys, 'POST', '/api/v1/operators', {
+    email: 'c@tenancy.test',
+    name: 'Admin C',
+    role: 'client_admin',
+    password: pw,
+    clientIds: [c.id],
   });
-  // A recipient and a recipient group of B, for the recipients routes.
-  const groupB = (await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/recipient-groups`, { name: 'B group' })).json();
-  const recipientB = (
-    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/recipients`, { email: 'r@b.test', groupIds: [groupB.id] })
-  ).json();
-  Object.assign(ids, { groupB: groupB.id, recipientB: recipientB.id });
-  // An Entra import of B (its first run waits in the queue: no worker here) and a held change.
-  const importB = (
-    await t.as(adminB, 'POST', `/api/v1/clients/${b.id}/directory-imports`, {
-      name: 'B import',
-      azureAppId: appB.id,
-      targetGroupId: groupB.id,
-      source: 'all_users',
-    })
-  ).json();
-  const changeB = '0b0b0b0b-0000-4000-8000-000000000001';
-  const now = new Date().toISOString();
-  await t.db.handle.db
-    .insertInto('directory_held_changes')
-    .values({
-      id: changeB,
-      client_id: b.id,
-      import_id: importB.id,
-      run_id: null,
-      kind: 'remove',
-      entra_object_id: 'entra-user-of-b',
-      display_name: 'B person',
-      email: 'p@b.test',
-      reason: 'removed',
-      payload: null,
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  Object.assign(ids, { importB: importB.id, runB: importB.lastRun.id, changeB });
+  adminC = await t.login('c@tenancy.test', pw);
+  fixturesC = await clientData(adminC, c.id);
+  expect((await t.as(sys, 'PATCH', `/api/v1/clients/${c.id}`, { archived: true })).statusCode).toBe(200);
   // Something in B's audit trail that A must never see.
   await t.as(sys, 'PATCH', `/api/v1/clients/${b.id}`, { name: 'Client B (renamed)' });
 });
 afterAll(async () => t?.close());
 
-/** B's value for each path parameter. A new parameter name needs a fixture here. */
-function fillParams(url: string): string {
+/** A client's value for each path parameter (B's by default). A new parameter name needs a fixture here. */
+function fillParams(url: string, data: ClientData = fixturesB): string {
   const fixtures: Record<string, string | undefined> = {
-    clientId: ids.clientB,
-    operatorId: ids.operatorB,
+    clientId: data.clientId,
+    operatorId: data === fixturesB ? ids.operatorB : undefined,
     tokenId: ids.tokenB,
-    appId: ids.appB,
-    groupId: ids.groupB,
-    recipientId: ids.recipientB,
-    importId: ids.importB,
-    runId: ids.runB,
-    changeId: ids.changeB,
+    appId: data.appId,
+    groupId: data.groupId,
+    recipientId: data.recipientId,
+    importId: data.importId,
+    runId: data.runId,
+    changeId: data.changeId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -199,9 +236,13 @@ describe('the OAuth callback (public route)', () => {
     const r = await t.as(adminA, 'GET', `/api/v1/azure-apps/callback?state=${ids.stateB}&admin_consent=True&tenant=x`);
     expect(r.statusCode).toBe(303);
     expect(r.headers.location).toBe('/settings/azure-applications?authorization=failed&reason=state_invalid');
-    const app = (await t.as(adminB, 'GET', `/api/v1/clients/${ids.clientB}/azure-apps/${ids.appB}`)).json();
+    const app = (await t.as(adminB, 'GET', `/api/v1/clients/${ids.clientB}/azure-apps/${fixturesB.appId}`)).json();
     expect(app.lastAuthorization).toBeNull();
-    const row = await t.db.handle.db.selectFrom('oauth_requests').select('used_at').executeTakeFirstOrThrow();
+    const row = await t.db.handle.db
+      .selectFrom('oauth_requests')
+      .select('used_at')
+      .where('client_id', '=', ids.clientB ?? '')
+      .executeTakeFirstOrThrow();
     expect(row.used_at).toBeNull();
   });
 });
@@ -262,5 +303,178 @@ describe('tenancy: client administrator of A against everything of B', () => {
   it('gives A their own client', async () => {
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}`)).statusCode).toBe(200);
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}/administrators`)).json().items).toHaveLength(1);
+  });
+});
+
+// Archived clients are read-only. One check in the request path answers every write to a client
+// route of an archived client with 409 client_archived; the routes that are not client-scoped but
+// touch a client are each decided below. Each check also proves that nothing was written.
+
+/** Every client-owned table: C's rows, its client row, and (SQLite) the job table. */
+async function snapshotOf(clientId: string): Promise<string> {
+  const db = t.db.handle.db;
+  const tables = [
+    'clients',
+    'client_administrators',
+    'audit_log',
+    'azure_apps',
+    'oauth_requests',
+    'recipient_groups',
+    'recipients',
+    'recipient_group_members',
+    'directory_imports',
+    'directory_sync_runs',
+    'directory_import_members',
+    'directory_held_changes',
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const table of tables) {
+    const column = table === 'clients' ? 'id' : 'client_id';
+    // biome-ignore lint/suspicious/noExplicitAny: one query over tables of different shapes
+    out[table] = await (db as any).selectFrom(table).selectAll().where(column, '=', clientId).execute();
+  }
+  if (t.db.handle.kind === 'sqlite') out.jobs = await db.selectFrom('jobs').select(['id', 'state']).execute();
+  return JSON.stringify(out);
+}
+
+const ARCHIVED_MESSAGE = /archived.*read-only.*restore/is;
+
+/**
+ * Routes that are not `access: 'client'` but write something of a client (or might): each proves
+ * what it does for an archived client. Non-GET routes without a client in sight are listed in
+ * ARCHIVE_IRRELEVANT with the reason.
+ */
+const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
+  'PATCH /api/v1/clients/:clientId': async (c) => {
+    // Renaming is a change like any other: refused, nothing written.
+    const before = await snapshotOf(c.clientId);
+    const rename = await t.as(sys, 'PATCH', `/api/v1/clients/${c.clientId}`, { name: 'Renamed C' });
+    expect(rename.statusCode).toBe(409);
+    expect(rename.json().error.code).toBe('client_archived');
+    expect(await snapshotOf(c.clientId)).toBe(before);
+    // Archiving again changes nothing either (and is not an error: it is already so).
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${c.clientId}`, { archived: true })).statusCode).toBe(200);
+    expect(await snapshotOf(c.clientId)).toBe(before);
+    // Restoring is the way out, for system administrators only: the client administrator cannot.
+    expect((await t.as(adminC, 'PATCH', `/api/v1/clients/${c.clientId}`, { archived: false })).statusCode).toBe(403);
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  },
+  'PUT /api/v1/clients/:clientId/administrators/:operatorId': async (c) => {
+    // Who may read an archived client stays the system administrator's to decide: allowed.
+    expect((await t.as(sys, 'PUT', `/api/v1/clients/${c.clientId}/administrators/${ids.operatorA}`)).statusCode).toBe(
+      204,
+    );
+  },
+  'DELETE /api/v1/clients/:clientId/administrators/:operatorId': async (c) => {
+    // Taking access away from an archived client (off-boarding) must stay possible.
+    expect(
+      (await t.as(sys, 'DELETE', `/api/v1/clients/${c.clientId}/administrators/${ids.operatorA}`)).statusCode,
+    ).toBe(204);
+  },
+  'POST /api/v1/operators': async (c) => {
+    // Like assigning an administrator: grants reading, writes nothing of the client's data.
+    const r = await t.as(sys, 'POST', '/api/v1/operators', {
+      email: 'reader-c@tenancy.test',
+      name: 'Reader C',
+      role: 'client_admin',
+      password: 'tenancy test password',
+      clientIds: [c.clientId],
+    });
+    expect(r.statusCode).toBe(201);
+  },
+  'PATCH /api/v1/operators/:operatorId': async (c) => {
+    const op = (await t.as(sys, 'GET', '/api/v1/operators'))
+      .json()
+      .items.find((o: { email: string }) => o.email === 'reader-c@tenancy.test');
+    const r = await t.as(sys, 'PATCH', `/api/v1/operators/${op.id}`, { clientIds: [] });
+    expect(r.statusCode).toBe(200);
+    expect(c.clientId).toBeTruthy();
+  },
+  'GET /api/v1/azure-apps/callback': async (c) => {
+    // An authorization started before the archive and finished after it stores no token and
+    // consumes nothing: the page says why.
+    const before = await snapshotOf(c.clientId);
+    const r = await t.as(adminC, 'GET', `/api/v1/azure-apps/callback?state=${c.state}&admin_consent=True&tenant=x`);
+    expect(r.statusCode).toBe(303);
+    expect(r.headers.location).toBe(
+      `/settings/azure-applications/${c.appId}?authorization=failed&reason=client_archived`,
+    );
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  },
+};
+
+/** Writes that touch no client's data. */
+const ARCHIVE_IRRELEVANT = new Set([
+  'POST /api/v1/auth/setup', // first run: there is no client yet
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password', // the caller's own password
+  'POST /api/v1/api-tokens', // the caller's own tokens
+  'DELETE /api/v1/api-tokens/:tokenId',
+  'POST /api/v1/clients', // a new client is never archived
+  'POST /api/v1/operators/:operatorId/password',
+]);
+
+describe('an archived client is read-only', () => {
+  it('has every non-GET route decided: client routes by the central rule, the others by a check', () => {
+    const undecided = t.app.routeTable
+      .filter((r) => r.method !== 'GET' && r.access !== 'client')
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((key) => !ARCHIVED_CHECKS[key] && !ARCHIVE_IRRELEVANT.has(key));
+    expect(undecided).toEqual([]);
+  });
+
+  it('answers 409 client_archived on every client write route and changes nothing', async () => {
+    const writes = t.app.routeTable.filter((r) => r.access === 'client' && r.method !== 'GET');
+    expect(writes.length).toBeGreaterThan(15);
+    for (const who of [adminC, sys]) {
+      for (const r of writes) {
+        const before = await snapshotOf(fixturesC.clientId);
+        const res = await t.as(who, r.method, fillParams(r.url, fixturesC), r.method === 'DELETE' ? undefined : {});
+        const route = `${r.method} ${r.url}`;
+        expect({ route, status: res.statusCode, code: res.json().error?.code }).toEqual({
+          route,
+          status: 409,
+          code: 'client_archived',
+        });
+        expect(res.json().error.message).toMatch(ARCHIVED_MESSAGE);
+        expect({ route, after: await snapshotOf(fixturesC.clientId) }).toEqual({ route, after: before });
+      }
+    }
+  });
+
+  it("still answers 404, not 409, for another client's archived client", async () => {
+    const r = await t.as(adminA, 'POST', `/api/v1/clients/${fixturesC.clientId}/recipient-groups`, { name: 'x' });
+    expect(r.statusCode).toBe(404);
+  });
+
+  it('still reads everything of the archived client', async () => {
+    for (const r of t.app.routeTable.filter((x) => x.access === 'client' && x.method === 'GET')) {
+      const res = await t.as(adminC, 'GET', fillParams(r.url, fixturesC));
+      expect({ route: r.url, status: res.statusCode }).toEqual({ route: r.url, status: 200 });
+    }
+  });
+
+  it('holds on every other route that touches a client', async () => {
+    for (const [key, check] of Object.entries(ARCHIVED_CHECKS)) {
+      try {
+        await check(fixturesC);
+      } catch (e) {
+        throw new Error(`${key}: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  it('is writable again once a system administrator restores it (audited)', async () => {
+    const c = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Client D' })).json();
+    await t.as(sys, 'PATCH', `/api/v1/clients/${c.id}`, { archived: true });
+    const refused = await t.as(sys, 'POST', `/api/v1/clients/${c.id}/recipient-groups`, { name: 'G' });
+    expect(refused.statusCode).toBe(409);
+    const restored = await t.as(sys, 'PATCH', `/api/v1/clients/${c.id}`, { archived: false, name: 'Client D2' });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toMatchObject({ archived: false, name: 'Client D2' });
+    expect((await t.as(sys, 'POST', `/api/v1/clients/${c.id}/recipient-groups`, { name: 'G' })).statusCode).toBe(201);
+    const audit = (await t.as(sys, 'GET', `/api/v1/audit?clientId=${c.id}`)).json();
+    expect(audit.items.map((e: { action: string }) => e.action)).toContain('client.unarchive');
   });
 });

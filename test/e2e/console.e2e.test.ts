@@ -132,6 +132,41 @@ describe('admin console', () => {
     });
   }, 60_000);
 
+  it('shows an archived client as read-only on its pages, with changes disabled, until it is unarchived', async () => {
+    await withPage('archived', async (page) => {
+      await page.goto(server.url);
+      await signIn(page, server.admin.email, server.admin.password);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Clients' }).click();
+      await addClient(page, 'Initech');
+      await page.getByRole('table', { name: 'Clients' }).getByRole('link', { name: 'Initech', exact: true }).click();
+      await page.getByRole('button', { name: 'Archive' }).click();
+      await page.getByRole('dialog', { name: 'Archive client' }).getByRole('button', { name: 'Archive' }).click();
+      const banner = page.getByRole('alert').filter({ hasText: 'Initech is archived and read-only' });
+      await banner.waitFor();
+      expect(await page.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true);
+
+      // Its pages stay readable, say why nothing can be changed, and offer no change.
+      await choose(page, 'Active client', 'Initech (archived)');
+      await nav.getByRole('link', { name: 'Recipients' }).click();
+      await banner.waitFor();
+      expect(await page.getByRole('button', { name: 'Add recipient' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Import CSV' }).isDisabled()).toBe(true);
+      await nav.getByRole('link', { name: 'Entra sync' }).click();
+      await banner.waitFor();
+      expect(await page.getByRole('button', { name: 'New import' }).isDisabled()).toBe(true);
+
+      // Unarchiving (from the banner's link) makes it writable again.
+      await banner.getByRole('link', { name: 'Unarchive it' }).click();
+      await page.getByRole('button', { name: 'Unarchive' }).click();
+      await banner.waitFor({ state: 'hidden' });
+      await nav.getByRole('link', { name: 'Recipients' }).click();
+      await page.getByRole('button', { name: 'Add recipient' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Add recipient' }).isDisabled()).toBe(false);
+      expect(await page.getByRole('alert').filter({ hasText: 'is archived and read-only' }).count()).toBe(0);
+    });
+  }, 60_000);
+
   it('shows a new API token once, and revoking it stops it working', async () => {
     await withPage('api-token', async (page) => {
       await page.goto(server.url);

@@ -89,6 +89,13 @@ describe('/groups', () => {
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups/$entity',
     });
     expect((await kit.get(`groups/${randomUUID()}`, token)).status).toBe(404);
+    // Not a GUID: Graph refuses the identifier itself, before any lookup.
+    const malformed = await kit.get('groups/not-a-guid/transitiveMembers', token);
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'Request_BadRequest',
+      message: "Invalid object identifier 'not-a-guid'.",
+    });
   });
 });
 

@@ -4,7 +4,7 @@
 import type { Group, User } from '../model.js';
 import { GROUP_READ, hasAny, MEMBER_READ, requireDirectory, USER_READ_ALL } from './auth.js';
 import { compileOptions, contextUrl, countMatches, ordered, project, readListOptions, takePage } from './collection.js';
-import { GraphError, resourceNotFound } from './errors.js';
+import { badRequest, GraphError, resourceNotFound } from './errors.js';
 import { checkQueryOptions, GROUPS_OPTIONS, MEMBERS_OPTIONS } from './options.js';
 import { isEventual, type PropDef, parseSelect, schema } from './query.js';
 import { CONTEXT_BASE, type GraphReq, type GraphRes, json, q } from './request.js';
@@ -43,7 +43,12 @@ export const GROUP_PROPS: PropDef<Group>[] = [
 ];
 export const GROUP_SCHEMA = schema(GROUP_PROPS);
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function findGroup(req: GraphReq): Group {
+  // Directory objects are addressed by GUID: anything else is refused before any lookup.
+  if (!GUID.test(req.params.id!))
+    throw badRequest(`Invalid object identifier '${req.params.id}'.`, 'Request_BadRequest');
   const id = req.params.id!.toLowerCase();
   const g = req.ctx.store.groups.get(id) ?? req.ctx.store.groups.get(req.params.id!);
   if (!g || g.tenantId !== req.principal.tenantId) throw resourceNotFound(req.params.id!);

@@ -18,6 +18,7 @@ import { type EntraClient, MicrosoftAuthError } from '../../microsoft/entra.js';
 import { guidanceFor, type MicrosoftError, parseMicrosoftError } from '../../microsoft/guidance.js';
 import { missingScopes, requestedScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
+import { isClientArchived } from '../clients/repository.js';
 import * as repo from './repository.js';
 import { secretContext } from './service.js';
 import { credentialsOf, scopesFor, type TokenService } from './token-service.js';
@@ -130,12 +131,15 @@ export class AuthorizeFlow {
     const req = await repo.findOauthRequest(this.db, sha256(state));
     // Unknown, used, expired, another session's or another client's request: all look the same,
     // and a request is only consumed by the session it belongs to.
-    if (
-      !req ||
-      req.session_id !== actor.sessionId ||
-      !canSeeClient(actor, req.client_id) ||
-      !(await repo.markOauthRequestUsed(this.db, req.client_id, req.id, now))
-    ) {
+    if (!req || req.session_id !== actor.sessionId || !canSeeClient(actor, req.client_id)) {
+      return `${list}?authorization=failed&reason=state_invalid`;
+    }
+    // Started before the client was archived: an archived client is read-only, so no token is
+    // stored and nothing is consumed; the page says why.
+    if (await isClientArchived(this.db, req.client_id)) {
+      return `${list}/${req.azure_app_id}?authorization=failed&reason=client_archived`;
+    }
+    if (!(await repo.markOauthRequestUsed(this.db, req.client_id, req.id, now))) {
       return `${list}?authorization=failed&reason=state_invalid`;
     }
     const row = await repo.findApp(this.db, req.client_id, req.azure_app_id);

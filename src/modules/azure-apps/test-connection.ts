@@ -5,6 +5,7 @@ import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { type GraphSubject, graphFailure, MicrosoftUnavailableError } from '../../microsoft/graph-errors.js';
 import { CAPABILITIES, missingScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
@@ -18,6 +19,13 @@ export interface ConnectionReport {
   capabilities: { key: string; label: string; ok: boolean; missing: string[] }[];
   error: { code: string; message: string } | null;
 }
+
+const ME: GraphSubject = {
+  field: 'appId',
+  what: 'the signed-in account (/me)',
+  fix: 'Authorize the application again with an account of the tenant.',
+  permissions: ['User.Read'],
+};
 
 export async function testConnection(
   db: Db,
@@ -48,8 +56,11 @@ export async function testConnection(
       mail: me.mail ?? null,
     };
   } catch (err) {
-    if (!(err instanceof GraphError)) throw err;
-    error = { code: err.code, message: err.message };
+    const failure = graphFailure(err, ME);
+    // Microsoft unavailable says nothing about the connection: answer 503, record nothing.
+    if (failure instanceof MicrosoftUnavailableError || !(failure instanceof AppError)) throw failure;
+    // A refusal is what the report is for: what Microsoft said, and what to do about it.
+    error = { code: err instanceof GraphError ? err.code : failure.code, message: failure.message };
   }
   const granted = (row.granted_scopes ?? '').split(' ').filter(Boolean);
   if (row.smtp_sending === 1 && !granted.includes(SMTP_SCOPE)) {

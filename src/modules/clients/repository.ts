@@ -20,6 +20,12 @@ export async function findClient(db: Db, visible: Visible, clientId: string): Pr
   return q.executeTakeFirst();
 }
 
+/** Whether the client exists and is archived (read-only); the request path asks on every client write. */
+export async function isClientArchived(db: Db, clientId: string): Promise<boolean> {
+  const c = await db.selectFrom('clients').select('archived_at').where('id', '=', clientId).executeTakeFirst();
+  return Boolean(c?.archived_at);
+}
+
 export const findClientByNameKey = (db: Db, nameKey: string): Promise<Client | undefined> =>
   db.selectFrom('clients').selectAll().where('name_key', '=', nameKey).executeTakeFirst();
 

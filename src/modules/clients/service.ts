@@ -2,9 +2,10 @@
 import type { Db } from '../../db/connection.js';
 import type { Client } from '../../db/types.js';
 import { type Actor, visibleClientIds } from '../../http/actor.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ClientArchivedError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
+import { makeWaitingImportsDue } from '../directory-sync/repository.js';
 import { clientIdsOf, findOperatorById } from '../operators/repository.js';
 import { operatorView } from '../operators/view.js';
 import * as repo from './repository.js';
@@ -62,6 +63,11 @@ export class ClientService {
       const c = await repo.findClient(trx, visibleClientIds(actor), clientId);
       if (!c) throw new NotFoundError('Client');
       const now = nowIso();
+      const restoring = c.archived_at !== null && input.archived === false;
+      // Archived means read-only: restoring is the one change allowed (a rename may come with it).
+      if (c.archived_at !== null && !restoring && input.name !== undefined && input.name.trim() !== c.name) {
+        throw new ClientArchivedError();
+      }
       if (input.name !== undefined && input.name.trim() !== c.name) {
         const clash = await repo.findClientByNameKey(trx, nameKey(input.name));
         if (clash && clash.id !== clientId) throw new ConflictError('name', 'A client with this name already exists.');
@@ -86,6 +92,9 @@ export class ClientService {
           targetType: 'client',
           targetId: clientId,
         });
+        // Syncs were paused while archived (the scheduler skipped them, jobs stopped): those left
+        // waiting are due now, so the scheduler queues them again.
+        if (restoring) await makeWaitingImportsDue(trx, clientId, now);
       }
     });
     return this.get(actor, clientId);

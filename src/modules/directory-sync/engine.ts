@@ -8,16 +8,27 @@
 // a full listing. Group imports always list their groups in full: /users/delta says nothing about
 // group membership.
 import type { Db, DbHandle } from '../../db/connection.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, ClientArchivedError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { OutboundError } from '../../lib/outbound.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { type GraphSubject, graphFailure } from '../../microsoft/graph-errors.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
+import { isClientArchived } from '../clients/repository.js';
 import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
 import { type Engine, engineOf } from './bulk.js';
-import { type Cursor, DirectoryReader, groupMembersUrl, isResyncError, type Page, usersUrl } from './graph-source.js';
+import {
+  type Cursor,
+  DirectoryReader,
+  GRAPH_USERS,
+  groupMembersUrl,
+  groupSubject,
+  isResyncError,
+  type Page,
+  usersUrl,
+} from './graph-source.js';
 import { DEFAULT_FILTERS, type Filters } from './mapping.js';
 import { type Fetched, PageFeed } from './page-feed.js';
 import type { ImportRow, RunRow } from './repository.js';
@@ -70,6 +81,9 @@ export async function runSync(
   opts: RunOptions,
 ): Promise<RunRow | undefined> {
   const db = deps.db.db;
+  // An archived client's syncs are paused: stop before writing anything, the lease included. The
+  // run stays as it is and resumes once the client is restored (makeWaitingImportsDue).
+  if (await isClientArchived(db, clientId)) throw new ClientArchivedError();
   if (!(await repo.claimImport(db, clientId, importId, opts.owner, LEASE_MS))) throw new ImportBusyError();
   try {
     let run = await repo.unfinishedRun(db, clientId, importId);
@@ -327,6 +341,7 @@ class RunExecution {
   private async failed(err: unknown): Promise<RunRow> {
     if (this.opts.signal?.aborted) throw err; // stopped, not failed: the job resumes from the cursor
     if (err instanceof ImportBusyError) throw err; // the run is another owner's now: leave it be
+    if (err instanceof ClientArchivedError) throw err; // archived mid-run: write nothing more
     if (transient(err)) {
       // Microsoft unreachable or still throttling after the retries: the job is retried and the
       // run resumes from its cursor.
@@ -334,9 +349,16 @@ class RunExecution {
       await this.saveRun({ errors: JSON.stringify(errors.slice(-100)) });
       throw err;
     }
-    const code = err instanceof AppError ? err.code : 'sync_failed';
-    const message = err instanceof Error ? err.message : String(err);
-    if (code === 'reauthorization_required' || code === 'not_authorized' || code === 'azure_app_error') {
+    // What Graph refused, said the way the API says it (graph-errors.ts): which group, what to do.
+    const failure = err instanceof GraphError ? graphFailure(err, this.graphSubject()) : err;
+    const code = failure instanceof AppError ? failure.code : 'sync_failed';
+    const message = failure instanceof Error ? failure.message : String(failure);
+    if (
+      code === 'reauthorization_required' ||
+      code === 'not_authorized' ||
+      code === 'azure_app_error' ||
+      code === 'microsoft_permission_missing'
+    ) {
       // The application needs an administrator: pause the import with the reason. The run keeps
       // its cursor and resumes once the application is connected again.
       return this.finish(
@@ -347,6 +369,21 @@ class RunExecution {
     }
     this.deps.logger?.warn({ err, importId: this.importId, runId: this.run.id }, 'directory sync failed');
     return this.finish('failed', { code, message });
+  }
+
+  /** What the page being read was about: one of the import's groups, or the tenant's users. */
+  private graphSubject(): GraphSubject {
+    const at = JSON.parse(this.run.cursor ?? '{}') as Partial<Cursor>;
+    if (at.kind === 'groups') {
+      const g = entraGroupsOf(this.imp)[at.group ?? 0];
+      if (g) return groupSubject(`entraGroups.${at.group ?? 0}.id`, g.id, g.displayName);
+    }
+    return {
+      field: 'filters',
+      what: "the tenant's users",
+      fix: "Check the import's filters.",
+      permissions: GRAPH_USERS,
+    };
   }
 
   private async finish(
@@ -394,12 +431,15 @@ class RunExecution {
    * took and released it): nothing is written and ImportBusyError ends this execution, so two
    * owners never both write a run. Renewing first also takes SQLite's write lock before any read,
    * so another process's commit makes it wait (busy_timeout) rather than fail on a stale snapshot.
+   * A client archived meanwhile is read-only: the transaction rolls back (renewal included) and
+   * ClientArchivedError ends the execution where it stands.
    */
   private owned<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.renewImport(trx, this.clientId, this.importId, this.opts.owner, LEASE_MS))) {
         throw new ImportBusyError();
       }
+      if (await isClientArchived(trx, this.clientId)) throw new ClientArchivedError();
       return fn(trx);
     });
   }

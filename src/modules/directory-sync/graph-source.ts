@@ -4,6 +4,7 @@
 // retried after Retry-After by the Graph client (lib/outbound.ts).
 import type { Cloud } from '../../microsoft/clouds.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import type { GraphSubject } from '../../microsoft/graph-errors.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { type EntraUser, USER_SELECT } from './mapping.js';
 
@@ -35,6 +36,18 @@ const enc = encodeURIComponent;
 export const usersUrl = (extra = '') => `/users?$select=${USER_SELECT}&$top=999${extra}`;
 export const groupMembersUrl = (groupId: string, top = 999) =>
   `/groups/${enc(groupId)}/transitiveMembers/microsoft.graph.user?$count=true&$select=${USER_SELECT}&$top=${top}`;
+
+/** The delegated permissions (any of) that reading users and group members needs. */
+export const GRAPH_USERS = ['User.Read.All'] as const;
+export const GRAPH_MEMBERS = ['GroupMember.Read.All'] as const;
+
+/** A chosen Entra group as the subject of a Graph call (graph-errors.ts): its field, and what to do. */
+export const groupSubject = (field: string, id: string, name?: string): GraphSubject => ({
+  field,
+  what: name ? `the Entra group '${name}' (${id})` : `the Entra group '${id}'`,
+  fix: 'Pick the group again with the group search, or remove it from the selection.',
+  permissions: GRAPH_MEMBERS,
+});
 
 /** Graph's answer to an expired or unknown delta token (MICROSOFT.md §3.3): start a full listing. */
 export const isResyncError = (err: unknown): boolean =>

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/connection.js';
 import { defineJob, type JobDefinition, jobType, type Schedule } from '../../jobs/definition.js';
 import { type JobQueue, RescheduleJob } from '../../jobs/queue.js';
+import { ClientArchivedError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import { type EngineDeps, ImportBusyError, newRunRow, runSync } from './engine.js';
 import * as repo from './repository.js';
@@ -98,6 +99,12 @@ export function syncJob(
         // the slice's own abort: a failure that merely came after it is retried as a failure (backoff,
         // an attempt used), or a failure that keeps happening would never run out of attempts.
         if (err === slice.signal.reason && !ctx.signal.aborted) return new RescheduleJob('time slice ended');
+        // The client is archived: its syncs are paused, so the job ends here without a retry. The run
+        // waits, unchanged, and restoring the client queues it again.
+        if (err instanceof ClientArchivedError) {
+          deps.logger?.info({ clientId, importId }, 'client archived; sync paused');
+          return undefined;
+        }
         // Another job holds the import: retrying later is right, and says so in the log.
         if (err instanceof ImportBusyError) deps.logger?.info({ importId }, 'sync busy; retrying later');
         throw err;

@@ -3,9 +3,17 @@
 import type { Db } from '../../db/connection.js';
 import { ValidationError } from '../../lib/errors.js';
 import type { GraphClient } from '../../microsoft/graph.js';
+import { fromGraph } from '../../microsoft/graph-errors.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
-import { DirectoryReader, groupMembersUrl, usersUrl } from './graph-source.js';
+import {
+  DirectoryReader,
+  GRAPH_MEMBERS,
+  GRAPH_USERS,
+  groupMembersUrl,
+  groupSubject,
+  usersUrl,
+} from './graph-source.js';
 import { type EntraUser, type Filters, inScope, mapUser } from './mapping.js';
 
 export interface PreviewInput {
@@ -51,9 +59,15 @@ export class PreviewService {
     if (input.source === 'all_users') {
       const filter = graphFilter(input.filters);
       const url = `${usersUrl().replace('$top=999', `$top=${SAMPLE}`)}&$count=true${filter ? `&$filter=${encodeURIComponent(filter)}` : ''}`;
-      const r = await reader.get<{ value: EntraUser[]; '@odata.count'?: number }>(url, {
-        consistencylevel: 'eventual',
-      });
+      const subject = {
+        field: 'filters',
+        what: "the users matching the import's filters",
+        fix: 'Check the department and job title values.',
+        permissions: GRAPH_USERS,
+      };
+      const r = await fromGraph(subject, () =>
+        reader.get<{ value: EntraUser[]; '@odata.count'?: number }>(url, { consistencylevel: 'eventual' }),
+      );
       return {
         count: r['@odata.count'] ?? r.value.length,
         exact: r['@odata.count'] !== undefined,
@@ -63,12 +77,14 @@ export class PreviewService {
     if (input.groupIds.length === 0) throw new ValidationError('groupIds', 'Choose at least one Entra group.');
     const seen = new Map<string, EntraUser>();
     let exact = true;
-    for (const id of input.groupIds) {
+    for (const [i, id] of input.groupIds.entries()) {
+      const subject = groupSubject(`groupIds.${i}`, id);
       let next: string | undefined = groupMembersUrl(id);
       while (next) {
-        const r: { value: EntraUser[]; '@odata.nextLink'?: string } = await reader.get(next, {
-          consistencylevel: 'eventual',
-        });
+        const url: string = next;
+        const r = await fromGraph(subject, () =>
+          reader.get<{ value: EntraUser[]; '@odata.nextLink'?: string }>(url, { consistencylevel: 'eventual' }),
+        );
         for (const u of r.value) if (inScope(u, input.filters) === true) seen.set(u.id, u);
         next = r['@odata.nextLink'];
         if (seen.size >= GROUP_PREVIEW_LIMIT) {
@@ -80,22 +96,44 @@ export class PreviewService {
     return { count: seen.size, exact, sample: sample([...seen.values()]) };
   }
 
+  /**
+   * Every chosen group must exist in the client's tenant before an import is saved with it: an
+   * unknown id is a 400 naming `entraGroups.N.id`, not a first run that fails later.
+   */
+  async checkGroups(clientId: string, appId: string, groups: { id: string; displayName: string }[]): Promise<void> {
+    if (groups.length === 0) return;
+    const reader = await this.reader(clientId, appId);
+    for (const [i, g] of groups.entries()) {
+      await fromGraph(groupSubject(`entraGroups.${i}.id`, g.id, g.displayName), () =>
+        reader.get(`/groups/${encodeURIComponent(g.id)}?$select=id`),
+      );
+    }
+  }
+
   /** Groups whose display name contains `search` (Graph $search, which needs ConsistencyLevel). */
   async searchGroups(clientId: string, appId: string, search: string) {
     const reader = await this.reader(clientId, appId);
     const term = search.replaceAll('"', '').trim();
     const q = term ? `&$search=${encodeURIComponent(`"displayName:${term}"`)}` : '';
-    const r = await reader.get<{
-      value: {
-        id: string;
-        displayName: string | null;
-        description?: string | null;
-        mail?: string | null;
-        groupTypes?: string[];
-      }[];
-    }>(`/groups?$select=id,displayName,description,mail,groupTypes&$top=25&$count=true&$orderby=displayName${q}`, {
-      consistencylevel: 'eventual',
-    });
+    const subject = {
+      field: 'search',
+      what: 'the search for Entra groups',
+      fix: 'Search with letters and digits only.',
+      permissions: GRAPH_MEMBERS,
+    };
+    const r = await fromGraph(subject, () =>
+      reader.get<{
+        value: {
+          id: string;
+          displayName: string | null;
+          description?: string | null;
+          mail?: string | null;
+          groupTypes?: string[];
+        }[];
+      }>(`/groups?$select=id,displayName,description,mail,groupTypes&$top=25&$count=true&$orderby=displayName${q}`, {
+        consistencylevel: 'eventual',
+      }),
+    );
     return r.value.map((g) => ({
       id: g.id,
       displayName: g.displayName ?? '',

@@ -84,11 +84,16 @@ export async function releaseImport(db: Db, clientId: string, importId: string, 
     .execute();
 }
 
-/** Imports whose next sync is due, for the scheduler (all clients: it runs for the system). */
+/**
+ * Imports whose next sync is due, for the scheduler (all clients: it runs for the system). An
+ * archived client's imports are never due: its syncs are paused until it is restored.
+ */
 export const dueImports = (db: Db, now: string, limit: number) =>
   db
     .selectFrom('directory_imports')
     .innerJoin('azure_apps', 'azure_apps.id', 'directory_imports.azure_app_id')
+    .innerJoin('clients', 'clients.id', 'directory_imports.client_id')
+    .where('clients.archived_at', 'is', null)
     .select([
       'directory_imports.id',
       'directory_imports.client_id',
@@ -101,6 +106,28 @@ export const dueImports = (db: Db, now: string, limit: number) =>
     .orderBy('directory_imports.next_sync_at')
     .limit(limit)
     .execute();
+
+/**
+ * A restored client's scheduled imports that have a run left waiting (its job stopped while the
+ * client was archived): due now, so the scheduler queues them again and the run resumes.
+ */
+export async function makeWaitingImportsDue(db: Db, clientId: string, now: string): Promise<void> {
+  await db
+    .updateTable('directory_imports')
+    .set({ next_sync_at: now })
+    .where('client_id', '=', clientId)
+    .where('sync_enabled', '=', 1)
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('directory_sync_runs')
+        .select('import_id')
+        .where('client_id', '=', clientId)
+        .where('status', 'in', ['queued', 'running', 'paused']),
+    )
+    .execute();
+}
 
 // Runs
 

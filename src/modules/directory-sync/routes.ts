@@ -74,6 +74,9 @@ export const directorySyncRoutes =
       },
       async (req, reply) => {
         const b = req.body;
+        // Chosen groups must exist in the tenant (a Graph look-up each) before anything is written.
+        if (b.source === 'groups')
+          await svc.preview.checkGroups(req.params.clientId, b.azureAppId, b.entraGroups ?? []);
         const created = await svc.imports.create(actorOf(req), req.params.clientId, {
           ...b,
           entraGroups: b.entraGroups ?? [],
@@ -193,7 +196,16 @@ export const directorySyncRoutes =
           response: { 200: ImportSchema },
         },
       },
-      async (req) => svc.imports.update(actorOf(req), req.params.clientId, req.params.importId, req.body as never),
+      async (req) => {
+        const { clientId, importId } = req.params;
+        if (req.body.entraGroups) {
+          const imp = await svc.imports.get(clientId, importId);
+          if ((req.body.source ?? imp.source) === 'groups') {
+            await svc.preview.checkGroups(clientId, imp.azureAppId, req.body.entraGroups);
+          }
+        }
+        return svc.imports.update(actorOf(req), clientId, importId, req.body as never);
+      },
     );
 
     app.delete(

@@ -13,7 +13,10 @@ export function ClientPicker() {
     <Select
       aria-label="Active client"
       placeholder="All clients"
-      data={clients.map((client) => ({ value: client.id, label: client.name }))}
+      data={clients.map((client) => ({
+        value: client.id,
+        label: client.archived ? `${client.name} (archived)` : client.name,
+      }))}
       value={clientId}
       onChange={setClientId}
       clearable

@@ -35,7 +35,8 @@ export function useSelectedClient(): {
   setClientId: (clientId: string | null) => void;
 } {
   const [searchParams, setSearchParams] = useSearchParams();
-  const { data: clients = [] } = useClients();
+  // Archived clients too: they stay readable (their pages say they are read-only).
+  const { data: clients = [] } = useClients({ includeArchived: true });
   const requested = searchParams.get(PARAM) ?? stored();
   const client = useMemo(() => clients.find((c) => c.id === requested) ?? null, [clients, requested]);
 

@@ -20,6 +20,8 @@ export function describeError(error: unknown): string {
       return 'Your session could not be verified. Please try again.';
     case 'not_found':
       return 'It no longer exists, or you cannot see it.';
+    case 'client_archived':
+      return 'This client is archived and read-only, so nothing of it can be changed. A system administrator can unarchive it on its page under Clients.';
     case 'rate_limited':
       return 'Too many requests. Wait a moment and try again.';
     case 'internal':

@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/
 import { useDisclosure } from '@mantine/hooks';
 import { IconArchive, IconArchiveOff, IconArrowLeft, IconPencil } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
+import { ArchivedClientAlert } from '../components/ArchivedClientAlert';
 import { ClientAdministrators } from '../components/ClientAdministrators';
 import { ClientNameModal } from '../components/ClientNameModal';
 import { ClientStatusBadge } from '../components/ClientStatusBadge';
@@ -48,7 +49,13 @@ export function ClientDetailPage() {
         actions={
           isSystemAdmin && (
             <>
-              <Button variant="default" leftSection={<IconPencil size={16} aria-hidden />} onClick={rename.open}>
+              <Button
+                variant="default"
+                leftSection={<IconPencil size={16} aria-hidden />}
+                onClick={rename.open}
+                disabled={data.archived}
+                title={data.archived ? 'Unarchive the client to rename it' : undefined}
+              >
                 Rename
               </Button>
               {data.archived ? (
@@ -74,6 +81,7 @@ export function ClientDetailPage() {
           )
         }
       />
+      <ArchivedClientAlert client={data} onClientPage />
       <Paper withBorder radius="md" p="md">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <div>
@@ -101,7 +109,8 @@ export function ClientDetailPage() {
         onClose={archiveConfirm.close}
         onConfirm={() => archive.toggle(data, archiveConfirm.close)}
       >
-        Archive {data.name}? Nothing is deleted and you can unarchive it later.
+        Archive {data.name}? Nothing is deleted: it becomes read-only and its directory syncs pause until you unarchive
+        it.
       </ConfirmModal>
     </Stack>
   );

@@ -3,6 +3,7 @@ import { IconPlus, IconRefresh } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { type DirectoryImport, isActiveRun } from '../api/directorySync';
+import { ArchivedClientAlert } from '../components/ArchivedClientAlert';
 import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryState';
 import { useImports, useRun, useSyncNow } from '../hooks/useDirectorySync';
@@ -35,8 +36,9 @@ export function EntraSyncPage() {
             : 'Recipients imported from Entra ID and kept in sync, per client.'
         }
       />
+      {client && <ArchivedClientAlert client={client} />}
       {clientId ? (
-        <Imports key={clientId} clientId={clientId} />
+        <Imports key={clientId} clientId={clientId} readOnly={Boolean(client?.archived)} />
       ) : (
         <Paper withBorder radius="md" p="xl">
           <Text c="dimmed" ta="center">
@@ -48,7 +50,7 @@ export function EntraSyncPage() {
   );
 }
 
-function Imports({ clientId }: { clientId: string }) {
+function Imports({ clientId, readOnly }: { clientId: string; readOnly: boolean }) {
   const imports = useImports(clientId);
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
@@ -60,7 +62,7 @@ function Imports({ clientId }: { clientId: string }) {
         <Text c="dimmed" size="sm">
           {imports.data?.length ?? 0} import{imports.data?.length === 1 ? '' : 's'}
         </Text>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} disabled={readOnly}>
           New import
         </Button>
       </Group>
@@ -107,7 +109,7 @@ function Imports({ clientId }: { clientId: string }) {
           </Table.Tbody>
         </Table>
       )}
-      {current && <ImportDetail key={current.id} clientId={clientId} imp={current} />}
+      {current && <ImportDetail key={current.id} clientId={clientId} imp={current} readOnly={readOnly} />}
       <NewImportModal
         key={String(creating)}
         clientId={clientId}
@@ -122,7 +124,7 @@ function Imports({ clientId }: { clientId: string }) {
   );
 }
 
-function ImportDetail({ clientId, imp }: { clientId: string; imp: DirectoryImport }) {
+function ImportDetail({ clientId, imp, readOnly }: { clientId: string; imp: DirectoryImport; readOnly: boolean }) {
   const search = useClientSearch();
   const syncNow = useSyncNow(clientId);
   const [runId, setRunId] = useState<string | null>(null);
@@ -152,7 +154,7 @@ function ImportDetail({ clientId, imp }: { clientId: string; imp: DirectoryImpor
             <Button
               leftSection={<IconRefresh size={16} aria-hidden />}
               loading={syncNow.isPending}
-              disabled={isActiveRun(shown)}
+              disabled={readOnly || isActiveRun(shown)}
               onClick={() =>
                 syncNow.mutate(imp.id, {
                   onSuccess: (r) => setRunId(r.id),

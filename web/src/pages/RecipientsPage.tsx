@@ -1,6 +1,7 @@
 import { Paper, Tabs, Text } from '@mantine/core';
 import { IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { useLocation, useNavigate } from 'react-router';
+import { ArchivedClientAlert } from '../components/ArchivedClientAlert';
 import { PageHeader } from '../components/PageHeader';
 import { useClientSearch, useSelectedClient } from '../hooks/useSelectedClient';
 import { GroupsPanel } from './recipients/GroupsPanel';
@@ -24,6 +25,7 @@ export function RecipientsPage() {
             : 'The people who receive training and simulations, per client.'
         }
       />
+      {client && <ArchivedClientAlert client={client} />}
       {!clientId ? (
         <Paper withBorder radius="md" p="xl">
           <Text c="dimmed" ta="center">
@@ -45,10 +47,10 @@ export function RecipientsPage() {
             </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="recipients">
-            <RecipientsPanel key={clientId} clientId={clientId} />
+            <RecipientsPanel key={clientId} clientId={clientId} readOnly={Boolean(client?.archived)} />
           </Tabs.Panel>
           <Tabs.Panel value="groups">
-            <GroupsPanel key={clientId} clientId={clientId} />
+            <GroupsPanel key={clientId} clientId={clientId} readOnly={Boolean(client?.archived)} />
           </Tabs.Panel>
         </Tabs>
       )}

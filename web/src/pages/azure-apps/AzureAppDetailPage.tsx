@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AzureApp } from '../../api/azureApps';
 import { isApiError } from '../../api/errors';
+import { ArchivedClientAlert } from '../../components/ArchivedClientAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { useAzureApp, useRegistrationInfo, useTestAzureApp } from '../../hooks/useAzureApps';
@@ -94,7 +95,10 @@ export function AzureAppDetailPage() {
 
   const data = app.data;
   const problem = currentProblem(data, outcome === 'failed');
-  const clientName = clients.data?.find((c) => c.id === data.clientId)?.name ?? 'Unknown client';
+  const client = clients.data?.find((c) => c.id === data.clientId);
+  const clientName = client?.name ?? 'Unknown client';
+  // An archived client is read-only: every change below would be refused (409 client_archived).
+  const readOnly = Boolean(client?.archived);
   const cloudLabel = info.data?.clouds.find((c) => c.value === data.cloud)?.label ?? data.cloud;
   const runTest = () =>
     test.mutate(data, {
@@ -124,7 +128,11 @@ export function AzureAppDetailPage() {
         }
         actions={
           <>
-            <Button leftSection={<IconPlugConnected size={16} aria-hidden />} onClick={() => setAuthorizeOpened(true)}>
+            <Button
+              leftSection={<IconPlugConnected size={16} aria-hidden />}
+              onClick={() => setAuthorizeOpened(true)}
+              disabled={readOnly}
+            >
               Authorize
             </Button>
             <Button
@@ -132,7 +140,7 @@ export function AzureAppDetailPage() {
               leftSection={<IconTestPipe size={16} aria-hidden />}
               onClick={runTest}
               loading={test.isPending}
-              disabled={data.status === 'not_authorized'}
+              disabled={readOnly || data.status === 'not_authorized'}
               title={data.status === 'not_authorized' ? 'Authorize first' : undefined}
             >
               Test connection
@@ -141,6 +149,7 @@ export function AzureAppDetailPage() {
               variant="default"
               leftSection={<IconPencil size={16} aria-hidden />}
               onClick={() => setEditOpened(true)}
+              disabled={readOnly}
             >
               Edit
             </Button>
@@ -149,12 +158,20 @@ export function AzureAppDetailPage() {
               color="red"
               leftSection={<IconTrash size={16} aria-hidden />}
               onClick={() => setDeleting(data)}
+              disabled={readOnly}
             >
               Delete
             </Button>
           </>
         }
       />
+      {client && <ArchivedClientAlert client={client} />}
+      {outcome === 'failed' && searchParams.get('reason') === 'client_archived' && (
+        <Alert color="red" title="Authorization not stored">
+          The client was archived while Microsoft was asked; nothing was stored. Unarchive the client, then authorize
+          again.
+        </Alert>
+      )}
       {problem?.guidance && (
         <GuidancePanel
           guidance={problem.guidance}

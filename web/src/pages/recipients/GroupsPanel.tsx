@@ -11,7 +11,7 @@ import { notifyFailure, notifySuccess } from '../../lib/notify';
 import { GroupFormModal } from './GroupFormModal';
 
 /** Recipient groups with member counts: create, rename, delete (the recipients stay). */
-export function GroupsPanel({ clientId }: { clientId: string }) {
+export function GroupsPanel({ clientId, readOnly = false }: { clientId: string; readOnly?: boolean }) {
   const groups = useRecipientGroups(clientId);
   const remove = useDeleteRecipientGroup(clientId);
   const search = useClientSearch();
@@ -22,7 +22,7 @@ export function GroupsPanel({ clientId }: { clientId: string }) {
     <Paper withBorder radius="md" p="md">
       <Stack>
         <Group justify="flex-end">
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({})}>
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({})} disabled={readOnly}>
             New group
           </Button>
         </Group>

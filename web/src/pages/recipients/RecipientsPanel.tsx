@@ -14,7 +14,7 @@ import { RecipientFormModal } from './RecipientFormModal';
 import { RecipientsTable } from './RecipientsTable';
 
 /** The recipients table: server-side filters and cursor pages ("Load more"), add, edit, delete, import. */
-export function RecipientsPanel({ clientId }: { clientId: string }) {
+export function RecipientsPanel({ clientId, readOnly = false }: { clientId: string; readOnly?: boolean }) {
   // ?group= (the member count on the Groups tab links here) preselects the group filter.
   const [params] = useSearchParams();
   const [filters, setFilters] = useState({ ...NO_FILTERS, groupId: params.get('group') });
@@ -39,10 +39,11 @@ export function RecipientsPanel({ clientId }: { clientId: string }) {
               variant="default"
               leftSection={<IconFileImport size={16} aria-hidden />}
               onClick={() => setImporting(true)}
+              disabled={readOnly}
             >
               Import CSV
             </Button>
-            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({})}>
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({})} disabled={readOnly}>
               Add recipient
             </Button>
           </Group>
