@@ -1,7 +1,8 @@
-// The console in a real browser against the real server: a system administrator sets up two
-// clients and a client administrator for one of them; that administrator then sees only their
-// client. Tenancy is enforced by the API, so this pins that the console shows what the API
-// allows and offers nothing more (no Operators entry, no foreign client in the picker).
+// The console in a real browser against the real server, under its Content-Security-Policy (a
+// blocked script or style fails the scenario): a system administrator sets up two clients and a
+// client administrator for one of them; that administrator then sees only their client. Tenancy
+// is enforced by the API, so this pins that the console shows what the API allows and offers
+// nothing more (no Operators entry, no foreign client in the picker).
 //
 // Playwright's test runner (and its `expect`) is not part of playwright-core; synchronisation
 // relies on locators, which wait for the element, and on waitFor() for states.
@@ -65,9 +66,15 @@ async function withPage(name: string, scenario: (page: Page) => Promise<void>): 
   page.setDefaultTimeout(10_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The console runs under its Content-Security-Policy: anything it blocks is a failure.
+  const blocked: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) blocked.push(msg.text());
+  });
   try {
     await scenario(page);
     expect(pageErrors).toEqual([]);
+    expect(blocked).toEqual([]);
   } catch (error) {
     await page.screenshot({ path: `test-results/console-e2e-${name}.png`, fullPage: true });
     if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
