@@ -38,7 +38,8 @@ describe('loadConfig', () => {
       'fd00::/8',
     ]);
     expect(loadConfig({ BAITWISE_TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
-    expect(loadConfig({ BAITWISE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    const hops = loadConfig({ BAITWISE_TRUST_PROXY: '2' }).trustProxy;
+    expect(typeof hops === 'function' && [0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);
     // `true` would believe any client's X-Forwarded-For: refused with what to write instead.
     expect(() => loadConfig({ BAITWISE_TRUST_PROXY: 'true' })).toThrow(/BAITWISE_TRUST_PROXY.*address/);
     expect(() => loadConfig({ BAITWISE_TRUST_PROXY: 'yes' })).toThrow(ConfigError);

@@ -16,10 +16,10 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   logLevel: string;
   /**
-   * Fastify's trustProxy: false, the number of proxies in front, or the proxies' addresses/CIDRs.
-   * Never `true`: that believes any client's X-Forwarded-For.
+   * Fastify's trustProxy: false, the proxies' addresses/CIDRs, or (a number of proxies in front)
+   * a function trusting that many hops. Never `true`: that believes any client's X-Forwarded-For.
    */
-  trustProxy: false | number | string[];
+  trustProxy: false | string[] | TrustHops;
   sessionTtlHours: number;
   /** serve also runs the job worker (embedded default); false for API-only instances */
   runWorker: boolean;
@@ -28,6 +28,9 @@ export interface Config {
   syncSliceSeconds: number;
   microsoft: { authorityHost: string | undefined; graphEndpoint: string | undefined };
 }
+
+/** Trust the first `hops` hops (as proxy-addr does for a number, which Fastify's types do not take). */
+export type TrustHops = ((address: string, hop: number) => boolean) & { hops: number };
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -85,7 +88,7 @@ function proxyAddress(entry: string): boolean {
  * as one hop: it used to mean "believe everyone", and a deployment still relying on that should
  * stop and name its proxy, not silently get a different trust rule.
  */
-function trustProxy(env: Env): false | number | string[] {
+function trustProxy(env: Env): false | string[] | TrustHops {
   const name = 'BAITWISE_TRUST_PROXY';
   const raw = env[name]?.trim() ?? '';
   const how =
@@ -97,7 +100,7 @@ function trustProxy(env: Env): false | number | string[] {
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
     if (hops < 1 || hops > 10) throw new ConfigError(name, `${how}; a number of proxies is from 1 to 10`);
-    return hops;
+    return Object.assign((_address: string, hop: number) => hop < hops, { hops });
   }
   const entries = raw.split(',').map((e) => e.trim());
   const bad = entries.find((e) => !proxyAddress(e));

@@ -91,7 +91,7 @@ program
 
 program
   .command('reset-password')
-  .description("set an operator's password and sign them out everywhere")
+  .description("set an operator's password, sign them out everywhere and revoke their API tokens")
   .requiredOption('--email <email>')
   .option('--password-stdin', 'read the password from standard input')
   .action(async (opts: { email: string; passwordStdin?: boolean }) => {
@@ -99,8 +99,12 @@ program
     const rt = await openRuntime();
     const op = await findOperatorByEmail(rt.db.db, opts.email);
     if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
-    await new OperatorService(rt.db.db).resetPassword(null, op.id, pw);
-    console.log(`Password reset for ${op.email}; their sessions were revoked.`);
+    const r = await new OperatorService(rt.db.db).resetPassword(null, op.id, pw);
+    const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+    console.log(
+      `Password reset for ${op.email}: ${n(r.revokedSessions, 'session')} signed out, ` +
+        `${n(r.revokedApiTokens, 'API token')} revoked, sign-in locks lifted.`,
+    );
     await rt.close();
   });
 
