@@ -172,4 +172,47 @@ describe('admin console', () => {
       expect((await callApi()).status).toBe(401);
     });
   }, 60_000);
+
+  it("lets a system administrator revoke another operator's API token from the Operators page", async () => {
+    const api = async (email: string, password: string) => {
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('bw_session=')) ?? '').split(';')[0] ?? '';
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      return (method: string, path: string, body: unknown) =>
+        fetch(`${server.url}/api/v1${path}`, {
+          method,
+          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+    };
+    const asAdmin = await api(server.admin.email, server.admin.password);
+    const owner = { name: 'Tom Tokens', email: 'tom@acme.test', password: 'tom has a long password' };
+    expect((await asAdmin('POST', '/operators', { ...owner, role: 'system_admin', clientIds: [] })).status).toBe(201);
+    const asOwner = await api(owner.email, owner.password);
+    const { secret } = (await (await asOwner('POST', '/api-tokens', { name: 'Forgotten script' })).json()) as {
+      secret: string;
+    };
+    const callApi = () => fetch(`${server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
+    expect((await callApi()).status).toBe(200);
+
+    await withPage('operator-tokens', async (page) => {
+      await page.goto(server.url);
+      await signIn(page, server.admin.email, server.admin.password);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operators' }).click();
+      await page.getByRole('button', { name: `Actions for ${owner.name}` }).click();
+      await page.getByRole('menuitem', { name: 'API tokens' }).click();
+      const dialog = page.getByRole('dialog', { name: `API tokens of ${owner.name}` });
+      await dialog.getByRole('cell', { name: 'Forgotten script', exact: true }).waitFor();
+      expect(await dialog.getByText(secret).count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Revoke Forgotten script' }).click();
+      await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+      await dialog.getByText(`${owner.name} has no API tokens.`).waitFor();
+      expect((await callApi()).status).toBe(401);
+    });
+  }, 60_000);
 });
