@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Container, Services } from './composition.js';
 import { authenticate } from './http/authenticate.js';
+import { CONSOLE_CSP } from './http/console-csp.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
@@ -101,6 +102,11 @@ export async function buildApp(container: Container): Promise<App> {
 async function registerConsole(app: FastifyInstance, webDir: string): Promise<void> {
   const hasConsole = existsSync(join(webDir, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  // Everything outside /api is the console (Swagger UI, under /api/docs, sends its own policy).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.url.startsWith('/api/')) reply.header('content-security-policy', CONSOLE_CSP);
+    return payload;
+  });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || req.method !== 'GET') return notFoundApi(req, reply);
     if (!hasConsole) {

@@ -27,4 +27,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: '1' })).toThrow(/BAITWISE_SYNC_SLICE_SECONDS/);
     expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: 'a minute' })).toThrow(ConfigError);
   });
+
+  it('trusts X-Forwarded-For only from the proxies named in BAITWISE_TRUST_PROXY', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ BAITWISE_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ BAITWISE_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+    ]);
+    expect(loadConfig({ BAITWISE_TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+    const hops = loadConfig({ BAITWISE_TRUST_PROXY: '2' }).trustProxy;
+    expect(typeof hops === 'function' && [0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);
+    // `true` would believe any client's X-Forwarded-For: refused with what to write instead.
+    expect(() => loadConfig({ BAITWISE_TRUST_PROXY: 'true' })).toThrow(/BAITWISE_TRUST_PROXY.*address/);
+    expect(() => loadConfig({ BAITWISE_TRUST_PROXY: 'yes' })).toThrow(ConfigError);
+    expect(() => loadConfig({ BAITWISE_TRUST_PROXY: '10.0.0.1,proxy.example' })).toThrow(/proxy\.example/);
+    expect(() => loadConfig({ BAITWISE_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/10\.0\.0\.0\/33/);
+    expect(loadConfig({ BAITWISE_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(() => loadConfig({ BAITWISE_TRUST_PROXY: '11' })).toThrow(ConfigError);
+  });
 });

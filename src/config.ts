@@ -1,5 +1,6 @@
 // The only reader of process.env. Everything is parsed and validated once at start-up; a bad
 // value stops the process with a message naming the variable. No secret has a default.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -14,7 +15,11 @@ export interface Config {
   masterKey: string | undefined;
   admin: { email: string; password: string } | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Fastify's trustProxy: false, the proxies' addresses/CIDRs, or (a number of proxies in front)
+   * a function trusting that many hops. Never `true`: that believes any client's X-Forwarded-For.
+   */
+  trustProxy: false | string[] | TrustHops;
   sessionTtlHours: number;
   /** serve also runs the job worker (embedded default); false for API-only instances */
   runWorker: boolean;
@@ -23,6 +28,9 @@ export interface Config {
   syncSliceSeconds: number;
   microsoft: { authorityHost: string | undefined; graphEndpoint: string | undefined };
 }
+
+/** Trust the first `hops` hops (as proxy-addr does for a number, which Fastify's types do not take). */
+export type TrustHops = ((address: string, hop: number) => boolean) & { hops: number };
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -62,6 +70,44 @@ function url(env: Env, name: string): string | undefined {
   }
 }
 
+// proxy-addr's names for whole ranges (127.0.0.0/8 and ::1, 169.254.0.0/16 and fe80::/10, RFC 1918 and fc00::/7).
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [addr = '', bits, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which peers may say, in X-Forwarded-For, whom they forward. `true` is refused rather than read
+ * as one hop: it used to mean "believe everyone", and a deployment still relying on that should
+ * stop and name its proxy, not silently get a different trust rule.
+ */
+function trustProxy(env: Env): false | string[] | TrustHops {
+  const name = 'BAITWISE_TRUST_PROXY';
+  const raw = env[name]?.trim() ?? '';
+  const how =
+    'must name the reverse proxy: its addresses or CIDRs, comma-separated (e.g. 10.0.0.5,192.168.0.0/24), or the number of proxies in front of Baitwise (e.g. 1)';
+  if (raw === '' || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError(name, `${how}; "true" would trust any client's X-Forwarded-For`);
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 10) throw new ConfigError(name, `${how}; a number of proxies is from 1 to 10`);
+    return Object.assign((_address: string, hop: number) => hop < hops, { hops });
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !proxyAddress(e));
+  if (bad !== undefined) throw new ConfigError(name, `${how}; "${bad}" is not an IP address or CIDR`);
+  return entries;
+}
+
 function database(env: Env, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL;
   if (!raw) return { kind: 'sqlite', file: resolve(dataDir, 'baitwise.db') };
@@ -93,7 +139,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     masterKey,
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: bool(env, 'BAITWISE_TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     sessionTtlHours: int(env, 'BAITWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     runWorker: bool(env, 'BAITWISE_RUN_WORKER', true),
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),

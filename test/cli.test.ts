@@ -1,5 +1,6 @@
 // The `baitwise` command: key rotation, operator creation and the worker's clean start/stop.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,48 @@ describe('baitwise command', () => {
     const rt = await openRuntime({ config: loadConfig({ BAITWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }) });
     const op = await rt.db.db.selectFrom('operators').selectAll().executeTakeFirstOrThrow();
     expect(await verifyPassword('a password from stdin', op.password_hash)).toBe(true);
+    await rt.close();
+  });
+
+  it('resets a password from stdin, revoking the sessions and API tokens and saying how many', async () => {
+    const dataDir = tempDir();
+    const created = run(
+      ['create-operator', '--email', 'locked-out@example.test', '--password-stdin'],
+      { BAITWISE_DATA_DIR: dataDir },
+      'the original password\n',
+    );
+    expect(await created.exit).toBe(0);
+    let rt = await openRuntime({ config: loadConfig({ BAITWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }) });
+    const op = await rt.db.db.selectFrom('operators').selectAll().executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    for (const name of ['ci', 'backup']) {
+      await rt.db.db
+        .insertInto('api_tokens')
+        .values({
+          id: randomUUID(),
+          operator_id: op.id,
+          name,
+          prefix: 'bw_xxxxxxx',
+          token_hash: randomUUID(),
+          created_at: now,
+          last_used_at: null,
+          expires_at: null,
+          revoked_at: null,
+        })
+        .execute();
+    }
+    await rt.close();
+
+    const r = run(
+      ['reset-password', '--email', 'locked-out@example.test', '--password-stdin'],
+      { BAITWISE_DATA_DIR: dataDir },
+      'a brand new password\n',
+    );
+    expect(await r.exit).toBe(0);
+    expect(r.output()).toContain('2 API tokens revoked');
+    rt = await openRuntime({ config: loadConfig({ BAITWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }) });
+    const live = await rt.db.db.selectFrom('api_tokens').select('id').where('revoked_at', 'is', null).execute();
+    expect(live).toEqual([]);
     await rt.close();
   });
 

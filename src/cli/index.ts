@@ -90,7 +90,7 @@ program
 
 program
   .command('reset-password')
-  .description("set an operator's password and sign them out everywhere")
+  .description("set an operator's password, sign them out everywhere and revoke their API tokens")
   .requiredOption('--email <email>')
   .option('--password-stdin', 'read the password from standard input')
   .action(async (opts: { email: string; passwordStdin?: boolean }) => {
@@ -98,8 +98,12 @@ program
     const c = await openContainer();
     const op = await findOperatorByEmail(c.db.db, opts.email);
     if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
-    await c.services.operators.resetPassword(null, op.id, pw);
-    console.log(`Password reset for ${op.email}; their sessions were revoked.`);
+    const r = await c.services.operators.resetPassword(null, op.id, pw);
+    const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+    console.log(
+      `Password reset for ${op.email}: ${n(r.revokedSessions, 'session')} signed out, ` +
+        `${n(r.revokedApiTokens, 'API token')} revoked, sign-in locks lifted.`,
+    );
     await c.close();
   });
 

@@ -1,5 +1,5 @@
 // One Kysely instance over SQLite (embedded default) or PostgreSQL, chosen by DATABASE_URL.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -24,9 +24,24 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The database holds password and token hashes and the encrypted secrets: owner-only, like the
+ * master key. SQLite creates its WAL, SHM and journal files with the database file's permissions,
+ * so creating that file 0600 covers them; files left by an older version are tightened here.
+ */
+function ownerOnlyFiles(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
 export function openDatabase(cfg: DatabaseConfig): DbHandle {
   if (cfg.kind === 'sqlite') {
-    if (cfg.file !== ':memory:') mkdirSync(dirname(cfg.file), { recursive: true });
+    if (cfg.file !== ':memory:') {
+      mkdirSync(dirname(cfg.file), { recursive: true });
+      ownerOnlyFiles(cfg.file);
+    }
     const sqlite = new SQLite(cfg.file);
     // WAL lets the HTTP server read while the worker writes; foreign keys are off by default in SQLite.
     sqlite.pragma('journal_mode = WAL');

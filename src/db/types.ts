@@ -10,12 +10,19 @@ export interface OperatorsTable {
   role: 'system_admin' | 'client_admin';
   password_hash: string;
   disabled_at: string | null;
-  failed_logins: number;
-  locked_until: string | null;
   last_login_at: string | null;
   password_changed_at: string;
   created_at: string;
   updated_at: string;
+}
+
+/** Recent sign-in failures per (account, source), for the lockout (modules/auth/login-throttle.ts). */
+export interface LoginFailuresTable {
+  key: string; // sha256 of the account hash and the source address (IPv6: its /64)
+  account: string; // sha256 of the lower-cased email address, known operator or not
+  failures: number;
+  last_failure_at: string;
+  locked_until: string | null;
 }
 
 export interface SessionsTable {
@@ -266,6 +273,7 @@ export interface Database {
   azure_apps: AzureAppsTable;
   oauth_requests: OauthRequestsTable;
   operators: OperatorsTable;
+  login_failures: LoginFailuresTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   clients: ClientsTable;

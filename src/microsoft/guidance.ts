@@ -18,6 +18,25 @@ export interface Guidance {
   reauthorize: boolean;
 }
 
+// Microsoft's text reaches us through the browser's redirect (anyone holding a valid state can
+// shape it) and through library error messages: what is stored of it is bounded.
+export const MAX_DESCRIPTION_CHARS = 2000;
+const MAX_CODE_CHARS = 200;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The error as stored (status reason, last authorization): every text field bounded. */
+export function boundedMicrosoftError(ms: MicrosoftError): MicrosoftError {
+  return {
+    error: clip(ms.error, MAX_CODE_CHARS),
+    aadsts: ms.aadsts,
+    suberror: ms.suberror === null ? null : clip(ms.suberror, MAX_CODE_CHARS),
+    description: ms.description === null ? null : clip(ms.description, MAX_DESCRIPTION_CHARS),
+  };
+}
+
 /** Parse Entra's error fields (token JSON or redirect query) into a MicrosoftError. */
 export function parseMicrosoftError(fields: {
   error?: unknown;
@@ -29,12 +48,12 @@ export function parseMicrosoftError(fields: {
   const fromCodes =
     Array.isArray(fields.error_codes) && typeof fields.error_codes[0] === 'number' ? fields.error_codes[0] : null;
   const fromText = description ? /AADSTS(\d+)/.exec(description)?.[1] : undefined;
-  return {
+  return boundedMicrosoftError({
     error: typeof fields.error === 'string' ? fields.error : 'unknown_error',
     aadsts: fromCodes ?? (fromText ? Number(fromText) : null),
     suberror: typeof fields.suberror === 'string' ? fields.suberror : null,
     description: description ? (description.split(/\r?\n/)[0] ?? null) : null,
-  };
+  });
 }
 
 const ADMIN_CONSENT_STEPS = [

@@ -68,7 +68,7 @@ describe('sign-in and sessions', () => {
     expect((await t.as(s, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
   });
 
-  it('locks an account after repeated failures, and the audit log records it', async () => {
+  it('locks an account for the address that keeps failing, and the audit log records it', async () => {
     const admin = await t.login(ADMIN.email, ADMIN.password);
     const email = 'locky@baitwise.test';
     const password = 'a perfectly good password';
@@ -89,25 +89,48 @@ describe('sign-in and sessions', () => {
         method: 'POST',
         url: '/api/v1/auth/login',
         payload: { email, password: 'not the password' },
-        remoteAddress: `10.9.0.${i}`,
+        remoteAddress: '10.9.0.1',
       });
       codes.push(r.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 401, 429]);
+    // Locked for the address that failed, even with the right password…
     const locked = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { email, password },
-      remoteAddress: '10.9.1.1',
+      remoteAddress: '10.9.0.1',
     });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('account_locked');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // …and for the addresses of its /64 network on IPv6 as well.
+    for (let i = 0; i < 5; i++) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'not the password' },
+        remoteAddress: `2001:db8:1:2::${i + 1}`,
+      });
+    }
+    const sameNet = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: '2001:db8:1:2:ffff::9',
+    });
+    expect(sameNet.json().error?.code).toBe('account_locked');
     const audit = await t.as(admin, 'GET', '/api/v1/audit?action=operator.locked');
-    expect(audit.json().items).toHaveLength(1);
+    expect(audit.json().items).toHaveLength(2);
+    expect(
+      audit
+        .json()
+        .items.map((e: { ip: string }) => e.ip)
+        .sort(),
+    ).toEqual(['10.9.0.1', '2001:db8:1:2::5']);
   });
 
-  it('changes the password, signing out the other sessions', async () => {
+  it('changes the password, signing out the other sessions and revoking the API tokens', async () => {
     const admin = await t.login(ADMIN.email, ADMIN.password);
     const email = 'changer@baitwise.test';
     await t.as(admin, 'POST', '/api/v1/operators', {
@@ -130,11 +153,15 @@ describe('sign-in and sessions', () => {
       newPassword: 'short',
     });
     expect(short.json().error.details.field).toBe('newPassword');
+    const token = (await t.as(s1, 'POST', '/api/v1/api-tokens', { name: 'old password era' })).json().secret;
     const ok = await t.as(s1, 'POST', '/api/v1/auth/password', {
       currentPassword: 'first password 123',
       newPassword: 'second password 456',
     });
-    expect(ok.statusCode).toBe(204);
+    expect(ok.statusCode).toBe(200);
+    // Tokens made while the old password was known stop working, like the other sessions.
+    expect(ok.json()).toEqual({ revokedSessions: 1, revokedApiTokens: 1 });
+    expect((await t.as({ token }, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
     expect((await t.as(s1, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
     expect((await t.as(s2, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
     await expect(t.login(email, 'first password 123')).rejects.toThrow(/401/);

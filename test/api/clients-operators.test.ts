@@ -150,7 +150,7 @@ describe('operators', () => {
     expect(self.json().error.details.field).toBe('disabled');
   });
 
-  it('resets a password, revoking the sessions opened with the old one', async () => {
+  it('resets a password, revoking the sessions and API tokens opened with the old one, and says how many', async () => {
     const op = (
       await t.as(sys, 'POST', '/api/v1/operators', {
         email: 'forgetful@op.test',
@@ -161,11 +161,62 @@ describe('operators', () => {
       })
     ).json();
     const s = await t.login('forgetful@op.test', 'original password');
-    expect(
-      (await t.as(sys, 'POST', `/api/v1/operators/${op.id}/password`, { password: 'replacement password' })).statusCode,
-    ).toBe(204);
+    const tokens = [];
+    for (const name of ['one', 'two'])
+      tokens.push((await t.as(s, 'POST', '/api/v1/api-tokens', { name })).json().secret);
+    const reset = await t.as(sys, 'POST', `/api/v1/operators/${op.id}/password`, { password: 'replacement password' });
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json()).toEqual({ revokedSessions: 1, revokedApiTokens: 2 });
     expect((await t.as(s, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    for (const token of tokens) expect((await t.as({ token }, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
     await t.login('forgetful@op.test', 'replacement password');
+    const audit = (await t.as(sys, 'GET', '/api/v1/audit?action=operator.password_reset')).json().items[0];
+    expect(audit.details).toMatchObject({ revokedSessions: 1, revokedApiTokens: 2 });
+  });
+
+  it("lets a system administrator list and revoke another operator's API tokens, audited", async () => {
+    const op = (
+      await t.as(sys, 'POST', '/api/v1/operators', {
+        email: 'automator@op.test',
+        name: 'Automator',
+        role: 'client_admin',
+        password: 'automator password',
+        clientIds: [],
+      })
+    ).json();
+    const s = await t.login('automator@op.test', 'automator password');
+    const made = (await t.as(s, 'POST', '/api/v1/api-tokens', { name: 'nightly' })).json();
+    const kept = (await t.as(s, 'POST', '/api/v1/api-tokens', { name: 'kept' })).json();
+
+    const list = await t.as(sys, 'GET', `/api/v1/operators/${op.id}/api-tokens`);
+    expect(list.statusCode).toBe(200);
+    expect(
+      list
+        .json()
+        .items.map((x: { name: string }) => x.name)
+        .sort(),
+    ).toEqual(['kept', 'nightly']);
+    expect(list.body).not.toContain(made.secret);
+    expect(list.json().items.find((x: { id: string }) => x.id === made.token.id).prefix).toBe(made.secret.slice(0, 10));
+    // The administrator's own tokens are not in another operator's list, nor the reverse.
+    expect((await t.as(sys, 'GET', `/api/v1/operators/${sys.operatorId}/api-tokens`)).body).not.toContain('nightly');
+
+    const revoke = await t.as(sys, 'DELETE', `/api/v1/operators/${op.id}/api-tokens/${made.token.id}`);
+    expect(revoke.statusCode).toBe(204);
+    expect((await t.as({ token: made.secret }, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    expect((await t.as({ token: kept.secret }, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    const again = await t.as(sys, 'DELETE', `/api/v1/operators/${op.id}/api-tokens/${made.token.id}`);
+    expect(again.statusCode).toBe(404);
+    // A token id under the wrong operator is not found either.
+    const wrongOwner = await t.as(sys, 'DELETE', `/api/v1/operators/${sys.operatorId}/api-tokens/${kept.token.id}`);
+    expect(wrongOwner.statusCode).toBe(404);
+    expect(
+      (await t.as(sys, 'GET', '/api/v1/operators/00000000-0000-4000-8000-000000000000/api-tokens')).statusCode,
+    ).toBe(404);
+
+    const audit = (await t.as(sys, 'GET', '/api/v1/audit?action=api_token.revoke')).json().items[0];
+    expect(audit).toMatchObject({ targetId: made.token.id, actor: { id: sys.operatorId } });
+    expect(audit.details).toMatchObject({ ownerId: op.id, name: 'nightly' });
   });
 });
 

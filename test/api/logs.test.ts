@@ -58,3 +58,35 @@ it('logs requests with a request id and without any secret', async () => {
   for (const s of [ADMIN.password, cookie, csrf, secret, 'abc-secret-value', 'rt-value']) expect(log).not.toContain(s);
   expect(log).toContain('[redacted]');
 });
+
+it('redacts credentials in the query of every logged URL, keeping the harmless parameters', async () => {
+  lines.length = 0;
+  const secrets = {
+    code: 'oauth-code-value-123',
+    state: 'oauth-state-value-456',
+    session_state: 'session-state-value-789',
+    token: 'setup-token-value-abc',
+    client_secret: 'client-secret-value-def',
+    password: 'query-password-value',
+    refresh_token: 'refresh-token-value',
+    access_token: 'access-token-value',
+    id_token: 'id-token-value',
+    Code: 'mixed-case-code-value',
+  };
+  const query = new URLSearchParams({ ...secrets, admin_consent: 'True', tenant: 'contoso-tenant' }).toString();
+  await app.inject({ method: 'GET', url: `/api/v1/azure-apps/callback?${query}` });
+  await app.inject({ method: 'GET', url: `/setup?token=${secrets.token}` });
+  // The same parameter percent-encoded in its name must not slip through either.
+  await app.inject({ method: 'GET', url: '/setup?%74oken=encoded-name-token-value' });
+
+  const log = lines.join('');
+  for (const s of [...Object.values(secrets), 'encoded-name-token-value']) expect(log).not.toContain(s);
+  const urls = lines.map((l) => JSON.parse(l) as { req?: { url?: string } }).flatMap((l) => l.req?.url ?? []);
+  const callback = urls.find((u) => u.startsWith('/api/v1/azure-apps/callback'));
+  expect(callback).toBeDefined();
+  // Still useful for debugging: which parameters came, and the non-secret values.
+  expect(callback).toContain('admin_consent=True');
+  expect(callback).toContain('tenant=contoso-tenant');
+  expect(callback).toContain('code=[redacted]');
+  expect(urls).toContain('/setup?token=[redacted]');
+});

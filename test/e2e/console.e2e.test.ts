@@ -1,7 +1,8 @@
-// The console in a real browser against the real server: a system administrator sets up two
-// clients and a client administrator for one of them; that administrator then sees only their
-// client. Tenancy is enforced by the API, so this pins that the console shows what the API
-// allows and offers nothing more (no Operators entry, no foreign client in the picker).
+// The console in a real browser against the real server, under its Content-Security-Policy (a
+// blocked script or style fails the scenario): a system administrator sets up two clients and a
+// client administrator for one of them; that administrator then sees only their client. Tenancy
+// is enforced by the API, so this pins that the console shows what the API allows and offers
+// nothing more (no Operators entry, no foreign client in the picker).
 //
 // Playwright's test runner (and its `expect`) is not part of playwright-core; synchronisation
 // relies on locators, which wait for the element, and on waitFor() for states.
@@ -65,9 +66,15 @@ async function withPage(name: string, scenario: (page: Page) => Promise<void>): 
   page.setDefaultTimeout(10_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The console runs under its Content-Security-Policy: anything it blocks is a failure.
+  const blocked: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) blocked.push(msg.text());
+  });
   try {
     await scenario(page);
     expect(pageErrors).toEqual([]);
+    expect(blocked).toEqual([]);
   } catch (error) {
     await page.screenshot({ path: `test-results/console-e2e-${name}.png`, fullPage: true });
     if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
@@ -197,6 +204,49 @@ describe('admin console', () => {
       const confirm = page.getByRole('dialog', { name: 'Revoke API token' });
       await confirm.getByRole('button', { name: 'Revoke' }).click();
       await page.getByText('You have no API tokens.').waitFor();
+      expect((await callApi()).status).toBe(401);
+    });
+  }, 60_000);
+
+  it("lets a system administrator revoke another operator's API token from the Operators page", async () => {
+    const api = async (email: string, password: string) => {
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('bw_session=')) ?? '').split(';')[0] ?? '';
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      return (method: string, path: string, body: unknown) =>
+        fetch(`${server.url}/api/v1${path}`, {
+          method,
+          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+    };
+    const asAdmin = await api(server.admin.email, server.admin.password);
+    const owner = { name: 'Tom Tokens', email: 'tom@acme.test', password: 'tom has a long password' };
+    expect((await asAdmin('POST', '/operators', { ...owner, role: 'system_admin', clientIds: [] })).status).toBe(201);
+    const asOwner = await api(owner.email, owner.password);
+    const { secret } = (await (await asOwner('POST', '/api-tokens', { name: 'Forgotten script' })).json()) as {
+      secret: string;
+    };
+    const callApi = () => fetch(`${server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
+    expect((await callApi()).status).toBe(200);
+
+    await withPage('operator-tokens', async (page) => {
+      await page.goto(server.url);
+      await signIn(page, server.admin.email, server.admin.password);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operators' }).click();
+      await page.getByRole('button', { name: `Actions for ${owner.name}` }).click();
+      await page.getByRole('menuitem', { name: 'API tokens' }).click();
+      const dialog = page.getByRole('dialog', { name: `API tokens of ${owner.name}` });
+      await dialog.getByRole('cell', { name: 'Forgotten script', exact: true }).waitFor();
+      expect(await dialog.getByText(secret).count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Revoke Forgotten script' }).click();
+      await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+      await dialog.getByText(`${owner.name} has no API tokens.`).waitFor();
       expect((await callApi()).status).toBe(401);
     });
   }, 60_000);

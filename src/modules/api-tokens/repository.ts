@@ -38,7 +38,7 @@ export async function insertApiToken(db: Db, row: ApiTokenRow): Promise<void> {
   await db.insertInto('api_tokens').values(row).execute();
 }
 
-/** Revoke one of the operator's own tokens; false when it is not theirs or not live. */
+/** Revoke one token of the operator; false when it is not theirs or not live. */
 export async function revokeOwnToken(db: Db, operatorId: string, id: string, now: string): Promise<boolean> {
   const r = await db
     .updateTable('api_tokens')
@@ -50,11 +50,23 @@ export async function revokeOwnToken(db: Db, operatorId: string, id: string, now
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function revokeAllTokensOf(db: Db, operatorId: string, now: string): Promise<void> {
-  await db
+/** Revoke every live token of an operator; returns how many were revoked. */
+export async function revokeAllTokensOf(db: Db, operatorId: string, now: string): Promise<number> {
+  const r = await db
     .updateTable('api_tokens')
     .set({ revoked_at: now })
     .where('operator_id', '=', operatorId)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
+
+/** One live token of the given operator, for revocation by an administrator. */
+export const findLiveTokenOf = (db: Db, operatorId: string, id: string): Promise<ApiTokenRow | undefined> =>
+  db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('id', '=', id)
+    .where('operator_id', '=', operatorId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();

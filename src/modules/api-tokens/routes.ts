@@ -9,18 +9,7 @@ import { newId, nowIso } from '../../lib/ids.js';
 import { randomSecret, sha256 } from '../../lib/tokens.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
-
-const TokenSchema = Type.Object(
-  {
-    id: Uuid,
-    name: Type.String(),
-    prefix: Type.String(),
-    createdAt: Type.String(),
-    lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-    expiresAt: Type.Union([Type.String(), Type.Null()]),
-  },
-  { $id: 'ApiToken' },
-);
+import { TokenSchema, tokenView } from './view.js';
 
 export const apiTokenRoutes =
   (db: Db): FastifyPluginAsyncTypebox =>
@@ -35,16 +24,7 @@ export const apiTokenRoutes =
           response: { 200: Type.Object({ items: Type.Array(TokenSchema) }) },
         },
       },
-      async (req) => ({
-        items: (await repo.listOwnTokens(db, actorOf(req).operatorId)).map((t) => ({
-          id: t.id,
-          name: t.name,
-          prefix: t.prefix,
-          createdAt: t.created_at,
-          lastUsedAt: t.last_used_at,
-          expiresAt: t.expires_at,
-        })),
-      }),
+      async (req) => ({ items: (await repo.listOwnTokens(db, actorOf(req).operatorId)).map(tokenView) }),
     );
 
     app.post(
@@ -87,17 +67,7 @@ export const apiTokenRoutes =
             details: { name: row.name },
           });
         });
-        return reply.status(201).send({
-          token: {
-            id: row.id,
-            name: row.name,
-            prefix: row.prefix,
-            createdAt: now,
-            lastUsedAt: null,
-            expiresAt: row.expires_at,
-          },
-          secret,
-        });
+        return reply.status(201).send({ token: tokenView(row), secret });
       },
     );
 

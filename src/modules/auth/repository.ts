@@ -1,6 +1,5 @@
 // Sessions and one-time setup tokens. Session ids are hashes of the cookie value.
 import type { Db } from '../../db/connection.js';
-import type { Operator } from '../../db/types.js';
 
 export async function insertSession(
   db: Db,
@@ -49,15 +48,20 @@ export async function revokeSession(db: Db, id: string, now: string): Promise<vo
   await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).execute();
 }
 
-/** Revoke every session of an operator except, optionally, the one making the request. */
-export async function revokeOperatorSessions(db: Db, operatorId: string, now: string, keep?: string): Promise<void> {
+/**
+ * Revoke every live session of an operator except, optionally, the one making the request;
+ * returns how many were revoked (expired ones are not counted: they no longer sign anyone in).
+ */
+export async function revokeOperatorSessions(db: Db, operatorId: string, now: string, keep?: string): Promise<number> {
   let q = db
     .updateTable('sessions')
     .set({ revoked_at: now })
     .where('operator_id', '=', operatorId)
-    .where('revoked_at', 'is', null);
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now);
   if (keep) q = q.where('id', '!=', keep);
-  await q.execute();
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function insertSetupToken(db: Db, id: string, now: string, expiresAt: string): Promise<void> {
@@ -76,18 +80,6 @@ export async function consumeSetupToken(db: Db, id: string, now: string): Promis
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function recordFailedLogin(db: Db, op: Operator, lockedUntil: string | null): Promise<void> {
-  await db
-    .updateTable('operators')
-    .set({ failed_logins: op.failed_logins + 1, locked_until: lockedUntil })
-    .where('id', '=', op.id)
-    .execute();
-}
-
 export async function recordSuccessfulLogin(db: Db, operatorId: string, now: string): Promise<void> {
-  await db
-    .updateTable('operators')
-    .set({ failed_logins: 0, locked_until: null, last_login_at: now })
-    .where('id', '=', operatorId)
-    .execute();
+  await db.updateTable('operators').set({ last_login_at: now }).where('id', '=', operatorId).execute();
 }

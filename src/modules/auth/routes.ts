@@ -120,13 +120,16 @@ export const authRoutes =
         config: { access: 'authenticated' },
         schema: {
           tags: ['auth'],
-          summary: 'Change your password (signs out your other sessions)',
+          summary: 'Change your password (signs out your other sessions and revokes your API tokens)',
           body: Strict({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }),
+          response: {
+            200: Type.Object({
+              revokedSessions: Type.Integer({ description: 'other sessions signed out' }),
+              revokedApiTokens: Type.Integer({ description: 'API tokens revoked' }),
+            }),
+          },
         },
       },
-      async (req, reply) => {
-        await services.auth.changePassword(actorOf(req), req.body.currentPassword, req.body.newPassword);
-        return reply.status(204).send();
-      },
+      async (req) => services.auth.changePassword(actorOf(req), req.body.currentPassword, req.body.newPassword),
     );
   };

@@ -13,6 +13,7 @@ import { newId, nowIso } from '../../lib/ids.js';
 import { dummyHash, hashPassword, verifyPassword } from '../../lib/password.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limit.js';
 import { csrfFor, randomSecret, sha256 } from '../../lib/tokens.js';
+import { revokeAllTokensOf } from '../api-tokens/repository.js';
 import { recordAudit } from '../audit/record.js';
 import {
   countOperators,
@@ -21,10 +22,17 @@ import {
   insertOperator,
   updateOperator,
 } from '../operators/repository.js';
+import type { Revoked } from '../operators/service.js';
+import {
+  clearLoginFailure,
+  LOCKOUT_MINUTES,
+  lockedUntil,
+  loginKey,
+  MAX_FAILED_LOGINS,
+  recordLoginFailure,
+} from './login-throttle.js';
 import * as repo from './repository.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
 const SETUP_TOKEN_HOURS = 24;
 
 export interface NewSession {
@@ -46,44 +54,44 @@ export class AuthService {
   async login(email: string, password: string, ip: string, userAgent: string | null): Promise<NewSession> {
     const wait = this.ipLimiter.hit(ip);
     if (wait > 0) throw new RateLimitedError(wait);
+    const now = new Date();
+    const key = loginKey(email, ip);
     const op = await findOperatorByEmail(this.db, email);
-    if (!op || op.disabled_at) {
-      await verifyPassword(password, await dummyHash()); // same cost as a real check
-      throw new InvalidCredentialsError();
-    }
-    const now = Date.now();
-    if (op.locked_until && Date.parse(op.locked_until) > now) {
-      throw new AccountLockedError(Math.ceil((Date.parse(op.locked_until) - now) / 1000));
-    }
-    if (!(await verifyPassword(password, op.password_hash))) {
-      const failures = op.failed_logins + 1;
-      const lock = failures >= MAX_FAILED_LOGINS ? new Date(now + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-      await this.db.transaction().execute(async (trx) => {
-        await repo.recordFailedLogin(trx, op, lock);
-        if (lock) {
+    const locked = await lockedUntil(this.db, key, now);
+    const account = op && !op.disabled_at ? op : undefined;
+    // The password is checked whatever happens next (against a dummy hash when there is no
+    // account), so neither a lock nor an unknown address answers sooner than a wrong password.
+    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash()));
+    if (locked) throw new AccountLockedError(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 1000)));
+    if (!account || !ok) {
+      const lock = await this.db.transaction().execute(async (trx) => {
+        const until = await recordLoginFailure(trx, key, now);
+        if (until && account) {
           await recordAudit(
             trx,
-            { operatorId: op.id, email: op.email, ip },
+            { operatorId: account.id, email: account.email, ip },
             {
               clientId: null,
               action: 'operator.locked',
               targetType: 'operator',
-              targetId: op.id,
-              details: { failedAttempts: failures },
+              targetId: account.id,
+              details: { failedAttempts: MAX_FAILED_LOGINS, lockedUntil: until.toISOString() },
             },
           );
         }
+        return until;
       });
       if (lock) throw new AccountLockedError(LOCKOUT_MINUTES * 60);
       throw new InvalidCredentialsError();
     }
     return this.db.transaction().execute(async (trx) => {
-      await repo.recordSuccessfulLogin(trx, op.id, nowIso());
-      const session = await this.openSession(trx, op.id, ip, userAgent);
+      await clearLoginFailure(trx, key);
+      await repo.recordSuccessfulLogin(trx, account.id, nowIso());
+      const session = await this.openSession(trx, account.id, ip, userAgent);
       await recordAudit(
         trx,
-        { operatorId: op.id, email: op.email, ip },
-        { clientId: null, action: 'session.login', targetType: 'operator', targetId: op.id },
+        { operatorId: account.id, email: account.email, ip },
+        { clientId: null, action: 'session.login', targetType: 'operator', targetId: account.id },
       );
       return session;
     });
@@ -118,7 +126,8 @@ export class AuthService {
     });
   }
 
-  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+  /** Signs out the operator's other sessions and revokes their API tokens (see resetPassword). */
+  async changePassword(actor: Actor, current: string, next: string): Promise<Revoked> {
     const op = await findOperatorById(this.db, actor.operatorId);
     if (!op || !(await verifyPassword(current, op.password_hash))) {
       throw new ValidationError('currentPassword', 'The current password is incorrect.');
@@ -126,17 +135,22 @@ export class AuthService {
     if (current === next)
       throw new ValidationError('newPassword', 'The new password must differ from the current one.');
     const hash = await hashPassword(next);
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       await updateOperator(trx, op.id, { password_hash: hash, password_changed_at: now, updated_at: now });
-      // Anyone holding another session with the old password is signed out.
-      await repo.revokeOperatorSessions(trx, op.id, now, actor.sessionId ?? undefined);
+      // Anyone holding another session or a token made with the old password loses it.
+      const revoked = {
+        revokedSessions: await repo.revokeOperatorSessions(trx, op.id, now, actor.sessionId ?? undefined),
+        revokedApiTokens: await revokeAllTokensOf(trx, op.id, now),
+      };
       await recordAudit(trx, actor, {
         clientId: null,
         action: 'operator.password_change',
         targetType: 'operator',
         targetId: op.id,
+        details: { ...revoked },
       });
+      return revoked;
     });
   }
 
@@ -182,8 +196,6 @@ export class AuthService {
         role: 'system_admin',
         password_hash: hash,
         disabled_at: null,
-        failed_logins: 0,
-        locked_until: null,
         last_login_at: now,
         password_changed_at: now,
         created_at: now,

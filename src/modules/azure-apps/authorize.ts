@@ -15,7 +15,12 @@ import { AppError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import { randomSecret, sha256 } from '../../lib/tokens.js';
 import { type EntraClient, MicrosoftAuthError } from '../../microsoft/entra.js';
-import { guidanceFor, type MicrosoftError, parseMicrosoftError } from '../../microsoft/guidance.js';
+import {
+  boundedMicrosoftError,
+  guidanceFor,
+  type MicrosoftError,
+  parseMicrosoftError,
+} from '../../microsoft/guidance.js';
 import { missingScopes, requestedScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import { isClientArchived } from '../clients/repository.js';
@@ -272,7 +277,8 @@ export class AuthorizeFlow {
     return `${page}?authorization=connected`;
   }
 
-  private async recordFailure(actor: Actor, row: AzureAppRow, ms: MicrosoftError): Promise<void> {
+  private async recordFailure(actor: Actor, row: AzureAppRow, error: MicrosoftError): Promise<void> {
+    const ms = boundedMicrosoftError(error);
     const g = guidanceFor(ms);
     const outcome: AuthorizationOutcome = {
       at: nowIso(),

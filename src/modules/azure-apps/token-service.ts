@@ -20,7 +20,7 @@ import type { SecretBox } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import { type AppCredentials, type EntraClient, MicrosoftAuthError } from '../../microsoft/entra.js';
-import { guidanceFor } from '../../microsoft/guidance.js';
+import { boundedMicrosoftError, guidanceFor } from '../../microsoft/guidance.js';
 import { GRAPH_SCOPES, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
@@ -171,13 +171,14 @@ export class TokenService {
     }
     const secretProblem = ['invalid_secret', 'expired_secret', 'missing_secret'].includes(g.key);
     const status = secretProblem ? 'error' : 'reauth_required';
+    const ms = boundedMicrosoftError(err.ms);
     const reason = JSON.stringify({
       at: nowIso(),
       outcome: 'failed',
       key: g.key,
-      aadsts: err.ms.aadsts,
-      error: err.ms.error,
-      description: err.ms.description,
+      aadsts: ms.aadsts,
+      error: ms.error,
+      description: ms.description,
     });
     await repo.updateApp(db, row.client_id, row.id, { status, status_reason: reason, updated_at: nowIso() });
     await recordAudit(db, null, {
@@ -185,7 +186,7 @@ export class TokenService {
       action: status === 'error' ? 'azure_app.error' : 'azure_app.reauth_required',
       targetType: 'azure_app',
       targetId: row.id,
-      details: { aadsts: err.ms.aadsts, error: err.ms.error, reason: g.key },
+      details: { aadsts: ms.aadsts, error: ms.error, reason: g.key },
     });
     this.forget(row.id);
     return status === 'error'

@@ -3,10 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../http/authenticate.js';
 import { Email, Name, Password, Role, Strict, Uuid } from '../../http/schemas.js';
+import { TokenSchema } from '../api-tokens/view.js';
 import type { OperatorService } from './service.js';
 import { OperatorSchema } from './view.js';
 
 const Params = Strict({ operatorId: Uuid });
+const Revoked = Type.Object({
+  revokedSessions: Type.Integer({ description: 'sessions signed out' }),
+  revokedApiTokens: Type.Integer({ description: 'API tokens revoked' }),
+});
 
 export const operatorRoutes =
   (services: { operators: OperatorService }): FastifyPluginAsyncTypebox =>
@@ -81,13 +86,41 @@ export const operatorRoutes =
         config: cfg,
         schema: {
           tags: ['operators'],
-          summary: "Reset an operator's password (signs them out)",
+          summary: "Reset an operator's password (signs them out and revokes their API tokens)",
           params: Params,
           body: Strict({ password: Password }),
+          response: { 200: Revoked },
+        },
+      },
+      async (req) => services.operators.resetPassword(actorOf(req), req.params.operatorId, req.body.password),
+    );
+
+    app.get(
+      '/operators/:operatorId/api-tokens',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: "An operator's live API tokens",
+          params: Params,
+          response: { 200: Type.Object({ items: Type.Array(TokenSchema) }) },
+        },
+      },
+      async (req) => ({ items: await services.operators.apiTokens(req.params.operatorId) }),
+    );
+
+    app.delete(
+      '/operators/:operatorId/api-tokens/:tokenId',
+      {
+        config: cfg,
+        schema: {
+          tags: ['operators'],
+          summary: "Revoke an operator's API token",
+          params: Strict({ operatorId: Uuid, tokenId: Uuid }),
         },
       },
       async (req, reply) => {
-        await services.operators.resetPassword(actorOf(req), req.params.operatorId, req.body.password);
+        await services.operators.revokeApiToken(actorOf(req), req.params.operatorId, req.params.tokenId);
         return reply.status(204).send();
       },
     );

@@ -4,13 +4,21 @@ import type { Actor } from '../../http/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { hashPassword } from '../../lib/password.js';
-import { revokeAllTokensOf } from '../api-tokens/repository.js';
+import { findLiveTokenOf, listOwnTokens, revokeAllTokensOf, revokeOwnToken } from '../api-tokens/repository.js';
+import { tokenView } from '../api-tokens/view.js';
 import { recordAudit } from '../audit/record.js';
+import { clearLoginFailures } from '../auth/login-throttle.js';
 import { revokeOperatorSessions } from '../auth/repository.js';
 import * as repo from './repository.js';
 import { operatorView } from './view.js';
 
 type Role = 'system_admin' | 'client_admin';
+
+/** What a password reset or change signed out: everything that was opened with the old password. */
+export interface Revoked {
+  revokedSessions: number;
+  revokedApiTokens: number;
+}
 
 export interface CreateOperatorInput {
   email: string;
@@ -76,8 +84,6 @@ export class OperatorService {
         role: input.role,
         password_hash: hash,
         disabled_at: null,
-        failed_logins: 0,
-        locked_until: null,
         last_login_at: null,
         password_changed_at: now,
         created_at: now,
@@ -138,25 +144,53 @@ export class OperatorService {
     return this.get(id);
   }
 
-  async resetPassword(actor: Actor | null, id: string, password: string): Promise<void> {
+  /**
+   * A new password signs the operator out everywhere and revokes their API tokens: whoever knew
+   * the old password may have made a token with it, and a token must not outlive the reset.
+   */
+  async resetPassword(actor: Actor | null, id: string, password: string): Promise<Revoked> {
     const hash = await hashPassword(password);
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const op = await repo.findOperatorById(trx, id);
       if (!op) throw new NotFoundError('Operator');
       const now = nowIso();
       await repo.updateOperator(trx, id, {
         password_hash: hash,
         password_changed_at: now,
-        failed_logins: 0,
-        locked_until: null,
         updated_at: now,
       });
-      await revokeOperatorSessions(trx, id, now);
+      const revoked = {
+        revokedSessions: await revokeOperatorSessions(trx, id, now),
+        revokedApiTokens: await revokeAllTokensOf(trx, id, now),
+      };
+      await clearLoginFailures(trx, op.email);
       await recordAudit(trx, actor, {
         clientId: null,
         action: 'operator.password_reset',
         targetType: 'operator',
         targetId: id,
+        details: { ...revoked },
+      });
+      return revoked;
+    });
+  }
+
+  /** An operator's live API tokens (system administrators: to find and revoke a forgotten one). */
+  async apiTokens(operatorId: string) {
+    if (!(await repo.findOperatorById(this.db, operatorId))) throw new NotFoundError('Operator');
+    return (await listOwnTokens(this.db, operatorId)).map(tokenView);
+  }
+
+  async revokeApiToken(actor: Actor, operatorId: string, tokenId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const token = await findLiveTokenOf(trx, operatorId, tokenId);
+      if (!token || !(await revokeOwnToken(trx, operatorId, tokenId, nowIso()))) throw new NotFoundError('API token');
+      await recordAudit(trx, actor, {
+        clientId: null,
+        action: 'api_token.revoke',
+        targetType: 'api_token',
+        targetId: tokenId,
+        details: { ownerId: operatorId, name: token.name, prefix: token.prefix },
       });
     });
   }

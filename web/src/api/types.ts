@@ -36,6 +36,12 @@ export interface ApiToken {
   expiresAt: string | null;
 }
 
+/** What a password reset or change signed out. */
+export interface Revoked {
+  revokedSessions: number;
+  revokedApiTokens: number;
+}
+
 export interface CreatedApiToken {
   token: ApiToken;
   secret: string;

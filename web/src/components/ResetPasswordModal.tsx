@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
 import type { Operator } from '../api/types';
 import { useResetOperatorPassword } from '../hooks/useOperators';
+import { revokedSummary } from '../lib/format';
 import { showServerError } from '../lib/formErrors';
 import { notifySuccess } from '../lib/notify';
 import { matches, password } from '../lib/validation';
@@ -33,8 +34,8 @@ export function ResetPasswordModal({
     reset.mutate(
       { id: operator.id, password: values.password },
       {
-        onSuccess: () => {
-          notifySuccess(`${operator.name}'s password was reset.`);
+        onSuccess: (revoked) => {
+          notifySuccess(`${operator.name}'s password was reset: ${revokedSummary(revoked, 'session')}`);
           onClose();
         },
         onError: (error) => showServerError(form, error, 'Could not reset the password'),
@@ -47,8 +48,8 @@ export function ResetPasswordModal({
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text size="sm">
-            Set a new password for {operator?.name}. They are signed out everywhere and sign in again with the new
-            password.
+            Set a new password for {operator?.name}. They are signed out everywhere, their API tokens are revoked, and
+            they sign in again with the new password.
           </Text>
           <PasswordInput
             label="New password"

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
-import type { ItemList, Operator, Role } from '../api/types';
+import type { ApiToken, ItemList, Operator, Revoked, Role } from '../api/types';
 
 const operatorsKey = ['operators'] as const;
 
@@ -49,9 +49,33 @@ export function useUpdateOperator() {
   });
 }
 
+const tokensOf = (operatorId: string) => ['operators', operatorId, 'api-tokens'] as const;
+
 export function useResetOperatorPassword() {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, password }: { id: string; password: string }) =>
-      api.post<void>(`/operators/${encodeURIComponent(id)}/password`, { password }),
+      api.post<Revoked>(`/operators/${encodeURIComponent(id)}/password`, { password }),
+    // The reset revoked the operator's tokens.
+    onSuccess: (_data, { id }) => queryClient.invalidateQueries({ queryKey: tokensOf(id) }),
+  });
+}
+
+/** Another operator's live API tokens (system administrators). */
+export function useOperatorApiTokens(operatorId: string | undefined) {
+  return useQuery({
+    queryKey: tokensOf(operatorId ?? ''),
+    queryFn: () => api.get<ItemList<ApiToken>>(`/operators/${encodeURIComponent(operatorId ?? '')}/api-tokens`),
+    select: (data) => data.items,
+    enabled: operatorId !== undefined,
+  });
+}
+
+export function useRevokeOperatorApiToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ operatorId, tokenId }: { operatorId: string; tokenId: string }) =>
+      api.delete<void>(`/operators/${encodeURIComponent(operatorId)}/api-tokens/${encodeURIComponent(tokenId)}`),
+    onSuccess: (_data, { operatorId }) => queryClient.invalidateQueries({ queryKey: tokensOf(operatorId) }),
   });
 }

@@ -2,7 +2,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from '../api/client';
 import { isApiError } from '../api/errors';
-import type { Operator, Session } from '../api/types';
+import type { Operator, Revoked, Session } from '../api/types';
 
 export const sessionKey = ['session'] as const;
 
@@ -97,7 +97,10 @@ export function useSignOut() {
 }
 
 export function useChangePassword() {
+  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/auth/password', body),
+    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<Revoked>('/auth/password', body),
+    // The change revoked your API tokens.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['api-tokens'] }),
   });
 }

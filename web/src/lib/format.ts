@@ -13,3 +13,13 @@ export const roleLabels = {
   system_admin: 'System administrator',
   client_admin: 'Client administrator',
 } as const;
+
+/** "2 API tokens", "1 session": a count with its noun. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What a password reset or change did beyond the password, for its confirmation. */
+export function revokedSummary(r: { revokedSessions: number; revokedApiTokens: number }, sessions: string): string {
+  return `${countOf(r.revokedSessions, sessions)} signed out, ${countOf(r.revokedApiTokens, 'API token')} revoked.`;
+}

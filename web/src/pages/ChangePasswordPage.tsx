@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { isApiError } from '../api/errors';
 import { PageHeader } from '../components/PageHeader';
 import { useChangePassword } from '../hooks/useSession';
+import { revokedSummary } from '../lib/format';
 import { showServerError } from '../lib/formErrors';
 import { notifySuccess } from '../lib/notify';
 import { matches, password, required } from '../lib/validation';
@@ -25,9 +26,9 @@ export function ChangePasswordPage() {
     change.mutate(
       { currentPassword, newPassword },
       {
-        onSuccess: () => {
+        onSuccess: (revoked) => {
           form.reset();
-          notifySuccess('Your password was changed. Your other sessions were signed out.');
+          notifySuccess(`Your password was changed: ${revokedSummary(revoked, 'other session')}`);
         },
         // A wrong current password is reported as invalid credentials; it belongs beside that input.
         onError: (error) =>
@@ -42,7 +43,7 @@ export function ChangePasswordPage() {
     <>
       <PageHeader
         title="Change password"
-        description="Other sessions signed in as you are signed out when it changes."
+        description="Changing it signs out your other sessions and revokes your API tokens."
       />
       <Paper withBorder radius="md" p="lg" maw={480}>
         <form onSubmit={submit} noValidate>

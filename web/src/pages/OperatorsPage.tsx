@@ -1,9 +1,10 @@
 import { ActionIcon, Badge, Button, Group, Menu, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDots, IconKey, IconPencil, IconPlus } from '@tabler/icons-react';
+import { IconApi, IconDots, IconKey, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Operator } from '../api/types';
 import { OperatorFormModal } from '../components/OperatorFormModal';
+import { OperatorTokensModal } from '../components/OperatorTokensModal';
 import { PageHeader } from '../components/PageHeader';
 import { PageLoader, QueryError } from '../components/QueryState';
 import { ResetPasswordModal } from '../components/ResetPasswordModal';
@@ -17,6 +18,7 @@ export function OperatorsPage() {
   const [addOpened, add] = useDisclosure(false);
   const [editOpened, edit] = useDisclosure(false);
   const [resetOpened, reset] = useDisclosure(false);
+  const [tokensOpened, tokens] = useDisclosure(false);
   // Kept after closing so the modal does not change content during its closing animation.
   const [target, setTarget] = useState<Operator | undefined>();
 
@@ -115,6 +117,12 @@ export function OperatorsPage() {
                           >
                             Reset password
                           </Menu.Item>
+                          <Menu.Item
+                            leftSection={<IconApi size={16} aria-hidden />}
+                            onClick={() => open(operator, tokens)}
+                          >
+                            API tokens
+                          </Menu.Item>
                         </Menu.Dropdown>
                       </Menu>
                     </Table.Td>
@@ -128,6 +136,7 @@ export function OperatorsPage() {
       <OperatorFormModal opened={addOpened} onClose={add.close} />
       <OperatorFormModal opened={editOpened} onClose={edit.close} operator={target} />
       <ResetPasswordModal opened={resetOpened} onClose={reset.close} operator={target} />
+      <OperatorTokensModal opened={tokensOpened} onClose={tokens.close} operator={target} />
     </>
   );
 }

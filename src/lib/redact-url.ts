@@ -1,0 +1,32 @@
+// Credentials travel in some URLs' query strings (the OAuth callback's code and state, the
+// first-run /setup?token=…). Logged URLs keep every parameter's name, and the value of the
+// harmless ones, so a request can still be debugged; a credential's value becomes [redacted].
+
+/**
+ * Names whose value is a credential. Matched against the decoded, lower-cased name, generously:
+ * hiding a harmless value costs a little debugging, showing a credential costs an account.
+ */
+const CREDENTIAL_NAME = /token|secret|passw|pwd|credential|assertion|signature|(code|state|key|sig|nonce|otp|ticket)$/;
+
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase(); // malformed escapes: judge the raw text
+  }
+}
+
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = pair.slice(0, eq);
+      return CREDENTIAL_NAME.test(decodedName(name)) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}

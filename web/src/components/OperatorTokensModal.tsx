@@ -1,0 +1,123 @@
+import { Badge, Button, Code, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { ApiToken, Operator } from '../api/types';
+import { useOperatorApiTokens, useRevokeOperatorApiToken } from '../hooks/useOperators';
+import { formatDate, formatDateTime } from '../lib/format';
+import { notifyFailure, notifySuccess } from '../lib/notify';
+import { PageLoader, QueryError } from './QueryState';
+
+/**
+ * Another operator's API tokens, for a system administrator to revoke one that leaked or was
+ * forgotten. The confirmation replaces the list inside the same dialog rather than stacking a
+ * second one on top.
+ */
+export function OperatorTokensModal({
+  opened,
+  onClose,
+  operator,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  operator?: Operator;
+}) {
+  const tokens = useOperatorApiTokens(opened ? operator?.id : undefined);
+  const revoke = useRevokeOperatorApiToken();
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+
+  useEffect(() => {
+    if (opened) setRevoking(null);
+  }, [opened]);
+
+  const confirmRevoke = () => {
+    if (!operator || !revoking) return;
+    revoke.mutate(
+      { operatorId: operator.id, tokenId: revoking.id },
+      {
+        onSuccess: () => {
+          notifySuccess(`${operator.name}'s token ${revoking.name} was revoked.`);
+          setRevoking(null);
+        },
+        onError: (error) => notifyFailure('Could not revoke the token', error),
+      },
+    );
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`API tokens of ${operator?.name ?? ''}`} size="xl" centered>
+      {revoking ? (
+        <Stack>
+          <Text size="sm">
+            Revoke {revoking.name} (<Code>{revoking.prefix}…</Code>)? Anything still using it will be refused from now
+            on. This cannot be undone.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setRevoking(null)}>
+              Cancel
+            </Button>
+            <Button color="red" loading={revoke.isPending} onClick={confirmRevoke} data-autofocus>
+              Revoke
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <>
+          {tokens.isPending && <PageLoader />}
+          {tokens.isError && <QueryError error={tokens.error} onRetry={() => tokens.refetch()} />}
+          {tokens.data?.length === 0 && (
+            <Text c="dimmed" py="lg" ta="center">
+              {operator?.name} has no API tokens.
+            </Text>
+          )}
+          {tokens.data && tokens.data.length > 0 && (
+            <Table.ScrollContainer minWidth={640}>
+              <Table verticalSpacing="sm" aria-label={`API tokens of ${operator?.name ?? ''}`}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Starts with</Table.Th>
+                    <Table.Th>Created</Table.Th>
+                    <Table.Th>Last used</Table.Th>
+                    <Table.Th>Expires</Table.Th>
+                    <Table.Th />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {tokens.data.map((token) => (
+                    <Table.Tr key={token.id}>
+                      <Table.Td fw={500}>{token.name}</Table.Td>
+                      <Table.Td>
+                        <Code>{token.prefix}…</Code>
+                      </Table.Td>
+                      <Table.Td>{formatDate(token.createdAt)}</Table.Td>
+                      <Table.Td>{formatDateTime(token.lastUsedAt, 'Never')}</Table.Td>
+                      <Table.Td>
+                        {token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now() ? (
+                          <Badge color="gray" variant="light">
+                            Expired
+                          </Badge>
+                        ) : (
+                          formatDate(token.expiresAt, 'Never')
+                        )}
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Revoke ${token.name}`}
+                          onClick={() => setRevoking(token)}
+                        >
+                          Revoke
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </>
+      )}
+    </Modal>
+  );
+}
