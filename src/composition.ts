@@ -31,6 +31,10 @@ import { directorySyncModule } from './modules/directory-sync/module.js';
 import { PreviewService } from './modules/directory-sync/preview.js';
 import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
+import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
+import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
+import { OutboxService } from './modules/mail-delivery/outbox.js';
+import { SendingProfileService } from './modules/mail-delivery/profiles.js';
 import type { Module } from './modules/module.js';
 import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
@@ -54,6 +58,7 @@ export interface Services {
   groups: RecipientGroupService;
   azure: AzureServices;
   directorySync: DirectorySyncServices;
+  mail: MailServices;
 }
 
 export interface Container extends Core {
@@ -81,6 +86,8 @@ export function compose(core: Core): Container {
     graph,
     connection: new ConnectionTester(db.db, tokens, graph),
   };
+  const keys = new MessageTokenKeys(db.db, secrets);
+  const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
   const services: Services = {
     auth: new AuthService(db.db, config),
     operators: new OperatorService(db.db),
@@ -93,6 +100,11 @@ export function compose(core: Core): Container {
       preview: new PreviewService(db.db, tokens, graph),
       engine: { db, tokens, graph, logger },
     },
+    mail: {
+      profiles: new SendingProfileService(db.db, secrets, dispatch),
+      outbox: new OutboxService(db.db, queue, keys),
+      dispatch,
+    },
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -103,6 +115,7 @@ export function compose(core: Core): Container {
     azureAppsModule(azure, db.db),
     directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
     { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
+    mailDeliveryModule(services.mail, db.db),
   ];
   return {
     ...core,

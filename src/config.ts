@@ -1,5 +1,6 @@
 // The only reader of process.env. Everything is parsed and validated once at start-up; a bad
 // value stops the process with a message naming the variable. No secret has a default.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -26,7 +27,14 @@ export interface Config {
   webDir: string;
   /** how long one directory-sync job works before it hands the rest of the run to a new job */
   syncSliceSeconds: number;
-  microsoft: { authorityHost: string | undefined; graphEndpoint: string | undefined };
+  microsoft: {
+    authorityHost: string | undefined;
+    graphEndpoint: string | undefined;
+    /** Exchange Online SMTP submission for every cloud (the emulator's in development) */
+    smtpEndpoint: { host: string; port: number } | undefined;
+    /** a PEM CA to trust for that endpoint (the emulator's generated CA) */
+    smtpCa: string | undefined;
+  };
 }
 
 /** Trust the first `hops` hops (as proxy-addr does for a number, which Fastify's types do not take). */
@@ -56,6 +64,27 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, 'must be true or false');
+}
+
+function hostPort(env: Env, name: string): { host: string; port: number } | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[2]);
+  if (!m?.[1] || !(port >= 1 && port <= 65535)) throw new ConfigError(name, 'must be host:port');
+  return { host: m[1], port };
+}
+
+function pemFile(env: Env, name: string): string | undefined {
+  const path = env[name];
+  if (!path) return undefined;
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error();
+    return pem;
+  } catch {
+    throw new ConfigError(name, 'must name a readable PEM certificate file');
+  }
 }
 
 function url(env: Env, name: string): string | undefined {
@@ -147,6 +176,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),
+      smtpEndpoint: hostPort(env, 'MICROSOFT_SMTP_ENDPOINT'),
+      smtpCa: pemFile(env, 'MICROSOFT_SMTP_CA_FILE'),
     },
   });
 }

@@ -262,7 +262,97 @@ export interface DirectoryHeldChangesTable {
   updated_at: string;
 }
 
+export type SendingProfileKind = 'smtp' | 'office365' | 'graph';
+
+/** Client-owned. How a client's mail leaves; smtp_password and dkim_private_key are encrypted. */
+export interface SendingProfilesTable {
+  id: string;
+  client_id: string;
+  name: string;
+  kind: SendingProfileKind;
+  from_address: string | null;
+  from_name: string | null;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: 'none' | 'starttls' | 'tls' | null;
+  smtp_tls_verify: number | null;
+  smtp_username: string | null;
+  smtp_password: string | null;
+  dkim_domain: string | null;
+  dkim_selector: string | null;
+  dkim_private_key: string | null;
+  custom_headers: string;
+  azure_app_id: string | null;
+  mailbox: string | null;
+  per_minute: number;
+  per_day: number;
+  concurrency: number;
+  learned_per_minute: number | null;
+  next_slot_at: string;
+  day: string;
+  day_recipients: number;
+  paused_until: string | null;
+  pause_reason: string | null;
+  throttled_count: number;
+  in_doubt_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. Templates a batch of outbox messages renders from. */
+export interface OutboxContentsTable {
+  id: string;
+  client_id: string;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  created_at: string;
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'expired' | 'cancelled';
+
+/** Client-owned. One message to send: the only way mail leaves Baitwise. */
+export interface OutboxMessagesTable {
+  id: string;
+  client_id: string;
+  profile_id: string;
+  content_id: string;
+  recipient_id: string | null;
+  to_address: string;
+  to_name: string | null;
+  variables: string;
+  purpose: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  message_id: string;
+  token_hash: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  not_after: string | null;
+  lease_until: string | null;
+  in_doubt: number;
+  last_error: string | null;
+  provider_id: string | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned. Random keys per client and purpose (message tokens); `secret` is encrypted. */
+export interface ClientKeysTable {
+  id: string;
+  client_id: string;
+  purpose: string;
+  secret: string;
+  created_at: string;
+}
+
 export interface Database {
+  sending_profiles: SendingProfilesTable;
+  outbox_contents: OutboxContentsTable;
+  outbox_messages: OutboxMessagesTable;
+  client_keys: ClientKeysTable;
   directory_imports: DirectoryImportsTable;
   directory_sync_runs: DirectorySyncRunsTable;
   directory_import_members: DirectoryImportMembersTable;

@@ -9,4 +9,7 @@ export const SECRET_COLUMNS: SecretColumn[] = [
   { table: 'azure_apps', column: 'client_secret' },
   { table: 'azure_apps', column: 'refresh_token' },
   { table: 'oauth_requests', column: 'code_verifier' },
+  { table: 'sending_profiles', column: 'smtp_password' },
+  { table: 'sending_profiles', column: 'dkim_private_key' },
+  { table: 'client_keys', column: 'secret' },
 ];

@@ -39,6 +39,8 @@ interface ClientData {
   importId: string;
   runId: string;
   changeId: string;
+  profileId: string;
+  messageId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -87,7 +89,33 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
       updated_at: now,
     })
     .execute();
+  // A sending profile (an SMTP relay: nothing is contacted) with a failed message in its outbox.
+  const profile = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/sending-profiles`, {
+      name: 'A relay',
+      kind: 'smtp',
+      fromAddress: 'security@relay.test',
+      smtp: { host: 'relay.test', port: 25, security: 'none', username: 'relay', password: 'relay-secret-value' },
+    })
+  ).json();
+  const [messageId] = await t.db.handle.db.transaction().execute((trx) =>
+    t.app.services.mail.outbox.enqueue(trx, {
+      clientId,
+      profileId: profile.id,
+      purpose: 'tenancy.fixture',
+      content: { subject: 'Hello', html: null, text: 'Hello' },
+      messages: [{ to: { address: `m@${clientId.slice(0, 8)}.test` } }],
+      notBefore: '2999-01-01T00:00:00.000Z',
+    }),
+  );
+  await t.db.handle.db
+    .updateTable('outbox_messages')
+    .set({ status: 'failed' })
+    .where('id', '=', messageId ?? '')
+    .execute();
   return {
+    profileId: profile.id,
+    messageId: messageId ?? '',
     clientId,
     appId: app.id,
     state,
@@ -159,6 +187,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     importId: data.importId,
     runId: data.runId,
     changeId: data.changeId,
+    profileId: data.profileId,
+    messageId: data.messageId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -326,6 +356,10 @@ async function snapshotOf(clientId: string): Promise<string> {
     'directory_sync_runs',
     'directory_import_members',
     'directory_held_changes',
+    'sending_profiles',
+    'outbox_contents',
+    'outbox_messages',
+    'client_keys',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {
@@ -413,6 +447,7 @@ const ARCHIVE_IRRELEVANT = new Set([
   'DELETE /api/v1/api-tokens/:tokenId',
   'POST /api/v1/clients', // a new client is never archived
   'POST /api/v1/operators/:operatorId/password',
+  'DELETE /api/v1/operators/:operatorId/api-tokens/:tokenId', // an operator's own tokens, no client data
 ]);
 
 describe('an archived client is read-only', () => {

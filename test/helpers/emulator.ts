@@ -1,5 +1,8 @@
 // The Microsoft 365 emulator in-process on free ports, with its control API and the
 // environment that points Baitwise at it (as a person would set it).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Emulator, startEmulator } from '../../emulator/src/server.js';
 
 /** An emulator's control API and the environment that points Baitwise at it. */
@@ -71,5 +74,23 @@ export function emulatorClient(urls: { authority: string; graph: string; control
 
 export async function startTestEmulator(): Promise<TestEmulator> {
   const emu = await startEmulator({});
-  return { emu, ...emulatorClient(emu.urls), close: () => emu.close() };
+  const client = emulatorClient(emu.urls);
+  // Exchange Online SMTP: the emulator's endpoint, and its CA (as MICROSOFT_SMTP_CA_FILE, a file).
+  const dir = mkdtempSync(join(tmpdir(), 'baitwise-emu-ca-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, emu.urls.caPem);
+  const env = {
+    ...client.env,
+    MICROSOFT_SMTP_ENDPOINT: `${emu.urls.smtp.host}:${emu.urls.smtp.port}`,
+    MICROSOFT_SMTP_CA_FILE: caFile,
+  };
+  return {
+    emu,
+    ...client,
+    env,
+    close: async () => {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

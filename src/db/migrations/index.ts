@@ -8,6 +8,7 @@ import * as m0004 from './0004_directory_sync.js';
 import * as m0005 from './0005_recipients_extra.js';
 import * as m0006 from './0006_recipients_write_cost.js';
 import * as m0007 from './0007_login_failures.js';
+import * as m0008 from './0008_mail_delivery.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0005_recipients_extra', m0005.up],
   ['0006_recipients_write_cost', m0006.up],
   ['0007_login_failures', m0007.up],
+  ['0008_mail_delivery', m0008.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -1,0 +1,262 @@
+// The dispatcher: one job per sending profile (singleton), working for a time slice and then
+// handing the rest to a new job, like directory sync. Per message: take a slot of the profile's
+// pace, claim the message (lease), render, send, record. The message row is committed as
+// "sending" before the send and as "sent" after it, so a worker killed in between leaves exactly
+// the messages that were in flight in doubt: their lease runs out, the next claim marks them
+// in_doubt and sends them again with the same Message-ID. No other message can go twice.
+import type { Db } from '../../db/connection.js';
+import type { SecretBox } from '../../lib/crypto.js';
+import { nowIso } from '../../lib/ids.js';
+import type { Logger } from '../../lib/logger.js';
+import { findApp } from '../azure-apps/repository.js';
+import type { TokenService } from '../azure-apps/token-service.js';
+import { DeliveryError } from './delivery-error.js';
+import { type MessageTokenKeys, messageToken } from './message-token.js';
+import { backOff, takeSlot } from './pacing.js';
+import { profileSecrets, senderHeaders } from './profile-fields.js';
+import { type MessageTemplates, renderMessage } from './render.js';
+import * as repo from './repository.js';
+import { graphSendMail, office365Smtp, smtpRelay, type Transport, type TransportDeps } from './transports.js';
+
+/** How long a claimed message may be in flight before its attempt is presumed dead. */
+export const SEND_LEASE_MS = 2 * 60_000;
+/** Transient failures (SMTP 4xx, network) are retried this many times, backing off, then fail. */
+export const MAX_ATTEMPTS = 8;
+
+const backoffMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempt - 1));
+
+export interface DispatcherDeps extends TransportDeps {
+  db: Db;
+  secrets: SecretBox;
+  tokens: TokenService;
+  keys: MessageTokenKeys;
+  logger?: Logger;
+}
+
+/** Builds the profile's transport, or says why the profile cannot send at all. */
+export async function openTransport(deps: DispatcherDeps, p: repo.ProfileRow): Promise<Transport> {
+  if (p.kind === 'smtp') return smtpRelay(p, profileSecrets(deps.secrets, p));
+  const app = p.azure_app_id ? await findApp(deps.db, p.client_id, p.azure_app_id) : undefined;
+  if (!app) throw new DeliveryError('profile', 'azure_app_missing', 'The profile has no Azure application.');
+  if (app.status === 'reauth_required')
+    throw new DeliveryError('profile', 'reauthorization_required', 'The Azure application must be authorized again.');
+  if (app.status !== 'connected')
+    throw new DeliveryError('profile', 'not_authorized', 'The Azure application is not connected.');
+  if (p.kind === 'office365') {
+    if (app.smtp_sending !== 1)
+      throw new DeliveryError(
+        'profile',
+        'smtp_sending_disabled',
+        'SMTP sending is not enabled on the Azure application.',
+      );
+    return office365Smtp(p, app, deps);
+  }
+  return graphSendMail(p, app, deps);
+}
+
+export interface DispatchOutcome {
+  sent: number;
+  failed: number;
+  /** stopped because the profile paused (reason on the profile) */
+  paused: boolean;
+  /** work left that is due now (the slice ended first) */
+  more: boolean;
+}
+
+export class ProfileDispatch {
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly contents = new Map<string, Promise<MessageTemplates | undefined>>();
+  private pausedBy: DeliveryError | undefined;
+  private sent = 0;
+  private failed = 0;
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly clientId: string,
+    private readonly profileId: string,
+  ) {}
+
+  /** Sends due messages until none is due, the profile pauses, or `signal` ends the slice. */
+  async run(signal: AbortSignal): Promise<DispatchOutcome> {
+    const { db } = this.deps;
+    const profile = await repo.findProfile(db, this.clientId, this.profileId);
+    if (!profile) return { sent: 0, failed: 0, paused: false, more: false };
+    if (profile.paused_until && profile.paused_until > nowIso())
+      return { sent: 0, failed: 0, paused: true, more: false };
+    await repo.expireOverdue(db, this.clientId, this.profileId, nowIso());
+    let transport: Transport;
+    try {
+      transport = await openTransport(this.deps, profile);
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      await this.pause(err);
+      return { sent: 0, failed: 0, paused: true, more: false };
+    }
+    const headers = senderHeaders(profile);
+    try {
+      while (!signal.aborted && !this.pausedBy) {
+        if (this.inflight.size >= profile.concurrency) {
+          await Promise.race(this.inflight);
+          continue;
+        }
+        if (!(await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()))) break;
+        const slot = await takeSlot(db, this.clientId, this.profileId);
+        if ('paused' in slot) break;
+        if ('quotaUntil' in slot) {
+          await this.pause(
+            new DeliveryError(
+              'quota',
+              'daily_limit',
+              `The profile's limit of ${profile.per_day} recipients a day is reached.`,
+            ),
+            slot.quotaUntil,
+          );
+          break;
+        }
+        if ('waitMs' in slot) {
+          await sleep(slot.waitMs, signal);
+          continue;
+        }
+        const lease = new Date(Date.now() + SEND_LEASE_MS).toISOString();
+        const claim = await repo.claimNext(db, this.clientId, this.profileId, nowIso(), lease);
+        if (!claim?.message) continue;
+        if (claim.inDoubt) {
+          await repo.updateProfile(db, this.clientId, this.profileId, { in_doubt_count: profile.in_doubt_count + 1 });
+          profile.in_doubt_count += 1;
+          this.deps.logger?.warn(
+            { messageId: claim.message.id },
+            'outbox message in doubt after a lost attempt; sending it again',
+          );
+        }
+        const p = this.deliver(claim.message, transport, headers, signal).finally(() => this.inflight.delete(p));
+        this.inflight.add(p);
+      }
+      await Promise.allSettled([...this.inflight]);
+    } finally {
+      transport.close();
+    }
+    const more = !this.pausedBy && (await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()));
+    return { sent: this.sent, failed: this.failed, paused: Boolean(this.pausedBy), more };
+  }
+
+  private content(contentId: string) {
+    let c = this.contents.get(contentId);
+    if (!c) {
+      c = repo.findContent(this.deps.db, this.clientId, contentId);
+      this.contents.set(contentId, c);
+    }
+    return c;
+  }
+
+  private async deliver(
+    m: repo.MessageRow,
+    transport: Transport,
+    headers: { name: string; value: string }[],
+    signal: AbortSignal,
+  ) {
+    const { db } = this.deps;
+    try {
+      const content = await this.content(m.content_id);
+      if (!content) throw new DeliveryError('permanent', 'content_missing', 'The message content was deleted.');
+      const key = await this.deps.keys.key(this.clientId);
+      const variables = JSON.parse(m.variables) as Record<string, unknown>;
+      const rendered = await renderMessage(content, {
+        ...variables,
+        recipient: { email: m.to_address, name: m.to_name, ...(variables.recipient as object | undefined) },
+        message: { id: m.id, token: messageToken(key, m.id) },
+      }).catch((err: unknown) => {
+        throw new DeliveryError('permanent', 'template_error', err instanceof Error ? err.message : String(err));
+      });
+      const result = await transport.send(
+        {
+          from: transport.sender,
+          to: { address: m.to_address, name: m.to_name },
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId: m.message_id,
+          headers,
+        },
+        signal,
+      );
+      await repo.finishAttempt(db, this.clientId, m, {
+        status: 'sent',
+        sent_at: nowIso(),
+        provider_id: result.providerId?.slice(0, 500) ?? null,
+        last_error: null,
+      });
+      this.sent++;
+    } catch (err) {
+      await this.failed_(m, err);
+    }
+  }
+
+  private async failed_(m: repo.MessageRow, err: unknown) {
+    const { db } = this.deps;
+    const e =
+      err instanceof DeliveryError
+        ? err
+        : new DeliveryError('transient', 'internal', err instanceof Error ? err.message : String(err));
+    const lastError = JSON.stringify({
+      code: e.code,
+      message: e.message.slice(0, 1000),
+      reply: e.reply?.slice(0, 1000) ?? null,
+      at: nowIso(),
+    });
+    const now = Date.now();
+    if (e.kind === 'permanent' || (e.kind === 'transient' && m.attempts >= MAX_ATTEMPTS)) {
+      await repo.finishAttempt(db, this.clientId, m, { status: 'failed', last_error: lastError });
+      this.failed++;
+      return;
+    }
+    // Not the message's fault (throttled, paused profile): the attempt is given back.
+    const giveBack = e.kind !== 'transient';
+    const retryAt =
+      e.kind === 'transient'
+        ? now + backoffMs(m.attempts)
+        : e.kind === 'throttled'
+          ? now + (e.retryAfterMs ?? 10_000)
+          : now;
+    await repo.finishAttempt(db, this.clientId, m, {
+      status: 'queued',
+      attempts: giveBack ? m.attempts - 1 : m.attempts,
+      next_attempt_at: new Date(retryAt).toISOString(),
+      last_error: lastError,
+    });
+    if (e.kind === 'throttled') {
+      const counts = await repo.queueCounts(db, this.clientId, this.profileId, new Date());
+      // Concurrency, not rate, was over the limit: wait, but keep the pace.
+      const learn = e.code !== 'graph.MailboxConcurrency';
+      await backOff(db, this.clientId, this.profileId, e.retryAfterMs ?? 10_000, learn ? counts.sentLastMinute : null);
+    }
+    if (e.kind === 'profile') await this.pause(e);
+    if (e.kind === 'quota') await this.pause(e, new Date(now + 24 * 60 * 60_000).toISOString());
+  }
+
+  private async pause(e: DeliveryError, until = repo.INDEFINITELY) {
+    if (this.pausedBy) return;
+    this.pausedBy = e;
+    await repo.updateProfile(this.deps.db, this.clientId, this.profileId, {
+      paused_until: until,
+      pause_reason: JSON.stringify({
+        code: e.code,
+        message: e.message.slice(0, 1000),
+        reply: e.reply?.slice(0, 1000) ?? null,
+        at: nowIso(),
+      }),
+    });
+    this.deps.logger?.warn({ profileId: this.profileId, code: e.code, until }, 'sending profile paused');
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });

@@ -1,0 +1,306 @@
+// Queries for sending profiles and the outbox. Every function takes the client id and puts it in
+// the where clause, except the worker's scans (due profiles), which return the client id with
+// each row so that everything after them is scoped again.
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
+import { nowIso } from '../../lib/ids.js';
+
+export type ProfileRow = SendingProfilesTable;
+export type MessageRow = OutboxMessagesTable;
+
+/** Paused "until an administrator acts": a date no reset reaches. */
+export const INDEFINITELY = '9999-12-31T00:00:00.000Z';
+
+export const listProfiles = (db: Db, clientId: string) =>
+  db.selectFrom('sending_profiles').selectAll().where('client_id', '=', clientId).orderBy('name').execute();
+
+export const findProfile = (db: Db, clientId: string, profileId: string) =>
+  db
+    .selectFrom('sending_profiles')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .executeTakeFirst();
+
+export const findProfileByName = (db: Db, clientId: string, name: string) =>
+  db
+    .selectFrom('sending_profiles')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+
+export async function insertProfile(db: Db, row: ProfileRow): Promise<void> {
+  await db.insertInto('sending_profiles').values(row).execute();
+}
+
+export async function updateProfile(db: Db, clientId: string, profileId: string, patch: Partial<ProfileRow>) {
+  const r = await db
+    .updateTable('sending_profiles')
+    .set({ ...patch, updated_at: nowIso() })
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteProfile(db: Db, clientId: string, profileId: string) {
+  const r = await db
+    .deleteFrom('sending_profiles')
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Messages of a profile that are still to go out (queued or in flight). */
+export async function pendingCount(db: Db, clientId: string, profileId: string): Promise<number> {
+  const r = await db
+    .selectFrom('outbox_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', 'in', ['queued', 'sending'])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export const findContent = (db: Db, clientId: string, contentId: string) =>
+  db
+    .selectFrom('outbox_contents')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('id', '=', contentId)
+    .executeTakeFirst();
+
+/** Queued messages whose window closed before they could go: never sent late. */
+export async function expireOverdue(db: Db, clientId: string, profileId: string, now: string): Promise<number> {
+  const r = await db
+    .updateTable('outbox_messages')
+    .set({ status: 'expired', updated_at: now })
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'queued')
+    .where('not_after', '<', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * The next message to send, claimed for `leaseUntil`: a due queued one, or one whose sender died
+ * while it was in flight (its lease ran out) — that one is in doubt: it may have been delivered,
+ * and goes again with the same Message-ID.
+ */
+export async function claimNext(db: Db, clientId: string, profileId: string, now: string, leaseUntil: string) {
+  const next = await db
+    .selectFrom('outbox_messages')
+    .select(['id', 'status'])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+      ]),
+    )
+    .where((eb) => eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!next) return undefined;
+  const inDoubt = next.status === 'sending';
+  const claimed = await db
+    .updateTable('outbox_messages')
+    .set({
+      status: 'sending',
+      lease_until: leaseUntil,
+      attempts: sql`attempts + 1`,
+      ...(inDoubt ? { in_doubt: 1 } : {}),
+      updated_at: now,
+    })
+    .where('client_id', '=', clientId)
+    .where('id', '=', next.id)
+    .where((eb) =>
+      inDoubt
+        ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
+        : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return claimed ? { message: claimed, inDoubt } : { message: undefined, inDoubt: false };
+}
+
+/** Ends an attempt; only while this sender still holds the message (its lease unchanged). */
+export async function finishAttempt(
+  db: Db,
+  clientId: string,
+  m: Pick<MessageRow, 'id' | 'lease_until'>,
+  patch: Partial<MessageRow>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox_messages')
+    .set({ ...patch, lease_until: null, updated_at: nowIso() })
+    .where('client_id', '=', clientId)
+    .where('id', '=', m.id)
+    .where('status', '=', 'sending')
+    .where('lease_until', '=', m.lease_until)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function hasDueWork(db: Db, clientId: string, profileId: string, now: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Profiles, of any client, that are not paused and have a message due: the worker's scan. */
+export async function profilesWithDueWork(db: Db, now: string) {
+  return db
+    .selectFrom('sending_profiles as p')
+    .select(['p.id', 'p.client_id'])
+    .where((eb) => eb.or([eb('p.paused_until', 'is', null), eb('p.paused_until', '<=', now)]))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('outbox_messages as m')
+          .select('m.id')
+          .whereRef('m.profile_id', '=', 'p.id')
+          .whereRef('m.client_id', '=', 'p.client_id')
+          .where((w) =>
+            w.or([
+              w.and([w('m.status', '=', 'queued'), w('m.next_attempt_at', '<=', now)]),
+              w.and([w('m.status', '=', 'sending'), w('m.lease_until', '<', now)]),
+            ]),
+          ),
+      ),
+    )
+    .execute();
+}
+
+/** Profiles paused for their Azure application whose application is connected again. */
+export async function profilesToResume(db: Db) {
+  return db
+    .selectFrom('sending_profiles as p')
+    .innerJoin('azure_apps as a', (j) =>
+      j.onRef('a.id', '=', 'p.azure_app_id').onRef('a.client_id', '=', 'p.client_id'),
+    )
+    .select(['p.id', 'p.client_id', 'p.pause_reason'])
+    .where('p.paused_until', '=', INDEFINITELY)
+    .where('a.status', '=', 'connected')
+    .execute();
+}
+
+export interface QueueCounts {
+  queued: number;
+  sending: number;
+  deferred: number;
+  sentToday: number;
+  sentLastMinute: number;
+  failed: number;
+  expired: number;
+  inDoubt: number;
+}
+
+export async function queueCounts(db: Db, clientId: string, profileId: string, now: Date): Promise<QueueCounts> {
+  const iso = now.toISOString();
+  const dayStart = `${iso.slice(0, 10)}T00:00:00.000Z`;
+  const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select([
+      'status',
+      sql<number>`count(*)`.as('n'),
+      sql<number>`sum(case when status = 'queued' and attempts > 0 then 1 else 0 end)`.as('deferred'),
+      sql<number>`sum(case when status = 'sent' and sent_at >= ${dayStart} then 1 else 0 end)`.as('today'),
+      sql<number>`sum(case when status = 'sent' and sent_at >= ${minuteAgo} then 1 else 0 end)`.as('minute'),
+      sql<number>`sum(in_doubt)`.as('doubt'),
+    ])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .groupBy('status')
+    .execute();
+  const c: QueueCounts = {
+    queued: 0,
+    sending: 0,
+    deferred: 0,
+    sentToday: 0,
+    sentLastMinute: 0,
+    failed: 0,
+    expired: 0,
+    inDoubt: 0,
+  };
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.status === 'queued') c.queued = n - Number(r.deferred);
+    if (r.status === 'sending') c.sending = n;
+    if (r.status === 'failed') c.failed = n;
+    if (r.status === 'expired') c.expired = n;
+    c.deferred += Number(r.deferred);
+    c.sentToday += Number(r.today);
+    c.sentLastMinute += Number(r.minute);
+    c.inDoubt += Number(r.doubt);
+  }
+  return c;
+}
+
+export async function listMessages(
+  db: Db,
+  clientId: string,
+  profileId: string,
+  status: OutboxStatus | undefined,
+  limit: number,
+  after?: string,
+) {
+  let q = db
+    .selectFrom('outbox_messages')
+    .select([
+      'id',
+      'to_address',
+      'to_name',
+      'purpose',
+      'ref_type',
+      'ref_id',
+      'message_id',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'not_after',
+      'in_doubt',
+      'last_error',
+      'provider_id',
+      'sent_at',
+      'created_at',
+    ])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId);
+  if (status) q = q.where('status', '=', status);
+  if (after) q = q.where('id', '<', after);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Failed or expired messages back to the queue, as new (attempts reset). */
+export async function requeue(db: Db, clientId: string, profileId: string, messageId: string | null, now: string) {
+  let q = db
+    .updateTable('outbox_messages')
+    .set({ status: 'queued', attempts: 0, next_attempt_at: now, not_after: null, last_error: null, updated_at: now })
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', 'in', ['failed', 'expired']);
+  if (messageId) q = q.where('id', '=', messageId);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

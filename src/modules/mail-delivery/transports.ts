@@ -1,0 +1,223 @@
+// How a message leaves, per profile kind. Every kind sends the same RFC 5322 message (our
+// Message-ID, the profile's custom headers, the per-message headers): nodemailer over SMTP, and
+// the MIME form of Graph's sendMail, which carries any header (the JSON form allows five `x-`).
+//
+// Office 365 SMTP authenticates with XOAUTH2 using an access token from the token service, never
+// nodemailer's own refresh logic: Entra rotates refresh tokens on use and the token service must
+// store the new one.
+import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type { Config } from '../../config.js';
+import type { AzureAppRow, SendingProfilesTable } from '../../db/types.js';
+import { AppError } from '../../lib/errors.js';
+import { outboundFetch, retryAfterMs } from '../../lib/outbound.js';
+import { CLOUDS, cloudEndpoints } from '../../microsoft/clouds.js';
+import type { TokenService } from '../azure-apps/token-service.js';
+import { classifySmtp, DeliveryError } from './delivery-error.js';
+
+export interface OutgoingMessage {
+  from: { address: string; name: string | null };
+  to: { address: string; name: string | null };
+  subject: string;
+  html: string | null;
+  text: string;
+  /** without angle brackets */
+  messageId: string;
+  headers: { name: string; value: string }[];
+}
+
+export interface SendResult {
+  /** the server's acceptance: SMTP reply or Graph request-id */
+  providerId: string | null;
+}
+
+export interface Transport {
+  /** the address mail is sent from (a mailbox for the Microsoft kinds) */
+  readonly sender: { address: string; name: string | null };
+  send(m: OutgoingMessage, signal?: AbortSignal): Promise<SendResult>;
+  close(): void;
+}
+
+export interface TransportDeps {
+  config: Pick<Config, 'microsoft'>;
+  tokens: TokenService;
+}
+
+export interface ProfileSecrets {
+  smtpPassword: string | null;
+  dkimPrivateKey: string | null;
+}
+
+const mailOptions = (m: OutgoingMessage): Mail.Options => ({
+  from: { address: m.from.address, name: m.from.name ?? '' },
+  to: { address: m.to.address, name: m.to.name ?? '' },
+  subject: m.subject,
+  text: m.text,
+  ...(m.html !== null ? { html: m.html } : {}),
+  messageId: `<${m.messageId}>`,
+  headers: m.headers.map((h) => ({ key: h.name, value: h.value })),
+});
+
+/** The message as Graph's MIME form wants it: RFC 5322 bytes, base64. */
+export async function mimeOf(m: OutgoingMessage): Promise<Buffer> {
+  return new MailComposer(mailOptions(m)).compile().build();
+}
+
+/** A token-service failure is the profile's problem (not authorized, consent gone) or transient. */
+function tokenFailure(err: unknown): DeliveryError {
+  if (err instanceof AppError) {
+    if (err.status === 503) return new DeliveryError('transient', 'microsoft_unavailable', err.message);
+    return new DeliveryError('profile', err.code, err.message);
+  }
+  return new DeliveryError('transient', 'token_error', err instanceof Error ? err.message : String(err));
+}
+
+const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+
+export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets): Transport {
+  const options: SMTPTransport.Options = {
+    host: p.smtp_host ?? '',
+    port: p.smtp_port ?? 25,
+    secure: p.smtp_security === 'tls',
+    requireTLS: p.smtp_security === 'starttls',
+    ignoreTLS: p.smtp_security === 'none',
+    tls: { rejectUnauthorized: p.smtp_tls_verify !== 0 },
+    ...(p.smtp_username ? { auth: { user: p.smtp_username, pass: s.smtpPassword ?? '' } } : {}),
+    ...(p.dkim_domain && p.dkim_selector && s.dkimPrivateKey
+      ? { dkim: { domainName: p.dkim_domain, keySelector: p.dkim_selector, privateKey: s.dkimPrivateKey } }
+      : {}),
+    ...TIMEOUTS,
+  };
+  const transport = nodemailer.createTransport({
+    ...options,
+    pool: true,
+    maxConnections: p.concurrency,
+    maxMessages: 100,
+  });
+  return {
+    sender: { address: p.from_address ?? '', name: p.from_name },
+    async send(m) {
+      try {
+        const info = await transport.sendMail(mailOptions(m));
+        return { providerId: info.response ?? null };
+      } catch (err) {
+        throw classifySmtp(err);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Exchange Online SMTP client submission with XOAUTH2, as the mailbox the token belongs to (or a shared one). */
+export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: TransportDeps): Transport {
+  const endpoint = cloudEndpoints(app.cloud, deps.config).smtp;
+  const user = p.mailbox ?? app.ms_upn ?? '';
+  let current: { token: string; transport: Transporter<SMTPTransport.SentMessageInfo> } | undefined;
+  const transportFor = (token: string) => {
+    if (current?.token === token) return current.transport;
+    current?.transport.close();
+    const transport = nodemailer.createTransport({
+      host: endpoint.host,
+      port: endpoint.port,
+      secure: false,
+      requireTLS: true,
+      tls: { ...(deps.config.microsoft.smtpCa ? { ca: deps.config.microsoft.smtpCa } : {}), servername: endpoint.host },
+      auth: { type: 'OAuth2', user, accessToken: token },
+      pool: true,
+      // Exchange allows three concurrent sessions per mailbox.
+      maxConnections: Math.min(p.concurrency, 3),
+      maxMessages: 100,
+      ...TIMEOUTS,
+    });
+    current = { token, transport };
+    return transport;
+  };
+  return {
+    sender: { address: user, name: p.from_name },
+    async send(m) {
+      let token: string;
+      try {
+        token = await deps.tokens.accessToken(app.client_id, app.id, 'smtp');
+      } catch (err) {
+        throw tokenFailure(err);
+      }
+      try {
+        const info = await transportFor(token).sendMail(mailOptions(m));
+        return { providerId: info.response ?? null };
+      } catch (err) {
+        const failure = classifySmtp(err);
+        // An access token revoked before its expiry: the next attempt gets a fresh one.
+        if (failure.code === 'smtp.535.5.7.3') deps.tokens.forget(app.id);
+        throw failure;
+      }
+    },
+    close: () => current?.transport.close(),
+  };
+}
+
+/** Graph sendMail (MIME form) as the authorized account, or a mailbox it may send as. */
+export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: TransportDeps): Transport {
+  const graph = cloudEndpoints(app.cloud, deps.config).graphEndpoint;
+  const allowedOrigins = new Set(CLOUDS.map((c) => new URL(cloudEndpoints(c, deps.config).graphEndpoint).origin));
+  const path = p.mailbox ? `users/${encodeURIComponent(p.mailbox)}` : 'me';
+  const post = async (token: string, body: string, signal?: AbortSignal) =>
+    outboundFetch(
+      `${graph}/v1.0/${path}/sendMail`,
+      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body },
+      // One attempt: throttling is the dispatcher's to handle, across the whole profile.
+      { allowedOrigins, timeoutMs: 60_000, attempts: 1, signal },
+    );
+  return {
+    sender: { address: p.mailbox ?? app.ms_upn ?? '', name: p.from_name },
+    async send(m, signal) {
+      const body = (await mimeOf(m)).toString('base64');
+      let res: Response | undefined;
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        let token: string;
+        try {
+          token = await deps.tokens.accessToken(app.client_id, app.id, 'graph');
+        } catch (err) {
+          throw tokenFailure(err);
+        }
+        try {
+          res = await post(token, body, signal);
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          throw new DeliveryError('transient', 'network.graph', `Microsoft Graph could not be reached: ${String(err)}`);
+        }
+        // An access token revoked before its expiry: drop it and try once with a fresh one.
+        if (res.status !== 401 || attempt === 2) break;
+        await res.body?.cancel();
+        deps.tokens.forget(app.id);
+      }
+      if (!res) throw new DeliveryError('transient', 'network.graph', 'Microsoft Graph could not be reached');
+      if (res.status === 202) {
+        await res.body?.cancel();
+        return { providerId: res.headers.get('request-id') };
+      }
+      throw await graphFailure(res);
+    },
+    close: () => undefined,
+  };
+}
+
+async function graphFailure(res: Response): Promise<DeliveryError> {
+  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const gcode = body.error?.code ?? String(res.status);
+  const reply = body.error?.message ?? res.statusText;
+  const msg = `Microsoft Graph answered ${res.status} ${gcode}: ${reply}`;
+  if (res.status === 429 || res.status === 503 || res.status === 504) {
+    const wait = retryAfterMs(res.headers.get('retry-after')) ?? 10_000;
+    const code = /MailboxConcurrency/i.test(reply) ? 'graph.MailboxConcurrency' : `graph.${gcode}`;
+    return new DeliveryError('throttled', code, msg, reply, wait);
+  }
+  if (res.status === 401 || res.status === 403 || gcode === 'MailboxNotEnabledForRESTAPI') {
+    const code =
+      gcode === 'ErrorSendAsDenied' || gcode === 'MailboxNotEnabledForRESTAPI' ? `graph.${gcode}` : 'graph.403';
+    return new DeliveryError('profile', code, msg, reply);
+  }
+  if (res.status >= 500) return new DeliveryError('transient', `graph.${gcode}`, msg, reply);
+  return new DeliveryError('permanent', `graph.${gcode}`, msg, reply);
+}

@@ -1,0 +1,326 @@
+// Sending profiles and the outbox against a real SMTP server (STARTTLS, AUTH, per-address
+// refusals): the SMTP relay kind end to end, what the administrator sees, and what the dispatcher
+// does with each answer. The Microsoft kinds are in mail-microsoft.test.ts.
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startWorker, type Worker } from '../../src/jobs/worker.js';
+import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
+import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
+import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+
+let t: TestApp;
+let sys: Session;
+let sink: SmtpSink;
+let clientId: string;
+const PASSWORD = 'relay-password-123';
+const dkimKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+  type: 'pkcs8',
+  format: 'pem',
+}) as string;
+
+beforeAll(async () => {
+  sink = await startSmtpSink({ user: 'relay-user', pass: PASSWORD });
+  t = await createTestApp();
+  sys = await t.login(ADMIN.email, ADMIN.password);
+  clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Mail Ltd' })).json().id;
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await sink?.close();
+});
+
+const api = (method: string, path: string, body?: unknown) =>
+  t.as(sys, method, `/api/v1/clients/${clientId}/sending-profiles${path}`, body);
+
+let n = 0;
+async function relayProfile(extra: Record<string, unknown> = {}) {
+  const res = await api('POST', '', {
+    name: `Relay ${++n}`,
+    kind: 'smtp',
+    fromAddress: 'security@mail.example',
+    fromName: 'Security Team',
+    smtp: {
+      host: sink.host,
+      port: sink.port,
+      security: 'starttls',
+      tlsVerify: false,
+      username: 'relay-user',
+      password: PASSWORD,
+    },
+    customHeaders: [{ name: 'X-Campaign-Ref', value: 'awareness-2026' }],
+    limits: { perMinute: 6000, perDay: 100_000, concurrency: 4 },
+    ...extra,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string };
+}
+
+const db = () => t.db.handle.db;
+const dispatch = (profileId: string, ms = 20_000) =>
+  new ProfileDispatch(t.app.services.mail.dispatch, clientId, profileId).run(AbortSignal.timeout(ms));
+
+async function enqueue(profileId: string, batch: Partial<OutgoingBatch> & { to: string[] }) {
+  return db()
+    .transaction()
+    .execute((trx) =>
+      t.app.services.mail.outbox.enqueue(trx, {
+        clientId,
+        profileId,
+        purpose: 'test.batch',
+        content: {
+          subject: 'Hello {{ recipient.name }}',
+          html: '<style>p{color:#123456}</style><p>Dear {{ recipient.name }}, your code is {{ code }}. <a href="https://learn.example/{{ message.token }}">Start</a></p>',
+          text: null,
+        },
+        messages: batch.to.map((address, i) => ({
+          to: { address, name: `Person ${i}` },
+          variables: { code: `C${i}` },
+        })),
+        ...batch,
+      }),
+    );
+}
+
+const messageRows = (ids: string[]) => db().selectFrom('outbox_messages').selectAll().where('id', 'in', ids).execute();
+const receivedFor = (address: string) => sink.received.filter((m) => m.envelope.to.includes(address));
+
+describe('an SMTP relay profile', () => {
+  it('is created with its secrets encrypted and never returned', async () => {
+    const res = await api('POST', '', {
+      name: 'Signed relay',
+      kind: 'smtp',
+      fromAddress: 'security@mail.example',
+      smtp: { host: sink.host, port: sink.port, security: 'starttls', username: 'relay-user', password: PASSWORD },
+      dkim: { domain: 'mail.example', selector: 'bw1', privateKey: dkimKey },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const p = res.json();
+    expect(p).toMatchObject({
+      kind: 'smtp',
+      smtp: { host: sink.host, security: 'starttls', tlsVerify: true, username: 'relay-user', passwordSet: true },
+      dkim: { domain: 'mail.example', selector: 'bw1', privateKeySet: true },
+      limits: { perMinute: 60, perDay: 100_000, concurrency: 4 },
+      paused: null,
+    });
+    const all = (await api('GET', '')).body + (await api('GET', `/${p.id}`)).body;
+    expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain('PRIVATE KEY');
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.smtp_password).not.toContain(PASSWORD);
+    expect(row.dkim_private_key).not.toContain('PRIVATE KEY');
+    const file = t.db.config.kind === 'sqlite' ? readFileSync(t.db.config.file).toString('latin1') : '';
+    expect(file).not.toContain(PASSWORD);
+  });
+
+  it('refuses bad input with a 400 naming the field, and writes nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ smtp: { host: sink.host, port: 25, security: 'starttls', username: 'u' } }, 'smtp.password'],
+      [{ dkim: { domain: 'mail.example', selector: 's', privateKey: 'not a key' } }, 'dkim.privateKey'],
+      [{ customHeaders: [{ name: 'Subject', value: 'x' }] }, 'customHeaders.0.name'],
+      [{ fromAddress: null }, 'fromAddress'],
+      [
+        { smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls', username: 'u', password: 'p' } },
+        'smtp.host',
+      ],
+    ];
+    const before = (await api('GET', '')).json().items.length;
+    for (const [patch, field] of cases) {
+      const res = await api('POST', '', {
+        name: 'Bad',
+        kind: 'smtp',
+        fromAddress: 'a@mail.example',
+        smtp: { host: sink.host, port: 25, security: 'none' },
+        ...patch,
+      });
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(400);
+      expect(res.json().error.details.field).toBe(field);
+    }
+    const graph = await api('POST', '', { name: 'G', kind: 'graph', limits: { concurrency: 8 } });
+    expect(graph.json().error.details.field).toBe('limits.concurrency');
+    expect((await api('GET', '')).json().items.length).toBe(before);
+  });
+
+  it('sends a test message over STARTTLS with AUTH, the custom headers and a DKIM signature', async () => {
+    const p = await relayProfile({ dkim: { domain: 'mail.example', selector: 'bw1', privateKey: dkimKey } });
+    const res = await api('POST', `/${p.id}/test`, { to: 'admin@client.example' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, code: null, from: 'security@mail.example', guidance: null });
+    const [got] = receivedFor('admin@client.example');
+    expect(got).toBeDefined();
+    expect(got?.secure).toBe(true);
+    expect(got?.authenticatedAs).toBe('relay-user');
+    expect(got?.parsed.headers.get('x-campaign-ref')).toBe('awareness-2026');
+    const dkim = got?.raw.split(/\r?\n(?=\S)/).find((h) => h.startsWith('DKIM-Signature:')) ?? '';
+    expect(dkim).toMatch(/\bd=mail\.example;/);
+    expect(dkim).toMatch(/\bs=bw1;/);
+    expect(got?.parsed.from?.text).toBe('"Security Team" <security@mail.example>');
+  });
+
+  it('reports a refused login in plain words', async () => {
+    const p = await relayProfile();
+    await api('PATCH', `/${p.id}`, {
+      smtp: {
+        host: sink.host,
+        port: sink.port,
+        security: 'starttls',
+        tlsVerify: false,
+        username: 'relay-user',
+        password: 'wrong-password',
+      },
+    });
+    const res = (await api('POST', `/${p.id}/test`, { to: 'x@client.example' })).json();
+    expect(res).toMatchObject({ ok: false, code: 'smtp.535.5.7.8' });
+    expect(res.reply).toContain('535');
+  });
+});
+
+describe('the outbox', () => {
+  it('sends every message once, rendered for its recipient, with the Message-ID fixed at enqueue', async () => {
+    const p = await relayProfile();
+    const to = Array.from({ length: 12 }, (_, i) => `learner${i}@client.example`);
+    const ids = await enqueue(p.id, { to });
+    const outcome = await dispatch(p.id);
+    expect(outcome).toMatchObject({ sent: 12, failed: 0, paused: false, more: false });
+    const rows = await messageRows(ids);
+    for (const [i, address] of to.entries()) {
+      const got = receivedFor(address);
+      expect(got).toHaveLength(1);
+      const row = rows.find((r) => r.to_address === address);
+      expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(got[0]?.parsed.messageId).toBe(`<${row?.message_id}>`);
+      expect(got[0]?.parsed.subject).toBe(`Hello Person ${i}`);
+      // CSS inlined for mail clients, and a text part made from the HTML.
+      expect(got[0]?.parsed.html).toContain('style="color: #123456;"');
+      expect(got[0]?.parsed.text).toContain(`your code is C${i}`);
+      // The token is in the link, and only its hash is stored.
+      const token = /learn\.example\/(bwm_[\w-]+)/.exec(String(got[0]?.parsed.html))?.[1] ?? '';
+      expect(token).toMatch(/^bwm_/);
+      expect(JSON.stringify(row)).not.toContain(token);
+    }
+    const status = (await api('GET', `/${p.id}/outbox`)).json();
+    expect(status).toMatchObject({ queued: 0, sending: 0, sentToday: 12, failed: 0 });
+  });
+
+  it('defers a message on an SMTP 4xx and fails one permanently on a 5xx, keeping the reason; retry sends it', async () => {
+    const p = await relayProfile();
+    sink.refuse('busy@client.example', '451 4.7.1 Greylisted, try again later');
+    sink.refuse('gone@client.example', '550 5.1.1 No such user');
+    const ids = await enqueue(p.id, { to: ['busy@client.example', 'gone@client.example', 'fine@client.example'] });
+    await dispatch(p.id);
+    const rows = await messageRows(ids);
+    const busy = rows.find((r) => r.to_address === 'busy@client.example');
+    const gone = rows.find((r) => r.to_address === 'gone@client.example');
+    expect(busy).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(Date.parse(busy?.next_attempt_at ?? '')).toBeGreaterThan(Date.now() + 30_000);
+    expect(JSON.parse(busy?.last_error ?? '{}')).toMatchObject({ code: 'smtp.451.4.7.1' });
+    expect(gone).toMatchObject({ status: 'failed' });
+    expect(JSON.parse(gone?.last_error ?? '{}')).toMatchObject({ code: 'smtp.550.5.1.1' });
+    expect(rows.find((r) => r.to_address === 'fine@client.example')?.status).toBe('sent');
+    const status = (await api('GET', `/${p.id}/outbox`)).json();
+    expect(status).toMatchObject({ deferred: 1, failed: 1, sentToday: 1 });
+
+    const failed = (await api('GET', `/${p.id}/outbox/messages?status=failed`)).json().items;
+    expect(failed).toHaveLength(1);
+    expect(failed[0].lastError).toMatchObject({
+      code: 'smtp.550.5.1.1',
+      reply: expect.stringContaining('No such user'),
+    });
+    sink.refuse('gone@client.example', null);
+    const retry = await api('POST', `/${p.id}/outbox/messages/${failed[0].id}/retry`);
+    expect(retry.json()).toEqual({ requeued: 1 });
+    await dispatch(p.id);
+    expect(receivedFor('gone@client.example')).toHaveLength(1);
+    sink.refuse('busy@client.example', null);
+  });
+
+  it('expires a message whose window closed instead of sending it late', async () => {
+    const p = await relayProfile();
+    const ids = await enqueue(p.id, {
+      to: ['late@client.example'],
+      notBefore: new Date(Date.now() - 120_000).toISOString(),
+      notAfter: new Date(Date.now() - 60_000).toISOString(),
+    });
+    await dispatch(p.id);
+    expect((await messageRows(ids))[0]?.status).toBe('expired');
+    expect(receivedFor('late@client.example')).toHaveLength(0);
+    expect((await api('GET', `/${p.id}/outbox`)).json().expired).toBe(1);
+  });
+
+  it('pauses the profile once its daily limit is reached, visibly, until the next day', async () => {
+    const p = await relayProfile({ limits: { perMinute: 6000, perDay: 3, concurrency: 2 } });
+    await enqueue(p.id, { to: ['q1@client.example', 'q2@client.example', 'q3@client.example', 'q4@client.example'] });
+    const outcome = await dispatch(p.id);
+    expect(outcome).toMatchObject({ sent: 3, paused: true });
+    const view = (await api('GET', `/${p.id}`)).json();
+    expect(view.paused.reason.code).toBe('daily_limit');
+    expect(Date.parse(view.paused.until)).toBeGreaterThan(Date.now());
+    const status = (await api('GET', `/${p.id}/outbox`)).json();
+    expect(status).toMatchObject({ queued: 1, sentToday: 3, nextSendAt: null });
+  });
+
+  it('spreads sends at the profile’s pace, even with two dispatchers on one profile', async () => {
+    const p = await relayProfile({ limits: { perMinute: 600, perDay: 100_000, concurrency: 4 } }); // one per 100 ms
+    const ids = await enqueue(p.id, { to: Array.from({ length: 12 }, (_, i) => `paced${i}@client.example`) });
+    // Two processes' dispatchers at once (a retried job beside a stalled one): one budget.
+    const [a, b] = await Promise.all([dispatch(p.id), dispatch(p.id)]);
+    expect(a.sent + b.sent).toBe(12);
+    const sent = (await messageRows(ids)).map((r) => Date.parse(r.sent_at ?? '')).sort((x, y) => x - y);
+    // 12 slots 100 ms apart: the last cannot start before 1.1 s after the first.
+    expect((sent.at(-1) ?? 0) - (sent[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+    for (let i = 0; i < 12; i++) expect(receivedFor(`paced${i}@client.example`)).toHaveLength(1);
+  });
+
+  it('is sent by the worker: enqueueing in a transaction queues the profile’s dispatch job with it', async () => {
+    const p = await relayProfile();
+    // Rolled back: no message, no job.
+    await expect(
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await t.app.services.mail.outbox.enqueue(trx, {
+            clientId,
+            profileId: p.id,
+            purpose: 'test.rollback',
+            content: { subject: 'Never', html: null, text: 'never' },
+            messages: [{ to: { address: 'never@client.example' } }],
+          });
+          throw new Error('producer failed');
+        }),
+    ).rejects.toThrow('producer failed');
+    const ids = await enqueue(p.id, { to: ['worker1@client.example', 'worker2@client.example'] });
+    let worker: Worker | undefined;
+    try {
+      worker = await startWorker(t.container);
+      await vi.waitFor(
+        async () => {
+          const rows = await messageRows(ids);
+          if (!rows.every((r) => r.status === 'sent')) throw new Error('not yet');
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+    } finally {
+      await worker?.stop();
+    }
+    expect(receivedFor('never@client.example')).toHaveLength(0);
+    expect(receivedFor('worker1@client.example')).toHaveLength(1);
+  });
+
+  it('refuses a template that does not parse, naming the part and line, in the producer’s transaction', async () => {
+    const p = await relayProfile();
+    await expect(
+      db()
+        .transaction()
+        .execute((trx) =>
+          t.app.services.mail.outbox.enqueue(trx, {
+            clientId,
+            profileId: p.id,
+            purpose: 'test.bad',
+            content: { subject: 'ok', html: '<p>\n{% if %}</p>', text: null },
+            messages: [{ to: { address: 'x@client.example' } }],
+          }),
+        ),
+    ).rejects.toMatchObject({ status: 400, details: { field: 'html' }, message: expect.stringMatching(/line 2/) });
+  });
+});

@@ -1,0 +1,79 @@
+// A real SMTP server for delivery tests: STARTTLS (the emulator's generated certificate), AUTH
+// PLAIN/LOGIN with one account, and per-address answers at RCPT TO (a 4xx deferral, a 5xx
+// refusal). Every accepted message is kept raw and parsed.
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { smtpCerts } from '../../emulator/src/smtp/certs.js';
+
+export interface ReceivedMessage {
+  raw: string;
+  parsed: ParsedMail;
+  envelope: { from: string; to: string[] };
+  authenticatedAs: string | undefined;
+  secure: boolean;
+}
+
+export interface SmtpSink {
+  host: string;
+  port: number;
+  received: ReceivedMessage[];
+  /** answer RCPT TO for `address` with this SMTP reply (e.g. `451 4.7.1 Try later`) */
+  refuse(address: string, reply: string | null): void;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay-password-123' }): Promise<SmtpSink> {
+  const { key, cert } = await smtpCerts();
+  const received: ReceivedMessage[] = [];
+  const refusals = new Map<string, string>();
+  const server = new SMTPServer({
+    key,
+    cert,
+    logger: false,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, _session, cb) {
+      if (auth.username === account.user && auth.password === account.pass) return cb(null, { user: auth.username });
+      return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, cb) {
+      const reply = refusals.get(address.address.toLowerCase());
+      if (!reply) return cb();
+      const [code, ...text] = reply.split(' ');
+      return cb(Object.assign(new Error(text.join(' ')), { responseCode: Number(code) }));
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        simpleParser(raw)
+          .then((parsed) => {
+            received.push({
+              raw,
+              parsed,
+              envelope: {
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+              },
+              authenticatedAs: session.user as string | undefined,
+              secure: session.secure,
+            });
+            cb();
+          })
+          .catch(cb);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    host: '127.0.0.1',
+    port,
+    received,
+    refuse: (address, reply) => {
+      if (reply) refusals.set(address.toLowerCase(), reply);
+      else refusals.delete(address.toLowerCase());
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
