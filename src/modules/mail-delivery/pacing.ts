@@ -63,7 +63,8 @@ export async function backOff(
       ? p.learned_per_minute
       : Math.max(1, Math.min(current - 1, Math.floor(Math.max(sentLastMinute, 1) * 0.9)));
   await repo.updateProfile(db, clientId, profileId, {
-    next_slot_at: until > p.next_slot_at ? until : p.next_slot_at,
+    // ISO-8601 UTC strings: the later sorts last.
+    next_slot_at: [until, p.next_slot_at].sort()[1] ?? until,
     learned_per_minute: learned,
     throttled_count: p.throttled_count + 1,
   });
