@@ -2,7 +2,8 @@
 // two clients (Contoso, Fabrikam), each with its own emulated Entra tenant and a registered
 // Azure application ready to Authorize — and prints the accounts to sign in with.
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { demoTenants, registerDemoApp } from '../emulator/src/generate.js';
 import { startEmulator } from '../emulator/src/server.js';
 import { loadConfig } from '../src/config.js';
@@ -19,17 +20,24 @@ const emu = await startEmulator({ port: emulatorPort, smtpPort, seed: 'demo' });
 const tenants = demoTenants(emu.store);
 
 // The demo's own data directory, so it never touches ./data of a real installation.
+const dataDir = process.env.BAITWISE_DATA_DIR ?? resolve('data/demo');
+mkdirSync(dataDir, { recursive: true });
+// The emulator's SMTP certificate authority, for Office 365 sending profiles.
+const caFile = join(dataDir, 'emulator-ca.pem');
+writeFileSync(caFile, emu.urls.caPem);
 const adminEmail = 'admin@baitwise.demo';
 const adminPassword = process.env.BAITWISE_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString('base64url')}`;
 const config = loadConfig({
   ...process.env,
   PORT: String(port),
   BAITWISE_PUBLIC_URL: publicUrl,
-  BAITWISE_DATA_DIR: process.env.BAITWISE_DATA_DIR ?? resolve('data/demo'),
+  BAITWISE_DATA_DIR: dataDir,
   BAITWISE_ADMIN_EMAIL: adminEmail,
   BAITWISE_ADMIN_PASSWORD: adminPassword,
   MICROSOFT_AUTHORITY_HOST: emu.urls.authority,
   MICROSOFT_GRAPH_ENDPOINT: emu.urls.graph,
+  MICROSOFT_SMTP_ENDPOINT: `${emu.urls.smtp.host}:${emu.urls.smtp.port}`,
+  MICROSOFT_SMTP_CA_FILE: caFile,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
 const c = await openContainer({ config });
@@ -70,7 +78,8 @@ for (const t of tenants) {
       clientSecret,
       tenant: t.tenant.id,
       cloud: 'global',
-      smtpSending: false,
+      // So an "Office 365 (OAuth2)" sending profile can be tried too (the emulator's Exchange SMTP).
+      smtpSending: true,
     });
   }
   lines.push(

@@ -6,6 +6,7 @@ import { PASSWORD_MIN_LENGTH } from '../lib/password.js';
 import { findOperatorByEmail } from '../modules/operators/repository.js';
 import { openContainer, openRuntime } from '../runtime.js';
 import { serve } from '../server.js';
+import { outboxCommand } from './outbox.js';
 import { readPassword } from './prompt.js';
 import { rotateMasterKey } from './rotate-master-key.js';
 import { syncCommand } from './sync.js';
@@ -132,6 +133,19 @@ program
     const c = await openContainer();
     try {
       process.exitCode = await syncCommand(c, importId);
+    } finally {
+      await c.close();
+    }
+  });
+
+program
+  .command('outbox')
+  .description("each sending profile's queue: counts, pace, next send, and why it is paused")
+  .option('--client <id>', 'only this client')
+  .action(async (opts: { client?: string }) => {
+    const c = await openContainer();
+    try {
+      await outboxCommand(c, opts);
     } finally {
       await c.close();
     }

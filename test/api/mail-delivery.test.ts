@@ -4,6 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { outboxCommand } from '../../src/cli/outbox.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
@@ -322,5 +323,20 @@ describe('the outbox', () => {
           }),
         ),
     ).rejects.toMatchObject({ status: 400, details: { field: 'html' }, message: expect.stringMatching(/line 2/) });
+  });
+
+  it('is summarised by `baitwise outbox` as the console shows it, with the reason for a pause', async () => {
+    const p = await relayProfile({ limits: { perMinute: 6000, perDay: 1, concurrency: 1 } });
+    sink.refuse('nobody@client.example', '550 5.1.1 No such user');
+    await enqueue(p.id, { to: ['nobody@client.example', 'later@client.example'] });
+    await dispatch(p.id);
+    sink.refuse('nobody@client.example', null);
+    const lines: string[] = [];
+    await outboxCommand(t.container, { client: clientId }, (l) => lines.push(l));
+    const block = lines.slice(lines.findIndex((l) => l.includes(p.id)));
+    expect(block[0]).toContain(`Mail Ltd — Relay ${n} (smtp) ${p.id}`);
+    expect(block[1]).toBe('  queued 1, in flight 0, deferred 0, sent today 0, failed 1, expired 0, in doubt 0');
+    expect(block[2]).toContain('at most 6000/min; 1 recipients a day');
+    expect(block[3]).toMatch(/^ {2}PAUSED until \d{4}-.*: The profile's limit of 1 recipients a day is reached\.$/);
   });
 });
