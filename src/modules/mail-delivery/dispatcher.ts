@@ -128,7 +128,7 @@ export class ProfileDispatch {
             'outbox message in doubt after a lost attempt; sending it again',
           );
         }
-        const p = this.deliver(claim.message, transport, headers, signal).finally(() => this.inflight.delete(p));
+        const p = this.deliver(claim.message, transport, headers).finally(() => this.inflight.delete(p));
         this.inflight.add(p);
       }
       await Promise.allSettled([...this.inflight]);
@@ -148,12 +148,10 @@ export class ProfileDispatch {
     return c;
   }
 
-  private async deliver(
-    m: repo.MessageRow,
-    transport: Transport,
-    headers: { name: string; value: string }[],
-    signal: AbortSignal,
-  ) {
+  // A send in flight is never aborted, not even by the end of a slice or a shutdown: an aborted
+  // request may still have been accepted, and recording it as failed would send it twice. Every
+  // transport has its own timeout.
+  private async deliver(m: repo.MessageRow, transport: Transport, headers: { name: string; value: string }[]) {
     const { db } = this.deps;
     try {
       const content = await this.content(m.content_id);
@@ -167,18 +165,15 @@ export class ProfileDispatch {
       }).catch((err: unknown) => {
         throw new DeliveryError('permanent', 'template_error', err instanceof Error ? err.message : String(err));
       });
-      const result = await transport.send(
-        {
-          from: transport.sender,
-          to: { address: m.to_address, name: m.to_name },
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
-          messageId: m.message_id,
-          headers,
-        },
-        signal,
-      );
+      const result = await transport.send({
+        from: transport.sender,
+        to: { address: m.to_address, name: m.to_name },
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        messageId: m.message_id,
+        headers,
+      });
       await repo.finishAttempt(db, this.clientId, m, {
         status: 'sent',
         sent_at: nowIso(),

@@ -75,6 +75,11 @@ const GUIDANCE: Record<string, DeliveryGuidance> = {
     title: 'The Azure application must be authorized again',
     action: 'Open the Azure application and click Authorize. The profile resumes by itself once it is connected.',
   },
+  azure_app_error: {
+    title: 'Microsoft refused the Azure application’s credentials',
+    action:
+      'The client secret is invalid or expired. Create a new secret in Entra ID (Certificates & secrets) and enter it on the Azure application; the profile resumes by itself.',
+  },
   not_authorized: {
     title: 'The Azure application is not connected',
     action: 'Open the Azure application and click Authorize.',

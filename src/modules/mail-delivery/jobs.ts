@@ -40,7 +40,7 @@ export const dueMailSchedule = (db: Db, outbox: OutboxService): Schedule => ({
   run: async () => {
     for (const p of await repo.profilesToResume(db)) {
       const code = p.pause_reason ? (JSON.parse(p.pause_reason) as { code?: string }).code : undefined;
-      if (code === 'reauthorization_required' || code === 'not_authorized')
+      if (code === 'reauthorization_required' || code === 'not_authorized' || code === 'azure_app_error')
         await repo.updateProfile(db, p.client_id, p.id, { paused_until: null, pause_reason: null });
     }
     const due = await repo.profilesWithDueWork(db, nowIso());
