@@ -1,18 +1,10 @@
-// Entry point of `npm start`: configuration → database → migrations → services → server and worker.
-import { openContainer } from './runtime.js';
+// Entry point of `npm start`: configuration → database → migrations → services → server and
+// worker, until SIGINT or SIGTERM (the same life as `baitwise serve`).
+import { untilSignal } from './lifecycle.js';
 import { serve } from './server.js';
 
-const c = await openContainer();
-const server = await serve(c);
-
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  c.logger.info({ signal }, 'shutting down');
-  await server.close();
-  await c.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+await untilSignal('server', async (c) => {
+  const server = await serve(c);
+  return { stop: () => server.close() };
+});
+process.exit(0);

@@ -3,8 +3,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startWorker } from '../jobs/worker.js';
 import { AppError } from '../lib/errors.js';
 import { PASSWORD_MIN_LENGTH } from '../lib/password.js';
+import { untilSignal, withContainer } from '../lifecycle.js';
 import { findOperatorByEmail } from '../modules/operators/repository.js';
-import { openContainer, openRuntime } from '../runtime.js';
+import { openRuntime } from '../runtime.js';
 import { serve } from '../server.js';
 import { outboxCommand } from './outbox.js';
 import { readPassword } from './prompt.js';
@@ -12,13 +13,6 @@ import { rotateMasterKey } from './rotate-master-key.js';
 import { syncCommand } from './sync.js';
 
 const program = new Command('baitwise').description('Baitwise security-awareness platform').showHelpAfterError();
-
-function waitForSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-}
 
 async function password(fromStdin: boolean): Promise<string> {
   const pw = await readPassword('Password', fromStdin);
@@ -30,29 +24,23 @@ async function password(fromStdin: boolean): Promise<string> {
 program
   .command('serve')
   .description('serve the API and the admin console (and run jobs unless BAITWISE_RUN_WORKER=false)')
-  .action(async () => {
-    const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
-    const c = await openContainer();
-    const server = await serve(c);
-    await stopped;
-    await server.close();
-    await c.close();
-  });
+  .action(() =>
+    untilSignal('server', async (c) => {
+      const server = await serve(c);
+      return { stop: () => server.close() };
+    }),
+  );
 
 program
   .command('worker')
   .description('run background jobs only (several workers may share a PostgreSQL database)')
-  .action(async () => {
-    const stopped = waitForSignal(); // listen before announcing readiness: a signal may follow at once
-    const c = await openContainer();
-    const worker = await startWorker(c);
-    c.logger.info({ database: c.db.kind }, 'worker started');
-    const signal = await stopped;
-    c.logger.info({ signal }, 'worker stopping');
-    await worker.stop();
-    await c.close();
-    c.logger.info('worker stopped');
-  });
+  .action(() =>
+    untilSignal('worker', async (c) => {
+      const worker = await startWorker(c);
+      c.logger.info({ database: c.db.kind }, 'worker started');
+      return worker;
+    }),
+  );
 
 program
   .command('migrate')
@@ -74,19 +62,20 @@ program
   .option('--client <id...>', 'client ids (client administrators)')
   .option('--password-stdin', 'read the password from standard input')
   .action(async (opts: { email: string; name: string; role: string; client?: string[]; passwordStdin?: boolean }) => {
-    if (opts.role !== 'system_admin' && opts.role !== 'client_admin')
+    const role = opts.role;
+    if (role !== 'system_admin' && role !== 'client_admin')
       throw new InvalidArgumentError('--role must be system_admin or client_admin');
     const pw = await password(Boolean(opts.passwordStdin));
-    const c = await openContainer();
-    const op = await c.services.operators.create(null, {
-      email: opts.email,
-      name: opts.name,
-      role: opts.role,
-      password: pw,
-      clientIds: opts.client ?? [],
+    await withContainer(async (c) => {
+      const op = await c.services.operators.create(null, {
+        email: opts.email,
+        name: opts.name,
+        role,
+        password: pw,
+        clientIds: opts.client ?? [],
+      });
+      console.log(`Created ${op.role} ${op.email} (${op.id}).`);
     });
-    console.log(`Created ${op.role} ${op.email} (${op.id}).`);
-    await c.close();
   });
 
 program
@@ -96,16 +85,16 @@ program
   .option('--password-stdin', 'read the password from standard input')
   .action(async (opts: { email: string; passwordStdin?: boolean }) => {
     const pw = await password(Boolean(opts.passwordStdin));
-    const c = await openContainer();
-    const op = await findOperatorByEmail(c.db.db, opts.email);
-    if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
-    const r = await c.services.operators.resetPassword(null, op.id, pw);
-    const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
-    console.log(
-      `Password reset for ${op.email}: ${n(r.revokedSessions, 'session')} signed out, ` +
-        `${n(r.revokedApiTokens, 'API token')} revoked, sign-in locks lifted.`,
-    );
-    await c.close();
+    await withContainer(async (c) => {
+      const op = await findOperatorByEmail(c.db.db, opts.email);
+      if (!op) throw new InvalidArgumentError(`no operator with email ${opts.email}`);
+      const r = await c.services.operators.resetPassword(null, op.id, pw);
+      const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+      console.log(
+        `Password reset for ${op.email}: ${n(r.revokedSessions, 'session')} signed out, ` +
+          `${n(r.revokedApiTokens, 'API token')} revoked, sign-in locks lifted.`,
+      );
+    });
   });
 
 program
@@ -129,27 +118,17 @@ program
   .command('sync')
   .description('sync an Entra ID import now, with a progress bar (resumes an interrupted run)')
   .argument('<import-id>', 'the import (see the Entra sync page or GET /clients/{id}/directory-imports)')
-  .action(async (importId: string) => {
-    const c = await openContainer();
-    try {
+  .action((importId: string) =>
+    withContainer(async (c) => {
       process.exitCode = await syncCommand(c, importId);
-    } finally {
-      await c.close();
-    }
-  });
+    }),
+  );
 
 program
   .command('outbox')
   .description("each sending profile's queue: counts, pace, next send, and why it is paused")
   .option('--client <id>', 'only this client')
-  .action(async (opts: { client?: string }) => {
-    const c = await openContainer();
-    try {
-      await outboxCommand(c, opts);
-    } finally {
-      await c.close();
-    }
-  });
+  .action((opts: { client?: string }) => withContainer((c) => outboxCommand(c, opts)));
 
 program.parseAsync().catch((err: unknown) => {
   const msg =
