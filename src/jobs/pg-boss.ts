@@ -72,11 +72,12 @@ export class PgBossQueue implements JobQueue {
     return this.boss.send(
       queue,
       payload as object,
+      // Only the options given: pg-boss refuses a key present with the value undefined.
       {
         db,
-        singletonKey: opts.singletonKey,
-        startAfter: opts.startAfterSeconds,
-        retryLimit: opts.maxAttempts !== undefined ? opts.maxAttempts - 1 : undefined,
+        ...(opts.singletonKey !== undefined ? { singletonKey: opts.singletonKey } : {}),
+        ...(opts.startAfterSeconds !== undefined ? { startAfter: opts.startAfterSeconds } : {}),
+        ...(opts.maxAttempts !== undefined ? { retryLimit: opts.maxAttempts - 1 } : {}),
       } as PgBoss.SendOptions,
     );
   }
