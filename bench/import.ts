@@ -34,11 +34,14 @@ const { values: args } = parseArgs({
     // Graph answers a 999-user page in hundreds of milliseconds; the emulator in about one. A
     // latency per Graph call shows how much of the write time the prefetch hides in practice.
     'latency-ms': { type: 'string', default: '0' },
+    // sqlite,postgres (PostgreSQL only when BAITWISE_TEST_DATABASE_URL is set)
+    databases: { type: 'string', default: 'sqlite,postgres' },
   },
 });
 const LATENCY_MS = Number(args['latency-ms']);
 const USERS = Number(args.users);
 const GROUPS = Number(args.groups);
+const DATABASES = new Set(args.databases.split(','));
 const PUBLIC_URL = 'http://baitwise.bench';
 
 interface Urls {
@@ -242,10 +245,10 @@ async function main() {
       emu.tenantWithApp(`${PUBLIC_URL}/api/v1/azure-apps/callback`, { users: USERS, name: 'Bench', groups: GROUPS }),
     );
     if (LATENCY_MS > 0) await emu.control('PUT', '/faults', { latencyMs: LATENCY_MS });
-    const pgUrl = process.env.BAITWISE_TEST_DATABASE_URL;
+    const pgUrl = DATABASES.has('postgres') ? process.env.BAITWISE_TEST_DATABASE_URL : undefined;
     const spec = { urls, tenant: generated.value };
     // SQLite first (the embedded default), then PostgreSQL on the same tenant.
-    const results = [await benchInChild(spec, undefined)];
+    const results = DATABASES.has('sqlite') ? [await benchInChild(spec, undefined)] : [];
     if (pgUrl) results.push(await benchInChild(spec, pgUrl));
     const targets = { ratioSqlite: 1.5, ratioPostgres: 2, peakRssMb: 300, deltaFraction: 0.05 };
     const out = {
