@@ -291,7 +291,7 @@ const text = (...names: string[]): Column[] => names.map((name) => ({ name, pg: 
 const GROUP_MEMBER_COLUMNS = text('client_id', 'group_id', 'recipient_id', 'created_at');
 const IMPORT_MEMBER_COLUMNS = text('client_id', 'import_id', 'entra_object_id', 'recipient_id', 'last_seen_run_id');
 
-const RECIPIENT_COLUMNS: Column[] = [
+export const RECIPIENT_COLUMNS: Column[] = [
   ...text(
     'id',
     'client_id',
