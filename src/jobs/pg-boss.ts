@@ -76,7 +76,9 @@ export class PgBossQueue implements JobQueue {
         db,
         singletonKey: opts.singletonKey,
         startAfter: opts.startAfterSeconds,
-        retryLimit: opts.maxAttempts !== undefined ? opts.maxAttempts - 1 : undefined,
+        // Only when given: pg-boss refuses a `retryLimit` key holding undefined (the queue's
+        // default applies when the key is absent).
+        ...(opts.maxAttempts !== undefined ? { retryLimit: opts.maxAttempts - 1 } : {}),
       } as PgBoss.SendOptions,
     );
   }
