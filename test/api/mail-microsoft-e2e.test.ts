@@ -4,6 +4,7 @@
 // SMTP AUTH disabled (535 5.7.139), a mailbox the account may not sign in as, the daily
 // recipient quota (554 5.2.0), Graph's ErrorSendAsDenied, and consent removed (the profile waits
 // for the application to be authorized again and resumes by itself).
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logRecipients, mailState } from '../../emulator/src/mail/state.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
@@ -127,6 +128,15 @@ describe('an Office 365 SMTP (XOAUTH2) profile', () => {
     const got = (await messages(tenant.user.userPrincipalName, 'inbox')).map((m) => m.internetMessageId);
     const mine = rows.find((r) => r.to_address === tenant.user.userPrincipalName);
     expect(got.filter((id) => id === `<${mine?.message_id}>`)).toHaveLength(1);
+    // The XOAUTH2 access token stays in memory: in no response and no data file.
+    const token = await t.app.services.azure.tokens.accessToken(clientId, appId, 'smtp');
+    const bodies = [res.body, (await api('GET', `/${p.id}`)).body, (await api('GET', `/${p.id}/outbox/messages`)).body];
+    for (const b of bodies) expect(b).not.toContain(token);
+    if (t.db.config.kind === 'sqlite') {
+      const file = t.db.config.file;
+      for (const f of [file, `${file}-wal`].filter((x) => existsSync(x)))
+        expect(readFileSync(f).toString('latin1')).not.toContain(token);
+    }
   });
 
   it('explains SMTP AUTH turned off (535 5.7.139), and the dispatcher pauses the profile with it', async () => {
