@@ -28,12 +28,12 @@ section "Build"
 npm run build
 
 section "Tests on SQLite (unit, API, emulator, browser)"
-# worker-kill is about pg-boss workers: it runs in the PostgreSQL pass below.
-npx vitest run --exclude test/worker-kill.test.ts
+# worker-kill and the mail worker tests are about pg-boss workers: they run in the PostgreSQL pass below.
+npx vitest run --exclude test/worker-kill.test.ts --exclude test/mail-worker-kill.test.ts --exclude test/mail-shared-rate.test.ts
 
 section "Tests on PostgreSQL"
 eval "$(scripts/pg-throwaway.sh)"
 trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
 # Only the tests that touch the database (the emulator and the browser tests ran above).
-mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts; echo test/worker-kill.test.ts)
+mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts; echo test/worker-kill.test.ts; echo test/mail-worker-kill.test.ts; echo test/mail-shared-rate.test.ts)
 npx vitest run "${DB_TESTS[@]}"

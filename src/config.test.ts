@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.masterKey).toBeUndefined();
     expect(c.admin).toBeUndefined();
     expect(c.syncSliceSeconds).toBe(60);
+    expect(c.mailSliceSeconds).toBe(30);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: '1' })).toThrow(/BAITWISE_SYNC_SLICE_SECONDS/);
     expect(() => loadConfig({ BAITWISE_SYNC_SLICE_SECONDS: 'a minute' })).toThrow(ConfigError);
+    expect(() => loadConfig({ BAITWISE_MAIL_SLICE_SECONDS: '1' })).toThrow(/BAITWISE_MAIL_SLICE_SECONDS/);
   });
 
   it('trusts X-Forwarded-For only from the proxies named in BAITWISE_TRUST_PROXY', () => {

@@ -27,6 +27,8 @@ export interface Config {
   webDir: string;
   /** how long one directory-sync job works before it hands the rest of the run to a new job */
   syncSliceSeconds: number;
+  /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
+  mailSliceSeconds: number;
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     runWorker: bool(env, 'BAITWISE_RUN_WORKER', true),
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
+    mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),

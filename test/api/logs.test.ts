@@ -1,4 +1,6 @@
 // Passwords, tokens, cookies and CSRF tokens never reach the log, even at debug level.
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, expect, it } from 'vitest';
@@ -7,8 +9,10 @@ import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { loggerOptions } from '../../src/lib/logger.js';
+import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import { ADMIN } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -89,4 +93,98 @@ it('redacts credentials in the query of every logged URL, keeping the harmless p
   expect(callback).toContain('tenant=contoso-tenant');
   expect(callback).toContain('code=[redacted]');
   expect(urls).toContain('/setup?token=[redacted]');
+});
+
+it('keeps a sending profile’s SMTP password and DKIM key out of the log, the responses and the data files', async () => {
+  const smtp = await startSmtpSink({ user: 'relay-user', pass: 'relay-pass-in-log-probe' });
+  try {
+    lines.length = 0;
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN });
+    const headers = {
+      cookie: `bw_session=${login.cookies.find((c) => c.name === 'bw_session')?.value ?? ''}`,
+      'x-csrf-token': login.json().csrfToken as string,
+    };
+    const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+      app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+    const clientId = (await call('POST', '/api/v1/clients', { name: 'Logged Mail Ltd' })).json().id as string;
+    const dkimKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    const keyBody = dkimKey.split('\n')[1] ?? ''; // a line of the key's base64
+    const wrongPassword = 'wrong-relay-pass-in-log-probe';
+    const base = `/api/v1/clients/${clientId}/sending-profiles`;
+    const responses: string[] = [];
+    const created = await call('POST', base, {
+      name: 'Logged relay',
+      kind: 'smtp',
+      fromAddress: 'security@mail.example',
+      smtp: {
+        host: smtp.host,
+        port: smtp.port,
+        security: 'starttls',
+        tlsVerify: false,
+        username: 'relay-user',
+        password: 'relay-pass-in-log-probe',
+      },
+      dkim: { domain: 'mail.example', selector: 'bw1', privateKey: dkimKey },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    responses.push(created.body);
+    responses.push((await call('POST', `${base}/${id}/test`, { to: 'ok@client.example' })).body);
+    // A refused login: the server's reply is logged and shown, the password is not.
+    responses.push(
+      (
+        await call('PATCH', `${base}/${id}`, {
+          smtp: {
+            host: smtp.host,
+            port: smtp.port,
+            security: 'starttls',
+            tlsVerify: false,
+            username: 'relay-user',
+            password: wrongPassword,
+          },
+        })
+      ).body,
+    );
+    responses.push((await call('POST', `${base}/${id}/test`, { to: 'no@client.example' })).body);
+    await db.handle.db.transaction().execute((trx) =>
+      app.services.mail.outbox.enqueue(trx, {
+        clientId,
+        profileId: id,
+        purpose: 'test.logs',
+        content: { subject: 'x', html: null, text: 'x' },
+        messages: [{ to: { address: 'queued@client.example' } }],
+      }),
+    );
+    const outcome = await new ProfileDispatch(app.services.mail.dispatch, clientId, id).run(
+      AbortSignal.timeout(10_000),
+    );
+    expect(outcome.paused).toBe(true);
+    for (const path of ['', `/${id}`, `/${id}/outbox`, `/${id}/outbox/messages`])
+      responses.push((await call('GET', `${base}${path}`)).body);
+    const audit = await call('GET', `/api/v1/audit?clientId=${clientId}`);
+    expect(audit.statusCode, audit.body).toBe(200);
+    expect(audit.body).toContain('sending_profile.test');
+    responses.push(audit.body);
+    expect(smtp.received).toHaveLength(1);
+
+    const log = lines.join('');
+    expect(log).toContain('sending profile paused');
+    const files =
+      db.config.kind === 'sqlite'
+        ? [db.config.file, `${db.config.file}-wal`]
+            .filter((f) => existsSync(f))
+            .map((f) => readFileSync(f).toString('latin1'))
+            .join('')
+        : '';
+    for (const secret of ['relay-pass-in-log-probe', wrongPassword, keyBody, 'PRIVATE KEY']) {
+      expect(log).not.toContain(secret);
+      for (const r of responses) expect(r).not.toContain(secret);
+      expect(files).not.toContain(secret);
+    }
+  } finally {
+    await smtp.close();
+  }
 });

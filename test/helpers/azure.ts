@@ -14,15 +14,31 @@ export async function connectedApp(
   clientId: string,
   tenant: EmulatedTenant,
   name = `Tenant ${Math.random().toString(36).slice(2, 8)}`,
+  /** more registration fields, e.g. `{ smtpSending: true }` */
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   const created = await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps`, {
     name,
     azureClientId: tenant.clientId,
     clientSecret: tenant.clientSecret,
     tenant: tenant.tenantId,
+    ...extra,
   });
   if (created.statusCode !== 201) throw new Error(`register app: ${created.body}`);
   const appId = created.json().id as string;
+  await authorizeApp(t, emu, s, clientId, appId, tenant);
+  return appId;
+}
+
+/** Click Authorize on a registered application and consent as the tenant's admin; it must end connected. */
+export async function authorizeApp(
+  t: TestApp,
+  emu: EmulatorClient,
+  s: Session,
+  clientId: string,
+  appId: string,
+  tenant: EmulatedTenant,
+): Promise<void> {
   const start = await t.as(s, 'POST', `/api/v1/clients/${clientId}/azure-apps/${appId}/authorize`, {
     adminConsent: false,
   });
@@ -36,5 +52,4 @@ export async function connectedApp(
   await t.as(s, 'GET', `${cb.pathname}${cb.search}`);
   const app = (await t.as(s, 'GET', `/api/v1/clients/${clientId}/azure-apps/${appId}`)).json();
   if (app.status !== 'connected') throw new Error(`app not connected: ${JSON.stringify(app.lastAuthorization)}`);
-  return appId;
 }

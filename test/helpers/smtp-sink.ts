@@ -11,6 +11,8 @@ export interface ReceivedMessage {
   envelope: { from: string; to: string[] };
   authenticatedAs: string | undefined;
   secure: boolean;
+  /** when the message's data had arrived (Date.now()) */
+  receivedAt: number;
 }
 
 export interface SmtpSink {
@@ -19,6 +21,13 @@ export interface SmtpSink {
   received: ReceivedMessage[];
   /** answer RCPT TO for `address` with this SMTP reply (e.g. `451 4.7.1 Try later`) */
   refuse(address: string, reply: string | null): void;
+  /**
+   * While holding, each message is kept (it is in `received`: the server has it) but its 250 is
+   * not answered until `hold(false)`: the sender has it in flight, as with a slow server.
+   */
+  hold(on: boolean): void;
+  /** Message-IDs of the messages received and not answered yet (held) */
+  held(): string[];
   close(): Promise<void>;
 }
 
@@ -26,6 +35,8 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
   const { key, cert } = await smtpCerts();
   const received: ReceivedMessage[] = [];
   const refusals = new Map<string, string>();
+  let holding = false;
+  const heldNow = new Map<string, () => void>();
   const server = new SMTPServer({
     key,
     cert,
@@ -46,6 +57,7 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
+        const receivedAt = Date.now();
         simpleParser(raw)
           .then((parsed) => {
             received.push({
@@ -57,13 +69,19 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
               },
               authenticatedAs: session.user as string | undefined,
               secure: session.secure,
+              receivedAt,
             });
-            cb();
+            const id = parsed.messageId ?? '';
+            if (holding) heldNow.set(id, () => cb());
+            else cb();
           })
           .catch(cb);
       });
     },
   });
+  // A sender that dies mid-transaction resets its connection: smtp-server reports that as an
+  // 'error' event, which must not take the test process down.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
@@ -74,6 +92,17 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
       if (reply) refusals.set(address.toLowerCase(), reply);
       else refusals.delete(address.toLowerCase());
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    hold: (on) => {
+      holding = on;
+      if (on) return;
+      for (const release of heldNow.values()) release();
+      heldNow.clear();
+    },
+    held: () => [...heldNow.keys()],
+    close: () => {
+      for (const release of heldNow.values()) release();
+      heldNow.clear();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -108,7 +108,7 @@ export interface BaitwiseProcess {
 
 /** `baitwise <args>` in its own process, on the fixture's database, master key and emulator. */
 export function baitwiseProcess(
-  f: SyncFixture,
+  f: Pick<SyncFixture, 't' | 'masterKey'> & { emu?: Pick<TestEmulator, 'env'> },
   args: string[],
   dataDir: string,
   env: Record<string, string> = {},
@@ -117,7 +117,7 @@ export function baitwiseProcess(
   const child = spawn(process.execPath, ['bin/baitwise.js', ...args], {
     env: {
       ...process.env,
-      ...f.emu.env,
+      ...f.emu?.env,
       LOG_LEVEL: 'warn',
       BAITWISE_DATA_DIR: dataDir,
       BAITWISE_MASTER_KEY: f.masterKey,

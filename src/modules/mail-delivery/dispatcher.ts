@@ -16,10 +16,9 @@ import { backOff, takeSlot } from './pacing.js';
 import { profileSecrets, senderHeaders } from './profile-fields.js';
 import { type MessageTemplates, renderMessage } from './render.js';
 import * as repo from './repository.js';
+import { mailTiming } from './timing.js';
 import { graphSendMail, office365Smtp, smtpRelay, type Transport, type TransportDeps } from './transports.js';
 
-/** How long a claimed message may be in flight before its attempt is presumed dead. */
-export const SEND_LEASE_MS = 2 * 60_000;
 /** Transient failures (SMTP 4xx, network) are retried this many times, backing off, then fail. */
 export const MAX_ATTEMPTS = 8;
 
@@ -35,7 +34,7 @@ export interface DispatcherDeps extends TransportDeps {
 
 /** Builds the profile's transport, or says why the profile cannot send at all. */
 export async function openTransport(deps: DispatcherDeps, p: repo.ProfileRow): Promise<Transport> {
-  if (p.kind === 'smtp') return smtpRelay(p, profileSecrets(deps.secrets, p));
+  if (p.kind === 'smtp') return smtpRelay(p, profileSecrets(deps.secrets, p), deps.config.mailSliceSeconds);
   const app = p.azure_app_id ? await findApp(deps.db, p.client_id, p.azure_app_id) : undefined;
   if (!app) throw new DeliveryError('profile', 'azure_app_missing', 'The profile has no Azure application.');
   if (app.status === 'reauth_required')
@@ -117,7 +116,8 @@ export class ProfileDispatch {
           await sleep(slot.waitMs, signal);
           continue;
         }
-        const lease = new Date(Date.now() + SEND_LEASE_MS).toISOString();
+        // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
+        const lease = new Date(Date.now() + mailTiming(this.deps.config.mailSliceSeconds).leaseMs).toISOString();
         const claim = await repo.claimNext(db, this.clientId, this.profileId, nowIso(), lease);
         if (!claim?.message) continue;
         if (claim.inDoubt) {

@@ -7,19 +7,17 @@ import { nowIso } from '../../lib/ids.js';
 import { type DispatcherDeps, ProfileDispatch } from './dispatcher.js';
 import { MailDispatchJob, type OutboxService } from './outbox.js';
 import * as repo from './repository.js';
-
-/** How long one dispatch job sends before it hands the rest to a new job. */
-export const DISPATCH_SLICE_SECONDS = 30;
+import { mailTiming } from './timing.js';
 
 export function mailDispatchJob(
   deps: DispatcherDeps,
   opts: { sliceSeconds?: number } = {},
 ): JobDefinition<(typeof MailDispatchJob)['payload']> {
-  const sliceMs = (opts.sliceSeconds ?? DISPATCH_SLICE_SECONDS) * 1000;
+  // A live job returns within its slice plus the sends in flight (timing.ts).
+  const { sliceMs, expireInSeconds } = mailTiming(opts.sliceSeconds);
   return defineJob({
     type: MailDispatchJob,
-    // A live job returns within its slice plus the sends in flight (a minute at most).
-    options: { expireInSeconds: Math.ceil(sliceMs / 1000) * 3 + 60 },
+    options: { expireInSeconds },
     handler: async ({ clientId, profileId }, ctx) => {
       const slice = AbortSignal.any([ctx.signal, AbortSignal.timeout(sliceMs)]);
       const outcome = await new ProfileDispatch(deps, clientId, profileId).run(slice);

@@ -17,6 +17,6 @@ export interface MailServices {
 export const mailDeliveryModule = (mail: MailServices, db: Db): Module => ({
   name: 'mail-delivery',
   routes: mailDeliveryRoutes(mail),
-  jobs: [mailDispatchJob(mail.dispatch)],
+  jobs: [mailDispatchJob(mail.dispatch, { sliceSeconds: mail.dispatch.config.mailSliceSeconds })],
   schedules: [dueMailSchedule(db, mail.outbox)],
 });

@@ -16,6 +16,7 @@ import { outboundFetch, retryAfterMs } from '../../lib/outbound.js';
 import { CLOUDS, cloudEndpoints } from '../../microsoft/clouds.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { classifySmtp, DeliveryError } from './delivery-error.js';
+import { mailTiming } from './timing.js';
 
 export interface OutgoingMessage {
   from: { address: string; name: string | null };
@@ -41,7 +42,7 @@ export interface Transport {
 }
 
 export interface TransportDeps {
-  config: Pick<Config, 'microsoft'>;
+  config: Pick<Config, 'microsoft'> & Partial<Pick<Config, 'mailSliceSeconds'>>;
   tokens: TokenService;
 }
 
@@ -74,9 +75,13 @@ function tokenFailure(err: unknown): DeliveryError {
   return new DeliveryError('transient', 'token_error', err instanceof Error ? err.message : String(err));
 }
 
-const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+/** nodemailer's timeouts from the send timeout (see timing.ts). */
+const timeouts = (sliceSeconds?: number) => {
+  const t = mailTiming(sliceSeconds);
+  return { connectionTimeout: t.connectTimeoutMs, greetingTimeout: t.connectTimeoutMs, socketTimeout: t.sendTimeoutMs };
+};
 
-export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets): Transport {
+export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSeconds?: number): Transport {
   const options: SMTPTransport.Options = {
     host: p.smtp_host ?? '',
     port: p.smtp_port ?? 25,
@@ -88,7 +93,7 @@ export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets): Transport
     ...(p.dkim_domain && p.dkim_selector && s.dkimPrivateKey
       ? { dkim: { domainName: p.dkim_domain, keySelector: p.dkim_selector, privateKey: s.dkimPrivateKey } }
       : {}),
-    ...TIMEOUTS,
+    ...timeouts(sliceSeconds),
   };
   const transport = nodemailer.createTransport({
     ...options,
@@ -129,7 +134,7 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
       // Exchange allows three concurrent sessions per mailbox.
       maxConnections: Math.min(p.concurrency, 3),
       maxMessages: 100,
-      ...TIMEOUTS,
+      ...timeouts(deps.config.mailSliceSeconds),
     });
     current = { token, transport };
     return transport;
@@ -167,7 +172,7 @@ export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: T
       `${graph}/v1.0/${path}/sendMail`,
       { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body },
       // One attempt: throttling is the dispatcher's to handle, across the whole profile.
-      { allowedOrigins, timeoutMs: 60_000, attempts: 1, signal },
+      { allowedOrigins, timeoutMs: mailTiming(deps.config.mailSliceSeconds).sendTimeoutMs, attempts: 1, signal },
     );
   return {
     sender: { address: p.mailbox ?? app.ms_upn ?? '', name: p.from_name },
