@@ -121,8 +121,7 @@ export class ProfileDispatch {
         const claim = await repo.claimNext(db, this.clientId, this.profileId, nowIso(), lease);
         if (!claim?.message) continue;
         if (claim.inDoubt) {
-          await repo.updateProfile(db, this.clientId, this.profileId, { in_doubt_count: profile.in_doubt_count + 1 });
-          profile.in_doubt_count += 1;
+          await repo.countInDoubt(db, this.clientId, this.profileId);
           this.deps.logger?.warn(
             { messageId: claim.message.id },
             'outbox message in doubt after a lost attempt; sending it again',

@@ -45,6 +45,16 @@ export async function updateProfile(db: Db, clientId: string, profileId: string,
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** One more message sent again after a lost attempt (an increment in SQL: workers may race). */
+export async function countInDoubt(db: Db, clientId: string, profileId: string): Promise<void> {
+  await db
+    .updateTable('sending_profiles')
+    .set({ in_doubt_count: sql`in_doubt_count + 1` })
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .execute();
+}
+
 export async function deleteProfile(db: Db, clientId: string, profileId: string) {
   const r = await db
     .deleteFrom('sending_profiles')
