@@ -92,6 +92,7 @@ export async function buildApp(container: Container): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
+  for (const m of container.modules) if (m.pages) await app.register(m.pages);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await registerConsole(app, config.webDir);
