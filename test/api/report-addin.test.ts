@@ -282,7 +282,15 @@ describe('the files Outlook loads from /addin/', () => {
       expect(csp, page).toContain("object-src 'none'");
       expect(r.body, page).toMatch(/not active yet|not active/);
     }
-    expect((await t.app.inject({ method: 'GET', url: '/addin/../package.json' })).statusCode).not.toBe(200);
+    // Nothing outside addin/ is reachable through it (an encoded "../" is not resolved by the URL parser).
+    for (const url of ['/addin/%2e%2e/package.json', '/addin/..%2fpackage.json', '/addin/%2e%2e%2f.env.example']) {
+      const r = await t.app.inject({ method: 'GET', url });
+      expect({ url, leaked: r.statusCode === 200 && !r.body.startsWith('<!doctype html>') }).toEqual({
+        url,
+        leaked: false,
+      });
+      expect(r.body).not.toContain('"name": "baitwise"');
+    }
     expect((await t.app.inject({ method: 'GET', url: '/addin/README.md' })).statusCode).toBe(200); // harmless docs
   });
 });

@@ -111,7 +111,7 @@ export function RegistrationHelp({
       <RedirectUriField redirectUri={redirectUri} description="Platform: Web. Enter it exactly as shown." />
       {nestedAppAuth && (
         <RedirectUriField
-          label="Single-page application redirect URI (Outlook report add-in)"
+          label="Single-page application URI for the Outlook report add-in"
           redirectUri={nestedAppAuth.redirectUri}
           description="Only for the client whose Outlook report add-in uses this application: add a Single-page application platform with this URI. The add-in signs reporters in with it."
         />
