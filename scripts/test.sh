@@ -18,6 +18,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive ${SUDO} apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 fi
 
+if ! command -v xmllint >/dev/null 2>&1; then
+  section "Installing xmllint (Debian package libxml2-utils) for the add-in manifest tests"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  ${SUDO} apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive ${SUDO} apt-get install -y -qq --no-install-recommends libxml2-utils >/dev/null
+fi
+
 section "Lint and format check"
 npx biome check .
 

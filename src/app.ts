@@ -92,6 +92,7 @@ export async function buildApp(container: Container): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
+  for (const m of container.modules) if (m.pages) await app.register(m.pages);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await registerConsole(app, config.webDir);
@@ -102,9 +103,11 @@ export async function buildApp(container: Container): Promise<App> {
 async function registerConsole(app: FastifyInstance, webDir: string): Promise<void> {
   const hasConsole = existsSync(join(webDir, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
-  // Everything outside /api is the console (Swagger UI, under /api/docs, sends its own policy).
+  // Everything outside /api is the console (Swagger UI, under /api/docs, sends its own policy), except
+  // a module's pages that set their own (the Outlook add-in's files, which Outlook frames).
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.url.startsWith('/api/')) reply.header('content-security-policy', CONSOLE_CSP);
+    if (!req.url.startsWith('/api/') && !reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', CONSOLE_CSP);
     return payload;
   });
   app.setNotFoundHandler((req, reply) => {

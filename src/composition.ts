@@ -41,6 +41,8 @@ import { OperatorService } from './modules/operators/service.js';
 import { RecipientGroupService } from './modules/recipients/groups-service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
 import { RecipientService } from './modules/recipients/service.js';
+import { reportAddinModule } from './modules/report-addin/module.js';
+import { ReportAddinService } from './modules/report-addin/service.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -59,6 +61,7 @@ export interface Services {
   azure: AzureServices;
   directorySync: DirectorySyncServices;
   mail: MailServices;
+  reportAddin: ReportAddinService;
 }
 
 export interface Container extends Core {
@@ -105,6 +108,7 @@ export function compose(core: Core): Container {
       outbox: new OutboxService(db.db, queue, keys),
       dispatch,
     },
+    reportAddin: new ReportAddinService(db.db, config),
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -116,6 +120,7 @@ export function compose(core: Core): Container {
     directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
     { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
     mailDeliveryModule(services.mail, db.db),
+    reportAddinModule(services.reportAddin),
   ];
   return {
     ...core,

@@ -348,7 +348,26 @@ export interface ClientKeysTable {
   created_at: string;
 }
 
+export type ReportMoveTarget = 'deleted_items' | 'junk';
+
+/** Client-owned, one row per client: the Outlook report add-in (modules/report-addin). */
+export interface ReportAddinSettingsTable {
+  client_id: string;
+  addin_id: string; // the manifest's <Id>: generated once, never changed
+  revision: number; // bumped on each change; the manifest's <Version> is 1.0.<revision>.0
+  azure_app_id: string | null; // null once the chosen application was deleted
+  button_label: string;
+  reporting_options: string; // JSON string[] (0 to 5)
+  free_text: number; // 0 | 1
+  move_to: ReportMoveTarget;
+  security_mailbox: string | null;
+  count_unverified: number; // 0 | 1
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  report_addin_settings: ReportAddinSettingsTable;
   sending_profiles: SendingProfilesTable;
   outbox_contents: OutboxContentsTable;
   outbox_messages: OutboxMessagesTable;

@@ -83,3 +83,13 @@ export class ClientArchivedError extends AppError {
     );
   }
 }
+
+/**
+ * The request is valid but the installation or the client is not ready for it (a setting is
+ * missing or unsuitable): 409, with a message that says what to set or do.
+ */
+export class NotReadyError extends AppError {
+  constructor(code: string, message: string, details?: ErrorDetails) {
+    super(409, code, message, details);
+  }
+}

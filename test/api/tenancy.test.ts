@@ -108,6 +108,12 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
       notBefore: '2999-01-01T00:00:00.000Z',
     }),
   );
+  // The Outlook report add-in's settings (the manifest needs them, and an https public URL).
+  const addin = await t.as(s, 'PUT', `/api/v1/clients/${clientId}/report-addin`, {
+    azureAppId: app.id,
+    reportingOptions: ['Phishing'],
+  });
+  expect(addin.statusCode).toBe(200);
   await t.db.handle.db
     .updateTable('outbox_messages')
     .set({ status: 'failed' })
@@ -128,7 +134,8 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // https: the report add-in's manifest is refused on an http public URL (its own test covers that).
+  t = await createTestApp({ env: { BAITWISE_PUBLIC_URL: 'https://baitwise.tenancy.test' } });
   sys = await t.login(ADMIN.email, ADMIN.password);
   const a = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Client A' })).json();
   const b = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Client B' })).json();
@@ -360,6 +367,7 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_contents',
     'outbox_messages',
     'client_keys',
+    'report_addin_settings',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {

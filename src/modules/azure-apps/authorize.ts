@@ -21,6 +21,7 @@ import {
   type MicrosoftError,
   parseMicrosoftError,
 } from '../../microsoft/guidance.js';
+import { nestedAppAuthRedirectUri } from '../../microsoft/nested-app-auth.js';
 import { missingScopes, requestedScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import { isClientArchived } from '../clients/repository.js';
@@ -46,6 +47,11 @@ export class AuthorizeFlow {
   /** The redirect URI to register in Entra (the registration help shows it). */
   get redirectUri(): string {
     return redirectUriFor(this.config);
+  }
+
+  /** The single-page-application redirect URI the Outlook report add-in's sign-in needs. */
+  get nestedAppAuthRedirectUri(): string {
+    return nestedAppAuthRedirectUri(this.config.publicUrl);
   }
 
   async start(actor: Actor, clientId: string, appId: string, adminConsent: boolean): Promise<string> {

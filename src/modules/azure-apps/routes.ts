@@ -45,6 +45,11 @@ export const azureAppRoutes =
           response: {
             200: Type.Object({
               redirectUri: Type.String(),
+              nestedAppAuth: Type.Object({
+                redirectUri: Type.String(),
+                platform: Type.String(),
+                purpose: Type.String(),
+              }),
               permissions: Type.Array(
                 Type.Object({
                   scope: Type.String(),
@@ -64,6 +69,11 @@ export const azureAppRoutes =
       },
       async () => ({
         redirectUri: azure.flow.redirectUri,
+        nestedAppAuth: {
+          redirectUri: azure.flow.nestedAppAuthRedirectUri,
+          platform: 'Single-page application',
+          purpose: 'Outlook report add-in: signs the reporting user in (nested app authentication)',
+        },
         permissions: PERMISSIONS.map((p) => ({ ...p, smtpOnly: Boolean(p.smtpOnly) })),
         capabilities: CAPABILITIES,
         clouds: cloudLabels(),

@@ -51,8 +51,16 @@ export interface AzurePermission {
   smtpOnly: boolean;
 }
 
+/** The single-page-application redirect URI the Outlook report add-in's sign-in needs. */
+export interface NestedAppAuthInfo {
+  redirectUri: string;
+  platform: string;
+  purpose: string;
+}
+
 export interface RegistrationInfo {
   redirectUri: string;
+  nestedAppAuth: NestedAppAuthInfo;
   permissions: AzurePermission[];
   capabilities: { key: string; label: string; scopes: string[] }[];
   clouds: { value: string; label: string }[];

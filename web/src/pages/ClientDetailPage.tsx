@@ -13,6 +13,7 @@ import { useArchiveClient } from '../hooks/useArchiveClient';
 import { useClient } from '../hooks/useClients';
 import { useIsSystemAdmin } from '../hooks/useSession';
 import { formatDateTime } from '../lib/format';
+import { ReportAddinSection } from './report-addin/ReportAddinSection';
 
 export function ClientDetailPage() {
   const { clientId = '' } = useParams();
@@ -99,6 +100,7 @@ export function ClientDetailPage() {
         </SimpleGrid>
       </Paper>
       <ClientAdministrators client={data} />
+      <ReportAddinSection client={data} />
       <ClientNameModal opened={renameOpened} onClose={rename.close} client={data} />
       <ConfirmModal
         opened={archiveOpened}

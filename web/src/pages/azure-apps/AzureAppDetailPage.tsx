@@ -198,6 +198,7 @@ export function AzureAppDetailPage() {
               <Accordion.Panel>
                 <RegistrationHelp
                   redirectUri={info.data.redirectUri}
+                  nestedAppAuth={info.data.nestedAppAuth}
                   permissions={info.data.permissions}
                   smtpSending={data.smtpSending}
                 />

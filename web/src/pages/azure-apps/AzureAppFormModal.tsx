@@ -204,6 +204,7 @@ export function AzureAppFormModal({
           {info.data && (
             <RegistrationHelp
               redirectUri={info.data.redirectUri}
+              nestedAppAuth={info.data.nestedAppAuth}
               permissions={info.data.permissions}
               smtpSending={form.values.smtpSending}
             />

@@ -1,12 +1,20 @@
 import { ActionIcon, Badge, CopyButton, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
-import type { AzurePermission } from '../../api/azureApps';
+import type { AzurePermission, NestedAppAuthInfo } from '../../api/azureApps';
 
 /** The callback address, read-only with a copy button: it must match Entra's entry exactly. */
-export function RedirectUriField({ redirectUri, description }: { redirectUri: string; description?: string }) {
+export function RedirectUriField({
+  redirectUri,
+  description,
+  label = 'Redirect URI',
+}: {
+  redirectUri: string;
+  description?: string;
+  label?: string;
+}) {
   return (
     <TextInput
-      label="Redirect URI"
+      label={label}
       description={description}
       value={redirectUri}
       readOnly
@@ -19,7 +27,7 @@ export function RedirectUriField({ redirectUri, description }: { redirectUri: st
                 variant="subtle"
                 color={copied ? 'teal' : 'gray'}
                 onClick={copy}
-                aria-label={copied ? 'Redirect URI copied' : 'Copy redirect URI'}
+                aria-label={copied ? `${label} copied` : `Copy ${label.toLowerCase()}`}
               >
                 {copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
               </ActionIcon>
@@ -81,10 +89,12 @@ export function PermissionsTable({
 /** What the administrator registers in the Entra admin center before Baitwise can connect. */
 export function RegistrationHelp({
   redirectUri,
+  nestedAppAuth,
   permissions,
   smtpSending,
 }: {
   redirectUri: string;
+  nestedAppAuth?: NestedAppAuthInfo;
   permissions: AzurePermission[];
   smtpSending: boolean;
 }) {
@@ -99,6 +109,13 @@ export function RegistrationHelp({
         permissions add these Microsoft Graph delegated permissions.
       </Text>
       <RedirectUriField redirectUri={redirectUri} description="Platform: Web. Enter it exactly as shown." />
+      {nestedAppAuth && (
+        <RedirectUriField
+          label="Single-page application URI for the Outlook report add-in"
+          redirectUri={nestedAppAuth.redirectUri}
+          description="Only for the client whose Outlook report add-in uses this application: add a Single-page application platform with this URI. The add-in signs reporters in with it."
+        />
+      )}
       <PermissionsTable permissions={permissions} smtpSending={smtpSending} />
     </Stack>
   );
