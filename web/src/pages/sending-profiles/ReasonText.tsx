@@ -1,0 +1,25 @@
+import { Code, Stack, Text } from '@mantine/core';
+import type { DeliveryReason } from '../../api/sendingProfiles';
+
+/** A failure in plain words: what happened, the server's own answer, its code, what to do. */
+export function ReasonText({ reason }: { reason: DeliveryReason }) {
+  return (
+    <Stack gap={2}>
+      <Text size="sm">{reason.guidance?.title ?? reason.message}</Text>
+      {reason.guidance && reason.guidance.title !== reason.message && (
+        <Text size="xs" c="dimmed">
+          {reason.message}
+        </Text>
+      )}
+      {reason.reply && (
+        <Text size="xs">
+          Server answer: <Code>{reason.reply}</Code>
+        </Text>
+      )}
+      <Text size="xs" c="dimmed">
+        Code <Code>{reason.code}</Code>
+      </Text>
+      {reason.guidance && <Text size="xs">What to do: {reason.guidance.action}</Text>}
+    </Stack>
+  );
+}
