@@ -8,12 +8,14 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
+import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RELAY = { user: 'relay-user', pass: 'relay-password-123' };
+const relayLogin = { username: RELAY.user, password: RELAY.pass };
 
 let emu: TestEmulator;
 let server: TestServer;
@@ -86,6 +88,13 @@ async function clientWithConnectedApp(name: string) {
   await fetch(step.location, { headers: { cookie }, redirect: 'manual' });
   const connected = await call<{ status: string }>('GET', `/clients/${clientId}/azure-apps/${app.id}`);
   expect(connected.status).toBe('connected');
+  // A second application without SMTP sending, which Office 365 profiles cannot use.
+  await call('POST', `/clients/${clientId}/azure-apps`, {
+    name: `${name} directory only`,
+    azureClientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    tenant: tenant.tenantId,
+  });
   return { clientId, tenant, appName: `${name} M365` };
 }
 
@@ -159,7 +168,7 @@ describe('Sending profiles page', () => {
       await dialog.getByRole('textbox', { name: 'Port' }).fill(String(sink.port));
       await dialog.getByRole('checkbox', { name: 'Verify the server’s certificate' }).uncheck();
       await dialog.getByRole('textbox', { name: 'Username' }).fill(RELAY.user);
-      await dialog.getByLabel('Password').fill(RELAY.pass);
+      await dialog.getByRole('textbox', { name: 'Password', exact: true }).fill(RELAY.pass);
       await dialog.getByRole('textbox', { name: 'From address' }).fill('it-support@training.example');
       await dialog.getByRole('textbox', { name: 'From name' }).fill('IT Support');
       // A header the message sets itself: the server's refusal lands beside that header's name.
@@ -196,7 +205,7 @@ describe('Sending profiles page', () => {
       await page.getByRole('button', { name: 'Edit' }).click();
       const edit = page.getByRole('dialog', { name: 'Edit Simulation relay' });
       await edit.getByText('Leave empty to keep the stored password').waitFor();
-      await edit.getByLabel('Password').fill('not-the-password');
+      await edit.getByRole('textbox', { name: 'Password', exact: true }).fill('not-the-password');
       await edit.getByRole('button', { name: 'Save' }).click();
       await edit.waitFor({ state: 'hidden' });
       const failed = (await sendTest(page, 'someone@client.example')).getByRole('alert');
@@ -232,7 +241,10 @@ describe('Sending profiles page', () => {
       await dialog.getByText('Set-CASMailbox', { exact: false }).first().waitFor();
       expect(await dialog.getByRole('textbox', { name: 'Messages per minute' }).getAttribute('placeholder')).toBe('30');
       await dialog.getByRole('textbox', { name: 'Profile name' }).fill('Contoso mailbox (SMTP)');
-      await choose(dialog, 'Azure application', new RegExp(`^${appName}`));
+      await dialog.getByRole('combobox', { name: 'Azure application' }).click();
+      const notForSmtp = page.getByRole('option', { name: 'Contoso directory only (SMTP sending not enabled)' });
+      expect(await notForSmtp.getAttribute('aria-disabled')).toBe('true');
+      await page.getByRole('option', { name: new RegExp(`^${appName}`) }).click();
       await page.screenshot({ path: 'test-results/sending-profiles-form-office365.png' });
       await dialog.getByRole('button', { name: 'Add profile' }).click();
       await page.getByRole('heading', { name: 'Contoso mailbox (SMTP)', level: 1 }).waitFor();
@@ -278,6 +290,60 @@ describe('Sending profiles page', () => {
         .waitFor();
       await page.screenshot({ path: 'test-results/sending-profiles-graph-detail.png', fullPage: true });
     });
+  }, 90_000);
+
+  it('shows failed messages with the relay’s reply as the queue is worked, and retries one', async () => {
+    const { call } = await adminApi();
+    const client = await call<{ id: string }>('POST', '/clients', { name: 'Globex' });
+    const profile = await call<{ id: string }>('POST', `/clients/${client.id}/sending-profiles`, {
+      name: 'Globex relay',
+      kind: 'smtp',
+      fromAddress: 'training@globex.example',
+      smtp: { host: sink.host, port: sink.port, security: 'starttls', tlsVerify: false, ...relayLogin },
+    });
+    const services = server.app.services.mail;
+    // What a campaign does: enqueue inside its transaction. The web server runs no worker, so the
+    // test works the queue itself, while the page is open.
+    const db = server.database.handle.db;
+    await db.transaction().execute((trx) =>
+      services.outbox.enqueue(trx, {
+        clientId: client.id,
+        profileId: profile.id,
+        purpose: 'training.invitation',
+        content: { subject: 'Your training', html: '<p>Start here</p>', text: null },
+        messages: [{ to: { address: 'gone@globex.example' } }, { to: { address: 'fine@globex.example' } }],
+      }),
+    );
+    const work = () => new ProfileDispatch(services.dispatch, client.id, profile.id).run(AbortSignal.timeout(20_000));
+    sink.refuse('gone@globex.example', '550 5.1.1 No such user');
+    try {
+      await withPage('failed', async (page) => {
+        await openSendingProfiles(page, 'Globex');
+        await page.getByRole('link', { name: 'Globex relay' }).click();
+        const outbox = page.getByRole('region', { name: 'Outbox' });
+        await outbox.getByText('Queued').locator('..').getByText('2', { exact: true }).waitFor();
+
+        // The page follows the queue by itself while there is work in it.
+        await work();
+        const failed = page.getByRole('table', { name: 'Failed messages' });
+        const row = failed.getByRole('row').filter({ hasText: 'gone@globex.example' });
+        await row.getByText('550 5.1.1 No such user', { exact: false }).waitFor();
+        await row.getByText('smtp.550.5.1.1').waitFor();
+        await outbox.getByText('Sent today').locator('..').getByText('1 of 100,000').waitFor();
+        await page.screenshot({ path: 'test-results/sending-profiles-failed.png', fullPage: true });
+
+        sink.refuse('gone@globex.example', null);
+        await row.getByRole('button', { name: 'Retry the message to gone@globex.example' }).click();
+        await page.getByText('1 message queued to be sent again.').waitFor();
+        await outbox.getByText('Queued').locator('..').getByText('1', { exact: true }).waitFor();
+        await work();
+        await page.getByText('No failed messages.').waitFor();
+        await outbox.getByText('Sent today').locator('..').getByText('2 of 100,000').waitFor();
+        expect(sink.received.filter((m) => m.envelope.to.includes('gone@globex.example'))).toHaveLength(1);
+      });
+    } finally {
+      sink.refuse('gone@globex.example', null);
+    }
   }, 90_000);
 
   it('shows an archived client’s profiles read-only', async () => {

@@ -44,16 +44,26 @@ export function useOutboxStatus(clientId: string, profileId: string) {
   });
 }
 
-export function useOutboxMessages(clientId: string, profileId: string, status: MessageStatus, refresh: boolean) {
+/**
+ * Messages of one status. `count` is how many the outbox status reports with that status: the
+ * list is fetched again whenever it changes, so the last refresh of a queue that just emptied
+ * (which ends the polling) still brings the list up to date.
+ */
+export function useOutboxMessages(
+  clientId: string,
+  profileId: string,
+  status: MessageStatus,
+  o: { count: number | undefined; refresh: boolean },
+) {
   return useQuery({
-    queryKey: [...key, clientId, 'outbox', profileId, 'messages', status],
+    queryKey: [...key, clientId, 'outbox', profileId, 'messages', status, o.count],
     queryFn: () =>
       api.get<ItemList<OutboxMessage> & { nextCursor: string | null }>(`${path(clientId, profileId)}/outbox/messages`, {
         status,
         limit: 100,
       }),
     placeholderData: keepPreviousData,
-    refetchInterval: refresh ? BUSY_REFRESH_MS : false,
+    refetchInterval: o.refresh ? BUSY_REFRESH_MS : false,
   });
 }
 

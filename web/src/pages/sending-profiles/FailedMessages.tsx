@@ -20,7 +20,7 @@ export function FailedMessages({
   const [status, setStatus] = useState<'failed' | 'expired'>('failed');
   const outbox = useOutboxStatus(clientId, profileId);
   const busy = Boolean(outbox.data && outbox.data.queued + outbox.data.sending + outbox.data.deferred > 0);
-  const messages = useOutboxMessages(clientId, profileId, status, busy);
+  const messages = useOutboxMessages(clientId, profileId, status, { count: outbox.data?.[status], refresh: busy });
   const retry = useRetryOutbox();
   const headingId = useId();
   const total = (outbox.data?.failed ?? 0) + (outbox.data?.expired ?? 0);

@@ -90,7 +90,9 @@ function MicrosoftHelp({ kind, mailbox }: { kind: 'office365' | 'graph'; mailbox
             <Code>535 5.7.139</Code>. An Exchange administrator turns it on for the sending mailbox only, in Exchange
             Online PowerShell:
           </Text>
-          <Code block>Set-CASMailbox -Identity {mailbox ?? '<mailbox>'} -SmtpClientAuthenticationDisabled $false</Code>
+          <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            Set-CASMailbox -Identity {mailbox ?? '<mailbox>'} -SmtpClientAuthenticationDisabled $false
+          </Code>
           <Text size="sm" c="dimmed">
             Or in the Microsoft 365 admin center: Users → the user → Mail → Manage email apps → Authenticated SMTP. The
             change can take up to an hour.

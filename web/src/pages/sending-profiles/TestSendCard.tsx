@@ -78,6 +78,7 @@ function TestResult({ result, to }: { result: TestSendResult; to: string }) {
       </Alert>
     );
   }
+  const repeatsReply = Boolean(result.reply && result.message.includes(result.reply));
   return (
     <Alert
       color="red"
@@ -87,8 +88,9 @@ function TestResult({ result, to }: { result: TestSendResult; to: string }) {
     >
       <Stack gap={6}>
         <Text size="sm">
-          {result.from ? `Sending from ${result.from} failed: ` : 'Sending failed: '}
-          {result.message}
+          {result.from ? `Sending from ${result.from} failed` : 'Sending failed'}
+          {/* The message often quotes the reply, which is shown on its own below. */}
+          {repeatsReply ? '.' : `: ${result.message}`}
         </Text>
         {result.reply && (
           <Text size="sm">
