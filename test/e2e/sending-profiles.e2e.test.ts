@@ -144,6 +144,23 @@ async function sendTest(page: Page, to: string): Promise<Locator> {
   return card;
 }
 
+/** What a campaign does: enqueue inside its own transaction. */
+function enqueue(clientId: string, profileId: string, to: string[]): Promise<string[]> {
+  return server.database.handle.db.transaction().execute((trx) =>
+    server.app.services.mail.outbox.enqueue(trx, {
+      clientId,
+      profileId,
+      purpose: 'training.invitation',
+      content: { subject: 'Your training', html: '<p>Start here</p>', text: null },
+      messages: to.map((address) => ({ to: { address } })),
+    }),
+  );
+}
+
+/** The web server runs no worker: the test works the profile's queue itself, with the page open. */
+const work = (clientId: string, profileId: string) =>
+  new ProfileDispatch(server.app.services.mail.dispatch, clientId, profileId).run(AbortSignal.timeout(20_000));
+
 const mailbox = (upn: string) =>
   emu.control<{ value: { subject: string; from?: { emailAddress: { address: string } } }[] }>(
     'GET',
@@ -228,7 +245,7 @@ describe('Sending profiles page', () => {
   }, 90_000);
 
   it('sends a test from the client’s mailbox with Office 365 (XOAUTH2) and Graph, and explains SMTP AUTH turned off', async () => {
-    const { tenant, appName } = await clientWithConnectedApp('Contoso');
+    const { clientId, tenant, appName } = await clientWithConnectedApp('Contoso');
     const recipient = tenant.user.userPrincipalName;
     await withPage('microsoft', async (page) => {
       await openSendingProfiles(page, 'Contoso');
@@ -264,8 +281,27 @@ describe('Sending profiles page', () => {
       await failure.getByText('SMTP AUTH is turned off for this tenant or mailbox').waitFor();
       await failure.getByText('535 5.7.139', { exact: false }).first().waitFor();
       await failure.getByText('-SmtpClientAuthenticationDisabled $false', { exact: false }).waitFor();
+
+      // Queued mail meets the same refusal: the profile pauses with the reason, and once the
+      // administrator has turned SMTP AUTH on, Resume lets the queue go.
+      const profileId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      const queued = await enqueue(clientId, profileId, [recipient]);
+      await page.reload(); // the operator looks at the profile once the campaign has started
+      await page.getByRole('region', { name: 'Outbox' }).getByText('Queued').locator('..').getByText('1').waitFor();
+      await work(clientId, profileId);
+      const paused = page.getByRole('region', { name: 'Outbox' }).getByRole('status');
+      await paused.getByText('Sending is paused').waitFor();
+      await paused.getByText('SMTP AUTH is turned off for this tenant or mailbox').waitFor();
+      // The header's badge follows too (the outbox is polled while it works).
+      await page.getByRole('main').getByText('Paused', { exact: true }).waitFor();
       await page.screenshot({ path: 'test-results/sending-profiles-office365-smtp-auth-off.png', fullPage: true });
       await emu.control('PUT', `/tenants/${tenant.tenantId}/smtp-auth`, { enabled: true });
+      await paused.getByRole('button', { name: 'Resume' }).click();
+      await paused.waitFor({ state: 'detached' });
+      await page.getByRole('main').getByText('Active', { exact: true }).waitFor();
+      await work(clientId, profileId);
+      await expect.poll(async () => (await mailbox(recipient)).value.length).toBe(before + 2);
+      expect(queued).toHaveLength(1);
 
       // Graph: the same application, through sendMail.
       await page.getByRole('link', { name: 'All sending profiles' }).click();
@@ -301,20 +337,8 @@ describe('Sending profiles page', () => {
       fromAddress: 'training@globex.example',
       smtp: { host: sink.host, port: sink.port, security: 'starttls', tlsVerify: false, ...relayLogin },
     });
-    const services = server.app.services.mail;
-    // What a campaign does: enqueue inside its transaction. The web server runs no worker, so the
-    // test works the queue itself, while the page is open.
-    const db = server.database.handle.db;
-    await db.transaction().execute((trx) =>
-      services.outbox.enqueue(trx, {
-        clientId: client.id,
-        profileId: profile.id,
-        purpose: 'training.invitation',
-        content: { subject: 'Your training', html: '<p>Start here</p>', text: null },
-        messages: [{ to: { address: 'gone@globex.example' } }, { to: { address: 'fine@globex.example' } }],
-      }),
-    );
-    const work = () => new ProfileDispatch(services.dispatch, client.id, profile.id).run(AbortSignal.timeout(20_000));
+    await enqueue(client.id, profile.id, ['gone@globex.example', 'fine@globex.example']);
+    const dispatch = () => work(client.id, profile.id);
     sink.refuse('gone@globex.example', '550 5.1.1 No such user');
     try {
       await withPage('failed', async (page) => {
@@ -324,7 +348,7 @@ describe('Sending profiles page', () => {
         await outbox.getByText('Queued').locator('..').getByText('2', { exact: true }).waitFor();
 
         // The page follows the queue by itself while there is work in it.
-        await work();
+        await dispatch();
         const failed = page.getByRole('table', { name: 'Failed messages' });
         const row = failed.getByRole('row').filter({ hasText: 'gone@globex.example' });
         await row.getByText('550 5.1.1 No such user', { exact: false }).waitFor();
@@ -336,7 +360,7 @@ describe('Sending profiles page', () => {
         await row.getByRole('button', { name: 'Retry the message to gone@globex.example' }).click();
         await page.getByText('1 message queued to be sent again.').waitFor();
         await outbox.getByText('Queued').locator('..').getByText('1', { exact: true }).waitFor();
-        await work();
+        await dispatch();
         await page.getByText('No failed messages.').waitFor();
         await outbox.getByText('Sent today').locator('..').getByText('2 of 100,000').waitFor();
         expect(sink.received.filter((m) => m.envelope.to.includes('gone@globex.example'))).toHaveLength(1);

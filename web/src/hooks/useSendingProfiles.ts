@@ -16,6 +16,8 @@ const path = (clientId: string, profileId?: string) =>
 
 /** How often a profile with work in its queue is looked at again, so progress shows by itself. */
 export const BUSY_REFRESH_MS = 3_000;
+/** An idle queue is looked at now and then too: a campaign started elsewhere fills it. */
+export const IDLE_REFRESH_MS = 30_000;
 
 export function useSendingProfiles(clientId: string | null) {
   return useQuery({
@@ -35,12 +37,12 @@ export function useSendingProfile(clientId: string, profileId: string) {
 
 const hasWork = (s: OutboxStatus | undefined) => Boolean(s && s.queued + s.sending + s.deferred > 0);
 
-/** The queue's counts; refreshed while messages wait or are in flight. */
+/** The queue's counts and pause; refreshed often while messages wait or are in flight. */
 export function useOutboxStatus(clientId: string, profileId: string) {
   return useQuery({
     queryKey: [...key, clientId, 'outbox', profileId],
     queryFn: () => api.get<OutboxStatus>(`${path(clientId, profileId)}/outbox`),
-    refetchInterval: (query) => (hasWork(query.state.data) ? BUSY_REFRESH_MS : false),
+    refetchInterval: (query) => (hasWork(query.state.data) ? BUSY_REFRESH_MS : IDLE_REFRESH_MS),
   });
 }
 

@@ -104,7 +104,7 @@ function OutboxDetails({
           </Text>
         </Field>
         <Field label="Next send">
-          {s.nextSendAt ? formatDateTime(s.nextSendAt) : s.paused ? 'Paused' : 'Nothing waiting'}
+          {s.nextSendAt ? formatDateTime(s.nextSendAt) : s.paused ? 'Not while paused' : 'Nothing waiting'}
         </Field>
       </Group>
       {s.inDoubt > 0 && (

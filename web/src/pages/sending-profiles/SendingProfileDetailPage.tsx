@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { useAzureApps } from '../../hooks/useAzureApps';
 import { useClientSearch, useSelectedClient } from '../../hooks/useSelectedClient';
-import { useSendingProfile } from '../../hooks/useSendingProfiles';
+import { useOutboxStatus, useSendingProfile } from '../../hooks/useSendingProfiles';
 import { DeleteProfileModal } from './DeleteProfileModal';
 import { FailedMessages } from './FailedMessages';
 import { OutboxCard } from './OutboxCard';
@@ -52,6 +52,8 @@ function ProfileDetail({ clientId, back }: { clientId: string; back: ReactNode }
   const { client } = useSelectedClient();
   const profile = useSendingProfile(clientId, profileId);
   const apps = useAzureApps(clientId);
+  // Polled while the queue works, so a pause that happens meanwhile shows in the header too.
+  const outbox = useOutboxStatus(clientId, profileId);
   const [editOpened, setEditOpened] = useState(false);
   const [deleting, setDeleting] = useState<SendingProfile | null>(null);
   const readOnly = Boolean(client?.archived);
@@ -77,7 +79,7 @@ function ProfileDetail({ clientId, back }: { clientId: string; back: ReactNode }
             <Badge variant="outline" color="gray">
               {kindLabels[p.kind]}
             </Badge>
-            <PausedBadge paused={p.paused} withReason={false} />
+            <PausedBadge paused={outbox.data ? outbox.data.paused : p.paused} withReason={false} />
             <span>{client?.name}</span>
           </Group>
         }
