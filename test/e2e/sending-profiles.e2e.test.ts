@@ -123,9 +123,13 @@ async function openSendingProfiles(page: Page, client: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await choose(page, 'Active client', client);
+  // The picker's choice is in the address before moving on, so the links carry it.
+  await page.waitForURL((url) => url.searchParams.has('client'));
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('button', { name: 'Settings' }).click();
-  await nav.getByRole('link', { name: 'Sending profiles' }).click();
+  const link = nav.getByRole('link', { name: 'Sending profiles' });
+  await expect.poll(() => link.getAttribute('href')).toContain('client=');
+  await link.click();
   await page.getByRole('heading', { name: 'Sending profiles', level: 1 }).waitFor();
 }
 
