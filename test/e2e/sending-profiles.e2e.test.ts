@@ -329,6 +329,16 @@ describe('Sending profiles page', () => {
         .getByText('No Defender Advanced delivery entry is needed', { exact: false })
         .waitFor();
       await page.screenshot({ path: 'test-results/sending-profiles-graph-detail.png', fullPage: true });
+
+      // The list: both mailboxes, each with its kind and Microsoft's pace.
+      await page.getByRole('link', { name: 'All sending profiles' }).click();
+      const rows = page.getByRole('table', { name: 'Sending profiles' }).getByRole('row');
+      const graphRow = rows.filter({ hasText: 'Contoso mailbox (Graph)' });
+      await graphRow.getByText('Microsoft Graph').waitFor();
+      await graphRow.getByText(`${tenant.admin.userPrincipalName} (the authorized account)`).waitFor();
+      await graphRow.getByText('30/min').waitFor();
+      await rows.filter({ hasText: 'Contoso mailbox (SMTP)' }).getByText('Office 365 (OAuth2)').waitFor();
+      await page.screenshot({ path: 'test-results/sending-profiles-list-microsoft.png', fullPage: true });
     });
   }, 90_000);
 

@@ -42,7 +42,7 @@ export function TestSendCard({
               placeholder="you@example.com"
               type="email"
               autoComplete="email"
-              w={340}
+              w={400}
               disabled={readOnly}
               {...form.getInputProps('to')}
             />
@@ -68,7 +68,8 @@ function TestResult({ result, to }: { result: TestSendResult; to: string }) {
     return (
       <Alert color="teal" icon={<IconCircleCheck aria-hidden />} title="Test message sent" role="status">
         <Text size="sm">
-          Sent from {result.from} to {to}. {result.message}
+          Sent from {result.from} to {to}: the server accepted it for delivery. Check that it arrived, in the junk
+          folder too.
         </Text>
         {result.reply && (
           <Text size="xs" c="dimmed" mt={4}>
