@@ -14,9 +14,11 @@ import { EntraSyncPage } from './pages/EntraSyncPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperatorsPage } from './pages/OperatorsPage';
 import { RecipientsPage } from './pages/RecipientsPage';
+import { SendingProfilesPage } from './pages/SendingProfilesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
+import { SendingProfileDetailPage } from './pages/sending-profiles/SendingProfileDetailPage';
 
 export function App() {
   const location = useLocation();
@@ -43,6 +45,8 @@ export function App() {
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />
         <Route path="settings/azure-applications/:appId" element={<AzureAppDetailPage />} />
+        <Route path="settings/sending-profiles" element={<SendingProfilesPage />} />
+        <Route path="settings/sending-profiles/:profileId" element={<SendingProfileDetailPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="account/api-tokens" element={<ApiTokensPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -14,8 +14,8 @@ export function ArchivedClientAlert({ client, onClientPage = false }: { client: 
   return (
     <Alert color="gray" icon={<IconArchive size={18} aria-hidden />} title={`${client.name} is archived and read-only`}>
       <Text size="sm">
-        Its recipients, Entra imports and Azure applications can be viewed but not changed, and its directory syncs are
-        paused.{' '}
+        Its recipients, Entra imports, Azure applications and sending profiles can be viewed but not changed, and its
+        directory syncs are paused.{' '}
         {isSystemAdmin ? (
           onClientPage ? (
             'Unarchive it to make changes again; paused syncs then resume.'

@@ -61,6 +61,7 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       >
         <NavLink {...link('Common System Settings', '/settings', true)} />
         <NavLink {...link('Azure Applications', '/settings/azure-applications')} pl="lg" />
+        <NavLink {...link('Sending profiles', '/settings/sending-profiles')} pl="lg" />
       </NavLink>
     </Stack>
   );

@@ -1,5 +1,5 @@
 import { Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconBrandAzure, IconChevronRight, type TablerIcon } from '@tabler/icons-react';
+import { IconBrandAzure, IconChevronRight, IconMailForward, type TablerIcon } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { PageHeader } from '../components/PageHeader';
 
@@ -17,6 +17,13 @@ const sections: Section[] = [
     description: "Connect a client's Microsoft Entra tenant through an app registered there.",
     to: '/settings/azure-applications',
     icon: IconBrandAzure,
+  },
+  {
+    title: 'Sending profiles',
+    description:
+      "How a client's mail leaves: SMTP relays and Microsoft 365 mailboxes, their pace, queues and test sends.",
+    to: '/settings/sending-profiles',
+    icon: IconMailForward,
   },
 ];
 
