@@ -5,6 +5,7 @@
 // Office 365 SMTP authenticates with XOAUTH2 using an access token from the token service, never
 // nodemailer's own refresh logic: Entra rotates refresh tokens on use and the token service must
 // store the new one.
+import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
@@ -128,7 +129,11 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
       port: endpoint.port,
       secure: false,
       requireTLS: true,
-      tls: { ...(deps.config.microsoft.smtpCa ? { ca: deps.config.microsoft.smtpCa } : {}), servername: endpoint.host },
+      tls: {
+        ...(deps.config.microsoft.smtpCa ? { ca: deps.config.microsoft.smtpCa } : {}),
+        // SNI takes a host name only (an IP there is deprecated, DEP0123): the emulator listens on one.
+        ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+      },
       auth: { type: 'OAuth2', user, accessToken: token },
       pool: true,
       // Exchange allows three concurrent sessions per mailbox.
