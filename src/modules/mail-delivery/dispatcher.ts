@@ -182,7 +182,7 @@ export class ProfileDispatch {
       const batch = this.finishing.splice(0, 200);
       try {
         const done = await repo.finishAttempts(this.deps.db, this.clientId, batch);
-        batch.forEach((b, i) => b.resolve(done[i] ?? false));
+        for (const [i, b] of batch.entries()) b.resolve(done[i] ?? false);
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
