@@ -202,8 +202,13 @@ export interface Faults {
   latencyMs: number;
   /** enforce the directory resource-unit budget (MICROSOFT.md §3.7) */
   directoryBudget: boolean;
-  /** enforce Outlook per-mailbox limits (4 concurrent, 10,000 per 10 minutes) */
+  /** enforce Outlook per-mailbox limits on Graph mail calls (mailboxLimits.graph*) */
   outlookLimits: boolean;
+  /**
+   * The per-mailbox limits, Microsoft's by default. A benchmark scales them (same shape: a count
+   * per sliding window and a concurrency) to measure a sender against them without waiting hours.
+   */
+  mailboxLimits: MailboxLimits;
   /** force an AADSTS error on the next token request(s) for a client id: code → remaining count */
   forcedTokenErrors: { clientId: string; aadsts: number; remaining: number }[];
   /**
@@ -213,6 +218,28 @@ export interface Faults {
   foreignIdTokens: { clientId: string; tenantId: string }[];
 }
 
+export interface MailboxLimits {
+  /** Graph (with outlookLimits): requests per app and mailbox per window: 10,000 per 600 s */
+  graphRequests: number;
+  graphWindowSeconds: number;
+  /** Graph (with outlookLimits): concurrent requests per app and mailbox: 4 */
+  graphConcurrent: number;
+  /** SMTP AUTH: messages per mailbox per window, excess carried over: 30 per 60 s (always on) */
+  smtpMessages: number;
+  smtpWindowSeconds: number;
+  /** SMTP AUTH: concurrent authenticated sessions per mailbox: 3 (always on) */
+  smtpSessions: number;
+}
+
+export const MICROSOFT_MAILBOX_LIMITS: Readonly<MailboxLimits> = Object.freeze({
+  graphRequests: 10_000,
+  graphWindowSeconds: 600,
+  graphConcurrent: 4,
+  smtpMessages: 30,
+  smtpWindowSeconds: 60,
+  smtpSessions: 3,
+});
+
 export const defaultFaults = (): Faults => ({
   graphThrottleEvery: 0,
   graphRetryAfterSeconds: 1,
@@ -220,6 +247,7 @@ export const defaultFaults = (): Faults => ({
   latencyMs: 0,
   directoryBudget: false,
   outlookLimits: false,
+  mailboxLimits: { ...MICROSOFT_MAILBOX_LIMITS },
   forcedTokenErrors: [],
   foreignIdTokens: [],
 });

@@ -9,7 +9,16 @@ import { generateTenant } from '../generate.js';
 import { appRole, delegatedScope } from '../identity/permissions.js';
 import { parseScopes, type Resource } from '../identity/scopes.js';
 import { identityState } from '../identity/state.js';
-import { type Application, type Faults, ManualClock, type Store, type Tenant, type User } from '../model.js';
+import {
+  type Application,
+  type Faults,
+  type MailboxLimits,
+  ManualClock,
+  MICROSOFT_MAILBOX_LIMITS,
+  type Store,
+  type Tenant,
+  type User,
+} from '../model.js';
 import { registerConsentReview } from './consent.js';
 
 type Json = Record<string, unknown>;
@@ -428,9 +437,20 @@ export async function registerControl(app: FastifyInstance, ctx: EmulatorContext
 
   app.get('/_emulator/faults', async () => store.faults);
 
-  app.put('/_emulator/faults', async (req) => {
+  app.put('/_emulator/faults', async (req, reply) => {
     const b = (req.body ?? {}) as Partial<Faults>;
-    Object.assign(store.faults, b);
+    // mailboxLimits merges by limit, so a bench can scale one without restating the others
+    let mailboxLimits = store.faults.mailboxLimits;
+    if (b.mailboxLimits !== undefined) {
+      mailboxLimits = { ...mailboxLimits };
+      for (const [k, v] of Object.entries(b.mailboxLimits ?? {})) {
+        if (!(k in MICROSOFT_MAILBOX_LIMITS)) return fail(reply, 400, `mailboxLimits.${k} is not a limit`);
+        if (!Number.isInteger(v) || (v as number) < 1)
+          return fail(reply, 400, `mailboxLimits.${k} must be a positive integer`);
+        mailboxLimits[k as keyof MailboxLimits] = v as number;
+      }
+    }
+    Object.assign(store.faults, b, { mailboxLimits });
     return store.faults;
   });
 }

@@ -101,3 +101,41 @@ it('limits an app to 10,000 requests per mailbox in 10 minutes', () => {
   kit.clock.advance(600_001);
   expect(() => enterMailbox(store, 'app', admin.id)()).not.toThrow();
 });
+
+it('scales the Outlook mailbox limits through PUT /faults mailboxLimits, keeping their shape', async () => {
+  const put = await fetch(`${kit.emu.urls.control}/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outlookLimits: true, mailboxLimits: { graphRequests: 3, graphWindowSeconds: 10 } }),
+  });
+  expect(put.status).toBe(200);
+  // only the named limits change; the others keep Microsoft's values
+  expect((await put.json()).mailboxLimits).toMatchObject({
+    graphRequests: 3,
+    graphWindowSeconds: 10,
+    graphConcurrent: 4,
+  });
+  const store = kit.emu.store;
+  for (let i = 0; i < 3; i++) enterMailbox(store, 'scaled-app', admin.id)();
+  let err: unknown;
+  try {
+    enterMailbox(store, 'scaled-app', admin.id);
+  } catch (e) {
+    err = e;
+  }
+  expect(String((err as Error).message)).toMatch(/MailboxRequests/);
+  expect((err as { headers: Record<string, string> }).headers['Retry-After']).toBe('10');
+  kit.clock.advance(10_001);
+  expect(() => enterMailbox(store, 'scaled-app', admin.id)()).not.toThrow();
+});
+
+it('refuses mailboxLimits that are not positive integers, naming the field', async () => {
+  const put = await fetch(`${kit.emu.urls.control}/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mailboxLimits: { graphConcurrent: 0 } }),
+  });
+  expect(put.status).toBe(400);
+  expect((await put.json()).error).toMatch(/mailboxLimits\.graphConcurrent/);
+  expect(kit.emu.store.faults.mailboxLimits.graphConcurrent).toBe(4);
+});

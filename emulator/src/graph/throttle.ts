@@ -94,26 +94,28 @@ export function chargeDirectory(store: Store, appId: string, tenantId: string, c
 }
 
 /**
- * Outlook limits per app and mailbox: 4 concurrent requests, 10,000 per 10 minutes. Returns a
- * release function the router calls when the response is done.
+ * Outlook limits per app and mailbox: 4 concurrent requests, 10,000 per 10 minutes (or the scaled
+ * faults.mailboxLimits). Returns a release function the router calls when the response is done.
  */
 export function enterMailbox(store: Store, appId: string, mailboxId: string): () => void {
   if (!store.faults.outlookLimits) return () => {};
   const s = state(store);
   const key = `${appId}|${mailboxId}`;
+  const { graphRequests, graphWindowSeconds, graphConcurrent } = store.faults.mailboxLimits;
+  const windowMs = graphWindowSeconds * 1000;
   const now = store.clock.now();
   const win = s.windows.get(key) ?? [];
   s.windows.set(key, win);
   // timestamps are appended in clock order, so expired ones are at the front
   let expired = 0;
-  while (expired < win.length && win[expired]! <= now - 600_000) expired++;
+  while (expired < win.length && win[expired]! <= now - windowMs) expired++;
   if (expired) win.splice(0, expired);
-  if (win.length >= 10_000) {
-    const retryAfter = Math.max(1, Math.ceil((win[0]! + 600_000 - now) / 1000));
+  if (win.length >= graphRequests) {
+    const retryAfter = Math.max(1, Math.ceil((win[0]! + windowMs - now) / 1000));
     throw tooMany('mail', retryAfter, 'Application is over its MailboxRequests limit.');
   }
   const cur = s.concurrent.get(key) ?? 0;
-  if (cur >= 4) throw tooMany('mail', 1);
+  if (cur >= graphConcurrent) throw tooMany('mail', 1);
   win.push(now);
   s.concurrent.set(key, cur + 1);
   let released = false;

@@ -5,23 +5,26 @@
 import type { Store } from '../model.js';
 import { mailState } from './state.js';
 
-export const MESSAGES_PER_MINUTE = 30;
-
-/** Reserve the first minute (now or later) with room for one more message; returns when it may be delivered. */
+/**
+ * Reserve the first window (now or later; a minute unless faults.mailboxLimits scales it) with
+ * room for one more message; returns when it may be delivered.
+ */
 export function reserveSlot(store: Store, mailboxId: string): number {
   const s = mailState(store);
+  const { smtpMessages, smtpWindowSeconds } = store.faults.mailboxLimits;
+  const windowMs = smtpWindowSeconds * 1000;
   const now = store.clock.now();
-  const minute = Math.floor(now / 60_000);
+  const window = Math.floor(now / windowMs);
   let slots = s.minuteSlots.get(mailboxId);
   if (!slots) {
     slots = new Map();
     s.minuteSlots.set(mailboxId, slots);
   }
-  for (const k of slots.keys()) if (k < minute) slots.delete(k);
-  let m = minute;
-  while ((slots.get(m) ?? 0) >= MESSAGES_PER_MINUTE) m++;
+  for (const k of slots.keys()) if (k < window) slots.delete(k);
+  let m = window;
+  while ((slots.get(m) ?? 0) >= smtpMessages) m++;
   slots.set(m, (slots.get(m) ?? 0) + 1);
-  return m === minute ? now : m * 60_000;
+  return m === window ? now : m * windowMs;
 }
 
 export function defer(store: Store, dueAt: number, run: () => Promise<void>): void {

@@ -19,7 +19,6 @@ export interface SmtpHandle {
 
 export const MAX_RECIPIENTS_PER_MESSAGE = 500;
 export const MAX_RECIPIENTS_PER_DAY = 10_000;
-export const MAX_CONCURRENT_CONNECTIONS = 3;
 
 const smtpError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
 const authFailed = () => smtpError(535, '5.7.3 Authentication unsuccessful [emulator]');
@@ -113,7 +112,7 @@ export async function startSmtp(ctx: EmulatorContext, opts: { host: string; port
         return callback(smtpError(550, '5.7.60 SMTP; Client does not have permissions to send as this sender'));
       }
       const order = sessions.get(user.id) ?? [];
-      if (order.indexOf(session.id) >= MAX_CONCURRENT_CONNECTIONS) {
+      if (order.indexOf(session.id) >= store.faults.mailboxLimits.smtpSessions) {
         return callback(smtpError(432, '4.3.2 Concurrent connections limit exceeded.'));
       }
       callback();

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Kit, outlookToken, startKit } from '../graph/testkit.js';
 import { logRecipients } from '../mail/state.js';
-import type { Tenant, User } from '../model.js';
+import { defaultFaults, type Tenant, type User } from '../model.js';
 import { RawSmtp } from './raw-client.js';
 
 let kit: Kit;
@@ -185,6 +185,43 @@ describe('sending limits', () => {
     expect(((await (await fetch(ctl)).json()) as { value: unknown[] }).value).toHaveLength(30);
     kit.clock.advance(60_000);
     expect(((await (await fetch(ctl)).json()) as { value: unknown[] }).value).toHaveLength(32);
+  });
+
+  it('scales the per-mailbox window and session limits with faults.mailboxLimits', async () => {
+    const gina = kit.user(t, 'gina');
+    const hank = kit.user(t, 'hank');
+    kit.emu.store.faults.mailboxLimits = {
+      ...kit.emu.store.faults.mailboxLimits,
+      smtpMessages: 3,
+      smtpWindowSeconds: 10,
+      smtpSessions: 1,
+    };
+    try {
+      const token = await outlookToken(kit, gina);
+      const tx = transport(gina.userPrincipalName, token, true);
+      for (let i = 0; i < 4; i++) {
+        await tx.sendMail({ from: gina.userPrincipalName, to: hank.userPrincipalName, subject: `s${i}`, text: 'x' });
+      }
+      tx.close();
+      const ctl = `${kit.emu.urls.control}/mailboxes/${hank.userPrincipalName}/messages?folder=inbox`;
+      // three in this 10-second window, the fourth carried over to the next one
+      expect(((await (await fetch(ctl)).json()) as { value: unknown[] }).value).toHaveLength(3);
+      kit.clock.advance(10_000);
+      expect(((await (await fetch(ctl)).json()) as { value: unknown[] }).value).toHaveLength(4);
+      const conns: RawSmtp[] = [];
+      for (let i = 0; i < 2; i++) {
+        const { conn } = await RawSmtp.open(port());
+        await conn.cmd('EHLO c');
+        await conn.startTls(kit.emu.urls.caPem);
+        await conn.cmd('EHLO c');
+        expect(await conn.cmd(`AUTH XOAUTH2 ${RawSmtp.xoauth2(gina.userPrincipalName, token)}`)).toMatch(/^235/);
+        conns.push(conn);
+      }
+      expect(await conns[1]!.cmd(`MAIL FROM:<${gina.userPrincipalName}>`)).toMatch(/^432 4\.3\.2/);
+      for (const c of conns) c.close();
+    } finally {
+      kit.emu.store.faults = defaultFaults();
+    }
   });
 
   it('rejects with 554 5.2.0 once 10,000 recipients were sent in 24 hours', async () => {

@@ -12,7 +12,7 @@ import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { DeliveryError } from './delivery-error.js';
 import { type MessageTokenKeys, messageToken } from './message-token.js';
-import { backOff, takeSlot } from './pacing.js';
+import { backOff, returnSlots, takeSlots } from './pacing.js';
 import { profileSecrets, senderHeaders } from './profile-fields.js';
 import { type MessageTemplates, renderMessage } from './render.js';
 import * as repo from './repository.js';
@@ -65,6 +65,13 @@ export interface DispatchOutcome {
 export class ProfileDispatch {
   private readonly inflight = new Set<Promise<void>>();
   private readonly contents = new Map<string, Promise<MessageTemplates | undefined>>();
+  private readonly finishing: {
+    m: repo.MessageRow;
+    patch: Partial<repo.MessageRow>;
+    resolve: (ok: boolean) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
+  private writing: Promise<void> | undefined;
   private pausedBy: DeliveryError | undefined;
   private sent = 0;
   private failed = 0;
@@ -94,14 +101,22 @@ export class ProfileDispatch {
     const headers = senderHeaders(profile);
     try {
       while (!signal.aborted && !this.pausedBy) {
-        if (this.inflight.size >= profile.concurrency) {
+        const room = profile.concurrency - this.inflight.size;
+        if (room <= 0) {
           await Promise.race(this.inflight);
           continue;
         }
-        if (!(await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()))) break;
-        const slot = await takeSlot(db, this.clientId, this.profileId);
+        // Slots first (the pace and the day's count, shared through the profile row), then as
+        // many due messages as slots; slots left over go back, so the day's count stays exact.
+        const slot = await takeSlots(db, this.clientId, this.profileId, room);
         if ('paused' in slot) break;
         if ('quotaUntil' in slot) {
+          // Sends in flight may still fail and give their slot back: the day is not over yet.
+          if (this.inflight.size) {
+            await Promise.race(this.inflight);
+            continue;
+          }
+          if (!(await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()))) break;
           await this.pause(
             new DeliveryError(
               'quota',
@@ -118,17 +133,25 @@ export class ProfileDispatch {
         }
         // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
         const lease = new Date(Date.now() + mailTiming(this.deps.config.mailSliceSeconds).leaseMs).toISOString();
-        const claim = await repo.claimNext(db, this.clientId, this.profileId, nowIso(), lease);
-        if (!claim?.message) continue;
-        if (claim.inDoubt) {
-          await repo.countInDoubt(db, this.clientId, this.profileId);
-          this.deps.logger?.warn(
-            { messageId: claim.message.id },
-            'outbox message in doubt after a lost attempt; sending it again',
-          );
+        const claims = await repo.claimBatch(db, this.clientId, this.profileId, nowIso(), lease, slot.count);
+        await returnSlots(db, this.clientId, this.profileId, slot, slot.count - claims.length);
+        if (!claims.length) {
+          // Nothing due now; sends in flight may yet put a message back (a deferral).
+          if (!this.inflight.size) break;
+          await Promise.race(this.inflight);
+          continue;
         }
-        const p = this.deliver(claim.message, transport, headers).finally(() => this.inflight.delete(p));
-        this.inflight.add(p);
+        for (const claim of claims) {
+          if (claim.inDoubt) {
+            await repo.countInDoubt(db, this.clientId, this.profileId);
+            this.deps.logger?.warn(
+              { messageId: claim.message.id },
+              'outbox message in doubt after a lost attempt; sending it again',
+            );
+          }
+          const p = this.deliver(claim.message, transport, headers).finally(() => this.inflight.delete(p));
+          this.inflight.add(p);
+        }
       }
       await Promise.allSettled([...this.inflight]);
     } finally {
@@ -136,6 +159,32 @@ export class ProfileDispatch {
     }
     const more = !this.pausedBy && (await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()));
     return { sent: this.sent, failed: this.failed, paused: Boolean(this.pausedBy), more };
+  }
+
+  /**
+   * Records an attempt's end. Ends that come in while an earlier write is running are written
+   * together, in one transaction, when it is done (group commit): with one in flight that is one
+   * write per message as before; under load it is one commit for many, and none waits for a timer,
+   * so what is in doubt after a crash is still only what was in flight.
+   */
+  private finish(m: repo.MessageRow, patch: Partial<repo.MessageRow>): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.finishing.push({ m, patch, resolve, reject });
+      if (!this.writing) this.writing = this.writeFinished();
+    });
+  }
+
+  private async writeFinished() {
+    while (this.finishing.length) {
+      const batch = this.finishing.splice(0, 200);
+      try {
+        const done = await repo.finishAttempts(this.deps.db, this.clientId, batch);
+        for (const [i, b] of batch.entries()) b.resolve(done[i] ?? false);
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.writing = undefined;
   }
 
   private content(contentId: string) {
@@ -173,7 +222,7 @@ export class ProfileDispatch {
         messageId: m.message_id,
         headers,
       });
-      await repo.finishAttempt(db, this.clientId, m, {
+      await this.finish(m, {
         status: 'sent',
         sent_at: nowIso(),
         provider_id: result.providerId?.slice(0, 500) ?? null,
@@ -199,7 +248,7 @@ export class ProfileDispatch {
     });
     const now = Date.now();
     if (e.kind === 'permanent' || (e.kind === 'transient' && m.attempts >= MAX_ATTEMPTS)) {
-      await repo.finishAttempt(db, this.clientId, m, { status: 'failed', last_error: lastError });
+      await this.finish(m, { status: 'failed', last_error: lastError });
       this.failed++;
       return;
     }
@@ -211,17 +260,17 @@ export class ProfileDispatch {
         : e.kind === 'throttled'
           ? now + (e.retryAfterMs ?? 10_000)
           : now;
-    await repo.finishAttempt(db, this.clientId, m, {
+    await this.finish(m, {
       status: 'queued',
       attempts: giveBack ? m.attempts - 1 : m.attempts,
       next_attempt_at: new Date(retryAt).toISOString(),
       last_error: lastError,
     });
     if (e.kind === 'throttled') {
-      const counts = await repo.queueCounts(db, this.clientId, this.profileId, new Date());
       // Concurrency, not rate, was over the limit: wait, but keep the pace.
       const learn = e.code !== 'graph.MailboxConcurrency';
-      await backOff(db, this.clientId, this.profileId, e.retryAfterMs ?? 10_000, learn ? counts.sentLastMinute : null);
+      const startedAt = Date.parse(m.lease_until ?? '') - mailTiming(this.deps.config.mailSliceSeconds).leaseMs;
+      await backOff(db, this.clientId, this.profileId, e.retryAfterMs ?? 10_000, learn, startedAt);
     }
     if (e.kind === 'profile') await this.pause(e);
     if (e.kind === 'quota') await this.pause(e, new Date(now + 24 * 60 * 60_000).toISOString());

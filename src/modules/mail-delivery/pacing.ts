@@ -3,10 +3,27 @@
 // spread evenly, never a burst at the top of the minute), and `day_recipients` counts the UTC
 // day's recipients against the daily limit. Both change in one conditional update, so two
 // processes can never take the same slot or overrun the day.
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import * as repo from './repository.js';
 
-export type Slot = { ok: true } | { waitMs: number } | { paused: true } | { quotaUntil: string };
+/** Slots taken: how many, and what `returnSlots` needs to give back the ones not used. */
+export interface Taken {
+  ok: true;
+  count: number;
+  day: string;
+  /** next_slot_at as this taking left it */
+  nextSlotAt: string;
+  intervalMs: number;
+}
+export type Slot = Taken | { waitMs: number } | { paused: true } | { quotaUntil: string };
+
+/**
+ * Slots whose time comes within this much of now may be taken together, so a fast profile (a
+ * slot every millisecond) claims its messages several to a statement instead of one; a slow one
+ * (a slot every 20 ms or more) still takes them one at a time, each at its time.
+ */
+export const SLOTS_AHEAD_MS = 20;
 
 /** The rate in force: the profile's limit, or less where the server showed it takes less. */
 export const effectivePerMinute = (p: Pick<repo.ProfileRow, 'per_minute' | 'learned_per_minute'>) =>
@@ -15,7 +32,14 @@ export const effectivePerMinute = (p: Pick<repo.ProfileRow, 'per_minute' | 'lear
 const nextUtcMidnight = (now: Date) =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
 
-export async function takeSlot(db: Db, clientId: string, profileId: string, now = new Date()): Promise<Slot> {
+/** Up to `want` slots that are due now (see SLOTS_AHEAD_MS), at most what the day has left. */
+export async function takeSlots(
+  db: Db,
+  clientId: string,
+  profileId: string,
+  want: number,
+  now = new Date(),
+): Promise<Slot> {
   for (let tries = 0; tries < 8; tries++) {
     const p = await repo.findProfile(db, clientId, profileId);
     if (!p) return { paused: true };
@@ -27,41 +51,97 @@ export async function takeSlot(db: Db, clientId: string, profileId: string, now 
     const interval = 60_000 / effectivePerMinute(p);
     const slotAt = Math.max(now.getTime(), Date.parse(p.next_slot_at));
     if (slotAt > now.getTime()) return { waitMs: slotAt - now.getTime() };
+    const count = Math.max(
+      1,
+      Math.min(want, p.per_day - dayCount, 1 + Math.floor((now.getTime() + SLOTS_AHEAD_MS - slotAt) / interval)),
+    );
+    const nextSlotAt = new Date(slotAt + count * interval).toISOString();
     const r = await db
       .updateTable('sending_profiles')
-      .set({ next_slot_at: new Date(slotAt + interval).toISOString(), day: today, day_recipients: dayCount + 1 })
+      .set({ next_slot_at: nextSlotAt, day: today, day_recipients: dayCount + count })
       .where('client_id', '=', clientId)
       .where('id', '=', profileId)
       .where('next_slot_at', '=', p.next_slot_at)
       .where('day', '=', p.day)
       .where('day_recipients', '=', p.day_recipients)
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return { ok: true };
+    if (Number(r.numUpdatedRows) === 1) return { ok: true, count, day: today, nextSlotAt, intervalMs: interval };
   }
   // Lost the race eight times in a row: someone else is sending; look again shortly.
   return { waitMs: 50 };
 }
 
+export const takeSlot = (db: Db, clientId: string, profileId: string, now = new Date()) =>
+  takeSlots(db, clientId, profileId, 1, now);
+
+/**
+ * Gives back slots taken but not used (fewer messages were due than slots taken), so the day's
+ * count stays exact: the day's recipients go down by the unused ones, and the pace moves back
+ * unless someone has taken a slot since.
+ */
+export async function returnSlots(db: Db, clientId: string, profileId: string, taken: Taken, unused: number) {
+  if (unused <= 0) return;
+  const earlier = new Date(Date.parse(taken.nextSlotAt) - unused * taken.intervalMs).toISOString();
+  await db
+    .updateTable('sending_profiles')
+    .set({
+      day_recipients: sql`day_recipients - ${unused}`,
+      next_slot_at: sql`case when next_slot_at = ${taken.nextSlotAt} then ${earlier} else next_slot_at end`,
+    })
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .where('day', '=', taken.day)
+    .where('day_recipients', '>=', unused)
+    .execute();
+}
+
+/** Margin under a learned rate: the estimate is exact for a sliding window, and jitter is not. */
+export const LEARNED_MARGIN = 0.95;
+
+/**
+ * The rate a server's limit allows, from its first 429: it refused the next request after `sent`
+ * ones since `firstAt` and accepts again in `retryAfterMs`, so it takes `sent` per
+ * (now − firstAt + retryAfter) — exact for a sliding window holding everything sent since
+ * firstAt (Graph's 10,000 per 10 minutes), lower (safe) for one longer than what was looked at.
+ * The last minute's count alone (what this replaced) says 450 a minute of a 3,000-a-minute limit
+ * hit within 10 s: the pace fell to a sixth of what the server takes.
+ */
+export function learnedRate(sent: number, firstAt: number, nowMs: number, retryAfterMs: number): number {
+  const span = Math.max(1, nowMs - firstAt) + retryAfterMs;
+  return Math.max(1, Math.floor(((Math.max(sent, 1) * 60_000) / span) * LEARNED_MARGIN));
+}
+
 /**
  * The server answered 429/503 with Retry-After: nobody sends on this profile before it passes,
- * and the pace drops below what was being sent, so the next 429 needs a new limit, not a retry.
+ * and, when the rate was the problem (not concurrency), the pace drops to the rate the server
+ * showed it takes, so the next 429 needs a new limit, not a retry.
  */
 export async function backOff(
   db: Db,
   clientId: string,
   profileId: string,
   retryAfterMs: number,
-  /** what was sent in the last minute; null when the rate was not the problem (concurrency) */
-  sentLastMinute: number | null,
+  /** learn a rate from what was sent (false when concurrency, not the rate, was the problem) */
+  learn: boolean,
+  /** when the refused request was started (ms) */
+  startedAt: number,
+  now = new Date(),
 ) {
   const p = await repo.findProfile(db, clientId, profileId);
   if (!p) return;
-  const until = new Date(Date.now() + retryAfterMs).toISOString();
-  const current = effectivePerMinute(p);
-  const learned =
-    sentLastMinute === null
-      ? p.learned_per_minute
-      : Math.max(1, Math.min(current - 1, Math.floor(Math.max(sentLastMinute, 1) * 0.9)));
+  const until = new Date(now.getTime() + retryAfterMs).toISOString();
+  let learned = p.learned_per_minute;
+  // A request started before the pace was lowered for a 429 (the back-off moved the next slot
+  // past its start + Retry-After, further than the pace with every sender's slots does) is
+  // refused for the same limit: no new one to learn.
+  const paceReach = (p.concurrency + 1) * (60_000 / effectivePerMinute(p)) + SLOTS_AHEAD_MS;
+  const alreadyBackedOff = Date.parse(p.next_slot_at) > startedAt + retryAfterMs + paceReach;
+  if (learn && !alreadyBackedOff) {
+    const recent = await repo.recentSends(db, clientId, profileId, new Date(now.getTime() - 60_000).toISOString());
+    const firstAt = recent.first ? Date.parse(recent.first) : now.getTime();
+    const current = effectivePerMinute(p);
+    learned = Math.max(1, Math.min(current - 1, learnedRate(recent.n, firstAt, now.getTime(), retryAfterMs)));
+  }
   await repo.updateProfile(db, clientId, profileId, {
     // ISO-8601 UTC strings: the later sorts last.
     next_slot_at: [until, p.next_slot_at].sort()[1] ?? until,

@@ -3,9 +3,9 @@
 // no file system (include/render/layout of any file fail), and parse, render-time and memory
 // limits bound what one template can cost. HTML gets its CSS inlined for mail clients, and a text
 // part is always produced.
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import juice from 'juice';
-import { Liquid, type LiquidError } from 'liquidjs';
+import { Liquid, type LiquidError, type Template } from 'liquidjs';
 import { ValidationError } from '../../lib/errors.js';
 
 const NO_FILES = {
@@ -76,23 +76,41 @@ export function checkTemplates(t: MessageTemplates): void {
   }
 }
 
+/**
+ * Parsed templates by engine and source: a batch renders one content thousands of times, and
+ * parsing a few KB of HTML costs several times what rendering the parsed form does. Bounded, oldest
+ * out first; a parsed template holds no per-message state, so sharing it is safe.
+ */
+const PARSED_MAX = 200;
+const parsed = new Map<string, Template[]>();
+function parseCached(eng: Liquid, source: string): Template[] {
+  const key = `${eng === htmlEngine ? 'h' : 't'}:${source}`;
+  let t = parsed.get(key);
+  if (!t) {
+    t = eng.parse(source);
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, t);
+  }
+  return t;
+}
+
 async function renderPart(part: string, source: string, eng: Liquid, context: object): Promise<string> {
   try {
-    return await eng.parseAndRender(source, context);
+    return await eng.render(parseCached(eng, source), context);
   } catch (err) {
     throw new TemplateError(part, err);
   }
 }
 
+/** html-to-text compiles its options into a converter; once, not per message. */
+const htmlToText = compile({
+  wordwrap: 78,
+  selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
+});
+
 export async function renderMessage(t: MessageTemplates, context: object): Promise<RenderedMessage> {
   const subject = (await renderPart('subject', t.subject, engine, context)).replace(/[\r\n]+/g, ' ').trim();
   const html = t.html === null ? null : juice(await renderPart('html', t.html, htmlEngine, context));
-  const text =
-    t.text !== null
-      ? await renderPart('text', t.text, engine, context)
-      : convert(html ?? '', {
-          wordwrap: 78,
-          selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
-        });
+  const text = t.text !== null ? await renderPart('text', t.text, engine, context) : htmlToText(html ?? '');
   return { subject, html, text };
 }

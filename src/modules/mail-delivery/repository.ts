@@ -1,9 +1,9 @@
 // Queries for sending profiles and the outbox. Every function takes the client id and puts it in
 // the where clause, except the worker's scans (due profiles), which return the client id with
 // each row so that everything after them is scoped again.
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import type { OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
+import type { Database, OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
 
 export type ProfileRow = SendingProfilesTable;
@@ -97,49 +97,67 @@ export async function expireOverdue(db: Db, clientId: string, profileId: string,
   return Number(r.numUpdatedRows);
 }
 
+const due = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  eb.or([
+    eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+    eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+  ]);
+
 /**
- * The next message to send, claimed for `leaseUntil`: a due queued one, or one whose sender died
- * while it was in flight (its lease ran out) — that one is in doubt: it may have been delivered,
- * and goes again with the same Message-ID.
+ * Up to `limit` messages to send, claimed for `leaseUntil` in two statements whatever the count:
+ * due queued ones, or ones whose sender died while they were in flight (their lease ran out) —
+ * those are in doubt: they may have been delivered, and go again with the same Message-ID. The
+ * updates repeat the selection's condition, so of two senders claiming at once each message goes
+ * to one of them.
  */
-export async function claimNext(db: Db, clientId: string, profileId: string, now: string, leaseUntil: string) {
+export async function claimBatch(
+  db: Db,
+  clientId: string,
+  profileId: string,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
   const next = await db
     .selectFrom('outbox_messages')
     .select(['id', 'status'])
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
+    .where(due(now))
     .where((eb) => eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]))
     .orderBy('next_attempt_at')
     .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  if (!next) return undefined;
-  const inDoubt = next.status === 'sending';
-  const claimed = await db
-    .updateTable('outbox_messages')
-    .set({
-      status: 'sending',
-      lease_until: leaseUntil,
-      attempts: sql`attempts + 1`,
-      ...(inDoubt ? { in_doubt: 1 } : {}),
-      updated_at: now,
-    })
-    .where('client_id', '=', clientId)
-    .where('id', '=', next.id)
-    .where((eb) =>
-      inDoubt
-        ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
-        : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-    )
-    .returningAll()
-    .executeTakeFirst();
-  return claimed ? { message: claimed, inDoubt } : { message: undefined, inDoubt: false };
+    .limit(limit)
+    .execute();
+  if (!next.length) return [];
+  const claimed: { message: MessageRow; inDoubt: boolean }[] = [];
+  for (const inDoubt of [false, true]) {
+    const ids = next.filter((r) => (r.status === 'sending') === inDoubt).map((r) => r.id);
+    if (!ids.length) continue;
+    const rows = await db
+      .updateTable('outbox_messages')
+      .set({
+        status: 'sending',
+        lease_until: leaseUntil,
+        attempts: sql`attempts + 1`,
+        ...(inDoubt ? { in_doubt: 1 } : {}),
+        updated_at: now,
+      })
+      .where('client_id', '=', clientId)
+      .where('profile_id', '=', profileId)
+      .where('id', 'in', ids)
+      .where((eb) =>
+        inDoubt
+          ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
+          : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+      )
+      .returningAll()
+      .execute();
+    for (const message of rows) claimed.push({ message, inDoubt });
+  }
+  // in the order the queue gives them
+  const order = new Map(next.map((r, i) => [r.id, i]));
+  return claimed.sort((a, b) => (order.get(a.message.id) ?? 0) - (order.get(b.message.id) ?? 0));
 }
 
 /** Ends an attempt; only while this sender still holds the message (its lease unchanged). */
@@ -160,18 +178,30 @@ export async function finishAttempt(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Ends several attempts in one transaction (one commit instead of one per message); each still
+ * only while its sender holds it. Returns, per attempt, whether it was recorded.
+ */
+export async function finishAttempts(
+  db: Db,
+  clientId: string,
+  done: { m: Pick<MessageRow, 'id' | 'lease_until'>; patch: Partial<MessageRow> }[],
+): Promise<boolean[]> {
+  if (done.length === 1) return [await finishAttempt(db, clientId, done[0]!.m, done[0]!.patch)];
+  return db.transaction().execute(async (trx) => {
+    const out: boolean[] = [];
+    for (const d of done) out.push(await finishAttempt(trx, clientId, d.m, d.patch));
+    return out;
+  });
+}
+
 export async function hasDueWork(db: Db, clientId: string, profileId: string, now: string): Promise<boolean> {
   const r = await db
     .selectFrom('outbox_messages')
     .select('id')
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-      ]),
-    )
+    .where(due(now))
     .limit(1)
     .executeTakeFirst();
   return r !== undefined;
@@ -212,6 +242,19 @@ export async function profilesToResume(db: Db) {
     .where('p.paused_until', '=', INDEFINITELY)
     .where('a.status', '=', 'connected')
     .execute();
+}
+
+/** Messages of a profile sent since `since`, and when the first of them was. */
+export async function recentSends(db: Db, clientId: string, profileId: string, since: string) {
+  const r = await db
+    .selectFrom('outbox_messages')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('sent_at').as('first')])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'sent')
+    .where('sent_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return { n: Number(r.n), first: (r.first as string | null) ?? null };
 }
 
 export interface QueueCounts {
