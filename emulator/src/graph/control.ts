@@ -99,7 +99,7 @@ export function registerMailControl(app: FastifyInstance, ctx: EmulatorContext):
           messageId: newMessageId(),
         });
       }
-      const m = await storeMessage(store, u, folder, completeHeaders(store, mime, u.userPrincipalName));
+      const m = await storeMessage(store, u, folder, completeHeaders(store, mime));
       return reply.code(201).send(view(store, m));
     },
   );

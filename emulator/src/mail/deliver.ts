@@ -72,7 +72,7 @@ export async function storeMessage(
 }
 
 /** Ensure Date and Message-ID exist, as Exchange adds them on submission. */
-export function completeHeaders(store: Store, mime: string, from: string): string {
+export function completeHeaders(store: Store, mime: string): string {
   const add: string[] = [];
   if (!hasHeader(mime, 'Date')) add.push(`Date: ${rfc5322Date(store.clock.now())}`);
   if (!hasHeader(mime, 'Message-ID')) add.push(`Message-ID: ${newMessageId()}`);
@@ -81,7 +81,7 @@ export function completeHeaders(store: Store, mime: string, from: string): strin
 
 export async function deliver(store: Store, sub: Submission): Promise<DeliveryResult> {
   const now = store.clock.now();
-  const mime = completeHeaders(store, sub.mime, sub.envelopeFrom);
+  const mime = completeHeaders(store, sub.mime);
   const clean = dropHeader(mime, 'Bcc');
   const seen = new Set<string>();
   const external: string[] = [];

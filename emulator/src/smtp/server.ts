@@ -148,7 +148,7 @@ export async function startSmtp(ctx: EmulatorContext, opts: { host: string; port
               ),
             );
           }
-          mime = completeHeaders(store, mime, from);
+          mime = completeHeaders(store, mime);
           const messageId = /^Message-ID:\s*(.+)$/im.exec(mime)?.[1]?.trim() ?? '';
           // counted at acceptance: held-back messages already use up the daily budget
           logRecipients(store, user.id, recipients.length);

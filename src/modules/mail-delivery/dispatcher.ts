@@ -200,7 +200,6 @@ export class ProfileDispatch {
   // request may still have been accepted, and recording it as failed would send it twice. Every
   // transport has its own timeout.
   private async deliver(m: repo.MessageRow, transport: Transport, headers: { name: string; value: string }[]) {
-    const { db } = this.deps;
     try {
       const content = await this.content(m.content_id);
       if (!content) throw new DeliveryError('permanent', 'content_missing', 'The message content was deleted.');
