@@ -8,6 +8,7 @@ import { outboxCommand } from '../../src/cli/outbox.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
+import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -390,5 +391,27 @@ describe('the outbox', () => {
     expect(block[1]).toBe('  queued 1, in flight 0, deferred 0, sent today 0, failed 1, expired 0, in doubt 0');
     expect(block[2]).toContain('at most 6000/min; 1 recipients a day');
     expect(block[3]).toMatch(/^ {2}PAUSED until \d{4}-.*: The profile's limit of 1 recipients a day is reached\.$/);
+  });
+
+  it('keeps a pace learned from a 429 for the rest of the day, then tries the configured limit again', async () => {
+    const p = await relayProfile({ limits: { perMinute: 600, perDay: 100_000, concurrency: 1 } });
+    const today = new Date().toISOString().slice(0, 10);
+    const row = () => db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    await db()
+      .updateTable('sending_profiles')
+      .set({ learned_per_minute: 60, day: today })
+      .where('id', '=', p.id)
+      .execute();
+    expect(await takeSlot(db(), clientId, p.id)).toMatchObject({ ok: true, intervalMs: 1000 });
+    expect((await row()).learned_per_minute).toBe(60);
+    expect((await api('GET', `/${p.id}`)).json().effectivePerMinute).toBe(60);
+    // The next UTC day: the learned pace is dropped with the day's count.
+    await db()
+      .updateTable('sending_profiles')
+      .set({ day: '2000-01-01', next_slot_at: new Date(0).toISOString() })
+      .where('id', '=', p.id)
+      .execute();
+    expect(await takeSlot(db(), clientId, p.id)).toMatchObject({ ok: true, intervalMs: 100 });
+    expect(await row()).toMatchObject({ learned_per_minute: null, day: today, day_recipients: 1 });
   });
 });

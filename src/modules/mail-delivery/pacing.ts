@@ -48,7 +48,11 @@ export async function takeSlots(
     const today = nowIso.slice(0, 10);
     const dayCount = p.day === today ? p.day_recipients : 0;
     if (dayCount >= p.per_day) return { quotaUntil: nextUtcMidnight(now) };
-    const interval = 60_000 / effectivePerMinute(p);
+    // A pace learned from a 429 holds for the rest of the UTC day (and until the profile is
+    // edited): a new day tries the configured limit again, so a server that now takes more is
+    // found, at the cost of at most one 429 a day when it does not.
+    const newDay = p.day !== today;
+    const interval = 60_000 / effectivePerMinute(newDay ? { ...p, learned_per_minute: null } : p);
     const slotAt = Math.max(now.getTime(), Date.parse(p.next_slot_at));
     if (slotAt > now.getTime()) return { waitMs: slotAt - now.getTime() };
     const count = Math.max(
@@ -58,7 +62,12 @@ export async function takeSlots(
     const nextSlotAt = new Date(slotAt + count * interval).toISOString();
     const r = await db
       .updateTable('sending_profiles')
-      .set({ next_slot_at: nextSlotAt, day: today, day_recipients: dayCount + count })
+      .set({
+        next_slot_at: nextSlotAt,
+        day: today,
+        day_recipients: dayCount + count,
+        ...(newDay ? { learned_per_minute: null } : {}),
+      })
       .where('client_id', '=', clientId)
       .where('id', '=', profileId)
       .where('next_slot_at', '=', p.next_slot_at)
