@@ -9,6 +9,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
 import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
+import { profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -413,5 +414,46 @@ describe('the outbox', () => {
       .execute();
     expect(await takeSlot(db(), clientId, p.id)).toMatchObject({ ok: true, intervalMs: 100 });
     expect(await row()).toMatchObject({ learned_per_minute: null, day: today, day_recipients: 1 });
+  });
+
+  it("holds an archived client's mail, unchanged, until the client is restored", async () => {
+    const other = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Archived Mail Ltd' })).json().id as string;
+    const created = await t.as(sys, 'POST', `/api/v1/clients/${other}/sending-profiles`, {
+      name: 'Relay',
+      kind: 'smtp',
+      fromAddress: 'security@mail.example',
+      smtp: {
+        host: sink.host,
+        port: sink.port,
+        security: 'starttls',
+        tlsVerify: false,
+        username: 'relay-user',
+        password: PASSWORD,
+      },
+    });
+    const profileId = created.json().id as string;
+    const [id] = await db()
+      .transaction()
+      .execute((trx) =>
+        t.app.services.mail.outbox.enqueue(trx, {
+          clientId: other,
+          profileId,
+          purpose: 'test.archived',
+          content: { subject: 'Held', html: null, text: 'held' },
+          messages: [{ to: { address: 'held@client.example' } }],
+        }),
+      );
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${other}`, { archived: true })).statusCode).toBe(200);
+    const run = () =>
+      new ProfileDispatch(t.app.services.mail.dispatch, other, profileId).run(AbortSignal.timeout(10_000));
+    expect(await run()).toMatchObject({ sent: 0, paused: true });
+    expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).not.toContain(profileId);
+    expect(receivedFor('held@client.example')).toHaveLength(0);
+    expect((await messageRows([id ?? '']))[0]?.status).toBe('queued');
+
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${other}`, { archived: false })).statusCode).toBe(200);
+    expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).toContain(profileId);
+    expect(await run()).toMatchObject({ sent: 1 });
+    expect(receivedFor('held@client.example')).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import { nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
+import { isClientArchived } from '../clients/repository.js';
 import { DeliveryError } from './delivery-error.js';
 import { type MessageTokenKeys, messageToken } from './message-token.js';
 import { backOff, returnSlots, takeSlots } from './pacing.js';
@@ -89,6 +90,9 @@ export class ProfileDispatch {
     if (!profile) return { sent: 0, failed: 0, paused: false, more: false };
     if (profile.paused_until && profile.paused_until > nowIso())
       return { sent: 0, failed: 0, paused: true, more: false };
+    // An archived client is read-only and its background work paused: its mail waits, unchanged,
+    // and goes once the client is restored (the schedule finds it due again).
+    if (await isClientArchived(db, this.clientId)) return { sent: 0, failed: 0, paused: true, more: false };
     await repo.expireOverdue(db, this.clientId, this.profileId, nowIso());
     let transport: Transport;
     try {

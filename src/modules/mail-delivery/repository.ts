@@ -209,26 +209,31 @@ export async function hasDueWork(db: Db, clientId: string, profileId: string, no
 
 /** Profiles, of any client, that are not paused and have a message due: the worker's scan. */
 export async function profilesWithDueWork(db: Db, now: string) {
-  return db
-    .selectFrom('sending_profiles as p')
-    .select(['p.id', 'p.client_id'])
-    .where((eb) => eb.or([eb('p.paused_until', 'is', null), eb('p.paused_until', '<=', now)]))
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('outbox_messages as m')
-          .select('m.id')
-          .whereRef('m.profile_id', '=', 'p.id')
-          .whereRef('m.client_id', '=', 'p.client_id')
-          .where((w) =>
-            w.or([
-              w.and([w('m.status', '=', 'queued'), w('m.next_attempt_at', '<=', now)]),
-              w.and([w('m.status', '=', 'sending'), w('m.lease_until', '<', now)]),
-            ]),
-          ),
-      ),
-    )
-    .execute();
+  return (
+    db
+      .selectFrom('sending_profiles as p')
+      .innerJoin('clients as c', 'c.id', 'p.client_id')
+      .select(['p.id', 'p.client_id'])
+      // An archived client's mail waits until the client is restored.
+      .where('c.archived_at', 'is', null)
+      .where((eb) => eb.or([eb('p.paused_until', 'is', null), eb('p.paused_until', '<=', now)]))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('outbox_messages as m')
+            .select('m.id')
+            .whereRef('m.profile_id', '=', 'p.id')
+            .whereRef('m.client_id', '=', 'p.client_id')
+            .where((w) =>
+              w.or([
+                w.and([w('m.status', '=', 'queued'), w('m.next_attempt_at', '<=', now)]),
+                w.and([w('m.status', '=', 'sending'), w('m.lease_until', '<', now)]),
+              ]),
+            ),
+        ),
+      )
+      .execute()
+  );
 }
 
 /** Profiles paused for their Azure application whose application is connected again. */
