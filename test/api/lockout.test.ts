@@ -80,6 +80,32 @@ describe('lockout', () => {
     expect((await attempt(ADMIN.email, ADMIN.password, '198.51.100.7')).statusCode).toBe(200);
   });
 
+  it('holds against a burst: a right password sent behind a volley of wrong ones is refused once they lock', async () => {
+    const attacker = '203.0.113.69';
+    const email = 'burst@lockout.test';
+    await newOperator(email, 'the right password');
+    // Password checks run four at a time: the right one, sent last, is checked after eight wrong
+    // ones have been, by which time they have locked the account for this address.
+    const volley = Array.from({ length: 8 }, () => attempt(email, 'wrong password!', attacker));
+    const right = attempt(email, 'the right password', attacker);
+    await Promise.all(volley);
+    const r = await right;
+    expect(r.statusCode, r.body).toBe(429);
+    expect(r.json().error.code).toBe('account_locked');
+  });
+
+  it('counts an IPv6 /64 as one source for the per-address sign-in limit', async () => {
+    const net = '2001:db8:6:4';
+    const codes: number[] = [];
+    for (let i = 1; i <= 21; i++)
+      codes.push((await attempt(`nobody${i}@lockout.test`, 'wrong password!', `${net}::${i}`)).statusCode);
+    expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
+    const over = await attempt('nobody22@lockout.test', 'wrong password!', `${net}::ffff`);
+    expect(over.statusCode).toBe(429);
+    expect(over.json().error.code).toBe('rate_limited');
+    expect((await attempt('nobody23@lockout.test', 'wrong password!', '2001:db8:6:5::1')).statusCode).toBe(401);
+  });
+
   it('is lifted by a password reset from the console, without the CLI', async () => {
     const attacker = '203.0.113.68';
     const email = 'reset@lockout.test';

@@ -30,6 +30,7 @@ import {
   loginKey,
   MAX_FAILED_LOGINS,
   recordLoginFailure,
+  sourceOf,
 } from './login-throttle.js';
 import * as repo from './repository.js';
 
@@ -52,16 +53,19 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string, ip: string, userAgent: string | null): Promise<NewSession> {
-    const wait = this.ipLimiter.hit(ip);
+    // Per source network (an IPv6 /64 is one source), as the lockout counts them.
+    const wait = this.ipLimiter.hit(sourceOf(ip));
     if (wait > 0) throw new RateLimitedError(wait);
     const now = new Date();
     const key = loginKey(email, ip);
     const op = await findOperatorByEmail(this.db, email);
-    const locked = await lockedUntil(this.db, key, now);
     const account = op && !op.disabled_at ? op : undefined;
     // The password is checked whatever happens next (against a dummy hash when there is no
     // account), so neither a lock nor an unknown address answers sooner than a wrong password.
     const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash()));
+    // The lock is read after the (slow) check, so a burst of guesses that all started before
+    // the lock was set cannot get through once it is.
+    const locked = await lockedUntil(this.db, key, now);
     if (locked) throw new AccountLockedError(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 1000)));
     if (!account || !ok) {
       const lock = await this.db.transaction().execute(async (trx) => {
