@@ -9,7 +9,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
 import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
-import { profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
+import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -450,6 +450,9 @@ describe('the outbox', () => {
     expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).not.toContain(profileId);
     expect(receivedFor('held@client.example')).toHaveLength(0);
     expect((await messageRows([id ?? '']))[0]?.status).toBe('queued');
+    // Archived while a slice is sending: its next claim finds nothing.
+    const lease = new Date(Date.now() + 60_000).toISOString();
+    expect(await claimBatch(db(), other, profileId, new Date().toISOString(), lease, 10)).toEqual([]);
 
     expect((await t.as(sys, 'PATCH', `/api/v1/clients/${other}`, { archived: false })).statusCode).toBe(200);
     expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).toContain(profileId);

@@ -293,4 +293,12 @@ describe('the files Outlook loads from /addin/', () => {
     }
     expect((await t.app.inject({ method: 'GET', url: '/addin/README.md' })).statusCode).toBe(200); // harmless docs
   });
+
+  it("answers a missing add-in file with the console's headers, never a framable page", async () => {
+    for (const url of ['/addin/nope.html', '/addin/%2e%2e/package.json']) {
+      const r = await t.app.inject({ method: 'GET', url });
+      expect({ url, frame: r.headers['x-frame-options'] }).toEqual({ url, frame: 'DENY' });
+      expect(String(r.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    }
+  });
 });

@@ -125,6 +125,16 @@ export async function claimBatch(
     .where('profile_id', '=', profileId)
     .where(due(now))
     .where((eb) => eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]))
+    // Archived since the slice began: nothing more is claimed (the rule is read-only, paused).
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('clients')
+          .select('clients.id')
+          .whereRef('clients.id', '=', 'outbox_messages.client_id')
+          .where('clients.archived_at', 'is', null),
+      ),
+    )
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit)
@@ -243,7 +253,9 @@ export async function profilesToResume(db: Db) {
     .innerJoin('azure_apps as a', (j) =>
       j.onRef('a.id', '=', 'p.azure_app_id').onRef('a.client_id', '=', 'p.client_id'),
     )
+    .innerJoin('clients as c', 'c.id', 'p.client_id')
     .select(['p.id', 'p.client_id', 'p.pause_reason'])
+    .where('c.archived_at', 'is', null)
     .where('p.paused_until', '=', INDEFINITELY)
     .where('a.status', '=', 'connected')
     .execute();

@@ -39,5 +39,7 @@ export const addinPages =
       reply.header('cache-control', 'no-cache');
       return payload;
     });
-    await app.register(fastifyStatic, { root, prefix: '/addin/', decorateReply: false, index: false });
+    // wildcard: false registers each file at start-up, so a missing one falls to the root's
+    // not-found handler with the console's headers, not to this route's framable add-in headers.
+    await app.register(fastifyStatic, { root, prefix: '/addin/', decorateReply: false, index: false, wildcard: false });
   };
