@@ -9,6 +9,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
 import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
+import * as outboxRepo from '../../src/modules/mail-delivery/repository.js';
 import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -458,5 +459,19 @@ describe('the outbox', () => {
     expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).toContain(profileId);
     expect(await run()).toMatchObject({ sent: 1 });
     expect(receivedFor('held@client.example')).toHaveLength(1);
+  });
+
+  it('never queues a message again once the server accepted it, even when recording "sent" fails once', async () => {
+    const p = await relayProfile({ limits: { perMinute: 6000, perDay: 100_000, concurrency: 1 } });
+    const ids = await enqueue(p.id, { to: ['once@client.example'] });
+    const spy = vi.spyOn(outboxRepo, 'finishAttempts').mockRejectedValueOnce(new Error('database is locked'));
+    try {
+      await dispatch(p.id);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await messageRows(ids))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    await dispatch(p.id);
+    expect(receivedFor('once@client.example')).toHaveLength(1);
   });
 });

@@ -204,6 +204,7 @@ export class ProfileDispatch {
   // request may still have been accepted, and recording it as failed would send it twice. Every
   // transport has its own timeout.
   private async deliver(m: repo.MessageRow, transport: Transport, headers: { name: string; value: string }[]) {
+    let result: { providerId: string | null };
     try {
       const content = await this.content(m.content_id);
       if (!content) throw new DeliveryError('permanent', 'content_missing', 'The message content was deleted.');
@@ -216,7 +217,7 @@ export class ProfileDispatch {
       }).catch((err: unknown) => {
         throw new DeliveryError('permanent', 'template_error', err instanceof Error ? err.message : String(err));
       });
-      const result = await transport.send({
+      result = await transport.send({
         from: transport.sender,
         to: { address: m.to_address, name: m.to_name },
         subject: rendered.subject,
@@ -225,15 +226,32 @@ export class ProfileDispatch {
         messageId: m.message_id,
         headers,
       });
-      await this.finish(m, {
-        status: 'sent',
-        sent_at: nowIso(),
-        provider_id: result.providerId?.slice(0, 500) ?? null,
-        last_error: null,
-      });
-      this.sent++;
     } catch (err) {
       await this.failed_(m, err);
+      return;
+    }
+    // Accepted by the server: from here on the message must never be queued again. A failed
+    // write of "sent" is retried; if it keeps failing the message stays claimed and, once its
+    // lease ends, is in doubt (sent again with the same Message-ID, and counted) — never silently
+    // requeued as if it had not gone.
+    const patch = {
+      status: 'sent' as const,
+      sent_at: nowIso(),
+      provider_id: result.providerId?.slice(0, 500) ?? null,
+      last_error: null,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.finish(m, patch);
+        this.sent++;
+        return;
+      } catch (err) {
+        if (attempt >= 5) {
+          this.deps.logger?.error({ err, messageId: m.id }, 'could not record a sent message; it will be in doubt');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
     }
   }
 
