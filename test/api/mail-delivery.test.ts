@@ -474,4 +474,22 @@ describe('the outbox', () => {
     await dispatch(p.id);
     expect(receivedFor('once@client.example')).toHaveLength(1);
   });
+
+  it('expires a lost attempt whose window closed, marking it in doubt, instead of looping on it', async () => {
+    const p = await relayProfile();
+    const ids = await enqueue(p.id, {
+      to: ['lost@client.example'],
+      notAfter: new Date(Date.now() + 60_000).toISOString(),
+    });
+    // Its sender died mid-send and the window closed before the lease ran out.
+    const past = new Date(Date.now() - 1000).toISOString();
+    await db()
+      .updateTable('outbox_messages')
+      .set({ status: 'sending', lease_until: past, not_after: past, attempts: 1 })
+      .where('id', 'in', ids)
+      .execute();
+    expect(await dispatch(p.id)).toMatchObject({ sent: 0, more: false });
+    expect((await messageRows(ids))[0]).toMatchObject({ status: 'expired', in_doubt: 1, lease_until: null });
+    expect(receivedFor('lost@client.example')).toHaveLength(0);
+  });
 });

@@ -86,7 +86,7 @@ export const findContent = (db: Db, clientId: string, contentId: string) =>
 
 /** Queued messages whose window closed before they could go: never sent late. */
 export async function expireOverdue(db: Db, clientId: string, profileId: string, now: string): Promise<number> {
-  const r = await db
+  const queued = await db
     .updateTable('outbox_messages')
     .set({ status: 'expired', updated_at: now })
     .where('client_id', '=', clientId)
@@ -94,13 +94,27 @@ export async function expireOverdue(db: Db, clientId: string, profileId: string,
     .where('status', '=', 'queued')
     .where('not_after', '<', now)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  // A lost attempt whose window closed meanwhile: it may have gone (in doubt), and is not sent late.
+  const lost = await db
+    .updateTable('outbox_messages')
+    .set({ status: 'expired', in_doubt: 1, lease_until: null, updated_at: now })
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'sending')
+    .where('lease_until', '<', now)
+    .where('not_after', '<', now)
+    .executeTakeFirst();
+  return Number(queued.numUpdatedRows) + Number(lost.numUpdatedRows);
 }
 
+/** Due now: queued and its time come, or a lost attempt (lease run out) — within its window. */
 const due = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
-  eb.or([
-    eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-    eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+  eb.and([
+    eb.or([
+      eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+      eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+    ]),
+    eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
   ]);
 
 /**
@@ -124,7 +138,6 @@ export async function claimBatch(
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
     .where(due(now))
-    .where((eb) => eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]))
     // Archived since the slice began: nothing more is claimed (the rule is read-only, paused).
     .where((eb) =>
       eb.exists(
