@@ -162,6 +162,28 @@ describe('an SMTP relay profile', () => {
     expect(got?.parsed.from?.text).toBe('"Security Team" <security@mail.example>');
   });
 
+  it('keeps the stored password only for the server it was entered for', async () => {
+    const p = await relayProfile();
+    const smtp = { host: sink.host, port: sink.port, security: 'starttls', tlsVerify: false, username: 'relay-user' };
+    // The same server, other settings: the password stays.
+    const same = await api('PATCH', `/${p.id}`, { smtp, fromName: 'Awareness' });
+    expect(same.statusCode, same.body).toBe(200);
+    // Another server (or port, account, weaker security) without the password typed again: refused.
+    for (const moved of [
+      { ...smtp, host: 'attacker.example' },
+      { ...smtp, port: 2525 },
+      { ...smtp, username: 'someone-else' },
+      { ...smtp, security: 'none' },
+    ]) {
+      const r = await api('PATCH', `/${p.id}`, { smtp: moved });
+      expect(r.statusCode, JSON.stringify(moved)).toBe(400);
+      expect(r.json().error.details.field).toBe('smtp.password');
+    }
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.smtp_host).toBe(sink.host);
+    expect(row.smtp_password).not.toBeNull();
+  });
+
   it('reports a refused login in plain words', async () => {
     const p = await relayProfile();
     await api('PATCH', `/${p.id}`, {

@@ -177,6 +177,15 @@ export class SendingProfileService {
     if (input.kind === 'smtp') {
       if (input.smtp !== undefined && input.smtp !== null) {
         const s = input.smtp;
+        // The stored password goes only where it was entered for: a new server, port, account or
+        // weaker security needs it typed again, or an editor could send it to a server of theirs.
+        const moved =
+          s.host.toLowerCase() !== (row.smtp_host ?? '').toLowerCase() ||
+          s.port !== row.smtp_port ||
+          (s.username !== undefined && s.username !== row.smtp_username) ||
+          (s.security !== row.smtp_security && s.security !== 'tls') ||
+          (s.tlsVerify === false && row.smtp_tls_verify !== 0);
+        if (moved && !s.password) row.smtp_password = null;
         row.smtp_host = s.host;
         row.smtp_port = s.port;
         row.smtp_security = s.security;
@@ -186,7 +195,10 @@ export class SendingProfileService {
           row.smtp_password = this.secrets.encrypt(s.password, profileSecretContext(row, 'smtp_password'));
         if (!row.smtp_username) row.smtp_password = null;
         if (row.smtp_username && !row.smtp_password)
-          throw new ValidationError('smtp.password', 'Enter the password for the SMTP username.');
+          throw new ValidationError(
+            'smtp.password',
+            'Enter the password for the SMTP username (again when the server, port, username or security changes).',
+          );
         if (/(^|\.)office365\.com$|(^|\.)outlook\.com$/i.test(s.host) && row.smtp_username)
           throw new ValidationError(
             'smtp.host',
