@@ -253,6 +253,51 @@ describe("a server's refusals", () => {
   }
 });
 
+describe('a refused sender', () => {
+  it('pauses the profile instead of failing every message one by one', async () => {
+    const p = await relayProfile({
+      fromAddress: 'blocked@mail.example',
+      limits: { perMinute: 6000, perDay: 100_000, concurrency: 1 },
+    });
+    sink.refuseSender('blocked@mail.example', '553 5.7.1 Sender address rejected: not owned by user');
+    try {
+      const res = (await api('POST', `/${p.id}/test`, { to: 'x@client.example' })).json();
+      expect(res).toMatchObject({ ok: false, code: 'smtp.553.5.7.1' });
+      await enqueue(p.id, { to: ['s1@client.example', 's2@client.example'] });
+      expect(await dispatch(p.id)).toMatchObject({ sent: 0, failed: 0, paused: true });
+      expect((await api('GET', `/${p.id}/outbox`)).json()).toMatchObject({ queued: 2, failed: 0 });
+    } finally {
+      sink.refuseSender('blocked@mail.example', null);
+    }
+  });
+
+  it('a template that renders more than 512 KB of HTML fails that message, with the reason', async () => {
+    const p = await relayProfile();
+    const ids = await db()
+      .transaction()
+      .execute((trx) =>
+        t.app.services.mail.outbox.enqueue(trx, {
+          clientId,
+          profileId: p.id,
+          purpose: 'test.huge',
+          content: {
+            subject: 'Huge',
+            html: '{% for i in (1..40000) %}<p>lorem ipsum dolor</p>{% endfor %}',
+            text: null,
+          },
+          messages: [{ to: { address: 'huge@client.example' } }],
+        }),
+      );
+    await dispatch(p.id);
+    const row = (await messageRows(ids))[0];
+    expect(row?.status).toBe('failed');
+    expect(JSON.parse(row?.last_error ?? '{}')).toMatchObject({
+      code: 'template_error',
+      message: expect.stringContaining('512 KB'),
+    });
+  });
+});
+
 describe('the outbox', () => {
   it('sends every message once, rendered for its recipient, with the Message-ID fixed at enqueue', async () => {
     const p = await relayProfile();

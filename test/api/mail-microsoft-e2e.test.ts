@@ -215,6 +215,21 @@ describe('a Graph profile sending as another mailbox', () => {
   });
 });
 
+describe('a Graph profile naming a mailbox that does not exist', () => {
+  it('is a problem of the profile (it pauses), not of each message (none fails)', async () => {
+    const p = await profile('graph', { mailbox: `nobody-here@${tenant.domain}` });
+    const res = (await api('POST', `/${p.id}/test`, { to: 'x@partner.example' })).json();
+    expect(res).toMatchObject({
+      ok: false,
+      code: 'graph.ErrorInvalidUser',
+      guidance: { title: 'The mailbox does not exist' },
+    });
+    await enqueue(p.id, ['a@partner.example', 'b@partner.example']);
+    expect(await dispatch(p.id)).toMatchObject({ sent: 0, failed: 0, paused: true });
+    expect((await api('GET', `/${p.id}/outbox`)).json()).toMatchObject({ queued: 2, failed: 0 });
+  });
+});
+
 describe('consent removed', () => {
   it('pauses the profile until the application is authorized again, then the schedule resumes it', async () => {
     const p = await profile('office365');

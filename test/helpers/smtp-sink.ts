@@ -21,6 +21,8 @@ export interface SmtpSink {
   received: ReceivedMessage[];
   /** answer RCPT TO for `address` with this SMTP reply (e.g. `451 4.7.1 Try later`) */
   refuse(address: string, reply: string | null): void;
+  /** answer MAIL FROM for the sender `address` with this SMTP reply */
+  refuseSender(address: string, reply: string | null): void;
   /**
    * While holding, each message is kept (it is in `received`: the server has it) but its 250 is
    * not answered until `hold(false)`: the sender has it in flight, as with a slow server.
@@ -35,6 +37,11 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
   const { key, cert } = await smtpCerts();
   const received: ReceivedMessage[] = [];
   const refusals = new Map<string, string>();
+  const senderRefusals = new Map<string, string>();
+  const answer = (reply: string) => {
+    const [code, ...text] = reply.split(' ');
+    return Object.assign(new Error(text.join(' ')), { responseCode: Number(code) });
+  };
   let holding = false;
   const heldNow = new Map<string, () => void>();
   const server = new SMTPServer({
@@ -46,11 +53,13 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
       if (auth.username === account.user && auth.password === account.pass) return cb(null, { user: auth.username });
       return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
     },
+    onMailFrom(address, _session, cb) {
+      const reply = senderRefusals.get(address.address.toLowerCase());
+      return reply ? cb(answer(reply)) : cb();
+    },
     onRcptTo(address, _session, cb) {
       const reply = refusals.get(address.address.toLowerCase());
-      if (!reply) return cb();
-      const [code, ...text] = reply.split(' ');
-      return cb(Object.assign(new Error(text.join(' ')), { responseCode: Number(code) }));
+      return reply ? cb(answer(reply)) : cb();
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -91,6 +100,10 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
     refuse: (address, reply) => {
       if (reply) refusals.set(address.toLowerCase(), reply);
       else refusals.delete(address.toLowerCase());
+    },
+    refuseSender: (address, reply) => {
+      if (reply) senderRefusals.set(address.toLowerCase(), reply);
+      else senderRefusals.delete(address.toLowerCase());
     },
     hold: (on) => {
       holding = on;

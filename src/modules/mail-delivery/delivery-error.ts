@@ -28,6 +28,8 @@ interface SmtpFailure {
   responseCode?: number;
   response?: string;
   message?: string;
+  /** the SMTP command answered: 'CONN', 'AUTH PLAIN', 'MAIL FROM', 'RCPT TO', 'DATA'; 'API' for nodemailer's own checks */
+  command?: string;
 }
 
 /** The enhanced status code (`5.7.139`) of an SMTP reply, if it has one. */
@@ -38,6 +40,10 @@ export function classifySmtp(err: unknown): DeliveryError {
   const e = (err ?? {}) as SmtpFailure;
   const reply = e.response?.trim();
   const status = e.responseCode;
+  // nodemailer refused the envelope itself (an address it cannot use): this message only.
+  if (e.code === 'EENVELOPE' && e.command === 'API') {
+    return new DeliveryError('permanent', 'invalid_address', `The address cannot be used: ${e.message ?? ''}`);
+  }
   if (!status) {
     // No reply: the connection, TLS or a timeout. Worth another try later.
     const what = e.code === 'ETIMEDOUT' ? 'timed out' : 'could not be reached';
@@ -56,5 +62,8 @@ export function classifySmtp(err: unknown): DeliveryError {
   if (status === 535 || status === 530 || status === 534 || x === '5.7.60' || x === '5.7.30' || x === '5.7.57') {
     return new DeliveryError('profile', code, msg, reply);
   }
+  // Refused before any recipient was named (the sender, the session): not about this recipient.
+  if (e.command && e.command !== 'RCPT TO' && e.command !== 'DATA')
+    return new DeliveryError('profile', code, msg, reply);
   return new DeliveryError('permanent', code, msg, reply);
 }

@@ -63,6 +63,10 @@ const GUIDANCE: Record<string, DeliveryGuidance> = {
     action:
       'Mail.Send has not been consented for this application, or the consent was removed. Check the API permissions in Entra ID and click Authorize again on the Azure application.',
   },
+  'graph.ErrorInvalidUser': {
+    title: 'The mailbox does not exist',
+    action: 'Check the shared mailbox address in the profile, or leave it empty to send as the authorized account.',
+  },
   'graph.MailboxNotEnabledForRESTAPI': {
     title: 'The account has no Exchange Online mailbox',
     action: 'Authorize the Azure application with an account that has a mailbox (a licensed user or a shared mailbox).',

@@ -108,9 +108,22 @@ const htmlToText = compile({
   selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
 });
 
+/**
+ * The largest rendered HTML part: CSS inlining and text conversion are synchronous and grow with
+ * it, so one template (a loop under the render limit can write megabytes) must not stall a worker.
+ */
+export const MAX_RENDERED_HTML = 512 * 1024;
+
 export async function renderMessage(t: MessageTemplates, context: object): Promise<RenderedMessage> {
   const subject = (await renderPart('subject', t.subject, engine, context)).replace(/[\r\n]+/g, ' ').trim();
-  const html = t.html === null ? null : juice(await renderPart('html', t.html, htmlEngine, context));
+  const raw = t.html === null ? null : await renderPart('html', t.html, htmlEngine, context);
+  if (raw !== null && raw.length > MAX_RENDERED_HTML) {
+    throw new ValidationError(
+      'html',
+      `The html template renders ${Math.round(raw.length / 1024)} KB; at most 512 KB is sent.`,
+    );
+  }
+  const html = raw === null ? null : juice(raw);
   const text = t.text !== null ? await renderPart('text', t.text, engine, context) : htmlToText(html ?? '');
   return { subject, html, text };
 }

@@ -218,15 +218,16 @@ async function graphFailure(res: Response): Promise<DeliveryError> {
   const gcode = body.error?.code ?? String(res.status);
   const reply = body.error?.message ?? res.statusText;
   const msg = `Microsoft Graph answered ${res.status} ${gcode}: ${reply}`;
-  if (res.status === 429 || res.status === 503 || res.status === 504) {
+  // Only a 429 says a limit was reached (and teaches the pace); a 503/504 is an outage, retried.
+  if (res.status === 429) {
     const wait = retryAfterMs(res.headers.get('retry-after')) ?? 10_000;
     const code = /MailboxConcurrency/i.test(reply) ? 'graph.MailboxConcurrency' : `graph.${gcode}`;
     return new DeliveryError('throttled', code, msg, reply, wait);
   }
-  if (res.status === 401 || res.status === 403 || gcode === 'MailboxNotEnabledForRESTAPI') {
-    const code =
-      gcode === 'ErrorSendAsDenied' || gcode === 'MailboxNotEnabledForRESTAPI' ? `graph.${gcode}` : 'graph.403';
-    return new DeliveryError('profile', code, msg, reply);
+  // The mailbox itself (missing, not allowed, no Exchange) or the consent: every message would fail.
+  const mailboxProblem = ['ErrorSendAsDenied', 'MailboxNotEnabledForRESTAPI', 'ErrorInvalidUser'].includes(gcode);
+  if (res.status === 401 || res.status === 403 || mailboxProblem) {
+    return new DeliveryError('profile', mailboxProblem ? `graph.${gcode}` : 'graph.403', msg, reply);
   }
   if (res.status >= 500) return new DeliveryError('transient', `graph.${gcode}`, msg, reply);
   return new DeliveryError('permanent', `graph.${gcode}`, msg, reply);
