@@ -162,6 +162,19 @@ describe('an SMTP relay profile', () => {
     expect(got?.parsed.from?.text).toBe('"Security Team" <security@mail.example>');
   });
 
+  it("leaves the dispatchers' pace and the day's count alone when it is edited", async () => {
+    const p = await relayProfile();
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await db()
+      .updateTable('sending_profiles')
+      .set({ day_recipients: 7, next_slot_at: later, in_doubt_count: 2 })
+      .where('id', '=', p.id)
+      .execute();
+    expect((await api('PATCH', `/${p.id}`, { fromName: 'Someone else' })).statusCode).toBe(200);
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ day_recipients: 7, next_slot_at: later, in_doubt_count: 2, from_name: 'Someone else' });
+  });
+
   it('keeps the stored password only for the server it was entered for', async () => {
     const p = await relayProfile();
     const smtp = { host: sink.host, port: sink.port, security: 'starttls', tlsVerify: false, username: 'relay-user' };

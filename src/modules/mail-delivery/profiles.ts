@@ -45,6 +45,31 @@ const RESERVED = new Set([
 
 const TEST_SUBJECT = 'Baitwise test message';
 
+/** The columns an edit writes (with the pause it lifts); never the dispatchers' pace and counters. */
+const EDITABLE = [
+  'name',
+  'from_address',
+  'from_name',
+  'smtp_host',
+  'smtp_port',
+  'smtp_security',
+  'smtp_tls_verify',
+  'smtp_username',
+  'smtp_password',
+  'dkim_domain',
+  'dkim_selector',
+  'dkim_private_key',
+  'custom_headers',
+  'azure_app_id',
+  'mailbox',
+  'per_minute',
+  'per_day',
+  'concurrency',
+  'learned_per_minute',
+  'paused_until',
+  'pause_reason',
+] as const satisfies readonly (keyof repo.ProfileRow)[];
+
 export class SendingProfileService {
   constructor(
     private readonly db: Db,
@@ -134,7 +159,9 @@ export class SendingProfileService {
       await this.apply(trx, next, { ...patch, kind: row.kind, name: patch.name ?? row.name });
       // An edit is the administrator acting on what paused the profile: try again.
       Object.assign(next, { paused_until: null, pause_reason: null, learned_per_minute: null });
-      const { id: _id, client_id: _c, created_at: _a, ...changes } = next;
+      // Only what the profile's settings own: the pace, the day's count and the counters belong to
+      // the dispatchers, which may be moving them right now.
+      const changes = Object.fromEntries(EDITABLE.map((k) => [k, next[k]])) as Partial<repo.ProfileRow>;
       await repo.updateProfile(trx, clientId, profileId, changes);
       await recordAudit(trx, actor, {
         clientId,
