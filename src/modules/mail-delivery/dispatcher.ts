@@ -73,6 +73,10 @@ export class ProfileDispatch {
     reject: (err: unknown) => void;
   }[] = [];
   private writing: Promise<void> | undefined;
+  /** messages this dispatcher is sending, with the lease it holds on each */
+  private readonly held = new Map<string, repo.MessageRow>();
+  /** lease renewals and recorded ends, one at a time, so an end always names the current lease */
+  private writes: Promise<unknown> = Promise.resolve();
   private pausedBy: DeliveryError | undefined;
   private sent = 0;
   private failed = 0;
@@ -103,6 +107,12 @@ export class ProfileDispatch {
       return { sent: 0, failed: 0, paused: true, more: false };
     }
     const headers = senderHeaders(profile);
+    const { leaseMs } = mailTiming(this.deps.config.mailSliceSeconds);
+    const renewal = setInterval(
+      () => void this.serial(() => this.renewLeases(leaseMs)).catch(() => undefined),
+      leaseMs / 3,
+    );
+    renewal.unref();
     try {
       while (!signal.aborted && !this.pausedBy) {
         const room = profile.concurrency - this.inflight.size;
@@ -136,7 +146,7 @@ export class ProfileDispatch {
           continue;
         }
         // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
-        const lease = new Date(Date.now() + mailTiming(this.deps.config.mailSliceSeconds).leaseMs).toISOString();
+        const lease = new Date(Date.now() + leaseMs).toISOString();
         const claims = await repo.claimBatch(db, this.clientId, this.profileId, nowIso(), lease, slot.count);
         await returnSlots(db, this.clientId, this.profileId, slot, slot.count - claims.length);
         if (!claims.length) {
@@ -153,12 +163,17 @@ export class ProfileDispatch {
               'outbox message in doubt after a lost attempt; sending it again',
             );
           }
-          const p = this.deliver(claim.message, transport, headers).finally(() => this.inflight.delete(p));
+          this.held.set(claim.message.id, claim.message);
+          const p = this.deliver(claim.message, transport, headers).finally(() => {
+            this.held.delete(claim.message.id);
+            this.inflight.delete(p);
+          });
           this.inflight.add(p);
         }
       }
       await Promise.allSettled([...this.inflight]);
     } finally {
+      clearInterval(renewal);
       transport.close();
     }
     const more = !this.pausedBy && (await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()));
@@ -182,13 +197,31 @@ export class ProfileDispatch {
     while (this.finishing.length) {
       const batch = this.finishing.splice(0, 200);
       try {
-        const done = await repo.finishAttempts(this.deps.db, this.clientId, batch);
+        const done = await this.serial(() => repo.finishAttempts(this.deps.db, this.clientId, batch));
         for (const [i, b] of batch.entries()) b.resolve(done[i] ?? false);
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
     }
     this.writing = undefined;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.writes.then(fn);
+    this.writes = r.catch(() => undefined);
+    return r;
+  }
+
+  /**
+   * A send can outlast its lease (a slow server answers each command just before its idle
+   * timeout): the leases of messages still in flight are renewed, so no claim — this
+   * dispatcher's or another's — ever takes a live attempt for a lost one.
+   */
+  private async renewLeases(leaseMs: number) {
+    for (const m of this.held.values()) {
+      const until = new Date(Date.now() + leaseMs).toISOString();
+      if (await repo.renewLease(this.deps.db, this.clientId, m, until)) m.lease_until = until;
+    }
   }
 
   private content(contentId: string) {

@@ -218,6 +218,19 @@ export async function finishAttempts(
   });
 }
 
+/** Moves a live attempt's lease on, only while it is still the one this sender holds. */
+export async function renewLease(db: Db, clientId: string, m: Pick<MessageRow, 'id' | 'lease_until'>, until: string) {
+  const r = await db
+    .updateTable('outbox_messages')
+    .set({ lease_until: until })
+    .where('client_id', '=', clientId)
+    .where('id', '=', m.id)
+    .where('status', '=', 'sending')
+    .where('lease_until', '=', m.lease_until)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function hasDueWork(db: Db, clientId: string, profileId: string, now: string): Promise<boolean> {
   const r = await db
     .selectFrom('outbox_messages')
