@@ -14,6 +14,7 @@
 // - Entra returns a new refresh token on every refresh; it replaces the old one atomically.
 // - invalid_grant (revoked, expired, consent removed) moves the application to
 //   "Re-authorization required", with the reason, in the audit log; callers get a typed error.
+import type { Statement as SqliteStatement } from 'better-sqlite3';
 import type { DbHandle } from '../../db/connection.js';
 import type { AzureAppRow } from '../../db/types.js';
 import type { SecretBox } from '../../lib/crypto.js';
@@ -43,7 +44,12 @@ export class NotAuthorizedError extends AppError {
 const EARLY_REFRESH_MS = 5 * 60_000;
 
 /** What a cached access token depends on: when any of it changes, the token is not used again. */
-export const grantOf = (row: AzureAppRow): string =>
+type GrantColumns = Pick<
+  AzureAppRow,
+  'status' | 'cloud' | 'tenant_id' | 'azure_client_id' | 'client_secret' | 'authorized_at'
+>;
+
+export const grantOf = (row: GrantColumns): string =>
   JSON.stringify([row.status, row.cloud, row.tenant_id, row.azure_client_id, row.client_secret, row.authorized_at]);
 
 interface CachedToken {
@@ -67,6 +73,7 @@ export function credentialsOf(row: AzureAppRow, secrets: SecretBox): AppCredenti
 
 export class TokenService {
   private readonly cache = new Map<string, CachedToken>();
+  private grantStatement: SqliteStatement | undefined;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -88,7 +95,7 @@ export class TokenService {
     const key = `${appId}:${resource}`;
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt - EARLY_REFRESH_MS > Date.now()) {
-      const row = await repo.findApp(this.db.db, clientId, appId);
+      const row = await this.currentGrant(clientId, appId);
       if (row && grantOf(row) === hit.grant) return hit.token;
       // Edited, re-authorized, disconnected or deleted since: the refresh below decides (and throws
       // for a deleted or unauthorized application).
@@ -100,6 +107,21 @@ export class TokenService {
       if (again && again.expiresAt - EARLY_REFRESH_MS > Date.now()) return again.token;
       return this.refresh(clientId, appId, resource);
     });
+  }
+
+  /**
+   * The application's grant columns as stored now. On SQLite this reads the one connection
+   * directly and synchronously, without queueing behind Kysely's lock: a directory sync asks for a
+   * token per Graph page while its writer holds a transaction open, and waiting for that commit
+   * would stop Graph fetches overlapping with the writes.
+   */
+  private async currentGrant(clientId: string, appId: string): Promise<GrantColumns | undefined> {
+    const raw = this.db.kind === 'sqlite' ? this.db.sqlite : undefined;
+    if (!raw) return repo.findApp(this.db.db, clientId, appId);
+    this.grantStatement ??= raw.prepare(
+      'select status, cloud, tenant_id, azure_client_id, client_secret, authorized_at from azure_apps where client_id = ? and id = ?',
+    );
+    return this.grantStatement.get(clientId, appId) as GrantColumns | undefined;
   }
 
   private async withLock<T>(appId: string, fn: () => Promise<T>): Promise<T> {
