@@ -33,6 +33,7 @@ import { findImport, type ImportRow } from '../src/modules/directory-sync/reposi
 import { ADMIN, createTestApp, type TestApp } from '../test/helpers/app.js';
 import { connectedApp } from '../test/helpers/azure.js';
 import { type EmulatorClient, emulatorClient } from '../test/helpers/emulator.js';
+import { mb, measured, s } from './measure.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,23 +70,6 @@ async function startEmulatorProcess(): Promise<{ urls: Urls; child: ChildProcess
   return { urls: JSON.parse(first) as Urls, child };
 }
 
-/** Peak resident set size while `fn` runs, sampled every 20 ms. */
-async function measured<T>(fn: () => Promise<T>) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { value, ms: performance.now() - started, peakRss: Math.max(peak, process.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
-const s = (ms: number) => Math.round(ms) / 1000;
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 type Tenant = Awaited<ReturnType<EmulatorClient['tenantWithApp']>>;

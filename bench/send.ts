@@ -32,6 +32,7 @@ import { renderMessage } from '../src/modules/mail-delivery/render.js';
 import { mimeOf } from '../src/modules/mail-delivery/transports.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../test/helpers/app.js';
 import { type EmulatorClient, emulatorClient } from '../test/helpers/emulator.js';
+import { mb, measured, s } from './measure.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,23 +94,6 @@ interface Urls {
   smtp: { host: string; port: number };
 }
 
-/** Peak resident set size while `fn` runs, sampled every 20 ms. */
-async function measured<T>(fn: () => Promise<T>) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { value, ms: performance.now() - started, peakRss: Math.max(peak, process.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
-const s = (ms: number) => Math.round(ms) / 1000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
