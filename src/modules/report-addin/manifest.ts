@@ -69,13 +69,14 @@ const BUTTON_ICONS = [16, 32, 80];
 const icons = (indent: string) =>
   BUTTON_ICONS.map((s) => `${indent}<bt:Image size="${s}" resid="Icon.${s}"/>`).join('\n');
 
-/** The classic ribbon group: the Report button (ExecuteFunction) and the feedback task pane. */
-function readSurface(indent: string, pinning: boolean): string {
+/**
+ * The ribbon group on the message-read surface: the Report button (ExecuteFunction) unless the
+ * integrated variant puts it in Outlook's Report section instead (a spam-reporting button cannot
+ * open a task pane itself), and the feedback task pane.
+ */
+function readSurface(indent: string, pinning: boolean, reportButton = true): string {
   const i = indent;
-  return `${i}<ExtensionPoint xsi:type="MessageReadCommandSurface">
-${i}  <OfficeTab id="TabDefault">
-${i}    <Group id="baitwiseGroup">
-${i}      <Label resid="Group.Label"/>
+  const report = `
 ${i}      <Control xsi:type="Button" id="baitwiseReport">
 ${i}        <Label resid="Report.Label"/>
 ${i}        <Supertip>
@@ -88,7 +89,11 @@ ${i}        </Icon>
 ${i}        <Action xsi:type="ExecuteFunction">
 ${i}          <FunctionName>${FUNCTIONS.classic}</FunctionName>
 ${i}        </Action>
-${i}      </Control>
+${i}      </Control>`;
+  return `${i}<ExtensionPoint xsi:type="MessageReadCommandSurface">
+${i}  <OfficeTab id="TabDefault">
+${i}    <Group id="baitwiseGroup">
+${i}      <Label resid="Group.Label"/>${reportButton ? report : ''}
 ${i}      <Control xsi:type="Button" id="baitwiseFeedback">
 ${i}        <Label resid="Feedback.Label"/>
 ${i}        <Supertip>
@@ -210,7 +215,7 @@ ${i}      </Runtime>
 ${i}    </Runtimes>`
     : '';
   const surfaces = integrated
-    ? `${reportPhishingSurface(`${i}      `, input)}\n${feedbackOnlySurface(`${i}      `)}`
+    ? `${reportPhishingSurface(`${i}      `, input)}\n${readSurface(`${i}      `, true, false)}`
     : readSurface(`${i}      `, true);
   return `    <VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1" xsi:type="VersionOverridesV1_1">
 ${i}<Requirements>
@@ -228,34 +233,6 @@ ${i}  </Host>
 ${i}</Hosts>
 ${resources(i, input, urls, integrated)}
     </VersionOverrides>`;
-}
-
-/**
- * With integrated reporting the Report button lives in Outlook's Report section; the ribbon keeps
- * only the feedback pane (a spam-reporting button cannot open a task pane itself).
- */
-function feedbackOnlySurface(i: string): string {
-  return `${i}<ExtensionPoint xsi:type="MessageReadCommandSurface">
-${i}  <OfficeTab id="TabDefault">
-${i}    <Group id="baitwiseGroup">
-${i}      <Label resid="Group.Label"/>
-${i}      <Control xsi:type="Button" id="baitwiseFeedback">
-${i}        <Label resid="Feedback.Label"/>
-${i}        <Supertip>
-${i}          <Title resid="Feedback.Label"/>
-${i}          <Description resid="Feedback.Tip"/>
-${i}        </Supertip>
-${i}        <Icon>
-${icons(`${i}          `)}
-${i}        </Icon>
-${i}        <Action xsi:type="ShowTaskpane">
-${i}          <SourceLocation resid="Taskpane.Url"/>
-${i}          <SupportsPinning>true</SupportsPinning>
-${i}        </Action>
-${i}      </Control>
-${i}    </Group>
-${i}  </OfficeTab>
-${i}</ExtensionPoint>`;
 }
 
 export function buildManifest(input: ManifestInput): string {
