@@ -1,9 +1,9 @@
-import { Badge, Button, Code, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Button, Code, Group, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ApiToken, Operator } from '../api/types';
 import { useOperatorApiTokens, useRevokeOperatorApiToken } from '../hooks/useOperators';
-import { formatDate, formatDateTime } from '../lib/format';
 import { notifyFailure, notifySuccess } from '../lib/notify';
+import { ApiTokensTable } from './ApiTokensTable';
 import { PageLoader, QueryError } from './QueryState';
 
 /**
@@ -69,52 +69,12 @@ export function OperatorTokensModal({
             </Text>
           )}
           {tokens.data && tokens.data.length > 0 && (
-            <Table.ScrollContainer minWidth={640}>
-              <Table verticalSpacing="sm" aria-label={`API tokens of ${operator?.name ?? ''}`}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Starts with</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>Last used</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                    <Table.Th />
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {tokens.data.map((token) => (
-                    <Table.Tr key={token.id}>
-                      <Table.Td fw={500}>{token.name}</Table.Td>
-                      <Table.Td>
-                        <Code>{token.prefix}…</Code>
-                      </Table.Td>
-                      <Table.Td>{formatDate(token.createdAt)}</Table.Td>
-                      <Table.Td>{formatDateTime(token.lastUsedAt, 'Never')}</Table.Td>
-                      <Table.Td>
-                        {token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now() ? (
-                          <Badge color="gray" variant="light">
-                            Expired
-                          </Badge>
-                        ) : (
-                          formatDate(token.expiresAt, 'Never')
-                        )}
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Revoke ${token.name}`}
-                          onClick={() => setRevoking(token)}
-                        >
-                          Revoke
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <ApiTokensTable
+              tokens={tokens.data}
+              label={`API tokens of ${operator?.name ?? ''}`}
+              minWidth={640}
+              onRevoke={setRevoking}
+            />
           )}
         </>
       )}

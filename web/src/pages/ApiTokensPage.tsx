@@ -1,20 +1,16 @@
-import { Badge, Button, Code, Paper, Table, Text } from '@mantine/core';
+import { Button, Paper, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiToken, CreatedApiToken } from '../api/types';
+import { ApiTokensTable } from '../components/ApiTokensTable';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { CreateTokenModal } from '../components/CreateTokenModal';
 import { PageHeader } from '../components/PageHeader';
 import { PageLoader, QueryError } from '../components/QueryState';
 import { TokenSecretModal } from '../components/TokenSecretModal';
 import { useApiTokens, useRevokeApiToken } from '../hooks/useApiTokens';
-import { formatDate, formatDateTime } from '../lib/format';
 import { notifyFailure, notifySuccess } from '../lib/notify';
-
-function isExpired(token: ApiToken): boolean {
-  return token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now();
-}
 
 export function ApiTokensPage() {
   const tokens = useApiTokens();
@@ -54,52 +50,7 @@ export function ApiTokensPage() {
           </Text>
         )}
         {tokens.data && tokens.data.length > 0 && (
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="sm" aria-label="API tokens">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Starts with</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {tokens.data.map((token) => (
-                  <Table.Tr key={token.id}>
-                    <Table.Td fw={500}>{token.name}</Table.Td>
-                    <Table.Td>
-                      <Code>{token.prefix}…</Code>
-                    </Table.Td>
-                    <Table.Td>{formatDate(token.createdAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(token.lastUsedAt, 'Never')}</Table.Td>
-                    <Table.Td>
-                      {isExpired(token) ? (
-                        <Badge color="gray" variant="light">
-                          Expired
-                        </Badge>
-                      ) : (
-                        formatDate(token.expiresAt, 'Never')
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Revoke ${token.name}`}
-                        onClick={() => setRevoking(token)}
-                      >
-                        Revoke
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ApiTokensTable tokens={tokens.data} label="API tokens" minWidth={720} onRevoke={setRevoking} />
         )}
       </Paper>
       <CreateTokenModal opened={createOpened} onClose={create.close} onCreated={setCreated} />
