@@ -8,28 +8,26 @@
 // the recorded sent_at: in any window of W seconds at most ceil(W × rate / 60) + 1 messages (the
 // +1: a send's own duration can move one message across a window edge), and overall no faster
 // than the rate.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateMasterKey } from '../src/lib/crypto.js';
 import { ProfileDispatch } from '../src/modules/mail-delivery/dispatcher.js';
-import { ADMIN, createTestApp, type Session, type TestApp } from './helpers/app.js';
+import type { Session, TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.js';
+import { type MailWorkers, mailWorkers } from './helpers/mail-workers.js';
+import type { SmtpSink } from './helpers/smtp-sink.js';
 import { type BaitwiseProcess, baitwiseProcess } from './helpers/sync-fixture.js';
 
 const RATE = 120; // per minute: one every 500 ms
 const MESSAGES = 40; // ~20 s
 const PASSWORD = 'relay-password-rate-1';
 
+let f: MailWorkers;
 let t: TestApp;
 let sys: Session;
 let sink: SmtpSink;
 let masterKey: string;
 let clientId: string;
 let dataDir: string;
-const workers: BaitwiseProcess[] = [];
+let workers: BaitwiseProcess[];
 
 /** The most timestamps (ms) inside any window [x, x + w). */
 function busiestWindow(times: number[], w: number): number {
@@ -44,21 +42,11 @@ function busiestWindow(times: number[], w: number): number {
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('two workers on one profile', () => {
   beforeAll(async () => {
-    sink = await startSmtpSink({ user: 'relay-user', pass: PASSWORD });
-    masterKey = generateMasterKey();
-    t = await createTestApp({ env: { BAITWISE_MASTER_KEY: masterKey } });
-    sys = await t.login(ADMIN.email, ADMIN.password);
-    clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Paced Ltd' })).json().id;
-    dataDir = mkdtempSync(join(tmpdir(), 'baitwise-mail-rate-'));
+    f = await mailWorkers({ client: 'Paced Ltd', password: PASSWORD });
+    ({ t, sys, sink, masterKey, clientId, dataDir, workers } = f);
   }, 60_000);
 
-  afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.exit));
-    await t?.close();
-    await sink?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => f?.close());
 
   const db = () => t.db.handle.db;
 

@@ -6,17 +6,14 @@
 // `concurrency` messages at the server, unanswered, when it dies. Another worker then finishes the
 // queue once the dead one's job expires and the in-flight messages' lease ends
 // (BAITWISE_MAIL_SLICE_SECONDS=2: a 10 s expiry and an 8 s lease, not minutes).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateMasterKey } from '../src/lib/crypto.js';
 import { MailDispatchJob } from '../src/modules/mail-delivery/outbox.js';
 import { mailTiming } from '../src/modules/mail-delivery/timing.js';
-import { ADMIN, createTestApp, type Session, type TestApp } from './helpers/app.js';
+import type { Session, TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/db.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.js';
+import { type MailWorkers, mailWorkers } from './helpers/mail-workers.js';
+import type { SmtpSink } from './helpers/smtp-sink.js';
 import { type BaitwiseProcess, baitwiseProcess } from './helpers/sync-fixture.js';
 
 const MESSAGES = 300;
@@ -24,31 +21,22 @@ const CONCURRENCY = 4;
 const SLICE_SECONDS = 2; // the smallest BAITWISE_MAIL_SLICE_SECONDS accepts
 const PASSWORD = 'relay-password-kill-1';
 
+let f: MailWorkers;
 let t: TestApp;
 let sys: Session;
 let sink: SmtpSink;
 let masterKey: string;
 let clientId: string;
 let dataDir: string;
-const workers: BaitwiseProcess[] = [];
+let workers: BaitwiseProcess[];
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('a worker killed while messages are in flight', () => {
   beforeAll(async () => {
-    sink = await startSmtpSink({ user: 'relay-user', pass: PASSWORD });
-    masterKey = generateMasterKey();
-    t = await createTestApp({ env: { BAITWISE_MASTER_KEY: masterKey } });
-    sys = await t.login(ADMIN.email, ADMIN.password);
-    clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Killed Mail Ltd' })).json().id;
-    dataDir = mkdtempSync(join(tmpdir(), 'baitwise-mail-kill-'));
+    f = await mailWorkers({ client: 'Killed Mail Ltd', password: PASSWORD });
+    ({ t, sys, sink, masterKey, clientId, dataDir, workers } = f);
   }, 60_000);
 
-  afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.exit));
-    await t?.close();
-    await sink?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => f?.close());
 
   const db = () => t.db.handle.db;
   const worker = () => {
