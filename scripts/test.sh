@@ -36,12 +36,13 @@ section "Build"
 npm run build
 
 section "Tests on SQLite (unit, API, emulator, browser)"
-# worker-kill and the mail worker tests are about pg-boss workers: they run in the PostgreSQL pass below.
-npx vitest run --exclude test/worker-kill.test.ts --exclude test/mail-worker-kill.test.ts --exclude test/mail-shared-rate.test.ts
+# worker-kill and the mail worker tests are about pg-boss workers, db-idle-error about PostgreSQL's
+# connections: they run in the PostgreSQL pass below.
+npx vitest run --exclude test/worker-kill.test.ts --exclude test/mail-worker-kill.test.ts --exclude test/mail-shared-rate.test.ts --exclude test/db-idle-error.test.ts
 
 section "Tests on PostgreSQL"
 eval "$(scripts/pg-throwaway.sh)"
 trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
 # Only the tests that touch the database (the emulator and the browser tests ran above).
-mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts; echo test/worker-kill.test.ts; echo test/mail-worker-kill.test.ts; echo test/mail-shared-rate.test.ts)
+mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/cli-sync-kill.test.ts; echo test/worker-kill.test.ts; echo test/mail-worker-kill.test.ts; echo test/mail-shared-rate.test.ts; echo test/db-idle-error.test.ts)
 npx vitest run "${DB_TESTS[@]}"

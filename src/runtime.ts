@@ -21,7 +21,9 @@ export async function openRuntime(opts: { migrate?: boolean; config?: Readonly<C
   const config = opts.config ?? loadConfig();
   const logger = createLogger(config.logLevel);
   const keys = loadMasterKeys(config.masterKey, config.dataDir, (msg) => logger.warn(msg));
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, (err) =>
+    logger.warn({ err }, 'an idle database connection was closed by the server; the pool opens a new one'),
+  );
   if (opts.migrate !== false) {
     const applied = await migrateToLatest(db.db, db.kind);
     if (applied.length > 0) logger.info({ applied, database: db.kind }, 'database migrated');

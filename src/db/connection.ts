@@ -36,7 +36,13 @@ function ownerOnlyFiles(file: string): void {
   }
 }
 
-export function openDatabase(cfg: DatabaseConfig): DbHandle {
+/**
+ * `onIdleError`: what to do when a pooled PostgreSQL connection that is not running a query dies
+ * (the server restarts, an administrator terminates it, a database is dropped with force). pg's
+ * Pool re-emits that as an 'error' event, and an EventEmitter with no listener throws it: the
+ * whole process would go down for a connection the pool has already discarded.
+ */
+export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => void = () => {}): DbHandle {
   if (cfg.kind === 'sqlite') {
     if (cfg.file !== ':memory:') {
       mkdirSync(dirname(cfg.file), { recursive: true });
@@ -57,6 +63,7 @@ export function openDatabase(cfg: DatabaseConfig): DbHandle {
     return { db, kind: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+  pool.on('error', onIdleError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
