@@ -366,7 +366,90 @@ export interface ReportAddinSettingsTable {
   updated_at: string;
 }
 
+/**
+ * Training (modules/training). `client_id` NULL: the shared library, published by a system
+ * administrator to every client; reads filter `client_id = :client OR client_id IS NULL`.
+ */
+export interface TrainingPackagesTable {
+  id: string;
+  client_id: string | null;
+  title: string;
+  description: string | null;
+  language: string | null;
+  scorm_version: '1.2' | '2004';
+  launch_href: string;
+  file_count: number;
+  size_bytes: number;
+  uploaded_by: string | null;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export type TrainingCampaignStatus = 'draft' | 'scheduled' | 'running' | 'completed' | 'cancelled';
+
+/** Client-owned. JSON columns: see migrations/0010_training.ts and modules/training/README.md. */
+export interface TrainingCampaignsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  status: TrainingCampaignStatus;
+  content_ref: string;
+  content_title: string;
+  language: string;
+  profile_id: string | null;
+  audience: string;
+  auto_enrol: number;
+  invite_subject: string;
+  invite_html: string;
+  reminder_subject: string;
+  reminder_html: string;
+  time_zone: string;
+  starts_at: string | null;
+  window: string | null;
+  due_at: string;
+  reminders: string;
+  pass_mark: number | null;
+  link_days_after_due: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  launched_at: string | null;
+  completed_at: string | null;
+  cancelled_at: string | null;
+}
+
+/** Client-owned. One learner in one campaign. */
+export interface TrainingEnrolmentsTable {
+  id: string;
+  client_id: string;
+  campaign_id: string;
+  recipient_id: string;
+  due_at: string;
+  invite_at: string;
+  invite_message_id: string | null;
+  revoked_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
+  started_at: string | null;
+  last_seen_at: string | null;
+  progress: number;
+  state: string | null;
+  completed_at: string | null;
+  completed_by: string | null;
+  score: number | null;
+  passed: number | null;
+  time_spent_seconds: number;
+  reminders_sent: number;
+  next_reminder_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  training_packages: TrainingPackagesTable;
+  training_campaigns: TrainingCampaignsTable;
+  training_enrolments: TrainingEnrolmentsTable;
   report_addin_settings: ReportAddinSettingsTable;
   sending_profiles: SendingProfilesTable;
   outbox_contents: OutboxContentsTable;

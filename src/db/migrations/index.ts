@@ -10,6 +10,7 @@ import * as m0006 from './0006_recipients_write_cost.js';
 import * as m0007 from './0007_login_failures.js';
 import * as m0008 from './0008_mail_delivery.js';
 import * as m0009 from './0009_report_addin.js';
+import * as m0010 from './0010_training.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0007_login_failures', m0007.up],
   ['0008_mail_delivery', m0008.up],
   ['0009_report_addin', m0009.up],
+  ['0010_training', m0010.up],
 ];
 
 class CodeProvider implements MigrationProvider {
