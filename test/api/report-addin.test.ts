@@ -167,6 +167,26 @@ describe('the add-in id', () => {
     expect(again.manifestVersion).toBe('1.0.2.0');
     expect((await auditOf(c.clientId)).filter((e) => e.action === 'report_addin.update')).toHaveLength(1);
   });
+
+  it('survives concurrent saves: one add-in id, and every change gets its own version', async () => {
+    // Two administrators (or a double click) saving at once: on PostgreSQL both first saves used
+    // to insert (a 500), and concurrent edits could give two different manifests one version.
+    const c = await newClient('Concurrent');
+    const labels = ['Report A', 'Report B', 'Report C', 'Report D'];
+    const saves = await Promise.all(
+      labels.map((buttonLabel) => t.as(admin, 'PUT', c.url, { azureAppId: c.appId, buttonLabel })),
+    );
+    expect(saves.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(new Set(saves.map((r) => r.json().addinId)).size).toBe(1);
+    const audit = await auditOf(c.clientId);
+    const creates = audit.filter((e) => e.action === 'report_addin.create');
+    const updates = audit.filter((e) => e.action === 'report_addin.update');
+    expect(creates).toHaveLength(1);
+    // Each save changed the label the one before it left, so each is an update with its own version.
+    expect(updates).toHaveLength(3);
+    expect(new Set(updates.map((e) => e.details?.manifestVersion))).toEqual(new Set(['1.0.2.0', '1.0.3.0', '1.0.4.0']));
+    expect((await t.as(admin, 'GET', c.url)).json().manifestVersion).toBe('1.0.4.0');
+  });
 });
 
 describe('the manifest download', () => {
