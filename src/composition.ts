@@ -40,6 +40,7 @@ import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
 import { RecipientGroupService } from './modules/recipients/groups-service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
+import { SearchIndexer, searchIndexSchedule } from './modules/recipients/search-index.js';
 import { RecipientService } from './modules/recipients/service.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
@@ -58,6 +59,8 @@ export interface Services {
   clients: ClientService;
   recipients: RecipientService;
   groups: RecipientGroupService;
+  /** SQLite's recipient search index, caught up after writes (no-op on PostgreSQL) */
+  searchIndex: SearchIndexer;
   azure: AzureServices;
   directorySync: DirectorySyncServices;
   mail: MailServices;
@@ -97,6 +100,7 @@ export function compose(core: Core): Container {
     clients: new ClientService(db.db),
     recipients: new RecipientService(db.db),
     groups: new RecipientGroupService(db.db),
+    searchIndex: new SearchIndexer(db),
     azure,
     directorySync: {
       imports: new DirectorySyncService(db, queue),
@@ -118,7 +122,11 @@ export function compose(core: Core): Container {
     { name: 'audit', routes: auditRoutes(db.db) },
     azureAppsModule(azure, db.db),
     directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
-    { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
+    {
+      name: 'recipients',
+      routes: recipientRoutes(services.recipients, services.groups),
+      schedules: [searchIndexSchedule(services.searchIndex)],
+    },
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin),
   ];
