@@ -4,6 +4,12 @@ import { type OutlookKit, startOutlookKit } from './testkit.js';
 
 // What MSAL's BridgeProxy posts through window.nestedAppAuthBridge, forwarded by the Outlook page
 // with the add-in frame's origin.
+interface BridgeReply {
+  success: boolean;
+  error: { status: string; code?: string; description: string };
+  token: { access_token: string; id_token: string };
+  account: Record<string, unknown>;
+}
 const ADDIN_ORIGIN = 'http://127.0.0.1:3999';
 const envelope = (method: string, tokenParams?: Record<string, unknown>) =>
   JSON.stringify({ messageType: 'NestedAppAuthRequest', method, requestId: `req-${method}`, tokenParams });
@@ -41,7 +47,7 @@ describe('nested app authentication bridge', () => {
   const bridge = async (payload: string, origin = ADDIN_ORIGIN) => {
     const res = await kit.api(cookie, 'naa', { origin, payload });
     expect(res.status).toBe(200);
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as BridgeReply;
   };
 
   it('GetInitContext gives the signed-in account; GetToken a Graph token Graph accepts for /me', async () => {
