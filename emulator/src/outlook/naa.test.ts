@@ -114,6 +114,15 @@ describe('nested app authentication bridge', () => {
     }
   });
 
+  it('scopes are checked as Entra checks them: unpublished scope 650053, unknown resource 500011', async () => {
+    const clientId = await app();
+    await consent(clientId);
+    const unpublished = await bridge(envelope('GetToken', { clientId, scope: 'Mail.Explode' }));
+    expect(unpublished.error.description).toMatch(/^AADSTS650053: .*'Mail.Explode'/);
+    const unknown = await bridge(envelope('GetToken', { clientId, scope: 'api://elsewhere/Read' }));
+    expect(unknown.error.description).toMatch(/^AADSTS500011: The resource principal named api:\/\/elsewhere/);
+  });
+
   it('switched off (older Outlook): NESTED_APP_AUTH_UNAVAILABLE', async () => {
     await kit.control('PUT', '/outlook/settings', { nestedAppAuth: false });
     try {

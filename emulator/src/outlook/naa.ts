@@ -97,7 +97,15 @@ export async function naaToken(
   if (!user.accountEnabled) return { error: aadError(ctx, 'USER_INTERACTION_REQUIRED', 50057, {}, cid) };
   const parsed = parseScopes(params.scope);
   if (!parsed.ok) {
-    return { error: aadError(ctx, 'PERSISTENT_ERROR', 500011, { resource: parsed.unknownResource }, cid) };
+    return {
+      error: aadError(
+        ctx,
+        'PERSISTENT_ERROR',
+        500011,
+        { resource: parsed.unknownResource, tenantName: tenant.displayName },
+        cid,
+      ),
+    };
   }
   const problem = scopeProblem(parsed.scopes, params.scope ?? '');
   if (problem) {

@@ -61,7 +61,7 @@ Office.onReady(() => {
 </script></body></html>`;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('emulated Outlook in a browser', () => {
+describe('emulated Outlook in a browser', () => {
   let kit: OutlookKit;
   let browser: Browser;
   let addin: Server;
@@ -70,6 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('emulated Outlook in a browser', () => {
   const reports: Report[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
     kit = await startOutlookKit();
     addin = createServer((req, res) => {
       if (req.url === '/msal.js') {
