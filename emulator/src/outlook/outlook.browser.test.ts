@@ -85,6 +85,12 @@ describe('emulated Outlook in a browser', () => {
           .end(
             `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => { document.getElementById('s').textContent = info.host + ': ' + Office.context.mailbox.item.subject; });</script>`,
           );
+      } else if (req.url === '/standalone.html') {
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => { document.getElementById('s').textContent = JSON.stringify([info, typeof window.nestedAppAuthBridge]); });</script>`,
+          );
       } else if (req.url === '/report' && req.method === 'POST') {
         let body = '';
         req.on('data', (c) => {
@@ -205,6 +211,9 @@ describe('emulated Outlook in a browser', () => {
     await page.getByTestId('addin-button').filter({ hasText: 'Report status' }).click();
     const pane = page.frameLocator('[data-testid="taskpane-frame"]');
     await expect.poll(() => pane.locator('#s').textContent(), { timeout: 15_000 }).toBe(`Outlook: ${subject}`);
+    // without an integrated add-in, Outlook's own Report button moves the message to Junk Email
+    await page.getByTestId('report-button').click();
+    await expect.poll(() => folderOf(t.user.userPrincipalName, message.id)).toBe('junkemail');
     await page.close();
   }, 60_000);
 
@@ -218,6 +227,13 @@ describe('emulated Outlook in a browser', () => {
     expect(r.token).toBeUndefined();
     expect(r.interactionRequired).toBe(true);
     expect(r.tokenError).toMatch(/^consent_required consent_required: AADSTS65001: /);
+    await page.close();
+  }, 60_000);
+
+  it('office.js outside Outlook: onReady resolves with host null and no NAA bridge', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${addinBase}/standalone.html`);
+    await expect.poll(() => page.locator('#s').textContent()).toBe('[{"host":null,"platform":null},"undefined"]');
     await page.close();
   }, 60_000);
 

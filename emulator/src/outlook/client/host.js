@@ -37,6 +37,9 @@
     const iframe = document.createElement('iframe');
     iframe.dataset.testid = mode === 'taskpane' ? 'taskpane-frame' : 'function-frame';
     iframe.dataset.addin = addin.id;
+    // Outlook on the web sandboxes add-in frames this way: no top navigation, no modals.
+    iframe.sandbox =
+      'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads';
     const entry = { iframe, origin: u.origin, addin, mode, invoke, onCompleted: null, timer: null };
     frames.set(frameId, entry);
     iframe.src = u.toString();
