@@ -41,6 +41,7 @@ import { OperatorService } from './modules/operators/service.js';
 import { RecipientGroupService } from './modules/recipients/groups-service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
 import { RecipientService } from './modules/recipients/service.js';
+import { ReportIntake } from './modules/report-addin/intake.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
 
@@ -62,6 +63,7 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
+  reportIntake: ReportIntake;
 }
 
 export interface Container extends Core {
@@ -109,6 +111,7 @@ export function compose(core: Core): Container {
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
+    reportIntake: new ReportIntake(db.db, graph, config, logger),
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -120,7 +123,7 @@ export function compose(core: Core): Container {
     directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
     { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
     mailDeliveryModule(services.mail, db.db),
-    reportAddinModule(services.reportAddin),
+    reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
   ];
   return {
     ...core,
