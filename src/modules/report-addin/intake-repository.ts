@@ -8,6 +8,7 @@ export type ReportRow = ReportedMessagesTable;
 export const findAddin = (db: Db, addinId: string) =>
   db
     .selectFrom('report_addin_settings as s')
+    .innerJoin('clients as c', 'c.id', 's.client_id')
     .leftJoin('azure_apps as a', (j) => j.onRef('a.id', '=', 's.azure_app_id').onRef('a.client_id', '=', 's.client_id'))
     .select([
       's.client_id',
@@ -19,6 +20,7 @@ export const findAddin = (db: Db, addinId: string) =>
       'a.cloud',
       'a.tenant_id',
       'a.azure_client_id',
+      'c.archived_at',
     ])
     .where('s.addin_id', '=', addinId)
     .executeTakeFirst();

@@ -16,7 +16,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
-import { AppError, NotReadyError, RateLimitedError, ValidationError } from '../../lib/errors.js';
+import { AppError, ClientArchivedError, NotReadyError, RateLimitedError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limit.js';
@@ -114,6 +114,8 @@ export class ReportIntake {
   async report(input: ReportInput, bearer: string | null): Promise<ReportAnswer> {
     const addin = await this.addin(input.addinId);
     const clientId = addin.client_id;
+    // An archived client is read-only: its add-in may still be installed, but stores nothing.
+    if (addin.archived_at) throw new ClientArchivedError();
     this.limit(this.perClient, clientId);
     const addinEml = input.eml === undefined ? null : decodeEml(input.eml);
 
