@@ -42,6 +42,7 @@ import { RecipientGroupService } from './modules/recipients/groups-service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
 import { SearchIndexer, searchIndexSchedule } from './modules/recipients/search-index.js';
 import { RecipientService } from './modules/recipients/service.js';
+import { ReportIntake } from './modules/report-addin/intake.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
 
@@ -65,6 +66,7 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
+  reportIntake: ReportIntake;
 }
 
 export interface Container extends Core {
@@ -113,6 +115,7 @@ export function compose(core: Core): Container {
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
+    reportIntake: new ReportIntake(db.db, graph, config, logger),
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -128,7 +131,7 @@ export function compose(core: Core): Container {
       schedules: [searchIndexSchedule(services.searchIndex)],
     },
     mailDeliveryModule(services.mail, db.db),
-    reportAddinModule(services.reportAddin),
+    reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
   ];
   return {
     ...core,

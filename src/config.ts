@@ -29,6 +29,10 @@ export interface Config {
   syncSliceSeconds: number;
   /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
   mailSliceSeconds: number;
+  /** the Office.js the add-in's pages load: Microsoft's CDN, or the emulator's in tests */
+  officeJsUrl: string;
+  /** reports accepted per minute from one reporter, and from all of one client's reporters */
+  reportLimits: { perReporterPerMinute: number; perClientPerMinute: number };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -50,6 +54,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Microsoft's Office.js, which add-ins must load from this address (AppSource's rule too). */
+export const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -176,6 +183,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
+    officeJsUrl: url(env, 'BAITWISE_OFFICE_JS_URL') ?? OFFICE_JS_CDN,
+    reportLimits: {
+      perReporterPerMinute: int(env, 'BAITWISE_REPORTS_PER_REPORTER_PER_MINUTE', 10, 1, 10_000),
+      perClientPerMinute: int(env, 'BAITWISE_REPORTS_PER_CLIENT_PER_MINUTE', 6000, 1, 1_000_000),
+    },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),

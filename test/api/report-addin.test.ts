@@ -291,7 +291,7 @@ describe('the files Outlook loads from /addin/', () => {
     }
   });
 
-  it('serves pages Outlook on the web may frame, which do not claim that reporting works', async () => {
+  it('serves pages Outlook on the web may frame, loading Office.js from the configured address', async () => {
     for (const page of ['taskpane.html', 'support.html', 'commands.html', 'report.js']) {
       const r = await t.app.inject({ method: 'GET', url: `/addin/${page}?addin=6f1c2d3e-4a5b-4c6d-8e7f-901234567890` });
       expect(r.statusCode, page).toBe(200);
@@ -300,8 +300,18 @@ describe('the files Outlook loads from /addin/', () => {
       expect(csp, page).not.toContain('frame-ancestors');
       expect(csp, page).toContain("script-src 'self' https://appsforoffice.microsoft.com");
       expect(csp, page).toContain("object-src 'none'");
-      expect(r.body, page).toMatch(/not active yet|not active/);
     }
+    // The function file and the task pane load Microsoft's Office.js (the default), then the bundle.
+    for (const page of ['commands.html', 'taskpane.html']) {
+      const html = (await t.app.inject({ method: 'GET', url: `/addin/${page}` })).body;
+      expect(html).toContain('<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>');
+      expect(html).toContain('<script src="report.js"></script>');
+    }
+    // report.js is the built runtime: it registers both manifests' functions.
+    const js = (await t.app.inject({ method: 'GET', url: '/addin/report.js' })).body;
+    expect(js).toContain('reportMessage');
+    expect(js).toContain('onSpamReport');
+    expect(js).toContain('NestedAppAuth');
     // Nothing outside addin/ is reachable through it (an encoded "../" is not resolved by the URL parser).
     for (const url of ['/addin/%2e%2e/package.json', '/addin/..%2fpackage.json', '/addin/%2e%2e%2f.env.example']) {
       const r = await t.app.inject({ method: 'GET', url });
@@ -311,7 +321,29 @@ describe('the files Outlook loads from /addin/', () => {
       });
       expect(r.body).not.toContain('"name": "baitwise"');
     }
-    expect((await t.app.inject({ method: 'GET', url: '/addin/README.md' })).statusCode).toBe(200); // harmless docs
+    // Only what Outlook loads: not the runtime's source nor the folder's notes (the console's
+    // fallback answers these paths, not the add-in's files).
+    for (const url of ['/addin/src/report.ts', '/addin/README.md', '/addin/build/report.js']) {
+      const r = await t.app.inject({ method: 'GET', url });
+      expect({ url, csp: String(r.headers['content-security-policy']) }).toMatchObject({
+        url,
+        csp: expect.stringContaining("frame-ancestors 'none'"),
+      });
+      expect(r.body).not.toMatch(/onSpamReport|files Outlook loads/);
+    }
+  });
+
+  it('loads Office.js from BAITWISE_OFFICE_JS_URL, which the pages’ CSP allows', async () => {
+    const other = await createTestApp({
+      env: { BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_OFFICE_JS_URL: 'http://127.0.0.1:4999/outlook/office.js' },
+    });
+    try {
+      const r = await other.app.inject({ method: 'GET', url: '/addin/commands.html' });
+      expect(r.body).toContain('<script src="http://127.0.0.1:4999/outlook/office.js"></script>');
+      expect(String(r.headers['content-security-policy'])).toContain("script-src 'self' http://127.0.0.1:4999");
+    } finally {
+      await other.close();
+    }
   });
 
   it("answers a missing add-in file with the console's headers, never a framable page", async () => {
