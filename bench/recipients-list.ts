@@ -143,6 +143,7 @@ async function run(engine: 'sqlite' | 'postgres') {
     const list = `/api/v1/clients/${clientId}/recipients`;
     const cases: Record<string, string> = {
       firstPage: `${list}?limit=50`,
+      firstPageWithTotal: `${list}?limit=50&total=true`,
       deepPage: `${list}?limit=50&cursor=${encodeCursor({ name: deep.display_name, id: deep.id })}`,
       searchContains: `${list}?limit=50&search=${encodeURIComponent('.4242@')}`,
       searchName: `${list}?limit=50&search=okafor`,

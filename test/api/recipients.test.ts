@@ -136,7 +136,7 @@ describe('manual recipients', () => {
 describe('the list', () => {
   let pagingClient: string;
   const list = async (query: string, client = pagingClient) => {
-    const r = await t.as(sys, 'GET', `/api/v1/clients/${client}/recipients?${query}`);
+    const r = await t.as(sys, 'GET', `/api/v1/clients/${client}/recipients?total=true&${query}`);
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as {
       items: { id: string; email: string; displayName: string }[];
@@ -205,6 +205,15 @@ describe('the list', () => {
     const all = await list('limit=200');
     expect(all.items.map((i) => i.id)).toEqual(seen);
     expect(all.nextCursor).toBeNull();
+  });
+
+  it('counts the total only when asked: a page alone is a bounded read', async () => {
+    const r = await t.as(sys, 'GET', `/api/v1/clients/${pagingClient}/recipients?limit=4`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json().items).toHaveLength(4);
+    expect(r.json()).not.toHaveProperty('total');
+    const counted = await t.as(sys, 'GET', `/api/v1/clients/${pagingClient}/recipients?limit=4&total=true`);
+    expect(counted.json().total).toBe(26);
   });
 
   it('filters by search, department, job title, source, enabled and group', async () => {
@@ -330,7 +339,9 @@ describe('search', () => {
   it("never finds another client's recipients", async () => {
     await addRecipient({ email: 'juergen.mueller@beispiel.test', displayName: 'Jürgen Müller' }, otherClientId);
     expect(await found('müller')).toEqual(['juergen.mueller@beispiel.test']);
-    const other = (await t.as(sys, 'GET', `/api/v1/clients/${otherClientId}/recipients?search=m%C3%BCller`)).json();
+    const other = (
+      await t.as(sys, 'GET', `/api/v1/clients/${otherClientId}/recipients?search=m%C3%BCller&total=true`)
+    ).json();
     expect(other.items).toHaveLength(1);
     expect(other.total).toBe(1);
   });
