@@ -44,6 +44,8 @@ import { RecipientService } from './modules/recipients/service.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
 import { ContentLibrary } from './modules/training/content.js';
+import { type TrainingServices, trainingModule } from './modules/training/module.js';
+import { PackageService } from './modules/training/packages.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -63,7 +65,7 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
-  training: { library: ContentLibrary };
+  training: TrainingServices;
 }
 
 export interface Container extends Core {
@@ -111,7 +113,10 @@ export function compose(core: Core): Container {
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
-    training: { library: new ContentLibrary(db.db, config.dataDir) },
+    training: {
+      library: new ContentLibrary(db.db, config.dataDir),
+      packages: new PackageService(db.db, config),
+    },
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -124,6 +129,7 @@ export function compose(core: Core): Container {
     { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin),
+    trainingModule(services.training),
   ];
   return {
     ...core,

@@ -29,6 +29,14 @@ export interface Config {
   syncSliceSeconds: number;
   /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
   mailSliceSeconds: number;
+  /** limits of an uploaded SCORM package (modules/training/scorm-zip.ts) */
+  training: {
+    /** the zip as uploaded */
+    packageMaxBytes: number;
+    packageMaxFiles: number;
+    /** all files unpacked together (a zip bomb is refused before it is written) */
+    packageMaxUnpackedBytes: number;
+  };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -50,6 +58,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const MB = 1024 * 1024;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -176,6 +186,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
+    training: {
+      packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,
+      packageMaxFiles: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_FILES', 10_000, 1, 1_000_000),
+      packageMaxUnpackedBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_UNPACKED_MB', 1024, 1, 65_536) * MB,
+    },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { scorm12 } from '../helpers/scorm.js';
 
 let t: TestApp;
 let sys: Session;
@@ -41,6 +42,7 @@ interface ClientData {
   changeId: string;
   profileId: string;
   messageId: string;
+  packageId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -119,7 +121,16 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .set({ status: 'failed' })
     .where('id', '=', messageId ?? '')
     .execute();
+  // A SCORM package of the client's own (the zip itself is the upload's body).
+  const pkg = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/clients/${clientId}/training/packages`,
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/zip' },
+    payload: await scorm12(),
+  });
+  expect(pkg.statusCode).toBe(201);
   return {
+    packageId: pkg.json().id,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -196,6 +207,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     changeId: data.changeId,
     profileId: data.profileId,
     messageId: data.messageId,
+    packageId: data.packageId,
+    slug: 'recognising-phishing', // built-in courses belong to every client
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -368,6 +381,7 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_messages',
     'client_keys',
     'report_addin_settings',
+    'training_packages',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {
@@ -456,6 +470,10 @@ const ARCHIVE_IRRELEVANT = new Set([
   'POST /api/v1/clients', // a new client is never archived
   'POST /api/v1/operators/:operatorId/password',
   'DELETE /api/v1/operators/:operatorId/api-tokens/:tokenId', // an operator's own tokens, no client data
+  // The shared training library (system administrators only): no client's data.
+  'POST /api/v1/training/packages',
+  'PATCH /api/v1/training/packages/:packageId',
+  'DELETE /api/v1/training/packages/:packageId',
 ]);
 
 describe('an archived client is read-only', () => {
