@@ -58,7 +58,7 @@ const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 const rows = () => t.db.handle.db.selectFrom('training_packages').select('id').execute();
 
 /** Random letters from a 4-letter alphabet: compresses about 4 times, never like a bomb. */
-const text = (bytes: number) => randomBytes(bytes).map((b) => 97 + (b & 3));
+const text = (bytes: number) => Buffer.from(randomBytes(bytes).map((b) => 97 + (b & 3)));
 
 describe('uploading a SCORM package', () => {
   it('accepts a SCORM 1.2 zip: reads the manifest, unpacks the files, audits the upload', async () => {
