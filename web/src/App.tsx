@@ -19,6 +19,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { SendingProfileDetailPage } from './pages/sending-profiles/SendingProfileDetailPage';
+import { TrainingLibraryPage } from './pages/TrainingLibraryPage';
 
 export function App() {
   const location = useLocation();
@@ -41,6 +42,7 @@ export function App() {
         <Route path="recipients" element={<RecipientsPage />} />
         <Route path="recipients/groups" element={<RecipientsPage />} />
         <Route path="entra-sync" element={<EntraSyncPage />} />
+        <Route path="training/library" element={<TrainingLibraryPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />

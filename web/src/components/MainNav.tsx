@@ -5,6 +5,7 @@ import {
   IconClipboardList,
   IconCloudDownload,
   IconLayoutDashboard,
+  IconSchool,
   IconSettings,
   IconUsers,
   type TablerIcon,
@@ -52,6 +53,15 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       ))}
       {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
           announced as something that opens. */}
+      <NavLink
+        component="button"
+        label="Training"
+        leftSection={<IconSchool size={18} aria-hidden />}
+        defaultOpened={pathname.startsWith('/training')}
+        childrenOffset={28}
+      >
+        <NavLink {...link('Library', '/training/library')} />
+      </NavLink>
       <NavLink
         component="button"
         label="Settings"
