@@ -58,11 +58,7 @@ export async function deleteDraft(db: Db, clientId: string, campaignId: string):
 export async function listCampaigns(db: Db, clientId: string) {
   const counts = db
     .selectFrom('training_enrolments')
-    .select([
-      'campaign_id',
-      sql<number>`count(*)`.as('enrolled'),
-      sql<number>`count(completed_at)`.as('completed'),
-    ])
+    .select(['campaign_id', sql<number>`count(*)`.as('enrolled'), sql<number>`count(completed_at)`.as('completed')])
     .where('client_id', '=', clientId)
     .groupBy('campaign_id')
     .as('n');
@@ -180,7 +176,9 @@ export async function insertEnrolments(db: Db, rows: EnrolmentRow[]): Promise<vo
 export const findEnrolment = (db: Db, clientId: string, campaignId: string, enrolmentId: string) =>
   db
     .selectFrom('training_enrolments as e')
-    .innerJoin('recipients as r', (j) => j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'))
+    .innerJoin('recipients as r', (j) =>
+      j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
+    )
     .selectAll('e')
     .select(['r.email', displayName.as('name')])
     .where('e.client_id', '=', clientId)
@@ -350,7 +348,9 @@ export async function dueReminders(db: Db, now: string, limit: number) {
     .innerJoin('training_campaigns as c', (j) =>
       j.onRef('c.id', '=', 'e.campaign_id').onRef('c.client_id', '=', 'e.client_id'),
     )
-    .innerJoin('recipients as r', (j) => j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'))
+    .innerJoin('recipients as r', (j) =>
+      j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
+    )
     .innerJoin('clients as k', 'k.id', 'e.client_id')
     .select([
       'e.id',
