@@ -41,6 +41,8 @@ interface ClientData {
   changeId: string;
   profileId: string;
   messageId: string;
+  campaignId: string;
+  enrolmentId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -119,7 +121,29 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .set({ status: 'failed' })
     .where('id', '=', messageId ?? '')
     .execute();
+  // A running training campaign with one learner (the recipient above, through the group).
+  const campaign = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns`, {
+      name: 'A campaign',
+      contentRef: 'builtin:recognising-phishing',
+      language: 'en',
+      profileId: profile.id,
+      audience: { groupIds: [group.id] },
+      timeZone: 'Europe/Berlin',
+      dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    })
+  ).json();
+  expect(
+    (await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns/${campaign.id}/launch`)).statusCode,
+  ).toBe(200);
+  const enrolment = await t.db.handle.db
+    .selectFrom('training_enrolments')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
   return {
+    campaignId: campaign.id,
+    enrolmentId: enrolment.id,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -196,6 +220,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     changeId: data.changeId,
     profileId: data.profileId,
     messageId: data.messageId,
+    campaignId: data.campaignId,
+    enrolmentId: data.enrolmentId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -368,6 +394,8 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_messages',
     'client_keys',
     'report_addin_settings',
+    'training_campaigns',
+    'training_enrolments',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {

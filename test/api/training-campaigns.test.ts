@@ -103,7 +103,7 @@ describe('validation names the field', () => {
     ['invitation.subject', { invitation: { subject: 'Hi {{ broken', html: '<a href="{{ link }}">go</a>' } }],
     ['autoEnrol', { autoEnrol: true, audience: { everyone: true } }],
     ['window.to', { window: { days: [1], from: '17:00', to: '09:00', spreadDays: 1 } }],
-  ])('refuses a bad %s with 400 and nothing written', async (field, extra) => {
+  ] as [string, Record<string, unknown>][])('refuses a bad %s with 400 and nothing written', async (field, extra) => {
     const body = draft(extra.profileId === 'other' ? { profileId: otherProfileId } : extra);
     const before = await db().selectFrom('training_campaigns').select('id').execute();
     const r = await api('POST', '/campaigns', body);

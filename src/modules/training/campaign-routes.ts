@@ -39,11 +39,11 @@ export const campaignRoutes =
           summary:
             'The default invitation and reminder of a language (variables: recipient.name, course.title, dueDate, link)',
           params: ClientParams,
-          querystring: Strict({ language: Language }),
+          querystring: Strict({ language: Type.Optional(Language) }),
           response: { 200: TemplatesSchema },
         },
       },
-      async (req) => campaigns.templates(req.query.language),
+      async (req) => campaigns.templates(req.query.language ?? 'en'),
     );
 
     app.get(

@@ -315,8 +315,8 @@ export class TrainingCampaignService {
 
   /** The scheduled launch (job or schedule): does nothing unless the campaign still waits for it. */
   async launchScheduled(clientId: string, campaignId: string): Promise<boolean> {
-    const c = await repo.findCampaign(this.db, clientId, campaignId);
-    if (c?.status !== 'scheduled' || !c.starts_at || Date.parse(c.starts_at) > Date.now()) return false;
+    const due = await repo.campaignsToLaunch(this.db, nowIso(), { clientId, campaignId });
+    if (due.length === 0) return false;
     try {
       await this.launchNow(null, clientId, campaignId, 'scheduled');
       return true;

@@ -279,14 +279,18 @@ export async function setNextReminders(
   }
 }
 
-/** Scheduled campaigns whose start has come (any client). */
-export const campaignsToLaunch = (db: Db, now: string) =>
-  db
-    .selectFrom('training_campaigns')
-    .select(['id', 'client_id'])
-    .where('status', '=', 'scheduled')
-    .where('starts_at', '<=', now)
-    .execute();
+/** Scheduled campaigns whose start has come (any client; an archived client's wait for its restore). */
+export const campaignsToLaunch = (db: Db, now: string, only?: { clientId: string; campaignId: string }) => {
+  let q = db
+    .selectFrom('training_campaigns as c')
+    .innerJoin('clients as k', 'k.id', 'c.client_id')
+    .select(['c.id', 'c.client_id'])
+    .where('c.status', '=', 'scheduled')
+    .where('c.starts_at', '<=', now)
+    .where('k.archived_at', 'is', null);
+  if (only) q = q.where('c.client_id', '=', only.clientId).where('c.id', '=', only.campaignId);
+  return q.execute();
+};
 
 /** Running campaigns that enrol later members of their groups (any client). */
 export const autoEnrolCampaigns = (db: Db) =>
@@ -332,6 +336,15 @@ export async function campaignsToComplete(db: Db, now: string) {
           .as('open'),
     ])
     .where('c.status', '=', 'running')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('clients as k')
+          .select('k.id')
+          .whereRef('k.id', '=', 'c.client_id')
+          .where('k.archived_at', 'is', null),
+      ),
+    )
     .execute();
   const nowMs = Date.parse(now);
   return running.filter((c) => {
