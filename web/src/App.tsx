@@ -19,6 +19,8 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { SendingProfileDetailPage } from './pages/sending-profiles/SendingProfileDetailPage';
+import { TrainingCampaignsPage } from './pages/TrainingCampaignsPage';
+import { CampaignDetailPage } from './pages/training/CampaignDetailPage';
 
 export function App() {
   const location = useLocation();
@@ -41,6 +43,8 @@ export function App() {
         <Route path="recipients" element={<RecipientsPage />} />
         <Route path="recipients/groups" element={<RecipientsPage />} />
         <Route path="entra-sync" element={<EntraSyncPage />} />
+        <Route path="training/campaigns" element={<TrainingCampaignsPage />} />
+        <Route path="training/campaigns/:campaignId" element={<CampaignDetailPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />
