@@ -43,9 +43,11 @@ import { recipientRoutes } from './modules/recipients/routes.js';
 import { RecipientService } from './modules/recipients/service.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
+import { TrainingCampaignService } from './modules/training/campaigns-service.js';
 import { ContentLibrary } from './modules/training/content.js';
 import { type TrainingServices, trainingModule } from './modules/training/module.js';
 import { PackageService } from './modules/training/packages.js';
+import { TrainingResultsService } from './modules/training/results.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -95,6 +97,8 @@ export function compose(core: Core): Container {
   };
   const keys = new MessageTokenKeys(db.db, secrets);
   const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
+  const outbox = new OutboxService(db.db, queue, keys);
+  const library = new ContentLibrary(db.db, config.dataDir);
   const services: Services = {
     auth: new AuthService(db.db, config),
     operators: new OperatorService(db.db),
@@ -109,12 +113,14 @@ export function compose(core: Core): Container {
     },
     mail: {
       profiles: new SendingProfileService(db.db, secrets, dispatch),
-      outbox: new OutboxService(db.db, queue, keys),
+      outbox,
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
     training: {
-      library: new ContentLibrary(db.db, config.dataDir),
+      library,
+      campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
+      results: new TrainingResultsService(db.db),
       packages: new PackageService(db.db, config),
     },
   };

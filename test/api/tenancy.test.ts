@@ -43,6 +43,8 @@ interface ClientData {
   profileId: string;
   messageId: string;
   packageId: string;
+  campaignId: string;
+  enrolmentId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -129,8 +131,30 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     payload: await scorm12(),
   });
   expect(pkg.statusCode).toBe(201);
+  // A running training campaign with one learner (the recipient above, through the group).
+  const campaign = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns`, {
+      name: 'A campaign',
+      contentRef: 'builtin:recognising-phishing',
+      language: 'en',
+      profileId: profile.id,
+      audience: { groupIds: [group.id] },
+      timeZone: 'Europe/Berlin',
+      dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    })
+  ).json();
+  expect(
+    (await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns/${campaign.id}/launch`)).statusCode,
+  ).toBe(200);
+  const enrolment = await t.db.handle.db
+    .selectFrom('training_enrolments')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
   return {
     packageId: pkg.json().id,
+    campaignId: campaign.id,
+    enrolmentId: enrolment.id,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -209,6 +233,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     messageId: data.messageId,
     packageId: data.packageId,
     slug: 'recognising-phishing', // built-in courses belong to every client
+    campaignId: data.campaignId,
+    enrolmentId: data.enrolmentId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -382,6 +408,8 @@ async function snapshotOf(clientId: string): Promise<string> {
     'client_keys',
     'report_addin_settings',
     'training_packages',
+    'training_campaigns',
+    'training_enrolments',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {

@@ -51,8 +51,6 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       {entries.map(({ label, to, icon: Icon, exact }) => (
         <NavLink key={to} {...link(label, to, exact)} leftSection={<Icon size={18} aria-hidden />} />
       ))}
-      {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
-          announced as something that opens. */}
       <NavLink
         component="button"
         label="Training"
@@ -60,8 +58,11 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
         defaultOpened={pathname.startsWith('/training')}
         childrenOffset={28}
       >
+        <NavLink {...link('Campaigns', '/training/campaigns')} />
         <NavLink {...link('Library', '/training/library')} />
       </NavLink>
+      {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
+          announced as something that opens. */}
       <NavLink
         component="button"
         label="Settings"
