@@ -45,6 +45,11 @@ import { RecipientService } from './modules/recipients/service.js';
 import { ReportIntake } from './modules/report-addin/intake.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
+import { TrainingCampaignService } from './modules/training/campaigns-service.js';
+import { ContentLibrary } from './modules/training/content.js';
+import { type TrainingServices, trainingModule } from './modules/training/module.js';
+import { PackageService } from './modules/training/packages.js';
+import { TrainingResultsService } from './modules/training/results.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -67,6 +72,7 @@ export interface Services {
   mail: MailServices;
   reportAddin: ReportAddinService;
   reportIntake: ReportIntake;
+  training: TrainingServices;
 }
 
 export interface Container extends Core {
@@ -96,6 +102,8 @@ export function compose(core: Core): Container {
   };
   const keys = new MessageTokenKeys(db.db, secrets);
   const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
+  const outbox = new OutboxService(db.db, queue, keys);
+  const library = new ContentLibrary(db.db, config.dataDir);
   const services: Services = {
     auth: new AuthService(db.db, config),
     operators: new OperatorService(db.db),
@@ -111,11 +119,17 @@ export function compose(core: Core): Container {
     },
     mail: {
       profiles: new SendingProfileService(db.db, secrets, dispatch),
-      outbox: new OutboxService(db.db, queue, keys),
+      outbox,
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
     reportIntake: new ReportIntake(db.db, graph, config, logger),
+    training: {
+      library,
+      campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
+      results: new TrainingResultsService(db.db),
+      packages: new PackageService(db.db, config),
+    },
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -132,6 +146,7 @@ export function compose(core: Core): Container {
     },
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
+    trainingModule(services.training),
   ];
   return {
     ...core,

@@ -33,6 +33,14 @@ export interface Config {
   officeJsUrl: string;
   /** reports accepted per minute from one reporter, and from all of one client's reporters */
   reportLimits: { perReporterPerMinute: number; perClientPerMinute: number };
+  /** limits of an uploaded SCORM package (modules/training/scorm-zip.ts) */
+  training: {
+    /** the zip as uploaded */
+    packageMaxBytes: number;
+    packageMaxFiles: number;
+    /** all files unpacked together (a zip bomb is refused before it is written) */
+    packageMaxUnpackedBytes: number;
+  };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -57,6 +65,7 @@ type Env = Record<string, string | undefined>;
 
 /** Microsoft's Office.js, which add-ins must load from this address (AppSource's rule too). */
 export const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
+const MB = 1024 * 1024;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -187,6 +196,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     reportLimits: {
       perReporterPerMinute: int(env, 'BAITWISE_REPORTS_PER_REPORTER_PER_MINUTE', 10, 1, 10_000),
       perClientPerMinute: int(env, 'BAITWISE_REPORTS_PER_CLIENT_PER_MINUTE', 6000, 1, 1_000_000),
+    },
+    training: {
+      packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,
+      packageMaxFiles: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_FILES', 10_000, 1, 1_000_000),
+      packageMaxUnpackedBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_UNPACKED_MB', 1024, 1, 65_536) * MB,
     },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),

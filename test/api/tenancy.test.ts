@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { scorm12 } from '../helpers/scorm.js';
 
 let t: TestApp;
 let sys: Session;
@@ -45,6 +46,9 @@ interface ClientData {
   changeId: string;
   profileId: string;
   messageId: string;
+  packageId: string;
+  campaignId: string;
+  enrolmentId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -123,7 +127,38 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .set({ status: 'failed' })
     .where('id', '=', messageId ?? '')
     .execute();
+  // A SCORM package of the client's own (the zip itself is the upload's body).
+  const pkg = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/clients/${clientId}/training/packages`,
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/zip' },
+    payload: await scorm12(),
+  });
+  expect(pkg.statusCode).toBe(201);
+  // A running training campaign with one learner (the recipient above, through the group).
+  const campaign = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns`, {
+      name: 'A campaign',
+      contentRef: 'builtin:recognising-phishing',
+      language: 'en',
+      profileId: profile.id,
+      audience: { groupIds: [group.id] },
+      timeZone: 'Europe/Berlin',
+      dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    })
+  ).json();
+  expect(
+    (await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns/${campaign.id}/launch`)).statusCode,
+  ).toBe(200);
+  const enrolment = await t.db.handle.db
+    .selectFrom('training_enrolments')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
   return {
+    packageId: pkg.json().id,
+    campaignId: campaign.id,
+    enrolmentId: enrolment.id,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -200,6 +235,10 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     changeId: data.changeId,
     profileId: data.profileId,
     messageId: data.messageId,
+    packageId: data.packageId,
+    slug: 'recognising-phishing', // built-in courses belong to every client
+    campaignId: data.campaignId,
+    enrolmentId: data.enrolmentId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -373,6 +412,9 @@ async function snapshotOf(clientId: string): Promise<string> {
     'client_keys',
     'report_addin_settings',
     'reported_messages',
+    'training_packages',
+    'training_campaigns',
+    'training_enrolments',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {
@@ -478,6 +520,10 @@ const ARCHIVE_IRRELEVANT = new Set([
   'POST /api/v1/clients', // a new client is never archived
   'POST /api/v1/operators/:operatorId/password',
   'DELETE /api/v1/operators/:operatorId/api-tokens/:tokenId', // an operator's own tokens, no client data
+  // The shared training library (system administrators only): no client's data.
+  'POST /api/v1/training/packages',
+  'PATCH /api/v1/training/packages/:packageId',
+  'DELETE /api/v1/training/packages/:packageId',
 ]);
 
 describe('an archived client is read-only', () => {
