@@ -35,6 +35,7 @@ interface EmuUser {
   mail: string | null;
   hasMailbox: boolean;
   userType: string;
+  accountEnabled?: boolean;
 }
 interface EmuMessage {
   id: string;
@@ -157,7 +158,11 @@ beforeAll(async () => {
   );
 
   users = (await emu.control<{ value: EmuUser[] }>('GET', `/tenants/${tenant.tenantId}/users?top=100`)).value.filter(
-    (u) => u.hasMailbox && u.userType === 'Member' && u.userPrincipalName !== tenant.admin.userPrincipalName,
+    (u) =>
+      u.hasMailbox &&
+      u.accountEnabled !== false &&
+      u.userType === 'Member' &&
+      u.userPrincipalName !== tenant.admin.userPrincipalName,
   );
   const s = await settings({});
   // What the client's administrator does with the console's instructions: register the redirect URI
@@ -269,15 +274,20 @@ async function reportIntegrated(page: Page, option: number | null) {
   await page.getByTestId('report-button').click();
   await page.getByTestId('preprocessing-dialog').waitFor();
   if (option !== null) await page.getByTestId(`report-option-${option}`).check();
-  const answered = page.waitForResponse((r) => r.url().startsWith(`${publicUrl}/api/v1/report-addin/reports`));
+  // The add-in's frame is gone once it completes, so the answer is read as it arrives.
+  const answered = page
+    .waitForResponse((r) => r.url().startsWith(`${publicUrl}/api/v1/report-addin/reports`))
+    .then(async (r) => {
+      const at = Date.now();
+      return { at, status: r.status(), body: (await r.json().catch(() => null)) as Record<string, unknown> | null };
+    });
   await page.getByTestId('report-submit').click();
-  const response = await answered;
-  const at = Date.now();
+  const { at, status, body } = await answered;
   const title = page.getByTestId('postprocessing-title');
   await title.waitFor({ timeout: 15_000 });
   return {
-    status: response.status(),
-    answer: (await response.json()) as Record<string, unknown>,
+    status,
+    answer: body,
     feedbackMs: Date.now() - at,
     title: await title.textContent(),
     description: await page.getByTestId('postprocessing-description').textContent(),
@@ -324,6 +334,133 @@ describe('the report add-in in the emulated Outlook on the web', () => {
         moved_to: 'deleteditems',
         forward_status: 'sent',
       });
+    });
+  }, 60_000);
+
+  it('integrated manifest: Outlook’s own Report button, the reason ticked, verified; moved, forwarded as spam, stored', async () => {
+    await install('integrated');
+    const u = reporter();
+    const subject = await deliver(u);
+    const { page, problems } = await openMessage(u, subject);
+    await finish(page, problems, 'integrated', async () => {
+      const r = await reportIntegrated(page, 1); // "Spam"
+      expect(r.status).toBe(200);
+      expect(r.title).toBe('Thank you');
+      expect(r.description).toBe('Thank you for reporting this message. Your security team will look at it.');
+      expect(r.feedbackMs).toBeLessThan(2000);
+      expect(await folderOf(u, subject)).toBe('deleteditems');
+      await expectForward(subject, '1|', u);
+      const row = (await rows()).find((x) => x.subject === subject);
+      expect(row).toMatchObject({
+        reporter_object_id: u.id,
+        verified: 1,
+        source: 'graph',
+        reporting_option: 'Spam',
+        moved_to: 'deleteditems',
+        forward_status: 'sent',
+      });
+      await page.getByTestId('postprocessing-ok').click();
+      await expect.poll(() => page.getByTestId('message').filter({ hasText: subject }).count()).toBe(0);
+    });
+  }, 60_000);
+
+  it('a Baitwise training message reported is recognised (“well spotted” within 2 s of the answer) and credited', async () => {
+    const u = reporter();
+    const profile = await call<{ id: string }>('POST', `/clients/${clientId}/sending-profiles`, {
+      name: 'Graph',
+      kind: 'graph',
+      azureAppId,
+      limits: { perMinute: 600, perDay: 100_000, concurrency: 1 },
+    });
+    const subject = 'Complete your security training';
+    const [outboxId] = await server.database.handle.db.transaction().execute((trx) =>
+      server.app.services.mail.outbox.enqueue(trx, {
+        clientId,
+        profileId: profile.id,
+        purpose: 'training',
+        content: {
+          subject,
+          html: '<p>Start <a href="https://learn.example/t?t={{ message.token }}">here</a></p>',
+          text: null,
+        },
+        messages: [
+          { to: { address: u.mail ?? u.userPrincipalName }, ref: { type: 'training_assignment', id: 'assignment-1' } },
+        ],
+      }),
+    );
+    await new ProfileDispatch(server.app.services.mail.dispatch, clientId, profile.id).run(AbortSignal.timeout(20_000));
+    expect(await folderOf(u, subject)).toBe('inbox');
+    const { page, problems } = await openMessage(u, subject);
+    await finish(page, problems, 'recognised', async () => {
+      const r = await reportIntegrated(page, 0);
+      expect(r.title).toBe('Well spotted!');
+      expect(r.description).toContain('This was a test from your security team — well spotted.');
+      expect(r.feedbackMs).toBeLessThan(2000);
+      const row = (await rows()).find((x) => x.subject === subject);
+      expect(row).toMatchObject({
+        verified: 1,
+        outbox_message_id: outboxId,
+        outbox_purpose: 'training',
+        outbox_ref_type: 'training_assignment',
+        outbox_ref_id: 'assignment-1',
+      });
+    });
+  }, 60_000);
+
+  it('without nested app authentication the report is stored unverified and counts per the client’s policy', async () => {
+    await emu.control('PUT', '/outlook/settings', { nestedAppAuth: false });
+    try {
+      for (const countUnverified of [false, true]) {
+        await settings({ countUnverified });
+        const u = reporter();
+        const subject = await deliver(u);
+        const { page, problems } = await openMessage(u, subject);
+        await finish(page, problems, `unverified-${countUnverified}`, async () => {
+          const r = await reportIntegrated(page, null);
+          expect(r.title).toBe('Thank you');
+          // Baitwise had no token to move it with: Outlook moved it, as the answer told the add-in.
+          expect(await folderOf(u, subject)).toBe('deleteditems');
+          const row = (await rows()).find((x) => x.subject === subject);
+          expect(row).toMatchObject({
+            reporter_address: (u.mail ?? u.userPrincipalName).toLowerCase(),
+            verified: 0,
+            counted: countUnverified ? 1 : 0,
+            source: 'addin',
+            forward_status: 'none', // no token to send with
+          });
+        });
+      }
+    } finally {
+      await emu.control('PUT', '/outlook/settings', { nestedAppAuth: true });
+      await settings({});
+    }
+  }, 90_000);
+
+  it('a reporter of another organisation is refused, told so, and nothing is stored or moved', async () => {
+    // Someone in another tenant installs this client's manifest; the application is multi-tenant
+    // and consented there, so nested app authentication gives them a token — of the wrong tenant.
+    const other = await emu.tenantWithApp(`${publicUrl}/elsewhere`, { name: 'Elsewhere', users: 3 });
+    await emu.control('PATCH', `/applications/${tenant.clientId}`, { multiTenant: true });
+    await emu.control('POST', '/grants', {
+      tenantId: other.tenantId,
+      clientId: tenant.clientId,
+      userId: null,
+      scopes: SCOPES,
+    });
+    await install('integrated', other.tenantId);
+    const stranger = (await emu.control<{ value: EmuUser[] }>('GET', `/tenants/${other.tenantId}/users`)).value.find(
+      (x) => x.hasMailbox && x.accountEnabled !== false && x.userPrincipalName !== other.admin.userPrincipalName,
+    )!;
+    const subject = await deliver(stranger);
+    const before = (await rows()).length;
+    const { page, problems } = await openMessage(stranger, subject);
+    await finish(page, problems, 'other-tenant', async () => {
+      const r = await reportIntegrated(page, 0);
+      expect(r.status).toBe(401);
+      expect(r.title).toBe('Not reported');
+      expect(r.description).toBe("The reporter's token is from another Microsoft 365 organisation than this add-in's.");
+      expect(await folderOf(stranger, subject)).toBe('inbox');
+      expect((await rows()).length).toBe(before);
     });
   }, 60_000);
 });
