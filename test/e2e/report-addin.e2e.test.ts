@@ -334,6 +334,19 @@ describe('the report add-in in the emulated Outlook on the web', () => {
         moved_to: 'deleteditems',
         forward_status: 'sent',
       });
+      // The feedback pane's own Report button, on another message.
+      const second = await deliver(u);
+      await page.reload();
+      await page.getByTestId('message').filter({ hasText: second }).click();
+      await expect.poll(() => page.getByTestId('item-subject').textContent()).toBe(second);
+      await page.getByTestId('addin-button').filter({ hasText: 'Report status' }).click();
+      const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+      await pane.getByRole('button', { name: 'Report this message' }).click();
+      await expect
+        .poll(() => pane.getByRole('status').textContent(), { timeout: 15_000 })
+        .toBe('Thank youThank you for reporting this message. Your security team will look at it.');
+      expect(await folderOf(u, second)).toBe('deleteditems');
+      expect((await rows()).find((r) => r.subject === second)).toMatchObject({ verified: 1, moved_to: 'deleteditems' });
     });
   }, 60_000);
 
