@@ -476,4 +476,22 @@ describe('the report add-in in the emulated Outlook on the web', () => {
       expect((await rows()).length).toBe(before);
     });
   }, 60_000);
+
+  it('when Baitwise cannot be reached the reporter is told in a sentence and the message stays', async () => {
+    const u = reporter();
+    const subject = await deliver(u);
+    const { page, problems } = await openMessage(u, subject);
+    await page.route(`${publicUrl}/api/v1/report-addin/reports`, (route) => route.abort('connectionrefused'));
+    await finish(page, problems, 'unreachable', async () => {
+      await page.getByTestId('report-button').click();
+      await page.getByTestId('report-submit').click();
+      const title = page.getByTestId('postprocessing-title');
+      await expect.poll(() => title.textContent(), { timeout: 15_000 }).toBe('Not reported');
+      expect(await page.getByTestId('postprocessing-description').textContent()).toBe(
+        'The report could not be sent: Baitwise could not be reached. Try again in a moment.',
+      );
+      expect(await folderOf(u, subject)).toBe('inbox');
+      expect((await rows()).find((r) => r.subject === subject)).toBeUndefined();
+    });
+  }, 60_000);
 });
