@@ -374,6 +374,14 @@ describe('the report add-in in the emulated Outlook on the web', () => {
       });
       await page.getByTestId('postprocessing-ok').click();
       await expect.poll(() => page.getByTestId('message').filter({ hasText: subject }).count()).toBe(0);
+      // Reported again from Deleted Items (a new REST id after the move): the same report, no second forward.
+      await page.getByTestId('folder-deleteditems').click();
+      await page.getByTestId('message').filter({ hasText: subject }).click();
+      await expect.poll(() => page.getByTestId('item-subject').textContent()).toBe(subject);
+      const again = await reportIntegrated(page, 1);
+      expect(again.title).toBe('Thank you');
+      expect((await rows()).filter((x) => x.subject === subject)).toHaveLength(1);
+      expect((await messages(security(), 'inbox')).filter((m) => m.subject === `1|${subject}`)).toHaveLength(1);
     });
   }, 60_000);
 
