@@ -39,8 +39,25 @@ const here = new URL(typeof location !== 'undefined' ? location.href : 'https://
 const addinId = here.searchParams.get('addin') ?? '';
 const api = (path: string) => new URL(`/api/v1/${path}`, here).toString();
 
+/**
+ * fetch, with a sentence for the reporter when Baitwise cannot be reached or does not answer in
+ * time: the browser's own errors ("Failed to fetch", "signal timed out") mean nothing to them.
+ */
+async function call(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(REPORT_TIMEOUT_MS) });
+  } catch (err) {
+    const late = err instanceof DOMException && err.name === 'TimeoutError';
+    throw new Error(
+      late
+        ? 'The report could not be sent: Baitwise did not answer in time. Try again in a moment.'
+        : 'The report could not be sent: Baitwise could not be reached. Try again in a moment.',
+    );
+  }
+}
+
 async function addinInfo(): Promise<AddinInfo> {
-  const res = await fetch(api(`report-addin/addins/${encodeURIComponent(addinId)}`));
+  const res = await call(api(`report-addin/addins/${encodeURIComponent(addinId)}`));
   if (!res.ok) throw new Error('This report button is not set up correctly: ask your IT team to install it again.');
   return (await res.json()) as AddinInfo;
 }
@@ -98,11 +115,10 @@ export async function report(choice: { options?: unknown; freeText?: string } = 
     ...(option ? { option } : {}),
     ...(choice.freeText ? { freeText: choice.freeText.slice(0, 2000) } : {}),
   };
-  const res = await fetch(api('report-addin/reports'), {
+  const res = await call(api('report-addin/reports'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(REPORT_TIMEOUT_MS),
   });
   const answer = (await res.json().catch(() => null)) as (Answer & { error?: { message?: string } }) | null;
   if (!res.ok || !answer) throw new Error(answer?.error?.message ?? 'The report could not be sent. Try again.');
