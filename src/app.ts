@@ -13,6 +13,7 @@ import type { Container, Services } from './composition.js';
 import { authenticate } from './http/authenticate.js';
 import { CONSOLE_CSP } from './http/console-csp.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
+import { overloadGuard } from './http/overload.js';
 import { ErrorBody } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { newId } from './lib/ids.js';
@@ -83,6 +84,8 @@ export async function buildApp(container: Container): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Before authentication: under overload even a session lookup is work a refused request must not cost.
+  overloadGuard(app, { maxLagMs: config.overloadMaxLagMs });
   app.addHook('onRequest', authenticate(container.db.db));
   app.setErrorHandler(errorHandler);
 

@@ -39,7 +39,9 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = {
-    ...loadConfig({ BAITWISE_DATA_DIR: db.dir, LOG_LEVEL: 'silent', ...opts.env }),
+    // Overload shedding off unless a test turns it on: a long synchronous step of one test (a
+    // 10,000-row import) must not make the next request of the file a 503.
+    ...loadConfig({ BAITWISE_DATA_DIR: db.dir, LOG_LEVEL: 'silent', BAITWISE_OVERLOAD_MAX_LAG_MS: '0', ...opts.env }),
     database: db.config,
   };
   // BAITWISE_MASTER_KEY in opts.env: a child `baitwise` process given the same key reads the secrets.

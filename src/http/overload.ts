@@ -1,0 +1,56 @@
+// Graceful overload. When the one thread is saturated, requests wait in the event loop's queue
+// longer than any caller will: the server then works through requests whose callers have gone,
+// and everyone times out (an outside probe: 197 of 197 sign-in checks timed out right after a
+// flood of searches). Two rules keep it answering:
+// - a request whose connection closed while it waited is dropped before any work is done;
+// - while the event loop lags behind by more than `maxLagMs`, API requests other than sign-in,
+//   session and health get an immediate 503 with Retry-After instead of a place in the queue.
+// The lag is measured by a timer that should fire every TICK_MS: how late it fires is how long
+// anything queued behind the current work waits. Once it was too late, shedding lasts for the
+// Retry-After the refused callers were given, so the queue drains instead of refilling at once.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+const TICK_MS = 25;
+
+/** Routes that stay open under load: signing in, the session, health. */
+const PRIORITY = [/^\/api\/v1\/auth\//, /^\/healthz$/];
+
+export interface OverloadOptions {
+  /** event-loop lag above which non-priority API requests are refused; 0 turns shedding off */
+  maxLagMs: number;
+  /** seconds a refused caller is asked to wait */
+  retryAfterSeconds?: number;
+}
+
+export function overloadGuard(app: FastifyInstance, opts: OverloadOptions): void {
+  const retryAfter = opts.retryAfterSeconds ?? 1;
+  let shedUntil = 0;
+  let expected = Date.now() + TICK_MS;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (opts.maxLagMs > 0 && now - expected > opts.maxLagMs) shedUntil = now + retryAfter * 1000;
+    expected = now + TICK_MS;
+  }, TICK_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    // A connection that closed while the request waited: nobody is left to read the answer.
+    if (req.raw.socket?.destroyed) {
+      req.log.info({ url: req.url }, 'request dropped: the caller closed the connection while it waited');
+      return reply.hijack();
+    }
+    if (Date.now() >= shedUntil) return;
+    const path = req.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/') || PRIORITY.some((p) => p.test(path))) return;
+    return reply
+      .code(503)
+      .header('retry-after', String(retryAfter))
+      .send({
+        error: {
+          code: 'overloaded',
+          message: `Baitwise is busy answering other requests. Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+        },
+      });
+  });
+}

@@ -1,0 +1,54 @@
+// Graceful overload (http/overload.ts): while the event loop is saturated, API requests get an
+// immediate 503 with Retry-After instead of a place in a queue longer than any caller waits,
+// and signing in, the session and health still answer. Measured over real HTTP: app.inject would
+// bypass the event loop's queue that the guard is about.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+let s: Session;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { BAITWISE_OVERLOAD_MAX_LAG_MS: '150' } });
+  s = await t.login(ADMIN.email, ADMIN.password);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = t.app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('no port');
+  base = `http://127.0.0.1:${addr.port}`;
+});
+afterAll(async () => t?.close());
+
+const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie: s.cookie } });
+
+/** Keeps the one thread busy, as a flood of expensive requests does. */
+function saturate(ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy */
+  }
+}
+
+/** The status once the guard lets the request through: it refuses for its Retry-After, then serves. */
+async function served(path: string): Promise<number> {
+  const until = Date.now() + 10_000;
+  let status = 503;
+  while (status === 503 && Date.now() < until) status = (await get(path)).status;
+  return status;
+}
+
+it('answers 503 with Retry-After while saturated, keeps sign-in and health open, and recovers', async () => {
+  // Start from a quiet loop (setting up the app may itself have kept the thread busy).
+  expect(await served('/api/v1/clients')).toBe(200);
+
+  saturate(400);
+  const [clients, me, health] = await Promise.all([get('/api/v1/clients'), get('/api/v1/auth/me'), get('/healthz')]);
+  expect(clients.status).toBe(503);
+  expect(clients.headers.get('retry-after')).toBe('1');
+  expect((await clients.json()).error.code).toBe('overloaded');
+  expect(me.status).toBe(200);
+  expect(health.status).toBe(200);
+
+  // Refusals last the Retry-After given; then, the loop keeping time again, the request is served.
+  expect(await served('/api/v1/clients')).toBe(200);
+});
