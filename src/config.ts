@@ -29,6 +29,8 @@ export interface Config {
   syncSliceSeconds: number;
   /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
   mailSliceSeconds: number;
+  /** learner portal requests per minute, per source address and per learner link */
+  learnerRate: { perAddress: number; perLink: number };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -176,6 +178,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
+    learnerRate: {
+      perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),
+      perLink: int(env, 'BAITWISE_LEARNER_RATE_PER_LINK', 120, 1, 1_000_000),
+    },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),
       graphEndpoint: url(env, 'MICROSOFT_GRAPH_ENDPOINT'),
