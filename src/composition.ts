@@ -43,6 +43,7 @@ import { recipientRoutes } from './modules/recipients/routes.js';
 import { RecipientService } from './modules/recipients/service.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
+import { ContentLibrary } from './modules/training/content.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -62,6 +63,7 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
+  training: { library: ContentLibrary };
 }
 
 export interface Container extends Core {
@@ -109,6 +111,7 @@ export function compose(core: Core): Container {
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
+    training: { library: new ContentLibrary(db.db, config.dataDir) },
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },

@@ -39,6 +39,8 @@ export interface OutgoingBatch {
     variables?: Record<string, unknown>;
     /** what produced this message (a campaign enrolment, an incident) */
     ref?: { type: string; id: string };
+    /** this message not before this time (default: the batch's); a campaign spreads its invitations */
+    notBefore?: string;
   }[];
   /** not before this time (default now) */
   notBefore?: string;
@@ -105,7 +107,7 @@ export class OutboxService {
           token_hash: tokenHash(messageToken(key, id)),
           status: 'queued' as const,
           attempts: 0,
-          next_attempt_at: batch.notBefore ?? now,
+          next_attempt_at: m.notBefore ?? batch.notBefore ?? now,
           not_after: batch.notAfter ?? null,
           lease_until: null,
           in_doubt: 0,
@@ -140,6 +142,15 @@ export class OutboxService {
     if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
     const m = await repo.findMessageByTokenHash(this.db, hash);
     return m && { id: m.id, clientId: m.client_id, refType: m.ref_type, refId: m.ref_id, purpose: m.purpose };
+  }
+
+  /**
+   * Cancels the still-queued messages of the given refs inside the caller's transaction (a
+   * cancelled campaign, a revoked enrolment): what is already being sent is left to finish.
+   * `refIds` is a list or a subquery selecting the ids (a whole campaign's enrolments at once).
+   */
+  async cancelByRef(trx: Db, clientId: string, refType: string, refIds: repo.RefIds): Promise<number> {
+    return repo.cancelQueuedByRef(trx, clientId, refType, refIds, nowIso());
   }
 
   /** Makes sure a dispatch job for the profile is queued (a singleton: at most one waits). */

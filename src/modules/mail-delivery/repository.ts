@@ -1,7 +1,7 @@
 // Queries for sending profiles and the outbox. Every function takes the client id and puts it in
 // the where clause, except the worker's scans (due profiles), which return the client id with
 // each row so that everything after them is scoped again.
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database, OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
@@ -410,5 +410,23 @@ export async function requeue(db: Db, clientId: string, profileId: string, messa
     .where('status', 'in', ['failed', 'expired']);
   if (messageId) q = q.where('id', '=', messageId);
   const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Ids of what produced messages: a list, or a subquery selecting them (one `id` column). */
+// biome-ignore lint/suspicious/noExplicitAny: a subquery of any table that selects an `id`
+export type RefIds = readonly string[] | SelectQueryBuilder<Database, any, { id: string }>;
+
+/** Queued messages of those refs to `cancelled`, in one statement whatever their number. */
+export async function cancelQueuedByRef(db: Db, clientId: string, refType: string, refIds: RefIds, now: string) {
+  if (Array.isArray(refIds) && refIds.length === 0) return 0;
+  const r = await db
+    .updateTable('outbox_messages')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('client_id', '=', clientId)
+    .where('ref_type', '=', refType)
+    .where('ref_id', 'in', refIds as readonly string[])
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

@@ -1,0 +1,25 @@
+// The training module: content library, campaigns and results, the learner portal. Each part has
+// its own routes file; add a part's routes, jobs, schedules or pages here in one line.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Module } from '../module.js';
+import { campaignRoutes } from './campaign-routes.js';
+import type { TrainingCampaignService } from './campaigns-service.js';
+import { trainingLaunchJob, trainingSchedules } from './jobs.js';
+import type { TrainingResultsService } from './results.js';
+
+export interface TrainingServices {
+  campaigns: TrainingCampaignService;
+  results: TrainingResultsService;
+}
+
+export const trainingModule = (training: TrainingServices): Module => {
+  const parts: FastifyPluginAsyncTypebox[] = [campaignRoutes(training)];
+  return {
+    name: 'training',
+    routes: async (app) => {
+      for (const part of parts) await app.register(part);
+    },
+    jobs: [trainingLaunchJob(training.campaigns)],
+    schedules: trainingSchedules(training.campaigns),
+  };
+};

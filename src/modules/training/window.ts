@@ -1,0 +1,154 @@
+// When each invitation of a campaign goes: spread evenly over the allowed hours of the campaign's
+// window, in the campaign's IANA time zone. Pure functions over Intl (no tz database of our own),
+// so the spread is deterministic (same campaign, same recipients → same times) and correct across
+// daylight-saving changes: each day's window is converted to UTC on its own, so a 09:00–17:00
+// window is 09:00–17:00 local on both sides of a change, and a day that loses an hour inside the
+// window spreads over the 7 hours it really has.
+
+export interface SendWindow {
+  /** ISO weekdays the window is open: 1 = Monday … 7 = Sunday */
+  days: number[];
+  /** local opening and closing time, 'HH:MM' (from < to) */
+  from: string;
+  to: string;
+  /** spread the invitations over this many open days, starting with the first one on or after the start */
+  spreadDays: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Whether Intl knows the zone (IANA names such as Europe/Berlin; 'UTC'). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+}
+
+export function localParts(ms: number, timeZone: string): LocalParts {
+  const out: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) out[p.type] = p.value;
+  return {
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    second: Number(out.second),
+    weekday: WEEKDAYS[out.weekday ?? ''] ?? 0,
+  };
+}
+
+/** The zone's offset from UTC at instant `ms`, in ms (positive east of Greenwich). */
+function offsetAt(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - (ms - (ms % 1000));
+}
+
+/**
+ * The UTC instant of a local wall-clock time. A time that does not exist (skipped by a spring
+ * change) maps to the same distance after the change; an ambiguous one (autumn) to one of its
+ * two occurrences.
+ */
+export function zonedTimeToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const first = wall - offsetAt(wall, timeZone);
+  const second = wall - offsetAt(first, timeZone);
+  if (first === second) return first;
+  // Two candidates: one whose local time is the wall time, else (a skipped time) the later.
+  for (const c of [Math.min(first, second), Math.max(first, second)]) if (c + offsetAt(c, timeZone) === wall) return c;
+  return Math.max(first, second);
+}
+
+const hm = (s: string): [number, number] => {
+  const [h, m] = s.split(':').map(Number);
+  return [h ?? 0, m ?? 0];
+};
+
+/** The open intervals [start, end) in UTC ms: `spreadDays` open days from `startMs` on. */
+export function windowIntervals(startMs: number, w: SendWindow, timeZone: string): [number, number][] {
+  const [fh, fm] = hm(w.from);
+  const [th, tm] = hm(w.to);
+  const days = new Set(w.days);
+  const out: [number, number][] = [];
+  const first = localParts(startMs, timeZone);
+  // Walk local calendar days (noon UTC of the date avoids any DST edge when stepping).
+  let cursor = Date.UTC(first.year, first.month - 1, first.day, 12);
+  for (let i = 0; out.length < w.spreadDays && i < 366 + 7; i++, cursor += 86_400_000) {
+    const d = new Date(cursor);
+    const y = d.getUTCFullYear();
+    const mo = d.getUTCMonth() + 1;
+    const da = d.getUTCDate();
+    const weekday = ((d.getUTCDay() + 6) % 7) + 1;
+    if (!days.has(weekday)) continue;
+    const open = Math.max(zonedTimeToUtc(y, mo, da, fh, fm, timeZone), startMs);
+    const close = zonedTimeToUtc(y, mo, da, th, tm, timeZone);
+    if (close > open) out.push([open, close]);
+  }
+  return out;
+}
+
+/**
+ * `count` send times (ISO), evenly spaced over the window's open time: the i-th at i/count of the
+ * way through, so the first goes when the window opens and none at its close. No window: all at
+ * the start.
+ */
+export function spreadTimes(count: number, startMs: number, w: SendWindow | null, timeZone: string): string[] {
+  const start = new Date(startMs).toISOString();
+  if (!w || count === 0) return new Array<string>(count).fill(start);
+  const intervals = windowIntervals(startMs, w, timeZone);
+  const total = intervals.reduce((s, [a, b]) => s + (b - a), 0);
+  if (total === 0) return new Array<string>(count).fill(start);
+  const out: string[] = new Array(count);
+  let k = 0;
+  let before = 0; // open time in the intervals before k
+  for (let i = 0; i < count; i++) {
+    const offset = Math.floor((i * total) / count);
+    while (k < intervals.length - 1 && offset >= before + ((intervals[k]?.[1] ?? 0) - (intervals[k]?.[0] ?? 0))) {
+      before += (intervals[k]?.[1] ?? 0) - (intervals[k]?.[0] ?? 0);
+      k++;
+    }
+    out[i] = new Date((intervals[k]?.[0] ?? startMs) + offset - before).toISOString();
+  }
+  return out;
+}
