@@ -43,7 +43,12 @@ import { recipientRoutes } from './modules/recipients/routes.js';
 import { RecipientService } from './modules/recipients/service.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
+import { TrainingCampaignService } from './modules/training/campaigns-service.js';
 import { ContentLibrary } from './modules/training/content.js';
+import { LearnerService } from './modules/training/learner.js';
+import { LearnerLimits } from './modules/training/learner-limits.js';
+import { trainingModule } from './modules/training/module.js';
+import { TrainingResultsService } from './modules/training/results.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -63,7 +68,10 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
-  training: { library: ContentLibrary };
+  training: { library: ContentLibrary; campaigns: TrainingCampaignService; results: TrainingResultsService } & {
+    learner: LearnerService;
+    learnerPortal: { limits: LearnerLimits; webDir: string };
+  };
 }
 
 export interface Container extends Core {
@@ -93,6 +101,8 @@ export function compose(core: Core): Container {
   };
   const keys = new MessageTokenKeys(db.db, secrets);
   const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
+  const outbox = new OutboxService(db.db, queue, keys);
+  const library = new ContentLibrary(db.db, config.dataDir);
   const services: Services = {
     auth: new AuthService(db.db, config),
     operators: new OperatorService(db.db),
@@ -107,11 +117,17 @@ export function compose(core: Core): Container {
     },
     mail: {
       profiles: new SendingProfileService(db.db, secrets, dispatch),
-      outbox: new OutboxService(db.db, queue, keys),
+      outbox,
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
-    training: { library: new ContentLibrary(db.db, config.dataDir) },
+    training: {
+      library,
+      campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
+      results: new TrainingResultsService(db.db),
+      learner: new LearnerService(db.db, outbox, library),
+      learnerPortal: { limits: new LearnerLimits(config.learnerRate), webDir: config.webDir },
+    },
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -124,6 +140,7 @@ export function compose(core: Core): Container {
     { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin),
+    trainingModule(services.training),
   ];
   return {
     ...core,

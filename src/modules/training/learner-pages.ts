@@ -81,11 +81,17 @@ function languageOf(req: FastifyRequest): string {
   return accept.startsWith('de') ? 'de' : 'en';
 }
 
-/** Every learner answer: never cached, never leaking the path (the token) as a referrer. */
-function privateHeaders(reply: FastifyReply, csp: string): void {
+/**
+ * Every learner answer: never cached, never leaking the path (the token) as a referrer. Set in
+ * this plugin's onSend, which runs after the root's (which sets the console's defaults).
+ */
+function privateHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  const content = req.url.startsWith('/learn-content/');
   reply.header('cache-control', 'no-store');
   reply.header('referrer-policy', 'no-referrer');
-  reply.header('content-security-policy', csp);
+  reply.header('content-security-policy', content ? CONTENT_CSP : LEARNER_CSP);
+  // A package is framed by the learner page (frame-ancestors 'self'); the learner page by nobody.
+  if (content) reply.removeHeader('x-frame-options');
 }
 
 function refuse(req: FastifyRequest, reply: FastifyReply, err: unknown) {
@@ -108,9 +114,12 @@ export const learnerPages =
   (learner: LearnerService, limits: LearnerLimits, webDir: string): FastifyPluginAsync =>
   async (app) => {
     const shell = join(webDir, 'learn.html');
+    app.addHook('onSend', async (req, reply, payload) => {
+      privateHeaders(req, reply);
+      return payload;
+    });
 
     app.get<{ Params: { token: string } }>('/learn/:token', async (req, reply) => {
-      privateHeaders(reply, LEARNER_CSP);
       try {
         limits.check(req, req.params.token);
         const link = await learner.open(req.params.token);
@@ -124,8 +133,6 @@ export const learnerPages =
     });
 
     app.get<{ Params: { hash: string; '*': string } }>('/learn-content/:hash/*', async (req, reply) => {
-      privateHeaders(reply, CONTENT_CSP);
-      reply.removeHeader('x-frame-options'); // framed by the learner page: frame-ancestors 'self'
       let opened: Awaited<ReturnType<LearnerService['openPackage']>>;
       try {
         limits.checkAddress(req);

@@ -5,15 +5,25 @@ import type { Module } from '../module.js';
 import { campaignRoutes } from './campaign-routes.js';
 import type { TrainingCampaignService } from './campaigns-service.js';
 import { trainingLaunchJob, trainingSchedules } from './jobs.js';
+import type { LearnerService } from './learner.js';
+import type { LearnerLimits } from './learner-limits.js';
+import { learnerPages } from './learner-pages.js';
+import { learnerRoutes } from './learner-routes.js';
 import type { TrainingResultsService } from './results.js';
 
 export interface TrainingServices {
   campaigns: TrainingCampaignService;
   results: TrainingResultsService;
+  learner: LearnerService;
+  /** the learner portal's rate limits and the built learner app (web/dist/learn.html) */
+  learnerPortal: { limits: LearnerLimits; webDir: string };
 }
 
 export const trainingModule = (training: TrainingServices): Module => {
-  const parts: FastifyPluginAsyncTypebox[] = [campaignRoutes(training)];
+  const parts: FastifyPluginAsyncTypebox[] = [
+    campaignRoutes(training),
+    learnerRoutes(training.learner, training.learnerPortal.limits),
+  ];
   return {
     name: 'training',
     routes: async (app) => {
@@ -21,5 +31,6 @@ export const trainingModule = (training: TrainingServices): Module => {
     },
     jobs: [trainingLaunchJob(training.campaigns)],
     schedules: trainingSchedules(training.campaigns),
+    pages: learnerPages(training.learner, training.learnerPortal.limits, training.learnerPortal.webDir),
   };
 };
