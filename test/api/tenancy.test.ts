@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { enrolLearner } from '../helpers/training-learner.js';
 
 let t: TestApp;
 let sys: Session;
@@ -20,6 +21,14 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/setup',
   'POST /api/v1/auth/login',
   'GET /api/v1/azure-apps/callback',
+  // The learner portal: the link's token is the credential; a token opens only its own
+  // enrolment (test/api/training-learner.test.ts proves client A's never reaches B's).
+  'GET /api/v1/learn/:token',
+  'POST /api/v1/learn/:token/start',
+  'PUT /api/v1/learn/:token/progress',
+  'POST /api/v1/learn/:token/quiz',
+  'POST /api/v1/learn/:token/scorm',
+  'GET /api/v1/learn/:token/certificate',
 ]);
 
 const APP_BODY = {
@@ -41,6 +50,8 @@ interface ClientData {
   changeId: string;
   profileId: string;
   messageId: string;
+  /** a learner's link (the invitation's token) to the client's enrolment */
+  learnerToken: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -119,7 +130,9 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .set({ status: 'failed' })
     .where('id', '=', messageId ?? '')
     .execute();
+  const { token: learnerToken } = await enrolLearner(t.app, clientId, recipient.id, profile.id);
   return {
+    learnerToken,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -368,6 +381,8 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_messages',
     'client_keys',
     'report_addin_settings',
+    'training_campaigns',
+    'training_enrolments',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {
@@ -444,6 +459,37 @@ const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
     expect(await snapshotOf(c.clientId)).toBe(before);
   },
 };
+
+/** The learner portal's writes: an archived client's links open nothing and record nothing. */
+const learnerWrite =
+  (method: string, path: string, body: unknown) =>
+  async (c: ClientData): Promise<void> => {
+    const before = await snapshotOf(c.clientId);
+    const r = await t.app.inject({
+      method: method as 'POST',
+      url: `/api/v1/learn/${c.learnerToken}${path}`,
+      payload: body as object,
+    });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('link_unavailable');
+    expect(await snapshotOf(c.clientId)).toBe(before);
+    // Nor does the link page record the click.
+    expect((await t.app.inject({ method: 'GET', url: `/learn/${c.learnerToken}` })).statusCode).toBe(404);
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  };
+Object.assign(ARCHIVED_CHECKS, {
+  'POST /api/v1/learn/:token/start': learnerWrite('POST', '/start', {}),
+  'PUT /api/v1/learn/:token/progress': learnerWrite('PUT', '/progress', { page: 1, secondsSpent: 10 }),
+  'POST /api/v1/learn/:token/quiz': learnerWrite('POST', '/quiz', { answers: {}, secondsSpent: 0 }),
+  'POST /api/v1/learn/:token/scorm': learnerWrite('POST', '/scorm', {
+    completion: 'completed',
+    success: 'passed',
+    score: 100,
+    secondsSpent: 10,
+    location: '',
+    suspendData: '',
+  }),
+});
 
 /** Writes that touch no client's data. */
 const ARCHIVE_IRRELEVANT = new Set([

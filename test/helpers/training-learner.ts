@@ -69,6 +69,30 @@ export async function learnerFixture(
     .insertInto('sending_profiles')
     .values(profileRow(clientId, profileId, now))
     .execute();
+  return { clientId, ...(await enrolLearner(app, clientId, recipientId, profileId, opts)) };
+}
+
+export type EnrolOptions = Pick<
+  Parameters<typeof learnerFixture>[1] & object,
+  'contentRef' | 'language' | 'dueInDays' | 'linkDaysAfterDue' | 'purpose'
+>;
+
+/** A running campaign of an existing client, one enrolment of `recipientId`, and its invitation's token. */
+export async function enrolLearner(
+  app: App,
+  clientId: string,
+  recipientId: string,
+  profileId: string,
+  opts: EnrolOptions = {},
+): Promise<Omit<LearnerFixture, 'clientId'>> {
+  const db = app.container.db.db;
+  const now = nowIso();
+  const recipient = await db
+    .selectFrom('recipients')
+    .select('email')
+    .where('client_id', '=', clientId)
+    .where('id', '=', recipientId)
+    .executeTakeFirstOrThrow();
   const dueAt = new Date(Date.now() + (opts.dueInDays ?? 14) * DAY).toISOString();
   const campaignId = newId();
   await db
@@ -138,12 +162,14 @@ export async function learnerFixture(
       profileId,
       purpose: opts.purpose ?? 'training.invitation',
       content: { subject: 'Training', html: null, text: 'Your link: {{ message.token }}' },
-      messages: [{ to: { address: learner.email }, recipientId, ref: { type: 'training.enrolment', id: enrolmentId } }],
+      messages: [
+        { to: { address: recipient.email }, recipientId, ref: { type: 'training.enrolment', id: enrolmentId } },
+      ],
       notBefore: '2999-01-01T00:00:00.000Z',
     }),
   );
   const key = await app.services.mail.dispatch.keys.key(clientId);
-  return { clientId, campaignId, enrolmentId, token: messageToken(key, messageId ?? '') };
+  return { campaignId, enrolmentId, token: messageToken(key, messageId ?? '') };
 }
 
 /** A minimal SMTP relay profile row: the outbox needs one, nothing is sent (notBefore far ahead). */
