@@ -142,13 +142,34 @@ describe('learner portal', () => {
     });
   });
 
-  it('shows the course in German for a German campaign', async () => {
+  it('shows a German campaign in German and resumes where the learner left', async () => {
     const f = await learnerFixture(server.app, { language: 'de' });
     await withPage('german', async (page) => {
       await page.goto(`${server.url}/learn/${f.token}`);
       await page.getByRole('heading', { level: 1, name: 'Willkommen, Ada Lovelace' }).waitFor();
       expect(await page.getAttribute('html', 'lang')).toBe('de');
-      await page.getByRole('button', { name: 'Schulung beginnen' }).waitFor();
+      await page.getByRole('button', { name: 'Schulung beginnen' }).click();
+      const course = server.app.services.training.library.course('recognising-phishing', 'de');
+      const [first, second] = course?.pages ?? [];
+      await page.getByRole('heading', { level: 1, name: first?.title }).waitFor();
+      await page.getByRole('button', { name: 'Weiter' }).click();
+      await page.getByRole('heading', { level: 1, name: second?.title }).waitFor();
+      // Coming back resumes on that page (the progress save is awaited through the database).
+      await expect
+        .poll(
+          async () =>
+            (
+              await db()
+                .selectFrom('training_enrolments')
+                .select('state')
+                .where('id', '=', f.enrolmentId)
+                .executeTakeFirstOrThrow()
+            ).state,
+        )
+        .toContain('"page":1');
+      await page.reload();
+      await page.getByRole('button', { name: 'Dort weitermachen, wo Sie aufgehört haben' }).click();
+      await page.getByRole('heading', { level: 1, name: second?.title }).waitFor();
     });
   });
 

@@ -5,33 +5,12 @@
 // and bounds, and saves them through the learner API.
 import { Button, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { type LearnerView, learnerApi, type ScormCommit, stopwatch } from './api';
+import { type LearnerView, learnerApi, stopwatch } from './api';
 import { FocusTitle } from './FocusTitle';
 import type { Strings } from './i18n';
+import { parseScormMessage } from './scorm-message';
 
 type Scorm = Extract<LearnerView['content'], { kind: 'scorm' }>;
-const COMPLETION = new Set(['completed', 'incomplete', 'not attempted', 'unknown']);
-const SUCCESS = new Set(['passed', 'failed', 'unknown']);
-
-/** The bridge's message (src/modules/training/scorm-runtime.ts), checked field by field. */
-export function parseScormMessage(data: unknown): Omit<ScormCommit, 'secondsSpent'> | null {
-  if (!data || typeof data !== 'object') return null;
-  const d = data as Record<string, unknown>;
-  if (d.type !== 'baitwise.scorm') return null;
-  if (typeof d.completion !== 'string' || !COMPLETION.has(d.completion)) return null;
-  if (typeof d.success !== 'string' || !SUCCESS.has(d.success)) return null;
-  if (d.score !== null && (typeof d.score !== 'number' || !(d.score >= 0 && d.score <= 100))) return null;
-  if (typeof d.location !== 'string' || d.location.length > 1000) return null;
-  if (typeof d.suspendData !== 'string' || d.suspendData.length > 64_000) return null;
-  return {
-    completion: d.completion as ScormCommit['completion'],
-    success: d.success as ScormCommit['success'],
-    score: d.score as number | null,
-    location: d.location,
-    suspendData: d.suspendData,
-  };
-}
-
 export function ScormPlayer({
   content,
   t,

@@ -1,5 +1,9 @@
 // The learner API. The token comes from the page's own address (/learn/<token>) and goes only
 // into the path of same-origin requests: no cookie, no storage, no referrer (no-referrer policy).
+import type { ScormCommit } from './scorm-message';
+
+export type { ScormCommit };
+
 export interface LearnerView {
   language: string;
   client: { name: string; logoUrl: string | null; colour: string | null };
@@ -94,15 +98,6 @@ export const learnerApi = {
   scorm: (commit: ScormCommit) => call<{ completed: boolean }>('POST', '/scorm', commit),
   certificate: () => call<Certificate>('GET', '/certificate'),
 };
-
-export interface ScormCommit {
-  completion: 'completed' | 'incomplete' | 'not attempted' | 'unknown';
-  success: 'passed' | 'failed' | 'unknown';
-  score: number | null;
-  secondsSpent: number;
-  location: string;
-  suspendData: string;
-}
 
 /** Seconds since the last save, bounded as the API bounds them (a tab left open overnight is not time spent). */
 export function stopwatch(): () => number {
