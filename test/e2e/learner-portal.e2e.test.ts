@@ -1,9 +1,11 @@
 // The learner portal in a real browser (phone-sized) against the real server: a learner link
 // opens the welcome page in the client's name, the keyboard moves through the course pages (focus
 // lands on each page's heading), the quiz is passed and announced, the certificate shows and
-// prints alone. No CSP violation on the learner page. A SCORM package runs sandboxed: it reports
+// prints alone. No CSP violation on the learner page, none of axe-core's WCAG 2.1 AA findings. A SCORM package runs sandboxed: it reports
 // completion through the run-time, and its attempts to reach the API or the parent page fail.
 // Synchronisation is by locators and waitFor(), no sleeps.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
@@ -69,6 +71,29 @@ async function tabTo(page: Page, name: string): Promise<void> {
 
 const db = () => server.app.container.db.db;
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * WCAG 2.1 A and AA rules that a machine can check (axe-core), on the page as it is now. Evaluated
+ * through the DevTools protocol, which the page's CSP does not govern (the page's own scripts are).
+ */
+async function wcagViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+}
+
 describe('learner portal', () => {
   it('takes a learner through a built-in course by keyboard, passes the quiz and shows the certificate', async () => {
     const f = await learnerFixture(server.app, { clientName: 'Initech' });
@@ -80,6 +105,7 @@ describe('learner portal', () => {
       await page.getByRole('heading', { level: 1, name: 'Welcome, Ada Lovelace' }).waitFor();
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.getByText('Initech asks you to complete this short training.').waitFor();
+      expect(await wcagViolations(page)).toEqual([]);
 
       // Keyboard only: Tab to the start button, Enter; each page's heading takes the focus.
       await tabTo(page, 'Start the training');
@@ -88,10 +114,12 @@ describe('learner portal', () => {
         const heading = page.getByRole('heading', { level: 1, name: p.title });
         await heading.waitFor();
         expect(await heading.evaluate((h) => h === document.activeElement)).toBe(true);
+        if (i === 1) expect(await wcagViolations(page)).toEqual([]);
         await tabTo(page, i === course.pages.length - 1 ? 'Go to the quiz' : 'Next');
         await page.keyboard.press('Enter');
       }
       await page.getByRole('heading', { level: 1, name: /^Quiz/ }).waitFor();
+      expect(await wcagViolations(page)).toEqual([]);
       // The script's POST recorded the start; progress was saved along the way.
       const e = await db()
         .selectFrom('training_enrolments')
@@ -113,6 +141,7 @@ describe('learner portal', () => {
       }
       await page.getByRole('button', { name: 'Submit answers' }).click();
       await page.getByRole('status').filter({ hasText: 'You scored 100%' }).waitFor();
+      expect(await wcagViolations(page)).toEqual([]);
       expect(await page.getByRole('status').filter({ hasText: 'You scored' }).getAttribute('aria-live')).toBe('polite');
       await page.getByRole('button', { name: 'Next' }).click();
 
@@ -121,6 +150,7 @@ describe('learner portal', () => {
       await cert.getByText('Ada Lovelace').waitFor();
       await cert.getByText(course.title).waitFor();
       await page.getByRole('button', { name: 'Print or save as PDF' }).waitFor();
+      expect(await wcagViolations(page)).toEqual([]);
       // On paper: the certificate alone.
       await page.emulateMedia({ media: 'print' });
       expect(await page.getByRole('button', { name: 'Print or save as PDF' }).isVisible()).toBe(false);
