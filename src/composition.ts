@@ -47,7 +47,8 @@ import { TrainingCampaignService } from './modules/training/campaigns-service.js
 import { ContentLibrary } from './modules/training/content.js';
 import { LearnerService } from './modules/training/learner.js';
 import { LearnerLimits } from './modules/training/learner-limits.js';
-import { trainingModule } from './modules/training/module.js';
+import { type TrainingServices, trainingModule } from './modules/training/module.js';
+import { PackageService } from './modules/training/packages.js';
 import { TrainingResultsService } from './modules/training/results.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
@@ -68,10 +69,7 @@ export interface Services {
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
-  training: { library: ContentLibrary; campaigns: TrainingCampaignService; results: TrainingResultsService } & {
-    learner: LearnerService;
-    learnerPortal: { limits: LearnerLimits; webDir: string };
-  };
+  training: TrainingServices;
 }
 
 export interface Container extends Core {
@@ -125,6 +123,7 @@ export function compose(core: Core): Container {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
       results: new TrainingResultsService(db.db),
+      packages: new PackageService(db.db, config),
       learner: new LearnerService(db.db, outbox, library),
       learnerPortal: { limits: new LearnerLimits(config.learnerRate), webDir: config.webDir },
     },

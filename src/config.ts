@@ -31,6 +31,14 @@ export interface Config {
   mailSliceSeconds: number;
   /** learner portal requests per minute, per source address and per learner link */
   learnerRate: { perAddress: number; perLink: number };
+  /** limits of an uploaded SCORM package (modules/training/scorm-zip.ts) */
+  training: {
+    /** the zip as uploaded */
+    packageMaxBytes: number;
+    packageMaxFiles: number;
+    /** all files unpacked together (a zip bomb is refused before it is written) */
+    packageMaxUnpackedBytes: number;
+  };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -52,6 +60,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const MB = 1024 * 1024;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -181,6 +191,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     learnerRate: {
       perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),
       perLink: int(env, 'BAITWISE_LEARNER_RATE_PER_LINK', 120, 1, 1_000_000),
+    },
+    training: {
+      packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,
+      packageMaxFiles: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_FILES', 10_000, 1, 1_000_000),
+      packageMaxUnpackedBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_UNPACKED_MB', 1024, 1, 65_536) * MB,
     },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),

@@ -4,8 +4,9 @@
 // fails this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
+import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
-import { enrolLearner } from '../helpers/training-learner.js';
+import { scorm12 } from '../helpers/scorm.js';
 
 let t: TestApp;
 let sys: Session;
@@ -50,7 +51,10 @@ interface ClientData {
   changeId: string;
   profileId: string;
   messageId: string;
-  /** a learner's link (the invitation's token) to the client's enrolment */
+  packageId: string;
+  campaignId: string;
+  enrolmentId: string;
+  /** the learner's link (the invitation's token) to that enrolment */
   learnerToken: string;
 }
 
@@ -130,8 +134,46 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .set({ status: 'failed' })
     .where('id', '=', messageId ?? '')
     .execute();
-  const { token: learnerToken } = await enrolLearner(t.app, clientId, recipient.id, profile.id);
+  // A SCORM package of the client's own (the zip itself is the upload's body).
+  const pkg = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/clients/${clientId}/training/packages`,
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/zip' },
+    payload: await scorm12(),
+  });
+  expect(pkg.statusCode).toBe(201);
+  // A running training campaign with one learner (the recipient above, through the group).
+  const campaign = (
+    await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns`, {
+      name: 'A campaign',
+      contentRef: 'builtin:recognising-phishing',
+      language: 'en',
+      profileId: profile.id,
+      audience: { groupIds: [group.id] },
+      timeZone: 'Europe/Berlin',
+      dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    })
+  ).json();
+  expect(
+    (await t.as(s, 'POST', `/api/v1/clients/${clientId}/training/campaigns/${campaign.id}/launch`)).statusCode,
+  ).toBe(200);
+  const enrolment = await t.db.handle.db
+    .selectFrom('training_enrolments')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
+  // The invitation's token, as the mail would carry it (derived from the message id and the client's key).
+  const invitation = await t.db.handle.db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('ref_id', '=', enrolment.id)
+    .executeTakeFirstOrThrow();
+  const learnerToken = messageToken(await t.app.services.mail.dispatch.keys.key(clientId), invitation.id);
   return {
+    packageId: pkg.json().id,
+    campaignId: campaign.id,
+    enrolmentId: enrolment.id,
     learnerToken,
     profileId: profile.id,
     messageId: messageId ?? '',
@@ -209,6 +251,10 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     changeId: data.changeId,
     profileId: data.profileId,
     messageId: data.messageId,
+    packageId: data.packageId,
+    slug: 'recognising-phishing', // built-in courses belong to every client
+    campaignId: data.campaignId,
+    enrolmentId: data.enrolmentId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -350,6 +396,17 @@ describe('tenancy: client administrator of A against everything of B', () => {
     }
   });
 
+  it("opens B's learner link on B's enrolment, whoever is signed in (the fixture token is real)", async () => {
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/learn/${fixturesB.learnerToken}`,
+      headers: { cookie: adminA.cookie },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().client.name).toBe('Client B (renamed)');
+    expect(r.body).not.toContain(ids.clientA);
+  });
+
   it('gives A their own client', async () => {
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}`)).statusCode).toBe(200);
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}/administrators`)).json().items).toHaveLength(1);
@@ -381,6 +438,7 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_messages',
     'client_keys',
     'report_addin_settings',
+    'training_packages',
     'training_campaigns',
     'training_enrolments',
   ] as const;
@@ -502,6 +560,10 @@ const ARCHIVE_IRRELEVANT = new Set([
   'POST /api/v1/clients', // a new client is never archived
   'POST /api/v1/operators/:operatorId/password',
   'DELETE /api/v1/operators/:operatorId/api-tokens/:tokenId', // an operator's own tokens, no client data
+  // The shared training library (system administrators only): no client's data.
+  'POST /api/v1/training/packages',
+  'PATCH /api/v1/training/packages/:packageId',
+  'DELETE /api/v1/training/packages/:packageId',
 ]);
 
 describe('an archived client is read-only', () => {

@@ -1,6 +1,7 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppLayout } from './components/AppLayout';
-import { FullPageLoader, QueryError } from './components/QueryState';
+import { FullPageLoader, PageLoader, QueryError } from './components/QueryState';
 import { useSession } from './hooks/useSession';
 import { ApiTokensPage } from './pages/ApiTokensPage';
 import { AuditLogPage } from './pages/AuditLogPage';
@@ -19,6 +20,14 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { SendingProfileDetailPage } from './pages/sending-profiles/SendingProfileDetailPage';
+import { TrainingCampaignsPage } from './pages/TrainingCampaignsPage';
+import { TrainingLibraryPage } from './pages/TrainingLibraryPage';
+
+// The campaign page brings the charting library (recharts): loaded when it is opened, so the
+// console's first load stays small.
+const CampaignDetailPage = lazy(() =>
+  import('./pages/training/CampaignDetailPage').then((m) => ({ default: m.CampaignDetailPage })),
+);
 
 export function App() {
   const location = useLocation();
@@ -41,6 +50,16 @@ export function App() {
         <Route path="recipients" element={<RecipientsPage />} />
         <Route path="recipients/groups" element={<RecipientsPage />} />
         <Route path="entra-sync" element={<EntraSyncPage />} />
+        <Route path="training/library" element={<TrainingLibraryPage />} />
+        <Route path="training/campaigns" element={<TrainingCampaignsPage />} />
+        <Route
+          path="training/campaigns/:campaignId"
+          element={
+            <Suspense fallback={<PageLoader />}>
+              <CampaignDetailPage />
+            </Suspense>
+          }
+        />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />

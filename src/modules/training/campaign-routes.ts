@@ -36,13 +36,14 @@ export const campaignRoutes =
         config: cfg,
         schema: {
           tags,
-          summary: 'The default invitation and reminder of a language (variables: recipient.name, course.title, dueDate, link)',
+          summary:
+            'The default invitation and reminder of a language (variables: recipient.name, course.title, dueDate, link)',
           params: ClientParams,
-          querystring: Strict({ language: Language }),
+          querystring: Strict({ language: Type.Optional(Language) }),
           response: { 200: TemplatesSchema },
         },
       },
-      async (req) => campaigns.templates(req.query.language),
+      async (req) => campaigns.templates(req.query.language ?? 'en'),
     );
 
     app.get(
@@ -86,7 +87,8 @@ export const campaignRoutes =
         config: cfg,
         schema: {
           tags,
-          summary: 'Edit a draft; a scheduled or running campaign changes only its due date, reminders and link validity',
+          summary:
+            'Edit a draft; a scheduled or running campaign changes only its due date, reminders and link validity',
           params: Params,
           body: CampaignPatch,
           response: { 200: CampaignSchema },
@@ -156,7 +158,10 @@ export const campaignRoutes =
           params: Params,
           querystring: EnrolmentQuery,
           response: {
-            200: Type.Object({ items: Type.Array(EnrolmentSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+            200: Type.Object({
+              items: Type.Array(EnrolmentSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
           },
         },
       },
@@ -229,7 +234,11 @@ export const campaignRoutes =
       `${learner}/revoke`,
       {
         config: cfg,
-        schema: { tags, summary: 'Revoke the learner’s link (unsent mail to them is cancelled)', params: EnrolmentParams },
+        schema: {
+          tags,
+          summary: 'Revoke the learner’s link (unsent mail to them is cancelled)',
+          params: EnrolmentParams,
+        },
       },
       async (req, reply) => {
         await campaigns.revoke(actorOf(req), req.params.clientId, req.params.campaignId, req.params.enrolmentId);

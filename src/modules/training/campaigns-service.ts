@@ -2,6 +2,8 @@
 // scheduled launches, reminders, auto-enrolment, completion, cancel, and the actions on one
 // learner. Mail goes only through the outbox (mail-delivery/outbox.ts), enqueued in the
 // transaction that records why it exists.
+
+import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
@@ -17,16 +19,8 @@ import { existingGroupIds } from '../recipients/groups-repository.js';
 import { afterReminder, nextReminder } from './reminder-plan.js';
 import * as repo from './repository.js';
 import { DEFAULT_TEMPLATES, formatDueDate, hasLink, type Language, type MailTemplate, withLink } from './templates.js';
-import type {
-  Audience,
-  CampaignInput,
-  CampaignListItem,
-  CampaignPatch,
-  CampaignView,
-  Reminders,
-} from './view.js';
+import type { Audience, CampaignInput, CampaignListItem, CampaignPatch, CampaignView, Reminders } from './view.js';
 import { isTimeZone, type SendWindow, spreadTimes } from './window.js';
-import type { Static } from '@sinclair/typebox';
 
 /** What campaigns need of the content library (modules/training/content.ts, ContentLibrary). */
 export interface ContentResolver {
@@ -254,7 +248,8 @@ export class TrainingCampaignService {
         throw new ConflictError('status', 'The campaign changed meanwhile; load it again.');
       if (live && (patch.dueAt !== undefined || patch.reminders !== undefined)) {
         // Learners who kept the campaign's due date move with it; everyone's reminders are replanned.
-        if (rowPatch.due_at !== c.due_at) await repo.moveDueDate(trx, clientId, campaignId, c.due_at, rowPatch.due_at ?? c.due_at);
+        if (rowPatch.due_at !== c.due_at)
+          await repo.moveDueDate(trx, clientId, campaignId, c.due_at, rowPatch.due_at ?? c.due_at);
         await this.replan(trx, clientId, campaignId, full.reminders);
       }
       await recordAudit(trx, actor, {
@@ -320,8 +315,8 @@ export class TrainingCampaignService {
 
   /** The scheduled launch (job or schedule): does nothing unless the campaign still waits for it. */
   async launchScheduled(clientId: string, campaignId: string): Promise<boolean> {
-    const c = await repo.findCampaign(this.db, clientId, campaignId);
-    if (!c || c.status !== 'scheduled' || !c.starts_at || Date.parse(c.starts_at) > Date.now()) return false;
+    const due = await repo.campaignsToLaunch(this.db, nowIso(), { clientId, campaignId });
+    if (due.length === 0) return false;
     try {
       await this.launchNow(null, clientId, campaignId, 'scheduled');
       return true;
@@ -450,7 +445,9 @@ export class TrainingCampaignService {
       throw new ConflictError('status', `The campaign is already ${c.status}.`);
     await this.db.transaction().execute(async (trx) => {
       const now = nowIso();
-      if (!(await repo.updateCampaign(trx, clientId, campaignId, [c.status], { status: 'cancelled', cancelled_at: now })))
+      if (
+        !(await repo.updateCampaign(trx, clientId, campaignId, [c.status], { status: 'cancelled', cancelled_at: now }))
+      )
         throw new ConflictError('status', 'The campaign changed meanwhile; load it again.');
       const cancelled = await this.outbox.cancelByRef(
         trx,
@@ -675,7 +672,9 @@ export class TrainingCampaignService {
     const now = nowIso();
     let n = 0;
     for (const c of await repo.campaignsToComplete(this.db, now)) {
-      if (await repo.updateCampaign(this.db, c.client_id, c.id, ['running'], { status: 'completed', completed_at: now }))
+      if (
+        await repo.updateCampaign(this.db, c.client_id, c.id, ['running'], { status: 'completed', completed_at: now })
+      )
         n++;
     }
     return n;
@@ -733,8 +732,7 @@ export class TrainingCampaignService {
     if (missingGroup) throw new ValidationError('audience.groupIds', `No such group: ${missingGroup}.`);
     const recipients = await repo.existingRecipientIds(this.db, clientId, recipientIds);
     const missingRecipient = recipientIds.find((r) => !recipients.has(r));
-    if (missingRecipient)
-      throw new ValidationError('audience.recipientIds', `No such recipient: ${missingRecipient}.`);
+    if (missingRecipient) throw new ValidationError('audience.recipientIds', `No such recipient: ${missingRecipient}.`);
     if (!(await findProfile(this.db, clientId, f.profileId)))
       throw new ValidationError('profileId', 'No such sending profile in this client.');
     for (const [part, t] of [

@@ -69,7 +69,12 @@ describe('built-in course loader', () => {
   it('loads every shipped course in English and German with pages and a quiz', () => {
     root = mkdtempSync(join(tmpdir(), 'unused-'));
     const { courses } = loadCourses(coursesDir());
-    expect([...courses.keys()]).toContain('recognising-phishing');
+    expect([...courses.keys()]).toEqual([
+      'links-and-attachments',
+      'passwords-passkeys-mfa',
+      'recognising-phishing',
+      'reporting-suspicious-mail',
+    ]);
     for (const [slug, byLanguage] of courses) {
       for (const language of ['en', 'de'] as const) {
         const c = byLanguage.get(language);

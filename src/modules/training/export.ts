@@ -50,7 +50,8 @@ function sheetXml(header: string[], rows: Cell[][]): string {
       const ref = `${column(c)}${r + 1}`;
       if (typeof v === 'number' && Number.isFinite(v)) parts.push(`<c r="${ref}"><v>${v}</v></c>`);
       else if (typeof v === 'boolean') parts.push(`<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`);
-      else parts.push(`<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xml(safeText(String(v)))}</t></is></c>`);
+      else
+        parts.push(`<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xml(safeText(String(v)))}</t></is></c>`);
     });
     parts.push('</row>');
   });

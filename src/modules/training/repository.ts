@@ -58,11 +58,7 @@ export async function deleteDraft(db: Db, clientId: string, campaignId: string):
 export async function listCampaigns(db: Db, clientId: string) {
   const counts = db
     .selectFrom('training_enrolments')
-    .select([
-      'campaign_id',
-      sql<number>`count(*)`.as('enrolled'),
-      sql<number>`count(completed_at)`.as('completed'),
-    ])
+    .select(['campaign_id', sql<number>`count(*)`.as('enrolled'), sql<number>`count(completed_at)`.as('completed')])
     .where('client_id', '=', clientId)
     .groupBy('campaign_id')
     .as('n');
@@ -180,7 +176,9 @@ export async function insertEnrolments(db: Db, rows: EnrolmentRow[]): Promise<vo
 export const findEnrolment = (db: Db, clientId: string, campaignId: string, enrolmentId: string) =>
   db
     .selectFrom('training_enrolments as e')
-    .innerJoin('recipients as r', (j) => j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'))
+    .innerJoin('recipients as r', (j) =>
+      j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
+    )
     .selectAll('e')
     .select(['r.email', displayName.as('name')])
     .where('e.client_id', '=', clientId)
@@ -281,14 +279,18 @@ export async function setNextReminders(
   }
 }
 
-/** Scheduled campaigns whose start has come (any client). */
-export const campaignsToLaunch = (db: Db, now: string) =>
-  db
-    .selectFrom('training_campaigns')
-    .select(['id', 'client_id'])
-    .where('status', '=', 'scheduled')
-    .where('starts_at', '<=', now)
-    .execute();
+/** Scheduled campaigns whose start has come (any client; an archived client's wait for its restore). */
+export const campaignsToLaunch = (db: Db, now: string, only?: { clientId: string; campaignId: string }) => {
+  let q = db
+    .selectFrom('training_campaigns as c')
+    .innerJoin('clients as k', 'k.id', 'c.client_id')
+    .select(['c.id', 'c.client_id'])
+    .where('c.status', '=', 'scheduled')
+    .where('c.starts_at', '<=', now)
+    .where('k.archived_at', 'is', null);
+  if (only) q = q.where('c.client_id', '=', only.clientId).where('c.id', '=', only.campaignId);
+  return q.execute();
+};
 
 /** Running campaigns that enrol later members of their groups (any client). */
 export const autoEnrolCampaigns = (db: Db) =>
@@ -334,6 +336,15 @@ export async function campaignsToComplete(db: Db, now: string) {
           .as('open'),
     ])
     .where('c.status', '=', 'running')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('clients as k')
+          .select('k.id')
+          .whereRef('k.id', '=', 'c.client_id')
+          .where('k.archived_at', 'is', null),
+      ),
+    )
     .execute();
   const nowMs = Date.parse(now);
   return running.filter((c) => {
@@ -350,7 +361,9 @@ export async function dueReminders(db: Db, now: string, limit: number) {
     .innerJoin('training_campaigns as c', (j) =>
       j.onRef('c.id', '=', 'e.campaign_id').onRef('c.client_id', '=', 'e.client_id'),
     )
-    .innerJoin('recipients as r', (j) => j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'))
+    .innerJoin('recipients as r', (j) =>
+      j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
+    )
     .innerJoin('clients as k', 'k.id', 'e.client_id')
     .select([
       'e.id',

@@ -65,7 +65,9 @@ export class TrainingResultsService {
   private base(clientId: string, campaignId: string): Q {
     return (this.db as unknown as import('kysely').Kysely<From>)
       .selectFrom('training_enrolments as e')
-      .innerJoin('recipients as r', (j) => j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'))
+      .innerJoin('recipients as r', (j) =>
+        j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
+      )
       .leftJoin('outbox_messages as m', (j) =>
         j.onRef('m.id', '=', 'e.invite_message_id').onRef('m.client_id', '=', 'e.client_id'),
       )
@@ -201,7 +203,11 @@ export class TrainingResultsService {
         .innerJoin('recipients as r', (j) =>
           j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
         )
-        .select(['r.department', sql<number>`count(*)`.as('enrolled'), sql<number>`count(e.completed_at)`.as('completed')])
+        .select([
+          'r.department',
+          sql<number>`count(*)`.as('enrolled'),
+          sql<number>`count(e.completed_at)`.as('completed'),
+        ])
         .where('e.client_id', '=', clientId)
         .where('e.campaign_id', '=', campaignId)
         .groupBy('r.department')
@@ -254,13 +260,25 @@ export class TrainingResultsService {
       .innerJoin('recipient_group_members as gm', (j) =>
         j.onRef('gm.recipient_id', '=', 'e.recipient_id').onRef('gm.client_id', '=', 'e.client_id'),
       )
-      .innerJoin('recipient_groups as g', (j) => j.onRef('g.id', '=', 'gm.group_id').onRef('g.client_id', '=', 'gm.client_id'))
-      .select(['g.id', 'g.name', sql<number>`count(*)`.as('enrolled'), sql<number>`count(e.completed_at)`.as('completed')])
+      .innerJoin('recipient_groups as g', (j) =>
+        j.onRef('g.id', '=', 'gm.group_id').onRef('g.client_id', '=', 'gm.client_id'),
+      )
+      .select([
+        'g.id',
+        'g.name',
+        sql<number>`count(*)`.as('enrolled'),
+        sql<number>`count(e.completed_at)`.as('completed'),
+      ])
       .where('e.client_id', '=', clientId)
       .where('e.campaign_id', '=', campaignId);
     if (audience.groupIds?.length) q = q.where('gm.group_id', 'in', audience.groupIds);
     const rows = await q.groupBy(['g.id', 'g.name']).orderBy(sql`count(*)`, 'desc').limit(50).execute();
-    return rows.map((g) => ({ groupId: g.id, name: g.name, enrolled: Number(g.enrolled), completed: Number(g.completed) }));
+    return rows.map((g) => ({
+      groupId: g.id,
+      name: g.name,
+      enrolled: Number(g.enrolled),
+      completed: Number(g.completed),
+    }));
   }
 
   /** Every learner of the campaign as CSV or XLSX (read in pages, never more than one page of rows in SQL). */

@@ -71,7 +71,11 @@ export function formatDueDate(iso: string, language: Language, timeZone: string)
   const key = `${language}|${timeZone}`;
   let f = dateFormats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone });
+    f = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone,
+    });
     dateFormats.set(key, f);
   }
   return f.format(new Date(iso));

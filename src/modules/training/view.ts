@@ -7,9 +7,13 @@ const DateTime = Type.String({ format: 'date-time' });
 const Hhmm = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'local time HH:MM' });
 
 export const Language = Type.Union([Type.Literal('en'), Type.Literal('de')]);
-export const CampaignStatus = Type.Union(
-  ['draft', 'scheduled', 'running', 'completed', 'cancelled'].map((s) => Type.Literal(s)),
-);
+export const CampaignStatus = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('scheduled'),
+  Type.Literal('running'),
+  Type.Literal('completed'),
+  Type.Literal('cancelled'),
+]);
 
 export const ContentRef = Type.String({
   pattern: '^(builtin:[a-z0-9][a-z0-9-]{0,62}|package:[0-9a-fA-F-]{36})$',
@@ -109,9 +113,13 @@ export const CampaignListItem = Type.Object({
   completionRate: Nullable(Type.Number()),
 });
 
-export const EnrolmentStatus = Type.Union(
-  ['not_started', 'in_progress', 'completed', 'overdue', 'revoked'].map((s) => Type.Literal(s)),
-);
+export const EnrolmentStatus = Type.Union([
+  Type.Literal('not_started'),
+  Type.Literal('in_progress'),
+  Type.Literal('completed'),
+  Type.Literal('overdue'),
+  Type.Literal('revoked'),
+]);
 
 export const EnrolmentQuery = Strict({
   status: Type.Optional(EnrolmentStatus),

@@ -5,6 +5,7 @@ import {
   IconClipboardList,
   IconCloudDownload,
   IconLayoutDashboard,
+  IconSchool,
   IconSettings,
   IconUsers,
   type TablerIcon,
@@ -50,6 +51,16 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       {entries.map(({ label, to, icon: Icon, exact }) => (
         <NavLink key={to} {...link(label, to, exact)} leftSection={<Icon size={18} aria-hidden />} />
       ))}
+      <NavLink
+        component="button"
+        label="Training"
+        leftSection={<IconSchool size={18} aria-hidden />}
+        defaultOpened={pathname.startsWith('/training')}
+        childrenOffset={28}
+      >
+        <NavLink {...link('Campaigns', '/training/campaigns')} />
+        <NavLink {...link('Library', '/training/library')} />
+      </NavLink>
       {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
           announced as something that opens. */}
       <NavLink
