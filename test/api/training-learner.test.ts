@@ -5,7 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { injectRuntime } from '../../src/modules/training/learner-pages.js';
+import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
+import { scorm2004 } from '../helpers/scorm.js';
 import { type LearnerFixture, learnerFixture, packageFixture } from '../helpers/training-learner.js';
 
 let t: TestApp;
@@ -16,7 +18,6 @@ beforeAll(async () => {
   mkdirSync(web, { recursive: true });
   writeFileSync(join(web, 'learn.html'), SHELL);
   t = await createTestApp({
-    withAdmin: false,
     env: {
       BAITWISE_WEB_DIR: web,
       BAITWISE_LEARNER_RATE_PER_LINK: '30',
@@ -342,6 +343,51 @@ describe('tenancy of links and content', () => {
     expect((await api('GET', b.token)).json().client.name).toBe('Client B');
     await api('POST', `${a.token}/start`);
     expect((await enrolment(b)).started_at).toBeNull();
+  });
+
+  it('plays a package uploaded through the library: 2004 run-time, launch address with its query', async () => {
+    const f = await learnerFixture(t.app);
+    const sys = await t.login(ADMIN.email, ADMIN.password);
+    const up = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/clients/${f.clientId}/training/packages`,
+      headers: { cookie: sys.cookie, 'x-csrf-token': sys.csrf, 'content-type': 'application/zip' },
+      payload: await scorm2004(),
+    });
+    expect(up.statusCode).toBe(201);
+    await db()
+      .updateTable('training_campaigns')
+      .set({ content_ref: `package:${up.json().id}` })
+      .where('id', '=', f.campaignId)
+      .execute();
+    const view = (await api('GET', f.token)).json();
+    expect(view.content).toMatchObject({ kind: 'scorm', version: '2004' });
+    expect(view.content.launchUrl).toMatch(/^\/learn-content\/[0-9a-f]{64}\/content\/start\.html\?lesson=1$/);
+    const launch = await t.app.inject({ method: 'GET', url: view.content.launchUrl });
+    expect(launch.statusCode).toBe(200);
+    // The doctype stays first; the run-time comes before anything of the package.
+    expect(launch.body).toMatch(
+      /^<!doctype html><script src="\/learn-content\/[0-9a-f]{64}\/__baitwise\/runtime\.js"><\/script><title>/,
+    );
+    const base = view.content.launchUrl.replace(/start\.html.*$/, '');
+    expect((await t.app.inject({ method: 'GET', url: `${base}js/app.js` })).body).toBe('console.log(1)');
+    const runtime = await t.app.inject({
+      method: 'GET',
+      url: `${base.replace(/content\/$/, '')}__baitwise/runtime.js`,
+    });
+    expect(runtime.headers['content-type']).toContain('text/javascript');
+    expect(runtime.body).toContain('"version":"2004"');
+  });
+
+  it('injects the run-time first whatever the document looks like', () => {
+    const tag = '<script src="/r.js"></script>';
+    expect(injectRuntime('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">', tag)).toBe(
+      `<!DOCTYPE html><html lang="en"><head>${tag}<meta charset="utf-8">`,
+    );
+    expect(injectRuntime('<html><body>x', tag)).toBe(`<html>${tag}<body>x`);
+    expect(injectRuntime('<!doctype html><p>x', tag)).toBe(`<!doctype html>${tag}<p>x`);
+    expect(injectRuntime('<p>x', tag)).toBe(`${tag}<p>x`);
+    expect(injectRuntime('<header>x</header>', tag)).toBe(`${tag}<header>x</header>`);
   });
 
   it('records a SCORM package’s completion relayed by the page', async () => {

@@ -110,6 +110,19 @@ function refuse(req: FastifyRequest, reply: FastifyReply, err: unknown) {
   throw err;
 }
 
+/**
+ * The run-time's script first in the document, before the package's own scripts look for the
+ * API: after `<head>`, else after `<html>`, else after the doctype (which must stay first, or the
+ * page falls into quirks mode), else at the very start.
+ */
+export function injectRuntime(html: string, tag: string): string {
+  for (const re of [/<head(\s[^>]*)?>/i, /<html(\s[^>]*)?>/i, /<!doctype[^>]*>/i]) {
+    const m = re.exec(html);
+    if (m) return html.slice(0, m.index + m[0].length) + tag + html.slice(m.index + m[0].length);
+  }
+  return tag + html;
+}
+
 export const learnerPages =
   (learner: LearnerService, limits: LearnerLimits, webDir: string): FastifyPluginAsync =>
   async (app) => {
@@ -158,8 +171,6 @@ export const learnerPages =
       if (!type.startsWith('text/html')) return reply.type(type).send(await readFile(file));
       const html = await readFile(file, 'utf8');
       const tag = `<script src="/learn-content/${req.params.hash}/${RUNTIME}"></script>`;
-      const head = /<head[^>]*>/i.exec(html);
-      const out = head ? html.replace(head[0], `${head[0]}${tag}`) : `${tag}${html}`;
-      return reply.type(type).send(out);
+      return reply.type(type).send(injectRuntime(html, tag));
     });
   };
