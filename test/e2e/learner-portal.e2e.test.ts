@@ -115,6 +115,10 @@ describe('learner portal', () => {
         await heading.waitFor();
         expect(await heading.evaluate((h) => h === document.activeElement)).toBe(true);
         if (i === 1) expect(await wcagViolations(page)).toEqual([]);
+        // The course's images (served by the content library) load under the learner page's CSP.
+        for (const img of await page.locator('article img').all()) {
+          await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+        }
         await tabTo(page, i === course.pages.length - 1 ? 'Go to the quiz' : 'Next');
         await page.keyboard.press('Enter');
       }
