@@ -40,7 +40,9 @@ import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
 import { RecipientGroupService } from './modules/recipients/groups-service.js';
 import { recipientRoutes } from './modules/recipients/routes.js';
+import { SearchIndexer, searchIndexSchedule } from './modules/recipients/search-index.js';
 import { RecipientService } from './modules/recipients/service.js';
+import { ReportIntake } from './modules/report-addin/intake.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
 import { TrainingCampaignService } from './modules/training/campaigns-service.js';
@@ -65,10 +67,13 @@ export interface Services {
   clients: ClientService;
   recipients: RecipientService;
   groups: RecipientGroupService;
+  /** SQLite's recipient search index, caught up after writes (no-op on PostgreSQL) */
+  searchIndex: SearchIndexer;
   azure: AzureServices;
   directorySync: DirectorySyncServices;
   mail: MailServices;
   reportAddin: ReportAddinService;
+  reportIntake: ReportIntake;
   training: TrainingServices;
 }
 
@@ -107,6 +112,7 @@ export function compose(core: Core): Container {
     clients: new ClientService(db.db),
     recipients: new RecipientService(db.db),
     groups: new RecipientGroupService(db.db),
+    searchIndex: new SearchIndexer(db),
     azure,
     directorySync: {
       imports: new DirectorySyncService(db, queue),
@@ -119,6 +125,7 @@ export function compose(core: Core): Container {
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
+    reportIntake: new ReportIntake(db.db, graph, config, logger),
     training: {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
@@ -136,9 +143,13 @@ export function compose(core: Core): Container {
     { name: 'audit', routes: auditRoutes(db.db) },
     azureAppsModule(azure, db.db),
     directorySyncModule(services.directorySync, queue, { sliceSeconds: config.syncSliceSeconds }),
-    { name: 'recipients', routes: recipientRoutes(services.recipients, services.groups) },
+    {
+      name: 'recipients',
+      routes: recipientRoutes(services.recipients, services.groups),
+      schedules: [searchIndexSchedule(services.searchIndex)],
+    },
     mailDeliveryModule(services.mail, db.db),
-    reportAddinModule(services.reportAddin),
+    reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
     trainingModule(services.training),
   ];
   return {

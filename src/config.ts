@@ -31,6 +31,10 @@ export interface Config {
   mailSliceSeconds: number;
   /** learner portal requests per minute, per source address and per learner link */
   learnerRate: { perAddress: number; perLink: number };
+  /** the Office.js the add-in's pages load: Microsoft's CDN, or the emulator's in tests */
+  officeJsUrl: string;
+  /** reports accepted per minute from one reporter, and from all of one client's reporters */
+  reportLimits: { perReporterPerMinute: number; perClientPerMinute: number };
   /** limits of an uploaded SCORM package (modules/training/scorm-zip.ts) */
   training: {
     /** the zip as uploaded */
@@ -61,6 +65,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Microsoft's Office.js, which add-ins must load from this address (AppSource's rule too). */
+export const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 const MB = 1024 * 1024;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -191,6 +197,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     learnerRate: {
       perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),
       perLink: int(env, 'BAITWISE_LEARNER_RATE_PER_LINK', 120, 1, 1_000_000),
+    },
+    officeJsUrl: url(env, 'BAITWISE_OFFICE_JS_URL') ?? OFFICE_JS_CDN,
+    reportLimits: {
+      perReporterPerMinute: int(env, 'BAITWISE_REPORTS_PER_REPORTER_PER_MINUTE', 10, 1, 10_000),
+      perClientPerMinute: int(env, 'BAITWISE_REPORTS_PER_CLIENT_PER_MINUTE', 6000, 1, 1_000_000),
     },
     training: {
       packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,

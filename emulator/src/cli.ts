@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'register-app': { type: 'string' },
     'manual-clock': { type: 'boolean', default: false },
     'start-time': { type: 'string' },
+    'outlook-allow-http-loopback': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -24,7 +25,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run emulator -- [--port 4010] [--smtp-port 4025] [--host 127.0.0.1] [--seed demo] [--register-app <redirect uri>] [--manual-clock [--start-time <ISO 8601>]]\n',
+    'Usage: npm run emulator -- [--port 4010] [--smtp-port 4025] [--host 127.0.0.1] [--seed demo] [--register-app <redirect uri>] [--manual-clock [--start-time <ISO 8601>]] [--outlook-allow-http-loopback]\n',
   );
   process.exit(0);
 }
@@ -57,6 +58,7 @@ const emulator = await startEmulator({
   port: toPort(values.port, 'port'),
   smtpPort: toPort(values['smtp-port'], 'smtp-port'),
   host: values.host,
+  outlookAllowHttpLoopback: values['outlook-allow-http-loopback'],
   ...(values.seed ? { seed: values.seed } : {}),
 });
 
@@ -83,6 +85,7 @@ process.stdout.write(
     graph: urls.graph,
     control: urls.control,
     smtp: urls.smtp,
+    outlook: { url: `${urls.authority}/_outlook/`, allowHttpLoopback: values['outlook-allow-http-loopback'] },
     clock: clock ? { manual: true, now: new Date(clock.now()).toISOString() } : { manual: false },
     ...(values.seed ? { tenants } : {}),
   })}\n`,

@@ -21,4 +21,6 @@ export interface EmulatorContext {
   urls: EmulatorUrls;
   /** issuer of id_tokens and the value in discovery documents, per tenant GUID */
   issuer(tenantId: string): string;
+  /** emulated Outlook on the web: accept add-in manifests with http://127.0.0.1 URLs (tests only) */
+  outlook?: { allowHttpLoopback: boolean };
 }

@@ -9,6 +9,7 @@ import { seedDemo } from './generate.js';
 import { registerGraph } from './graph/routes.js';
 import { registerIdentity } from './identity/routes.js';
 import { type Clock, Store, systemClock } from './model.js';
+import { registerOutlook } from './outlook/routes.js';
 import { type SmtpHandle, startSmtp } from './smtp/server.js';
 import { TokenSigner } from './tokens.js';
 
@@ -19,6 +20,11 @@ export interface EmulatorOptions {
   /** seed name for deterministic demo data ('demo' creates two tenants); omitted = empty cloud */
   seed?: string;
   clock?: Clock;
+  /**
+   * Emulated Outlook: accept add-in manifests whose URLs are http on loopback (127.0.0.1,
+   * localhost, [::1]). Outlook only takes https; tests run the add-in's server on loopback http.
+   */
+  outlookAllowHttpLoopback?: boolean;
 }
 
 export interface Emulator {
@@ -43,6 +49,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     signer,
     urls,
     issuer: (tid) => `${urls.authority}/${tid}/v2.0`,
+    outlook: { allowHttpLoopback: opts.outlookAllowHttpLoopback ?? false },
   };
 
   const smtp: SmtpHandle = await startSmtp(ctx, { host, port: opts.smtpPort ?? 0 });
@@ -52,6 +59,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   await registerControl(http, ctx);
   await registerGraph(http, ctx);
   await registerIdentity(http, ctx);
+  await registerOutlook(http, ctx);
 
   await http.listen({ host, port: opts.port ?? 0 });
   const { port } = http.server.address() as AddressInfo;

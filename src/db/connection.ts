@@ -59,6 +59,9 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     // read back again within the same transaction. bench:import: 100,000 users in 6 s instead of
     // 9–10 s, peak RSS still under 300 MB.
     sqlite.pragma('cache_size = -32768');
+    // Unicode lower case for searches over rows the trigram index does not hold yet
+    // (modules/recipients/search-index.ts); SQLite's own lower() folds ASCII only.
+    sqlite.function('bw_lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, kind: 'sqlite', sqlite, close: () => db.destroy() };
   }

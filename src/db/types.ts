@@ -366,6 +366,37 @@ export interface ReportAddinSettingsTable {
   updated_at: string;
 }
 
+/** A message an employee reported with the Outlook add-in (modules/report-addin/intake.ts). */
+export interface ReportedMessagesTable {
+  id: string;
+  client_id: string;
+  reporter_address: string; // lower-cased
+  reporter_object_id: string | null;
+  verified: number; // 0 | 1
+  source: 'graph' | 'addin';
+  graph_message_id: string | null;
+  internet_message_id: string;
+  subject: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  received_at: string | null;
+  size_bytes: number;
+  sha256: string;
+  eml_path: string; // relative to the data directory
+  reporting_option: string | null;
+  free_text: string | null;
+  outbox_message_id: string | null;
+  outbox_purpose: string | null;
+  outbox_ref_type: string | null;
+  outbox_ref_id: string | null;
+  counted: number; // 0 | 1
+  moved_to: 'deleteditems' | 'junkemail' | null;
+  forward_status: 'none' | 'sent' | 'failed' | 'too_large';
+  status: 'new';
+  created_at: string;
+  updated_at: string;
+}
+
 /**
  * Training (modules/training). `client_id` NULL: the shared library, published by a system
  * administrator to every client; reads filter `client_id = :client OR client_id IS NULL`.
@@ -451,6 +482,7 @@ export interface Database {
   training_campaigns: TrainingCampaignsTable;
   training_enrolments: TrainingEnrolmentsTable;
   report_addin_settings: ReportAddinSettingsTable;
+  reported_messages: ReportedMessagesTable;
   sending_profiles: SendingProfilesTable;
   outbox_contents: OutboxContentsTable;
   outbox_messages: OutboxMessagesTable;

@@ -46,4 +46,38 @@ export class GraphClient {
       throw new GraphError(res.status, body.error?.code ?? `http_${res.status}`, body.error?.message ?? res.statusText);
     return body;
   }
+
+  /**
+   * Any Graph v1.0 call whose answer is not (only) JSON: the raw body as bytes (`/$value` is a
+   * message's MIME, kept byte for byte), a JSON request body when given. Graph's error JSON still
+   * becomes a GraphError. Fewer attempts than `get`: a person is waiting for the answer.
+   */
+  async request(
+    cloud: Cloud,
+    token: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    opts: { attempts?: number; timeoutMs?: number } = {},
+  ): Promise<{ status: number; bytes: Buffer }> {
+    const url = `${cloudEndpoints(cloud, this.config).graphEndpoint}/v1.0${path}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await outboundFetch(
+      url,
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+      { allowedOrigins: this.allowedOrigins, timeoutMs: opts.timeoutMs ?? 30_000, attempts: opts.attempts ?? 3 },
+    );
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        error = (JSON.parse(bytes.toString('utf8')) as { error?: { code?: string; message?: string } }).error;
+      } catch {
+        error = undefined;
+      }
+      throw new GraphError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText);
+    }
+    return { status: res.status, bytes };
+  }
 }

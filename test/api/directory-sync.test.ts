@@ -642,6 +642,15 @@ describe('with the worker running', () => {
     });
     expect(after.find((m) => m.entra_object_id === removed?.id)).toBeUndefined();
     expect(after).toHaveLength(before.length - 1);
+    // The sync's bulk writes keep the search index in step: the new name and address are found,
+    // the old address no longer is.
+    const search = async (term: string) =>
+      ((await api('GET', `/recipients?search=${encodeURIComponent(term)}`)).json().items as { id: string }[]).map(
+        (i) => i.id,
+      );
+    expect(await search('NAMED PERS')).toEqual([recBefore?.id]);
+    expect(await search('renamed.person@contoso')).toEqual([recBefore?.id]);
+    expect(await search(renamed?.mail ?? '')).toEqual([]);
 
     await emu.control('POST', `/users/${removed?.id}/restore`);
     const back = await syncNow(imp.id);

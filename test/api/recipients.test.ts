@@ -2,6 +2,7 @@
 // nothing is written), duplicate emails, keyset pages that neither skip nor repeat rows with
 // equal display names, filters, CSV import with a per-row report, group membership, and
 // another client's ids answering 404.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 
@@ -135,7 +136,7 @@ describe('manual recipients', () => {
 describe('the list', () => {
   let pagingClient: string;
   const list = async (query: string, client = pagingClient) => {
-    const r = await t.as(sys, 'GET', `/api/v1/clients/${client}/recipients?${query}`);
+    const r = await t.as(sys, 'GET', `/api/v1/clients/${client}/recipients?total=true&${query}`);
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as {
       items: { id: string; email: string; displayName: string }[];
@@ -206,6 +207,15 @@ describe('the list', () => {
     expect(all.nextCursor).toBeNull();
   });
 
+  it('counts the total only when asked: a page alone is a bounded read', async () => {
+    const r = await t.as(sys, 'GET', `/api/v1/clients/${pagingClient}/recipients?limit=4`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json().items).toHaveLength(4);
+    expect(r.json()).not.toHaveProperty('total');
+    const counted = await t.as(sys, 'GET', `/api/v1/clients/${pagingClient}/recipients?limit=4&total=true`);
+    expect(counted.json().total).toBe(26);
+  });
+
   it('filters by search, department, job title, source, enabled and group', async () => {
     expect((await list('search=ZOE')).total).toBe(7);
     expect((await list('search=p1')).total).toBe(11); // p1, p10–p19
@@ -252,6 +262,88 @@ describe('the list', () => {
       const r = await t.as(sys, 'GET', `/api/v1/clients/${pagingClient}/recipients?${q}`);
       expect({ q, status: r.statusCode, field: r.json().error?.details?.field }).toEqual({ q, status: 400, field });
     }
+  });
+});
+
+describe('search', () => {
+  let searchClient: string;
+  const found = async (term: string) =>
+    (
+      (await t.as(sys, 'GET', `/api/v1/clients/${searchClient}/recipients?search=${encodeURIComponent(term)}`)).json()
+        .items as { email: string }[]
+    ).map((i) => i.email);
+
+  beforeAll(async () => {
+    searchClient = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Search Ltd' })).json().id;
+    const csv = [
+      'email,first_name,last_name,display_name',
+      'juergen.mueller@beispiel.test,Jürgen,Müller,Jürgen Müller',
+      'zoe.okafor@search.test,Zoë,Okafor,Zoë Okafor',
+      'ana@search.test,Ana,Ng,',
+    ].join('\n');
+    expect((await t.as(sys, 'POST', `/api/v1/clients/${searchClient}/recipients/import`, { csv })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('finds substrings of email and names, any letter case, right after a CSV import', async () => {
+    expect(await found('MÜLL')).toEqual(['juergen.mueller@beispiel.test']); // a non-ASCII capital
+    expect(await found('GEN.MUE')).toEqual(['juergen.mueller@beispiel.test']); // inside the email
+    expect(await found('ZOË OKA')).toEqual(['zoe.okafor@search.test']); // across first and last name
+    expect(await found('kafo')).toEqual(['zoe.okafor@search.test']);
+    expect(await found('search.test')).toEqual(['ana@search.test', 'zoe.okafor@search.test']);
+    expect(await found('Ng')).toEqual(['ana@search.test']); // shorter than a trigram still works
+    expect(await found('"ok')).toEqual([]); // quotes are text, not FTS syntax
+    expect(await found('zzz')).toEqual([]);
+  });
+
+  it('follows a manual edit and a deletion at once, before and after the index catches up', async () => {
+    const indexer = t.container.services.searchIndex;
+    const pending = async () =>
+      t.db.handle.kind === 'sqlite'
+        ? Number(
+            (await sql<{ n: number }>`select count(*) as n from recipients_search_pending`.execute(t.db.handle.db))
+              .rows[0]?.n,
+          )
+        : 0;
+    // Index what the import wrote, so the edit below leaves a stale entry for the old name.
+    await indexer.drain();
+    expect(await pending()).toBe(0);
+    expect(await found('kafo')).toEqual(['zoe.okafor@search.test']);
+    const list = (
+      await t.as(sys, 'GET', `/api/v1/clients/${searchClient}/recipients?search=${encodeURIComponent('okafor')}`)
+    ).json().items as { id: string }[];
+    const id = list[0]?.id;
+    const r = await t.as(sys, 'PATCH', `/api/v1/clients/${searchClient}/recipients/${id}`, {
+      displayName: 'Zoë Østergaard',
+      lastName: 'Østergaard',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    for (const when of ['pending', 'indexed']) {
+      if (when === 'indexed') {
+        await indexer.drain();
+        expect(await pending()).toBe(0);
+      }
+      expect({ when, hits: await found('østerg') }).toEqual({ when, hits: ['zoe.okafor@search.test'] });
+      expect({ when, hits: await found('ØSTERG') }).toEqual({ when, hits: ['zoe.okafor@search.test'] });
+      expect({ when, hits: await found('Okafor') }).toEqual({ when, hits: ['zoe.okafor@search.test'] }); // the email
+      expect({ when, hits: await found('Zoë Okafor') }).toEqual({ when, hits: [] }); // the old display name
+    }
+    expect((await t.as(sys, 'DELETE', `/api/v1/clients/${searchClient}/recipients/${id}`)).statusCode).toBe(204);
+    expect(await found('østerg')).toEqual([]);
+    await indexer.drain();
+    expect(await found('østerg')).toEqual([]);
+    expect(await found('MÜLL')).toEqual(['juergen.mueller@beispiel.test']);
+  });
+
+  it("never finds another client's recipients", async () => {
+    await addRecipient({ email: 'juergen.mueller@beispiel.test', displayName: 'Jürgen Müller' }, otherClientId);
+    expect(await found('müller')).toEqual(['juergen.mueller@beispiel.test']);
+    const other = (
+      await t.as(sys, 'GET', `/api/v1/clients/${otherClientId}/recipients?search=m%C3%BCller&total=true`)
+    ).json();
+    expect(other.items).toHaveLength(1);
+    expect(other.total).toBe(1);
   });
 });
 

@@ -167,6 +167,26 @@ describe('the add-in id', () => {
     expect(again.manifestVersion).toBe('1.0.2.0');
     expect((await auditOf(c.clientId)).filter((e) => e.action === 'report_addin.update')).toHaveLength(1);
   });
+
+  it('survives concurrent saves: one add-in id, and every change gets its own version', async () => {
+    // Two administrators (or a double click) saving at once: on PostgreSQL both first saves used
+    // to insert (a 500), and concurrent edits could give two different manifests one version.
+    const c = await newClient('Concurrent');
+    const labels = ['Report A', 'Report B', 'Report C', 'Report D'];
+    const saves = await Promise.all(
+      labels.map((buttonLabel) => t.as(admin, 'PUT', c.url, { azureAppId: c.appId, buttonLabel })),
+    );
+    expect(saves.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(new Set(saves.map((r) => r.json().addinId)).size).toBe(1);
+    const audit = await auditOf(c.clientId);
+    const creates = audit.filter((e) => e.action === 'report_addin.create');
+    const updates = audit.filter((e) => e.action === 'report_addin.update');
+    expect(creates).toHaveLength(1);
+    // Each save changed the label the one before it left, so each is an update with its own version.
+    expect(updates).toHaveLength(3);
+    expect(new Set(updates.map((e) => e.details?.manifestVersion))).toEqual(new Set(['1.0.2.0', '1.0.3.0', '1.0.4.0']));
+    expect((await t.as(admin, 'GET', c.url)).json().manifestVersion).toBe('1.0.4.0');
+  });
 });
 
 describe('the manifest download', () => {
@@ -271,7 +291,7 @@ describe('the files Outlook loads from /addin/', () => {
     }
   });
 
-  it('serves pages Outlook on the web may frame, which do not claim that reporting works', async () => {
+  it('serves pages Outlook on the web may frame, loading Office.js from the configured address', async () => {
     for (const page of ['taskpane.html', 'support.html', 'commands.html', 'report.js']) {
       const r = await t.app.inject({ method: 'GET', url: `/addin/${page}?addin=6f1c2d3e-4a5b-4c6d-8e7f-901234567890` });
       expect(r.statusCode, page).toBe(200);
@@ -280,8 +300,18 @@ describe('the files Outlook loads from /addin/', () => {
       expect(csp, page).not.toContain('frame-ancestors');
       expect(csp, page).toContain("script-src 'self' https://appsforoffice.microsoft.com");
       expect(csp, page).toContain("object-src 'none'");
-      expect(r.body, page).toMatch(/not active yet|not active/);
     }
+    // The function file and the task pane load Microsoft's Office.js (the default), then the bundle.
+    for (const page of ['commands.html', 'taskpane.html']) {
+      const html = (await t.app.inject({ method: 'GET', url: `/addin/${page}` })).body;
+      expect(html).toContain('<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>');
+      expect(html).toContain('<script src="report.js"></script>');
+    }
+    // report.js is the built runtime: it registers both manifests' functions.
+    const js = (await t.app.inject({ method: 'GET', url: '/addin/report.js' })).body;
+    expect(js).toContain('reportMessage');
+    expect(js).toContain('onSpamReport');
+    expect(js).toContain('NestedAppAuth');
     // Nothing outside addin/ is reachable through it (an encoded "../" is not resolved by the URL parser).
     for (const url of ['/addin/%2e%2e/package.json', '/addin/..%2fpackage.json', '/addin/%2e%2e%2f.env.example']) {
       const r = await t.app.inject({ method: 'GET', url });
@@ -291,7 +321,29 @@ describe('the files Outlook loads from /addin/', () => {
       });
       expect(r.body).not.toContain('"name": "baitwise"');
     }
-    expect((await t.app.inject({ method: 'GET', url: '/addin/README.md' })).statusCode).toBe(200); // harmless docs
+    // Only what Outlook loads: not the runtime's source nor the folder's notes (the console's
+    // fallback answers these paths, not the add-in's files).
+    for (const url of ['/addin/src/report.ts', '/addin/README.md', '/addin/build/report.js']) {
+      const r = await t.app.inject({ method: 'GET', url });
+      expect({ url, csp: String(r.headers['content-security-policy']) }).toMatchObject({
+        url,
+        csp: expect.stringContaining("frame-ancestors 'none'"),
+      });
+      expect(r.body).not.toMatch(/onSpamReport|files Outlook loads/);
+    }
+  });
+
+  it('loads Office.js from BAITWISE_OFFICE_JS_URL, which the pages’ CSP allows', async () => {
+    const other = await createTestApp({
+      env: { BAITWISE_PUBLIC_URL: PUBLIC_URL, BAITWISE_OFFICE_JS_URL: 'http://127.0.0.1:4999/outlook/office.js' },
+    });
+    try {
+      const r = await other.app.inject({ method: 'GET', url: '/addin/commands.html' });
+      expect(r.body).toContain('<script src="http://127.0.0.1:4999/outlook/office.js"></script>');
+      expect(String(r.headers['content-security-policy'])).toContain("script-src 'self' http://127.0.0.1:4999");
+    } finally {
+      await other.close();
+    }
   });
 
   it("answers a missing add-in file with the console's headers, never a framable page", async () => {

@@ -30,6 +30,10 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/learn/:token/quiz',
   'POST /api/v1/learn/:token/scorm',
   'GET /api/v1/learn/:token/certificate',
+  // the Outlook add-in: no Baitwise session; a report is the reporter's Microsoft token's, checked
+  // against the client the add-in id names (test/api/report-intake.test.ts)
+  'GET /api/v1/report-addin/addins/:addinId',
+  'POST /api/v1/report-addin/reports',
 ]);
 
 const APP_BODY = {
@@ -438,6 +442,7 @@ async function snapshotOf(clientId: string): Promise<string> {
     'outbox_messages',
     'client_keys',
     'report_addin_settings',
+    'reported_messages',
     'training_packages',
     'training_campaigns',
     'training_enrolments',
@@ -504,6 +509,23 @@ const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
     const r = await t.as(sys, 'PATCH', `/api/v1/operators/${op.id}`, { clientIds: [] });
     expect(r.statusCode).toBe(200);
     expect(c.clientId).toBeTruthy();
+  },
+  'POST /api/v1/report-addin/reports': async (c) => {
+    // An employee's report through an archived client's add-in is refused, and nothing is stored.
+    const { addinId } = (await t.as(sys, 'GET', `/api/v1/clients/${c.clientId}/report-addin`)).json();
+    const before = await snapshotOf(c.clientId);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/report-addin/reports',
+      payload: {
+        addinId,
+        mailbox: 'someone@tenancy.test',
+        eml: Buffer.from('Subject: x\r\nMessage-ID: <a@b>\r\n\r\nx\r\n').toString('base64'),
+      },
+    });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('client_archived');
+    expect(await snapshotOf(c.clientId)).toBe(before);
   },
   'GET /api/v1/azure-apps/callback': async (c) => {
     // An authorization started before the archive and finished after it stores no token and

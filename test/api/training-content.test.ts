@@ -1,8 +1,9 @@
 // The content library's API: SCORM uploads (good 1.2 and 2004 packages, and every way a hostile
 // zip is refused with nothing left behind), the shared library's scope, and the built-in courses.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { declareSize, manifest12, renameInZip, scorm12, scorm2004, type ZipFileSpec, zip } from '../helpers/scorm.js';
@@ -102,6 +103,36 @@ describe('uploading a SCORM package', () => {
     const resolved = await t.app.services.training.library.resolve(clientA, `package:${res.json().id}`);
     expect(resolved?.package).toMatchObject({ version: '2004', launchHref: 'content/start.html?lesson=1' });
     expect(existsSync(join(resolved?.package?.dir ?? '', 'content', 'js', 'app.js'))).toBe(true);
+  });
+
+  it('cuts off a chunked upload (no Content-Length) once it passes the limit, keeping nothing', async () => {
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 5; i++) yield randomBytes(512 * 1024);
+      })(),
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: own(clientB),
+      headers: { cookie: adminB.cookie, 'x-csrf-token': adminB.csrf, 'content-type': 'application/zip' },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.details.reason).toBe('too_large');
+    expect(listDir(join(t.config.dataDir, 'training', 'tmp'))).toEqual([]);
+  });
+
+  it('clears temporary files a crashed upload left behind a day ago, not those of uploads in progress', async () => {
+    const tmp = join(t.config.dataDir, 'training', 'tmp');
+    mkdirSync(join(tmp, 'crashed'), { recursive: true });
+    writeFileSync(join(tmp, 'crashed.zip'), 'partial');
+    mkdirSync(join(tmp, 'recent'), { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(join(tmp, 'crashed'), twoDaysAgo, twoDaysAgo);
+    utimesSync(join(tmp, 'crashed.zip'), twoDaysAgo, twoDaysAgo);
+    expect((await upload(adminB, own(clientB), await scorm12())).statusCode).toBe(201);
+    expect(listDir(tmp)).toEqual(['recent']);
+    rmSync(join(tmp, 'recent'), { recursive: true });
   });
 
   it('refuses a body that is not a zip upload (JSON) with 415', async () => {

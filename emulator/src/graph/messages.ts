@@ -1,19 +1,12 @@
 // Reading and acting on messages: get (with $select, internetMessageHeaders only when selected),
 // /$value (raw MIME), listing a folder, move (new REST id, 201), delete, createForward + send,
 // forward, translateExchangeIds. `Prefer: IdType="ImmutableId"` switches ids to immutable ones.
+
 import { createHash } from 'node:crypto';
 import { deliver, graphTime, storeMessage } from '../mail/deliver.js';
-import {
-  ewsToRest,
-  folderId,
-  type IdKind,
-  idKind,
-  newItemIds,
-  resolveFolder,
-  restToEws,
-  WELL_KNOWN_FOLDERS,
-} from '../mail/ids.js';
+import { ewsToRest, folderId, type IdKind, idKind, resolveFolder, restToEws, WELL_KNOWN_FOLDERS } from '../mail/ids.js';
 import { composeMime, newMessageId } from '../mail/mime.js';
+import { moveItem } from '../mail/move.js';
 import { mailState, messageById } from '../mail/state.js';
 import type { MailMessage, User } from '../model.js';
 import { MAIL_READ, MAIL_SEND, MAIL_WRITE, requireMail } from './auth.js';
@@ -230,10 +223,7 @@ export function getMailFolder(req: GraphReq): GraphRes {
 
 /** Move within the mailbox: Exchange issues a new REST/EWS id; the immutable id stays. */
 export function moveTo(req: GraphReq, m: MailMessage, folder: string): void {
-  const s = mailState(req.ctx.store);
-  s.byRestId.delete(m.restId);
-  Object.assign(m, newItemIds(m.mailboxUserId), { folder });
-  s.byRestId.set(m.restId, m.id);
+  moveItem(req.ctx.store, m, folder);
 }
 
 export function moveMessage(req: GraphReq): GraphRes {

@@ -84,14 +84,18 @@ export const mailboxAddress = (u: User) => u.mail ?? u.userPrincipalName;
 const isOwnAddress = (u: User, a: string) =>
   a.toLowerCase() === u.userPrincipalName.toLowerCase() || a.toLowerCase() === u.mail?.toLowerCase();
 
-function parseAttachments(v: unknown): { filename: string; contentType: string; content: Buffer }[] {
+function parseAttachments(
+  v: unknown,
+): { filename: string; contentType: string; content: Buffer; contentDisposition: 'attachment' | 'inline' }[] {
   if (!Array.isArray(v)) return [];
   return v.map((a) => {
-    const x = a as { name?: unknown; contentType?: unknown; contentBytes?: unknown };
+    const x = a as { name?: unknown; contentType?: unknown; contentBytes?: unknown; isInline?: unknown };
     return {
       filename: String(x.name ?? 'attachment'),
       contentType: String(x.contentType ?? 'application/octet-stream'),
       content: Buffer.from(String(x.contentBytes ?? ''), 'base64'),
+      // fileAttachment.isInline defaults to false: an attachment, also for message/rfc822 (an .eml)
+      contentDisposition: x.isInline === true ? 'inline' : 'attachment',
     };
   });
 }

@@ -19,7 +19,13 @@ export interface ComposeInput {
   subject: string;
   body: { contentType: 'text' | 'html'; content: string };
   headers: { name: string; value: string }[];
-  attachments: { filename: string; contentType: string; content: Buffer }[];
+  /** contentDisposition: Exchange marks a fileAttachment `attachment` unless isInline (nodemailer would make message/* inline) */
+  attachments: {
+    filename: string;
+    contentType: string;
+    content: Buffer;
+    contentDisposition?: 'attachment' | 'inline';
+  }[];
   date: Date;
   messageId: string;
 }

@@ -53,20 +53,26 @@ export const recipientRoutes =
             userType: Type.Optional(Filter),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             cursor: Type.Optional(Type.String({ maxLength: 1000, pattern: '^[A-Za-z0-9_-]+$' })),
+            total: Type.Optional(
+              Type.Boolean({
+                description:
+                  'true: also count every recipient the filters match (costs a pass over them; ask on the first page only)',
+              }),
+            ),
           }),
           response: {
             200: Type.Object({
               items: Type.Array(RecipientSchema),
               nextCursor: Type.Union([Type.String(), Type.Null()]),
-              total: Type.Integer(),
+              total: Type.Optional(Type.Integer({ description: 'only when asked with total=true' })),
             }),
           },
         },
       },
       async (req) => {
-        const { limit, cursor, search, ...filters } = req.query;
+        const { limit, cursor, search, total, ...filters } = req.query;
         const term = search?.trim();
-        return recipients.list(req.params.clientId, { ...filters, search: term || undefined }, limit, cursor);
+        return recipients.list(req.params.clientId, { ...filters, search: term || undefined }, limit, cursor, total);
       },
     );
 

@@ -7,16 +7,37 @@ export type SettingsRow = ReportAddinSettingsTable;
 export const findSettings = (db: Db, clientId: string): Promise<SettingsRow | undefined> =>
   db.selectFrom('report_addin_settings').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 
-export async function insertSettings(db: Db, row: SettingsRow): Promise<void> {
-  await db.insertInto('report_addin_settings').values(row).execute();
+/**
+ * Inserts the client's first settings; false when a row exists already (a concurrent first save
+ * won: on PostgreSQL this waits for it to commit rather than failing on the primary key).
+ */
+export async function insertSettings(db: Db, row: SettingsRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('report_addin_settings')
+    .values(row)
+    .onConflict((oc) => oc.column('client_id').doNothing())
+    .returning('client_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
+/**
+ * Writes a new revision only if the row is still at `fromRevision`: false when another save got
+ * there first, so two concurrent edits never share a manifest version.
+ */
 export async function updateSettings(
   db: Db,
   clientId: string,
+  fromRevision: number,
   changes: Omit<SettingsRow, 'client_id' | 'addin_id' | 'created_at'>,
-): Promise<void> {
-  await db.updateTable('report_addin_settings').set(changes).where('client_id', '=', clientId).execute();
+): Promise<boolean> {
+  const r = await db
+    .updateTable('report_addin_settings')
+    .set(changes)
+    .where('client_id', '=', clientId)
+    .where('revision', '=', fromRevision)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** The client's name, for the manifest's file name (the settings row belongs to this client). */

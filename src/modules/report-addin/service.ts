@@ -80,17 +80,16 @@ export class ReportAddinService {
       if (!(await findApp(trx, clientId, input.azureAppId)))
         throw new ValidationError('azureAppId', 'This client has no Azure application with this id.');
       const now = nowIso();
-      const row = await repo.findSettings(trx, clientId);
-      if (!row) {
-        const addinId = newId();
-        await repo.insertSettings(trx, {
-          client_id: clientId,
-          addin_id: addinId,
-          revision: 1,
-          ...values,
-          created_at: now,
-          updated_at: now,
-        });
+      const addinId = newId();
+      const created = await repo.insertSettings(trx, {
+        client_id: clientId,
+        addin_id: addinId,
+        revision: 1,
+        ...values,
+        created_at: now,
+        updated_at: now,
+      });
+      if (created) {
         await recordAudit(trx, actor, {
           clientId,
           action: 'report_addin.create',
@@ -100,16 +99,25 @@ export class ReportAddinService {
         });
         return;
       }
-      const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => row[k] !== values[k]);
-      if (changed.length === 0) return; // the same settings again: nothing to record, the manifest stays the same
-      await repo.updateSettings(trx, clientId, { ...values, revision: row.revision + 1, updated_at: now });
-      await recordAudit(trx, actor, {
-        clientId,
-        action: 'report_addin.update',
-        targetType: 'report_addin',
-        targetId: row.addin_id,
-        details: { changed, manifestVersion: manifestVersion(row.revision + 1) },
-      });
+      // An edit: compare with the row as it is now, and write only on top of that revision (a
+      // concurrent save that committed first makes us compare again, in a new statement's view).
+      for (;;) {
+        const row = await repo.findSettings(trx, clientId);
+        if (!row) throw new Error('report add-in settings vanished during a save');
+        const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => row[k] !== values[k]);
+        if (changed.length === 0) return; // the same settings again: nothing to record, the manifest stays the same
+        const revision = row.revision + 1;
+        if (!(await repo.updateSettings(trx, clientId, row.revision, { ...values, revision, updated_at: now })))
+          continue;
+        await recordAudit(trx, actor, {
+          clientId,
+          action: 'report_addin.update',
+          targetType: 'report_addin',
+          targetId: row.addin_id,
+          details: { changed, manifestVersion: manifestVersion(revision) },
+        });
+        return;
+      }
     });
     return this.get(clientId);
   }

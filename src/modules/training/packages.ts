@@ -8,7 +8,7 @@
 // renamed into <dataDir>/training/packages/<id>/ only when every check passed; the row is inserted
 // after the rename and the folder removed again if that fails, so nothing half-written remains.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +24,16 @@ import { readManifest } from './scorm-manifest.js';
 import { openZip, PackageRejectedError, readEntry, unpack, type ZipLimits } from './scorm-zip.js';
 
 const MANIFEST = 'imsmanifest.xml';
+/** An upload's temporary files older than this were left by a process that died mid-upload. */
+const STALE_TMP_MS = 24 * 3600 * 1000;
+
+async function sweepStale(tmp: string): Promise<void> {
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const path = join(tmp, name);
+    const s = await stat(path).catch(() => undefined);
+    if (s && Date.now() - s.mtimeMs > STALE_TMP_MS) await rm(path, { recursive: true, force: true });
+  }
+}
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export interface PackageView {
@@ -121,6 +131,7 @@ export class PackageService {
     if (declaredLength !== undefined && declaredLength > maxBytes) throw tooLarge();
     const tmp = join(this.config.dataDir, 'training', 'tmp');
     await mkdir(tmp, { recursive: true });
+    await sweepStale(tmp);
     const id = newId();
     const zipFile = join(tmp, `${id}.zip`);
     const unpacked = join(tmp, id);

@@ -23,7 +23,8 @@ export interface Recipient {
 export interface RecipientPage {
   items: Recipient[];
   nextCursor: string | null;
-  total: number;
+  /** only on the first page (asked with total=true) */
+  total?: number;
 }
 
 export interface RecipientFilters {

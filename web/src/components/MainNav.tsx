@@ -51,6 +51,8 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
       {entries.map(({ label, to, icon: Icon, exact }) => (
         <NavLink key={to} {...link(label, to, exact)} leftSection={<Icon size={18} aria-hidden />} />
       ))}
+      {/* The groups are real buttons (Mantine renders an <a> without href otherwise), so they are
+          focusable and announced as something that opens. */}
       <NavLink
         component="button"
         label="Training"
@@ -61,8 +63,6 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
         <NavLink {...link('Campaigns', '/training/campaigns')} />
         <NavLink {...link('Library', '/training/library')} />
       </NavLink>
-      {/* A real button (Mantine renders an <a> without href otherwise), so it is focusable and
-          announced as something that opens. */}
       <NavLink
         component="button"
         label="Settings"

@@ -21,6 +21,8 @@ export function useRecipientList(clientId: string, filters: RecipientFilters) {
         ...filters,
         limit: PAGE_SIZE,
         cursor: pageParam ?? undefined,
+        // The count is a pass over every match: the first page asks for it, the next ones do not.
+        total: pageParam ? undefined : true,
       }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
