@@ -31,6 +31,8 @@ export interface Config {
   mailSliceSeconds: number;
   /** event-loop lag (ms) above which API requests other than sign-in get 503 + Retry-After (http/overload.ts); 0: never */
   overloadMaxLagMs: number;
+  /** learner portal requests per minute, per source address and per learner link */
+  learnerRate: { perAddress: number; perLink: number };
   /** the Office.js the add-in's pages load: Microsoft's CDN, or the emulator's in tests */
   officeJsUrl: string;
   /** reports accepted per minute from one reporter, and from all of one client's reporters */
@@ -195,6 +197,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
     overloadMaxLagMs: int(env, 'BAITWISE_OVERLOAD_MAX_LAG_MS', 1000, 0, 60_000),
+    learnerRate: {
+      perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),
+      perLink: int(env, 'BAITWISE_LEARNER_RATE_PER_LINK', 120, 1, 1_000_000),
+    },
     officeJsUrl: url(env, 'BAITWISE_OFFICE_JS_URL') ?? OFFICE_JS_CDN,
     reportLimits: {
       perReporterPerMinute: int(env, 'BAITWISE_REPORTS_PER_REPORTER_PER_MINUTE', 10, 1, 10_000),
