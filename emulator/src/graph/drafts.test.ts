@@ -47,7 +47,7 @@ const put = (url: string, bytes: Buffer, range: string) =>
   fetch(url, {
     method: 'PUT',
     headers: { 'content-type': 'application/octet-stream', 'content-range': range },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
 
 describe('drafts', () => {

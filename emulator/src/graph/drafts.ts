@@ -83,7 +83,7 @@ function parseFileAttachment(req: GraphReq, a: unknown): DraftAttachment {
     contentType: typeof x.contentType === 'string' ? x.contentType : 'application/octet-stream',
     isInline: x.isInline === true,
     content: Buffer.from(compact, 'base64'),
-    lastModifiedDateTime: new Date(req.ctx.store.clock.now()).toISOString().slice(0, 19) + 'Z',
+    lastModifiedDateTime: `${new Date(req.ctx.store.clock.now()).toISOString().slice(0, 19)}Z`,
   };
 }
 
@@ -283,7 +283,7 @@ export async function completeUpload(s: UploadSession): Promise<DraftAttachment 
     contentType: s.contentType,
     isInline: s.isInline,
     content: Buffer.concat(s.chunks),
-    lastModifiedDateTime: new Date(s.store.clock.now()).toISOString().slice(0, 19) + 'Z',
+    lastModifiedDateTime: `${new Date(s.store.clock.now()).toISOString().slice(0, 19)}Z`,
   };
   parts.attachments.push(a);
   await recompose(s.store, mailbox, draft, parts);
