@@ -17,9 +17,15 @@ export class GraphError extends Error {
 
 export class GraphClient {
   private readonly allowedOrigins: Set<string>;
+  /** Upload sessions' URLs are on Outlook's host (outlook.office.com), or Graph's where it is emulated. */
+  private readonly uploadOrigins: Set<string>;
 
   constructor(private readonly config: Pick<Config, 'microsoft'>) {
     this.allowedOrigins = new Set(CLOUDS.map((c) => new URL(cloudEndpoints(c, config).graphEndpoint).origin));
+    this.uploadOrigins = new Set([
+      ...this.allowedOrigins,
+      ...CLOUDS.map((c) => new URL(cloudEndpoints(c, config).outlookResource).origin),
+    ]);
   }
 
   /**
@@ -79,5 +85,42 @@ export class GraphClient {
       throw new GraphError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText);
     }
     return { status: res.status, bytes };
+  }
+
+  /**
+   * PUT one range of a file to an upload session's URL (createUploadSession). The URL carries its
+   * own token: no Authorization header goes with it. 429/503 are retried after Retry-After like
+   * every other call; the answer says which byte the session expects next (null once complete).
+   */
+  async uploadRange(
+    uploadUrl: string,
+    chunk: Buffer,
+    start: number,
+    total: number,
+  ): Promise<{ status: number; nextExpected: number | null }> {
+    const res = await outboundFetch(
+      uploadUrl,
+      {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-range': `bytes ${start}-${start + chunk.length - 1}/${total}`,
+        },
+        body: new Uint8Array(chunk),
+      },
+      { allowedOrigins: this.uploadOrigins, timeoutMs: 60_000, attempts: 3 },
+    );
+    const text = await res.text();
+    let body: { error?: { code?: string; message?: string }; nextExpectedRanges?: string[] } = {};
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = {};
+    }
+    if (!res.ok)
+      throw new GraphError(res.status, body.error?.code ?? `http_${res.status}`, body.error?.message ?? res.statusText);
+    if (res.status === 201) return { status: 201, nextExpected: null };
+    const next = Number.parseInt(body.nextExpectedRanges?.[0] ?? '', 10);
+    return { status: res.status, nextExpected: Number.isFinite(next) ? next : start + chunk.length };
   }
 }

@@ -2,6 +2,7 @@
 // token checked, the message fetched from their mailbox, moved, forwarded to the security mailbox
 // in Defender's format), a Baitwise message recognised by its token, unverified reports and the
 // client's policy, refused tokens storing nothing, the 25 MB bound, idempotency and rate limits.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -354,6 +355,50 @@ describe('size', () => {
       expect(r.json().error.message).toContain('larger than 25 MB');
     }
     expect((await rows()).length).toBe(before);
+  }, 60_000);
+});
+
+/** A multipart message of about `size` bytes: a text part and a binary attachment (base64, 76-column lines). */
+function messageWithAttachment(size: number, id: string): Buffer {
+  const head = `From: sender@big.example\r\nTo: someone@big.example\r\nSubject: Invoice ${id}\r\nMessage-ID: <${id}@big.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nPlease pay the attached invoice.\r\n--b1\r\nContent-Type: application/zip; name="invoice.zip"\r\nContent-Disposition: attachment; filename="invoice.zip"\r\nContent-Transfer-Encoding: base64\r\n\r\n`;
+  const raw = randomBytes(Math.floor(((size - head.length - 16) * 3) / 4 / 1.027));
+  const b64 = raw.toString('base64').replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(`${head}${b64}\r\n--b1--\r\n`);
+}
+
+describe('the Defender forward of a large message', () => {
+  it('goes through a draft and an upload session for a 20 MB message, the original attached byte for byte', async () => {
+    const u = reporter();
+    const eml = messageWithAttachment(20 * 1024 * 1024, `large-${randomUUID()}`);
+    expect(eml.length).toBeGreaterThan(19 * 1024 * 1024);
+    const r = await report({ mailbox: address(u), eml: eml.toString('base64'), option: 'Phishing' }, await naaToken(u));
+    expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
+    expect(r.json()).toMatchObject({ verified: true, forwarded: true });
+    const row = (await rows()).find((x) => x.id === r.json().reportId);
+    expect(row?.forward_status).toBe('sent');
+    const fwd = (await folder(security(), 'inbox')).find((x) => x.subject.startsWith('3|Invoice large-'));
+    const parsed = await simpleParser(Buffer.from(fwd?.mime ?? '', 'utf8'));
+    expect(parsed.from?.value[0]?.address).toBe(address(u));
+    const att = parsed.attachments.find((a) => a.filename === 'reported-message.eml');
+    expect(att?.contentType).toBe('message/rfc822');
+    expect(att?.content.equals(eml)).toBe(true);
+    // The draft path: sent from Drafts (none left), so Outlook keeps it in the reporter's Sent Items.
+    expect(await folder(u, 'drafts')).toEqual([]);
+    expect((await folder(u, 'sentitems')).map((x) => x.subject)).toContain(fwd?.subject);
+  }, 120_000);
+
+  it('still uses sendMail for a small message (no draft, no Sent Items copy)', async () => {
+    const u = reporter();
+    const eml = messageWithAttachment(200 * 1024, `small-${randomUUID()}`);
+    const r = await report({ mailbox: address(u), eml: eml.toString('base64') }, await naaToken(u));
+    expect(r.json()).toMatchObject({ forwarded: true });
+    const fwd = (await folder(security(), 'inbox')).find((x) => x.subject.startsWith('3|Invoice small-'));
+    const att = (await simpleParser(Buffer.from(fwd?.mime ?? '', 'utf8'))).attachments.find(
+      (a) => a.filename === 'reported-message.eml',
+    );
+    expect(att?.content.equals(eml)).toBe(true);
+    expect(await folder(u, 'drafts')).toEqual([]);
+    expect(await folder(u, 'sentitems')).toEqual([]);
   }, 60_000);
 });
 

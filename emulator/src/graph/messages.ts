@@ -10,6 +10,7 @@ import { moveItem } from '../mail/move.js';
 import { mailState, messageById } from '../mail/state.js';
 import type { MailMessage, User } from '../model.js';
 import { MAIL_READ, MAIL_SEND, MAIL_WRITE, requireMail } from './auth.js';
+import { forgetDraft } from './drafts.js';
 import { GraphError, idMalformed, itemNotFound } from './errors.js';
 import { targetMailbox, userRef } from './mailbox.js';
 import { checkQueryOptions, MESSAGES_OPTIONS } from './options.js';
@@ -318,6 +319,7 @@ export async function sendMessage(req: GraphReq): Promise<GraphRes> {
     throw new GraphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent; the item is not a draft.');
   }
   await sendDraft(req, mailbox, draft);
+  forgetDraft(req.ctx.store, draft.id);
   return { status: 202 };
 }
 
@@ -327,6 +329,7 @@ export async function forwardMessage(req: GraphReq): Promise<GraphRes> {
   const orig = findMessage(req, mailbox, req.params.mid!);
   const draft = await buildForwardDraft(req, mailbox, orig);
   await sendDraft(req, mailbox, draft);
+  forgetDraft(req.ctx.store, draft.id);
   return { status: 202 };
 }
 

@@ -11,6 +11,7 @@ import { authenticate, type Principal } from './auth.js';
 import { runBatch } from './batch.js';
 import { registerMailControl } from './control.js';
 import { usersDelta } from './delta.js';
+import { addAttachment, createDraft, createUploadSession } from './drafts.js';
 import { errorBody, GraphError } from './errors.js';
 import { getGroup, listGroups, listMembers } from './groups.js';
 import { addressedUser } from './mailbox.js';
@@ -29,6 +30,7 @@ import {
 import type { GraphReq, GraphRes } from './request.js';
 import { sendMail } from './send-mail.js';
 import { chargeDirectory, directoryCost, enterMailbox, injectedFault, type Workload } from './throttle.js';
+import { registerUploadSessions } from './upload-sessions.js';
 import { countUsers, getMe, getUser, listUsers } from './users.js';
 
 type Handler = (req: GraphReq) => GraphRes | Promise<GraphRes>;
@@ -59,6 +61,9 @@ route('GET', 'groups/:id/transitiveMembers/microsoft.graph.user', 'directory', (
 for (const p of ['me', 'users/:uid']) {
   route('POST', `${p}/sendMail`, 'mail', sendMail);
   route('GET', `${p}/messages`, 'mail', listMessages);
+  route('POST', `${p}/messages`, 'mail', createDraft);
+  route('POST', `${p}/messages/:mid/attachments`, 'mail', addAttachment);
+  route('POST', `${p}/messages/:mid/attachments/createUploadSession`, 'mail', createUploadSession);
   route('GET', `${p}/messages/:mid`, 'mail', getMessage);
   route('GET', `${p}/messages/:mid/$value`, 'mail', getMessageValue);
   route('DELETE', `${p}/messages/:mid`, 'mail', deleteMessage);
@@ -290,4 +295,5 @@ export async function registerGraph(app: FastifyInstance, ctx: EmulatorContext):
     scope.all('/graph/v1.0', (request, reply) => handle(ctx, request, reply));
     registerMailControl(scope, ctx);
   });
+  await registerUploadSessions(app, ctx);
 }

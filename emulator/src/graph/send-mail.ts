@@ -4,6 +4,7 @@ import { deliver } from '../mail/deliver.js';
 import { type Addr, composeMime, newMessageId, parseMime, prependHeaders } from '../mail/mime.js';
 import type { User } from '../model.js';
 import { MAIL_SEND, requireMail } from './auth.js';
+import { tooLarge } from './drafts.js';
 import { GraphError } from './errors.js';
 import { sendAsDenied, targetMailbox } from './mailbox.js';
 import type { GraphReq, GraphRes } from './request.js';
@@ -141,6 +142,8 @@ function decodeMimeBase64(raw: string): string {
 }
 
 export async function sendMail(req: GraphReq): Promise<GraphRes> {
+  const big = tooLarge(req);
+  if (big) return big;
   requireMail(req.principal, MAIL_SEND);
   const mailbox = targetMailbox(req, 'send');
   const store = req.ctx.store;

@@ -23,8 +23,8 @@ import { SlidingWindowLimiter } from '../../lib/rate-limit.js';
 import { cloudEndpoints } from '../../microsoft/clouds.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
 import { tokenHash } from '../mail-delivery/message-token.js';
-import { defenderForward, FORWARD_MAX_BYTES } from './defender.js';
 import { parseEml } from './eml.js';
+import { sendDefenderForward } from './forward.js';
 import * as repo from './intake-repository.js';
 import { checkClaims, type ExpectedApp, type Reporter, readClaims, whoAmI } from './reporter-token.js';
 
@@ -262,17 +262,15 @@ export class ReportIntake {
     securityMailbox: string,
     row: repo.ReportRow,
     eml: Buffer,
-  ): Promise<'sent' | 'failed' | 'too_large'> {
-    if (eml.length > FORWARD_MAX_BYTES) return 'too_large';
+  ): Promise<'sent' | 'failed'> {
     try {
-      const body = defenderForward({
+      await sendDefenderForward(this.graph, graph.app.cloud, graph.token, {
         securityMailbox,
         subject: row.subject,
         option: row.reporting_option,
         eml,
         reporter: row.reporter_address,
       });
-      await this.graph.request(graph.app.cloud, graph.token, 'POST', '/me/sendMail', body);
       return 'sent';
     } catch (err) {
       this.logger?.warn({ err: String(err), clientId: row.client_id }, 'could not forward a reported message');
