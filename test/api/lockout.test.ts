@@ -7,13 +7,30 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 
+interface Target {
+  t: TestApp;
+  sys: Session;
+}
 let t: TestApp;
 let sys: Session;
 beforeAll(async () => {
   t = await createTestApp();
   sys = await t.login(ADMIN.email, ADMIN.password);
 });
-afterAll(async () => t?.close());
+// The tests that time password checks, or race them against the lock, need production's scrypt
+// cost: at the test helpers' cheap cost a check takes about as long as the request around it.
+let strong: Target | undefined;
+async function productionCost(): Promise<Target> {
+  if (!strong) {
+    const app = await createTestApp({ productionPasswords: true });
+    strong = { t: app, sys: await app.login(ADMIN.email, ADMIN.password) };
+  }
+  return strong;
+}
+afterAll(async () => {
+  await t?.close();
+  await strong?.t.close();
+});
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -22,11 +39,11 @@ afterEach(() => {
 const ATTACKER = '203.0.113.66';
 const MINUTE = 60_000;
 
-const attempt = (email: string, password: string, remoteAddress: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
+const attempt = (email: string, password: string, remoteAddress: string, on: Target = { t, sys }) =>
+  on.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
 
-async function newOperator(email: string, password: string): Promise<string> {
-  const r = await t.as(sys, 'POST', '/api/v1/operators', {
+async function newOperator(email: string, password: string, on: Target = { t, sys }): Promise<string> {
+  const r = await on.t.as(on.sys, 'POST', '/api/v1/operators', {
     email,
     name: email.split('@')[0],
     role: 'system_admin',
@@ -48,9 +65,9 @@ function fakeClock() {
   };
 }
 
-async function lockOut(email: string, remoteAddress: string): Promise<void> {
+async function lockOut(email: string, remoteAddress: string, on: Target = { t, sys }): Promise<void> {
   const codes: number[] = [];
-  for (let i = 0; i < 5; i++) codes.push((await attempt(email, 'wrong password!', remoteAddress)).statusCode);
+  for (let i = 0; i < 5; i++) codes.push((await attempt(email, 'wrong password!', remoteAddress, on)).statusCode);
   expect(codes).toEqual([401, 401, 401, 401, 429]);
 }
 
@@ -83,11 +100,12 @@ describe('lockout', () => {
   it('holds against a burst: a right password sent behind a volley of wrong ones is refused once they lock', async () => {
     const attacker = '203.0.113.69';
     const email = 'burst@lockout.test';
-    await newOperator(email, 'the right password');
+    const on = await productionCost();
+    await newOperator(email, 'the right password', on);
     // Password checks run four at a time: the right one, sent last, is checked after eight wrong
     // ones have been, by which time they have locked the account for this address.
-    const volley = Array.from({ length: 8 }, () => attempt(email, 'wrong password!', attacker));
-    const right = attempt(email, 'the right password', attacker);
+    const volley = Array.from({ length: 8 }, () => attempt(email, 'wrong password!', attacker, on));
+    const right = attempt(email, 'the right password', attacker, on);
     await Promise.all(volley);
     const r = await right;
     expect(r.statusCode, r.body).toBe(429);
@@ -152,13 +170,14 @@ describe('unknown addresses', () => {
 
   it('take as long to answer as an existing account, locked or not', async () => {
     const email = 'timing@lockout.test';
-    await newOperator(email, 'the timing password');
+    const on = await productionCost();
+    await newOperator(email, 'the timing password', on);
     const unknown = 'timing-nobody@lockout.test';
-    await lockOut(email, '192.0.2.20');
-    await lockOut(unknown, '192.0.2.21');
+    await lockOut(email, '192.0.2.20', on);
+    await lockOut(unknown, '192.0.2.21', on);
     const time = async (address: string, ip: string) => {
       const start = performance.now();
-      const r = await attempt(address, 'wrong password!', ip);
+      const r = await attempt(address, 'wrong password!', ip, on);
       const ms = performance.now() - start;
       expect(r.json().error.code).toBe('account_locked');
       return ms;
@@ -170,7 +189,7 @@ describe('unknown addresses', () => {
       lockedKnown.push(await time(email, '192.0.2.20'));
       lockedUnknown.push(await time(unknown, '192.0.2.21'));
       const start = performance.now();
-      await attempt(`fresh-${i}@lockout.test`, 'wrong password!', `192.0.2.${30 + i}`);
+      await attempt(`fresh-${i}@lockout.test`, 'wrong password!', `192.0.2.${30 + i}`, on);
       freshUnknown.push(performance.now() - start);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
