@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // On PostgreSQL: migrates one database that each test file's database is copied from.
+    globalSetup: ['test/helpers/pg-template.ts'],
     reporters: ['default'],
   },
 });
