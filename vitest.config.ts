@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // One runner for unit, API, emulator and browser tests. The PostgreSQL pass runs the tests that
@@ -8,7 +9,17 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/global-setup.ts'],
+    // Vitest's default (cores − 1) is a single worker on CI's two cores, and most test files
+    // spend much of their time waiting (job expiries, rate windows, child processes, Chromium),
+    // which left one core idle. Two at least.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Each worker keeps the modules it has loaded from one test file to the next: importing
+    // Fastify, Kysely, pg-boss and the app again for every file cost more than many files'
+    // tests. Files share no state through them: each builds its own app, database and emulator.
+    isolate: false,
+    // The add-in's bundle (test/global-setup.ts); on PostgreSQL, one migrated database that each
+    // test file's database is copied from (test/helpers/pg-template.ts).
+    globalSetup: ['test/global-setup.ts', 'test/helpers/pg-template.ts'],
     reporters: ['default'],
   },
 });

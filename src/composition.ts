@@ -13,6 +13,7 @@ import type { JobQueue } from './jobs/queue.js';
 import { jobQueueFor } from './jobs/queue-for.js';
 import type { SecretBox } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
+import { PasswordHasher } from './lib/password.js';
 import { EntraClient } from './microsoft/entra.js';
 import { GraphClient } from './microsoft/graph.js';
 import { apiTokenRoutes } from './modules/api-tokens/routes.js';
@@ -89,8 +90,13 @@ export interface Container extends Core {
   close(): Promise<void>;
 }
 
-export function compose(core: Core): Container {
+/**
+ * `passwords` is for tests only: a cheaper scrypt cost keeps their many sign-ins from costing
+ * minutes. Entry points leave it out and hash at the production cost.
+ */
+export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): Container {
   const { config, db, secrets, logger } = core;
+  const passwords = opts.passwords ?? new PasswordHasher();
   const queue = jobQueueFor(config.database, logger);
   const entra = new EntraClient(config);
   const graph = new GraphClient(config);
@@ -107,8 +113,8 @@ export function compose(core: Core): Container {
   const outbox = new OutboxService(db.db, queue, keys);
   const library = new ContentLibrary(db.db, config.dataDir);
   const services: Services = {
-    auth: new AuthService(db.db, config),
-    operators: new OperatorService(db.db),
+    auth: new AuthService(db.db, config, passwords),
+    operators: new OperatorService(db.db, passwords),
     clients: new ClientService(db.db),
     recipients: new RecipientService(db.db),
     groups: new RecipientGroupService(db.db),

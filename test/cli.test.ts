@@ -10,7 +10,7 @@ import { rotateMasterKey } from '../src/cli/rotate-master-key.js';
 import { loadConfig } from '../src/config.js';
 import { SecretBox } from '../src/lib/crypto.js';
 import { loadMasterKeys, previousKeyFile } from '../src/lib/master-key.js';
-import { verifyPassword } from '../src/lib/password.js';
+import { PasswordHasher } from '../src/lib/password.js';
 import { openRuntime } from '../src/runtime.js';
 import { createTestDatabase } from './helpers/db.js';
 
@@ -121,7 +121,7 @@ describe('baitwise command', () => {
     expect(r.output()).toContain('Created system_admin cli@example.test');
     const rt = await openRuntime({ config: loadConfig({ BAITWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }) });
     const op = await rt.db.db.selectFrom('operators').selectAll().executeTakeFirstOrThrow();
-    expect(await verifyPassword('a password from stdin', op.password_hash)).toBe(true);
+    expect(await new PasswordHasher().verify('a password from stdin', op.password_hash)).toBe(true);
     await rt.close();
   });
 

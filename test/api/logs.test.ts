@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
 import { loggerOptions } from '../../src/lib/logger.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
-import { ADMIN } from '../helpers/app.js';
+import { ADMIN, TEST_PASSWORDS } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -24,12 +24,15 @@ const sink = new Writable({
 const db = await createTestDatabase();
 const logger = pino(loggerOptions('trace'), sink);
 const config = { ...loadConfig({ BAITWISE_DATA_DIR: db.dir }), database: db.config };
-const container = compose({
-  config,
-  db: db.handle,
-  secrets: new SecretBox(masterKeyFromBase64(generateMasterKey())),
-  logger,
-});
+const container = compose(
+  {
+    config,
+    db: db.handle,
+    secrets: new SecretBox(masterKeyFromBase64(generateMasterKey())),
+    logger,
+  },
+  { passwords: TEST_PASSWORDS },
+);
 const app = await buildApp(container);
 await app.services.operators.bootstrapAdmin(ADMIN);
 afterAll(async () => {

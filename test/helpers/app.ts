@@ -6,9 +6,18 @@ import { type App, buildApp } from '../../src/app.js';
 import { type Container, compose } from '../../src/composition.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
+import { PasswordHasher } from '../../src/lib/password.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const ADMIN = { email: 'root@baitwise.test', password: 'correct horse battery staple' };
+
+/**
+ * scrypt at N=2^10 (about 1 MB, a few milliseconds) instead of production's N=2^17 (128 MB, a
+ * few hundred milliseconds of a core): test apps sign in hundreds of times, and those checks were
+ * a large share of the suite's CPU. Hashes still go through the same code and store their cost;
+ * tests about timing or concurrent password checks ask for `productionPasswords`.
+ */
+export const TEST_PASSWORDS = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
 
 export interface Session {
   cookie: string;
@@ -35,7 +44,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { withAdmin?: boolean; env?: Record<string, string> } = {},
+  opts: { withAdmin?: boolean; env?: Record<string, string>; productionPasswords?: boolean } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = {
@@ -46,7 +55,10 @@ export async function createTestApp(
   };
   // BAITWISE_MASTER_KEY in opts.env: a child `baitwise` process given the same key reads the secrets.
   const secrets = new SecretBox(masterKeyFromBase64(config.masterKey ?? generateMasterKey()));
-  const container = compose({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const container = compose(
+    { config, db: db.handle, secrets, logger: pino({ level: 'silent' }) },
+    { passwords: opts.productionPasswords ? new PasswordHasher() : TEST_PASSWORDS },
+  );
   const app = await buildApp(container);
   if (opts.withAdmin !== false) await app.services.operators.bootstrapAdmin(ADMIN);
 

@@ -1,13 +1,16 @@
 // A fresh, migrated database for each test file: a temporary SQLite file, or — when
 // BAITWISE_TEST_DATABASE_URL points at a PostgreSQL server (scripts/test.sh starts one) — a new
-// database created on that server and dropped afterwards.
+// database created on that server and dropped afterwards. On PostgreSQL it is a copy of the
+// database the global setup migrated once (pg-template.ts); migrateToLatest then finds nothing to do.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
 import { type DbHandle, openDatabase } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrations/index.js';
+import { databaseUrl } from './pg-template.js';
 
 export interface TestDatabase {
   handle: DbHandle;
@@ -39,11 +42,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `bw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const template = inject('pgTemplate');
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const config: DatabaseConfig = { kind: 'postgres', url: url.toString() };
+  const config: DatabaseConfig = { kind: 'postgres', url: databaseUrl(serverUrl, name) };
   const handle = openDatabase(config);
   await migrateToLatest(handle.db, 'postgres');
   return {

@@ -8,7 +8,7 @@ import { type App, buildApp } from '../../src/app.js';
 import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { generateMasterKey, masterKeyFromBase64, SecretBox } from '../../src/lib/crypto.js';
-import { ADMIN } from './app.js';
+import { ADMIN, TEST_PASSWORDS } from './app.js';
 import { createTestDatabase } from './db.js';
 
 export interface TestServer {
@@ -46,7 +46,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const config = { ...base, database: db.config };
   const secrets = new SecretBox(masterKeyFromBase64(generateMasterKey()));
-  const container = compose({ config, db: db.handle, secrets, logger: pino({ level: 'silent' }) });
+  const container = compose(
+    { config, db: db.handle, secrets, logger: pino({ level: 'silent' }) },
+    { passwords: TEST_PASSWORDS },
+  );
   const app = await buildApp(container);
   await app.services.operators.bootstrapAdmin(ADMIN);
   await app.listen({ host: '127.0.0.1', port });

@@ -10,7 +10,7 @@ import {
   ValidationError,
 } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { dummyHash, hashPassword, verifyPassword } from '../../lib/password.js';
+import type { PasswordHasher } from '../../lib/password.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limit.js';
 import { csrfFor, randomSecret, sha256 } from '../../lib/tokens.js';
 import { revokeAllTokensOf } from '../api-tokens/repository.js';
@@ -50,6 +50,7 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'sessionTtlHours'>,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async login(email: string, password: string, ip: string, userAgent: string | null): Promise<NewSession> {
@@ -62,7 +63,7 @@ export class AuthService {
     const account = op && !op.disabled_at ? op : undefined;
     // The password is checked whatever happens next (against a dummy hash when there is no
     // account), so neither a lock nor an unknown address answers sooner than a wrong password.
-    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash()));
+    const ok = await this.passwords.verify(password, account?.password_hash ?? (await this.passwords.dummy()));
     // The lock is read after the (slow) check, so a burst of guesses that all started before
     // the lock was set cannot get through once it is.
     const locked = await lockedUntil(this.db, key, now);
@@ -133,12 +134,12 @@ export class AuthService {
   /** Signs out the operator's other sessions and revokes their API tokens (see resetPassword). */
   async changePassword(actor: Actor, current: string, next: string): Promise<Revoked> {
     const op = await findOperatorById(this.db, actor.operatorId);
-    if (!op || !(await verifyPassword(current, op.password_hash))) {
+    if (!op || !(await this.passwords.verify(current, op.password_hash))) {
       throw new ValidationError('currentPassword', 'The current password is incorrect.');
     }
     if (current === next)
       throw new ValidationError('newPassword', 'The new password must differ from the current one.');
-    const hash = await hashPassword(next);
+    const hash = await this.passwords.hash(next);
     return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       await updateOperator(trx, op.id, { password_hash: hash, password_changed_at: now, updated_at: now });
@@ -181,7 +182,7 @@ export class AuthService {
     ip: string,
     userAgent: string | null,
   ): Promise<NewSession> {
-    const hash = await hashPassword(input.password);
+    const hash = await this.passwords.hash(input.password);
     return this.db.transaction().execute(async (trx) => {
       if ((await countOperators(trx)) > 0)
         throw new ConflictError('token', 'Baitwise is already set up. Sign in instead.');

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { hashPassword } from '../../lib/password.js';
+import type { PasswordHasher } from '../../lib/password.js';
 import { findLiveTokenOf, listOwnTokens, revokeAllTokensOf, revokeOwnToken } from '../api-tokens/repository.js';
 import { tokenView } from '../api-tokens/view.js';
 import { recordAudit } from '../audit/record.js';
@@ -44,7 +44,10 @@ async function assertClientsExist(db: Db, clientIds: string[]): Promise<void> {
 }
 
 export class OperatorService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   async list() {
     const ops = await repo.listOperators(this.db);
@@ -69,7 +72,7 @@ export class OperatorService {
         'System administrators see every client; assign clients only to client administrators.',
       );
     }
-    const hash = await hashPassword(input.password);
+    const hash = await this.passwords.hash(input.password);
     const id = newId();
     await this.db.transaction().execute(async (trx) => {
       if (await repo.findOperatorByEmail(trx, input.email)) {
@@ -149,7 +152,7 @@ export class OperatorService {
    * the old password may have made a token with it, and a token must not outlive the reset.
    */
   async resetPassword(actor: Actor | null, id: string, password: string): Promise<Revoked> {
-    const hash = await hashPassword(password);
+    const hash = await this.passwords.hash(password);
     return this.db.transaction().execute(async (trx) => {
       const op = await repo.findOperatorById(trx, id);
       if (!op) throw new NotFoundError('Operator');
