@@ -9,7 +9,12 @@ const TOKEN_A = `bwm_${'A'.repeat(16)}${'b'.repeat(16)}`;
 const TOKEN_B = `bwm_${'c'.repeat(16)}_-${'D'.repeat(14)}`;
 const TOKEN_C = `bwm_${'e'.repeat(32)}`;
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
-const b64lines = (s: string) => (Buffer.from(s).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+const b64lines = (s: string) =>
+  (
+    Buffer.from(s)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 
 /** multipart/mixed ⊃ multipart/alternative (QP text with a token split by a soft break, base64 HTML) + an attachment. */
 const nested = Buffer.from(
@@ -73,9 +78,11 @@ describe('parseEml', () => {
 
   it('finds a token in a single-part base64 body and in a plain 7bit one', async () => {
     const single = Buffer.from(
-      crlf(`From: a@b.example\nSubject: x\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n${b64lines(
-        `<a href="https://t.example/${TOKEN_B}">x</a>`,
-      )}\n`),
+      crlf(
+        `From: a@b.example\nSubject: x\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n${b64lines(
+          `<a href="https://t.example/${TOKEN_B}">x</a>`,
+        )}\n`,
+      ),
     );
     expect((await parseEml(single)).tokens).toEqual([TOKEN_B]);
     const plain = Buffer.from(`From: a@b.example\nSubject: y\n\nvisit https://t.example/${TOKEN_A}\n`);
