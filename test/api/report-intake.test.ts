@@ -6,8 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GRAPH_APP_ID } from '../../emulator/src/model.js';
+import { GraphClient } from '../../src/microsoft/graph.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import { MAX_MESSAGE_BYTES } from '../../src/modules/report-addin/intake.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
@@ -259,6 +260,31 @@ describe('a verified report', () => {
       outbox_ref_type: 'campaign_target',
       outbox_ref_id: 'target-1',
     });
+  });
+});
+
+describe('a reporter’s token', () => {
+  it('is confirmed by Graph (/me) once for its lifetime: more reports with it fetch, move and forward but ask /me no more', async () => {
+    const u = reporter();
+    const token = await naaToken(u);
+    const request = vi.spyOn(GraphClient.prototype, 'request');
+    try {
+      const meCalls = () => request.mock.calls.filter((c) => String(c[3]).startsWith('/me?')).length;
+      for (let i = 0; i < 2; i++) {
+        const m = await suspicious(u);
+        const r = await report({ restId: m.restId }, token);
+        expect(r.statusCode, r.body).toBe(200);
+        expect(r.json()).toMatchObject({ verified: true, moveItemTo: 'noMove', forwarded: true });
+      }
+      expect(meCalls()).toBe(1);
+      // Another token of the same person is another token: Graph confirms it too.
+      const m = await suspicious(u);
+      const r = await report({ restId: m.restId }, await naaToken(u, { uti: 'second-sign-in' }));
+      expect(r.statusCode, r.body).toBe(200);
+      expect(meCalls()).toBe(2);
+    } finally {
+      request.mockRestore();
+    }
   });
 });
 

@@ -26,7 +26,15 @@ import { tokenHash } from '../mail-delivery/message-token.js';
 import { parseEml } from './eml.js';
 import { sendDefenderForward } from './forward.js';
 import * as repo from './intake-repository.js';
-import { checkClaims, type ExpectedApp, type Reporter, readClaims, whoAmI } from './reporter-token.js';
+import {
+  ConfirmedReporters,
+  checkClaims,
+  type ExpectedApp,
+  type Reporter,
+  ReporterTokenError,
+  readClaims,
+  whoAmI,
+} from './reporter-token.js';
 
 /** A 25 MB message with its attachments is accepted (Outlook's own sending limit is about that). */
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -73,6 +81,7 @@ const MOVE_ITEM_TO = { deleted_items: 'deletedItemsFolder', junk: 'junkFolder' }
 export class ReportIntake {
   private readonly perReporter: SlidingWindowLimiter;
   private readonly perClient: SlidingWindowLimiter;
+  private readonly confirmed = new ConfirmedReporters();
 
   constructor(
     private readonly db: Db,
@@ -138,15 +147,25 @@ export class ReportIntake {
     const claims = checkClaims(readClaims(bearer), app, Date.now());
     this.limit(this.perReporter, `${clientId}|oid:${claims.oid}`);
     // /me and the message at once: the reporter waits for both, and a refused token refuses both.
+    // A token Graph confirmed already is not asked about again (ConfirmedReporters says why).
     const restId = input.restId;
+    const confirmed = this.confirmed.get(bearer, Date.now());
     const [me, fetched] = await Promise.allSettled([
-      whoAmI(this.graph, app, bearer, claims),
+      confirmed ?? whoAmI(this.graph, app, bearer, claims),
       restId
         ? this.graph.request(app.cloud, bearer, 'GET', `/me/messages/${encodeURIComponent(restId)}/$value`)
         : Promise.resolve(null),
     ]);
     if (me.status === 'rejected') throw graphFailure(me.reason);
     const reporter = me.value;
+    if (!confirmed) this.confirmed.set(bearer, reporter, claims.exp * 1000);
+    else if (fetched.status === 'rejected' && fetched.reason instanceof GraphError && fetched.reason.status === 401) {
+      this.confirmed.forget(bearer);
+      throw new ReporterTokenError(
+        'reporter_token_rejected',
+        `Microsoft Graph refused the reporter's token: ${fetched.reason.message}`,
+      );
+    }
     if (restId) {
       const earlier = await repo.findByGraphId(this.db, clientId, reporter.address, restId);
       if (earlier) return this.answer(addin, earlier);

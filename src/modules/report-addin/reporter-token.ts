@@ -3,6 +3,7 @@
 // tenant, another application or an expired one is refused with a precise reason and no call to
 // Microsoft; then Graph itself must accept it (`GET /me`), which is what proves it genuine —
 // Baitwise never validates Microsoft's signatures itself.
+import { createHash } from 'node:crypto';
 import { AppError } from '../../lib/errors.js';
 import type { Cloud } from '../../microsoft/clouds.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
@@ -102,4 +103,49 @@ export async function whoAmI(
   if (!me.id || me.id.toLowerCase() !== claims.oid || !address)
     throw new ReporterTokenError('reporter_token_rejected', 'Microsoft Graph did not confirm who the reporter is.');
   return { objectId: claims.oid, address };
+}
+
+/**
+ * Reporters Graph has confirmed (`/me`), by token, until the token expires: a person reporting
+ * several messages in a sitting sends the same token each time, and asking /me again would only
+ * cost a Graph call. Keyed by the token's SHA-256, so no token is kept. A Graph access token
+ * cannot be revoked before it expires (sign-out and password changes end refresh tokens, not
+ * access tokens; only clients capable of continuous access evaluation see earlier refusals), so
+ * Graph would have answered /me the same for the whole lifetime; and every report still fetches,
+ * moves and forwards with the token, so a token Graph refuses (401) still refuses the report and
+ * is forgotten here. Bounded: the least recently used entry goes first.
+ */
+export class ConfirmedReporters {
+  private readonly entries = new Map<string, { reporter: Reporter; expiresMs: number }>();
+
+  constructor(private readonly max = 10_000) {}
+
+  private static key(token: string): string {
+    return createHash('sha256').update(token).digest('base64url');
+  }
+
+  get(token: string, nowMs: number): Reporter | null {
+    const key = ConfirmedReporters.key(token);
+    const e = this.entries.get(key);
+    if (!e) return null;
+    this.entries.delete(key);
+    if (e.expiresMs <= nowMs) return null;
+    this.entries.set(key, e); // most recently used last
+    return e.reporter;
+  }
+
+  set(token: string, reporter: Reporter, expiresMs: number): void {
+    const key = ConfirmedReporters.key(token);
+    this.entries.delete(key);
+    this.entries.set(key, { reporter, expiresMs });
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  forget(token: string): void {
+    this.entries.delete(ConfirmedReporters.key(token));
+  }
 }
