@@ -23,7 +23,7 @@ const sink = new Writable({
 });
 const db = await createTestDatabase();
 const logger = pino(loggerOptions('trace'), sink);
-const config = { ...loadConfig({ BAITWISE_DATA_DIR: db.dir }), database: db.config };
+const config = { ...loadConfig({ BAITWISE_DATA_DIR: db.dir, BAITWISE_OVERLOAD_MAX_LAG_MS: '0' }), database: db.config };
 const container = compose(
   {
     config,
@@ -96,6 +96,22 @@ it('redacts credentials in the query of every logged URL, keeping the harmless p
   expect(callback).toContain('tenant=contoso-tenant');
   expect(callback).toContain('code=[redacted]');
   expect(urls).toContain('/setup?token=[redacted]');
+});
+
+it('redacts the credentials learners carry in their link paths', async () => {
+  lines.length = 0;
+  // A learner's link is the invitation's message token; the SCORM content path is its hash.
+  const token = 'bwm_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+  const hash = 'a'.repeat(64);
+  await app.inject({ method: 'GET', url: `/learn/${token}` });
+  await app.inject({ method: 'GET', url: `/api/v1/learn/${token}/course?x=1` });
+  await app.inject({ method: 'GET', url: `/learn-content/${hash}/index.html` });
+  const log = lines.join('');
+  for (const s of [token, hash]) expect(log).not.toContain(s);
+  const urls = lines.map((l) => JSON.parse(l) as { req?: { url?: string } }).flatMap((l) => l.req?.url ?? []);
+  expect(urls).toContain('/learn/[redacted]');
+  expect(urls).toContain('/api/v1/learn/[redacted]/course?x=1');
+  expect(urls).toContain('/learn-content/[redacted]/index.html');
 });
 
 it('keeps a sending profile’s SMTP password and DKIM key out of the log, the responses and the data files', async () => {

@@ -42,6 +42,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     BAITWISE_WEB_DIR: webDir,
     BAITWISE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Overload shedding off, as in test/helpers/app.ts: a busy CI machine must not turn a page's
+    // request into a 503 (test/api/overload.test.ts turns it on).
+    BAITWISE_OVERLOAD_MAX_LAG_MS: '0',
     ...env,
   });
   const config = { ...base, database: db.config };
