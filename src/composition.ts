@@ -47,6 +47,8 @@ import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
 import { TrainingCampaignService } from './modules/training/campaigns-service.js';
 import { ContentLibrary } from './modules/training/content.js';
+import { LearnerService } from './modules/training/learner.js';
+import { LearnerLimits } from './modules/training/learner-limits.js';
 import { type TrainingServices, trainingModule } from './modules/training/module.js';
 import { PackageService } from './modules/training/packages.js';
 import { TrainingResultsService } from './modules/training/results.js';
@@ -129,6 +131,8 @@ export function compose(core: Core): Container {
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
       results: new TrainingResultsService(db.db),
       packages: new PackageService(db.db, config),
+      learner: new LearnerService(db.db, outbox, library),
+      learnerPortal: { limits: new LearnerLimits(config.learnerRate), webDir: config.webDir },
     },
   };
   const modules: Module[] = [

@@ -33,6 +33,8 @@ export interface Config {
   officeJsUrl: string;
   /** reports accepted per minute from one reporter, and from all of one client's reporters */
   reportLimits: { perReporterPerMinute: number; perClientPerMinute: number };
+  /** learner portal requests per minute, per source address and per learner link */
+  learnerRate: { perAddress: number; perLink: number };
   /** limits of an uploaded SCORM package (modules/training/scorm-zip.ts) */
   training: {
     /** the zip as uploaded */
@@ -196,6 +198,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     reportLimits: {
       perReporterPerMinute: int(env, 'BAITWISE_REPORTS_PER_REPORTER_PER_MINUTE', 10, 1, 10_000),
       perClientPerMinute: int(env, 'BAITWISE_REPORTS_PER_CLIENT_PER_MINUTE', 6000, 1, 1_000_000),
+    },
+    learnerRate: {
+      perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),
+      perLink: int(env, 'BAITWISE_LEARNER_RATE_PER_LINK', 120, 1, 1_000_000),
     },
     training: {
       packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,

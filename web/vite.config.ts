@@ -15,6 +15,14 @@ export default defineConfig({
     // One bundle for an admin console that operators load once per session; splitting it buys
     // little and the default 500 kB warning would fire on every build.
     chunkSizeWarningLimit: 1024,
+    // Two pages: the console (index.html) and the learner portal (learn.html, served by the
+    // server at /learn/:token), each its own entry so a learner never downloads the console.
+    rollupOptions: {
+      input: {
+        console: fileURLToPath(new URL('./index.html', import.meta.url)),
+        learn: fileURLToPath(new URL('./learn.html', import.meta.url)),
+      },
+    },
   },
   server: {
     // The API runs as its own process in development; proxying keeps the session cookie

@@ -4,6 +4,7 @@
 // fails this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
+import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { scorm12 } from '../helpers/scorm.js';
 
@@ -25,6 +26,14 @@ const PUBLIC_ROUTES = new Set([
   // against the client the add-in id names (test/api/report-intake.test.ts)
   'GET /api/v1/report-addin/addins/:addinId',
   'POST /api/v1/report-addin/reports',
+  // The learner portal: the link's token is the credential; a token opens only its own
+  // enrolment (test/api/training-learner.test.ts proves client A's never reaches B's).
+  'GET /api/v1/learn/:token',
+  'POST /api/v1/learn/:token/start',
+  'PUT /api/v1/learn/:token/progress',
+  'POST /api/v1/learn/:token/quiz',
+  'POST /api/v1/learn/:token/scorm',
+  'GET /api/v1/learn/:token/certificate',
 ]);
 
 const APP_BODY = {
@@ -49,6 +58,8 @@ interface ClientData {
   packageId: string;
   campaignId: string;
   enrolmentId: string;
+  /** the learner's link (the invitation's token) to that enrolment */
+  learnerToken: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -155,10 +166,19 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .select('id')
     .where('client_id', '=', clientId)
     .executeTakeFirstOrThrow();
+  // The invitation's token, as the mail would carry it (derived from the message id and the client's key).
+  const invitation = await t.db.handle.db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('ref_id', '=', enrolment.id)
+    .executeTakeFirstOrThrow();
+  const learnerToken = messageToken(await t.app.services.mail.dispatch.keys.key(clientId), invitation.id);
   return {
     packageId: pkg.json().id,
     campaignId: campaign.id,
     enrolmentId: enrolment.id,
+    learnerToken,
     profileId: profile.id,
     messageId: messageId ?? '',
     clientId,
@@ -380,6 +400,17 @@ describe('tenancy: client administrator of A against everything of B', () => {
     }
   });
 
+  it("opens B's learner link on B's enrolment, whoever is signed in (the fixture token is real)", async () => {
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/learn/${fixturesB.learnerToken}`,
+      headers: { cookie: adminA.cookie },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().client.name).toBe('Client B (renamed)');
+    expect(r.body).not.toContain(ids.clientA);
+  });
+
   it('gives A their own client', async () => {
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}`)).statusCode).toBe(200);
     expect((await t.as(adminA, 'GET', `/api/v1/clients/${ids.clientA}/administrators`)).json().items).toHaveLength(1);
@@ -508,6 +539,37 @@ const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
     expect(await snapshotOf(c.clientId)).toBe(before);
   },
 };
+
+/** The learner portal's writes: an archived client's links open nothing and record nothing. */
+const learnerWrite =
+  (method: string, path: string, body: unknown) =>
+  async (c: ClientData): Promise<void> => {
+    const before = await snapshotOf(c.clientId);
+    const r = await t.app.inject({
+      method: method as 'POST',
+      url: `/api/v1/learn/${c.learnerToken}${path}`,
+      payload: body as object,
+    });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('link_unavailable');
+    expect(await snapshotOf(c.clientId)).toBe(before);
+    // Nor does the link page record the click.
+    expect((await t.app.inject({ method: 'GET', url: `/learn/${c.learnerToken}` })).statusCode).toBe(404);
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  };
+Object.assign(ARCHIVED_CHECKS, {
+  'POST /api/v1/learn/:token/start': learnerWrite('POST', '/start', {}),
+  'PUT /api/v1/learn/:token/progress': learnerWrite('PUT', '/progress', { page: 1, secondsSpent: 10 }),
+  'POST /api/v1/learn/:token/quiz': learnerWrite('POST', '/quiz', { answers: {}, secondsSpent: 0 }),
+  'POST /api/v1/learn/:token/scorm': learnerWrite('POST', '/scorm', {
+    completion: 'completed',
+    success: 'passed',
+    score: 100,
+    secondsSpent: 10,
+    location: '',
+    suspendData: '',
+  }),
+});
 
 /** Writes that touch no client's data. */
 const ARCHIVE_IRRELEVANT = new Set([

@@ -14,6 +14,9 @@ const PURPOSE = 'message-token';
 export const messageToken = (key: Buffer, messageId: string): string =>
   `bwm_${createHmac('sha256', key).update(messageId).digest('base64url').slice(0, 32)}`;
 
+/** The shape messageToken produces: `bwm_` and 32 base64url characters. */
+export const isMessageToken = (value: string): boolean => /^bwm_[A-Za-z0-9_-]{32}$/.test(value);
+
 export const tokenHash = (token: string): string => sha256(token);
 
 /**

@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newOrderedId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { findApp } from '../azure-apps/repository.js';
-import { type MessageTokenKeys, messageToken, tokenHash } from './message-token.js';
+import { isMessageToken, type MessageTokenKeys, messageToken, tokenHash } from './message-token.js';
 import { domainOf } from './profiles.js';
 import { checkTemplates, type MessageTemplates } from './render.js';
 import * as repo from './repository.js';
@@ -122,6 +122,26 @@ export class OutboxService {
     }
     await this.kick(trx, batch.clientId, batch.profileId);
     return ids;
+  }
+
+  /**
+   * The message a token from a link (a learner's, a reporter's) belongs to, or undefined. The
+   * token is looked up by its SHA-256, as stored; a malformed one never reaches the database.
+   */
+  async findByToken(
+    token: string,
+  ): Promise<
+    { id: string; clientId: string; refType: string | null; refId: string | null; purpose: string } | undefined
+  > {
+    if (!isMessageToken(token)) return undefined;
+    return this.findByTokenHash(tokenHash(token));
+  }
+
+  /** The same by the token's SHA-256 (hex), for a link that carries the hash instead of the token. */
+  async findByTokenHash(hash: string) {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
+    const m = await repo.findMessageByTokenHash(this.db, hash);
+    return m && { id: m.id, clientId: m.client_id, refType: m.ref_type, refId: m.ref_id, purpose: m.purpose };
   }
 
   /**

@@ -76,6 +76,18 @@ export async function pendingCount(db: Db, clientId: string, profileId: string):
   return Number(r.n);
 }
 
+/**
+ * The message a link's token belongs to, of any client: the token is the only thing the link's
+ * holder has, so this lookup names no client and returns the message's client id for every
+ * query after it (like the worker's scans).
+ */
+export const findMessageByTokenHash = (db: Db, hash: string) =>
+  db
+    .selectFrom('outbox_messages')
+    .select(['id', 'client_id', 'ref_type', 'ref_id', 'purpose'])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
+
 export const findContent = (db: Db, clientId: string, contentId: string) =>
   db
     .selectFrom('outbox_contents')

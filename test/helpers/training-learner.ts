@@ -1,0 +1,242 @@
+// A learner's link without the campaigns part: a campaign and an enrolment written directly, and
+// an invitation enqueued through the outbox (ref training.enrolment), so the token is the real one
+// the invitation would carry. Used by the learner portal's API and browser tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from '../../src/app.js';
+import type { SendingProfilesTable } from '../../src/db/types.js';
+import { newId, nowIso } from '../../src/lib/ids.js';
+import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
+
+export interface LearnerFixture {
+  clientId: string;
+  campaignId: string;
+  enrolmentId: string;
+  token: string;
+}
+
+const DAY = 86_400_000;
+
+export async function learnerFixture(
+  app: App,
+  opts: {
+    clientName?: string;
+    contentRef?: string;
+    language?: 'en' | 'de';
+    dueInDays?: number;
+    linkDaysAfterDue?: number;
+    purpose?: string;
+    learner?: { email: string; firstName?: string; lastName?: string };
+  } = {},
+): Promise<LearnerFixture> {
+  const db = app.container.db.db;
+  const now = nowIso();
+  const clientId = newId();
+  const name = opts.clientName ?? `Client ${clientId.slice(0, 6)}`;
+  await db
+    .insertInto('clients')
+    .values({ id: clientId, name, name_key: name.toLowerCase(), archived_at: null, created_at: now, updated_at: now })
+    .execute();
+  const learner = opts.learner ?? {
+    email: `learner@${clientId.slice(0, 6)}.test`,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+  };
+  const recipientId = newId();
+  await db
+    .insertInto('recipients')
+    .values({
+      id: recipientId,
+      client_id: clientId,
+      email: learner.email,
+      email_key: learner.email.toLowerCase(),
+      first_name: learner.firstName ?? null,
+      last_name: learner.lastName ?? null,
+      display_name: null,
+      department: null,
+      job_title: null,
+      office_location: null,
+      entra_object_id: null,
+      user_type: null,
+      enabled: 1,
+      source: 'manual',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const profileId = newId();
+  await db
+    .insertInto('sending_profiles')
+    .values(profileRow(clientId, profileId, now))
+    .execute();
+  return { clientId, ...(await enrolLearner(app, clientId, recipientId, profileId, opts)) };
+}
+
+export type EnrolOptions = Pick<
+  Parameters<typeof learnerFixture>[1] & object,
+  'contentRef' | 'language' | 'dueInDays' | 'linkDaysAfterDue' | 'purpose'
+>;
+
+/** A running campaign of an existing client, one enrolment of `recipientId`, and its invitation's token. */
+export async function enrolLearner(
+  app: App,
+  clientId: string,
+  recipientId: string,
+  profileId: string,
+  opts: EnrolOptions = {},
+): Promise<Omit<LearnerFixture, 'clientId'>> {
+  const db = app.container.db.db;
+  const now = nowIso();
+  const recipient = await db
+    .selectFrom('recipients')
+    .select('email')
+    .where('client_id', '=', clientId)
+    .where('id', '=', recipientId)
+    .executeTakeFirstOrThrow();
+  const dueAt = new Date(Date.now() + (opts.dueInDays ?? 14) * DAY).toISOString();
+  const campaignId = newId();
+  await db
+    .insertInto('training_campaigns')
+    .values({
+      id: campaignId,
+      client_id: clientId,
+      name: 'Awareness',
+      status: 'running',
+      content_ref: opts.contentRef ?? 'builtin:recognising-phishing',
+      content_title: 'Recognising phishing',
+      language: opts.language ?? 'en',
+      profile_id: profileId,
+      audience: JSON.stringify({ everyone: true }),
+      auto_enrol: 0,
+      invite_subject: 'Training',
+      invite_html: '<p>{{ link }}</p>',
+      reminder_subject: 'Reminder',
+      reminder_html: '<p>{{ link }}</p>',
+      time_zone: 'Europe/Berlin',
+      starts_at: null,
+      window: null,
+      due_at: dueAt,
+      reminders: JSON.stringify({ beforeDueDays: 3, afterDueEveryDays: 7, maxAfterDue: 2 }),
+      pass_mark: null,
+      link_days_after_due: opts.linkDaysAfterDue ?? 30,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+      launched_at: now,
+      completed_at: null,
+      cancelled_at: null,
+    })
+    .execute();
+  const enrolmentId = newId();
+  await db
+    .insertInto('training_enrolments')
+    .values({
+      id: enrolmentId,
+      client_id: clientId,
+      campaign_id: campaignId,
+      recipient_id: recipientId,
+      due_at: dueAt,
+      invite_at: now,
+      invite_message_id: null,
+      revoked_at: null,
+      opened_at: null,
+      clicked_at: null,
+      started_at: null,
+      last_seen_at: null,
+      progress: 0,
+      state: null,
+      completed_at: null,
+      completed_by: null,
+      score: null,
+      passed: null,
+      time_spent_seconds: 0,
+      reminders_sent: 0,
+      next_reminder_at: dueAt,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const [messageId] = await db.transaction().execute((trx) =>
+    app.services.mail.outbox.enqueue(trx, {
+      clientId,
+      profileId,
+      purpose: opts.purpose ?? 'training.invitation',
+      content: { subject: 'Training', html: null, text: 'Your link: {{ message.token }}' },
+      messages: [
+        { to: { address: recipient.email }, recipientId, ref: { type: 'training.enrolment', id: enrolmentId } },
+      ],
+      notBefore: '2999-01-01T00:00:00.000Z',
+    }),
+  );
+  const key = await app.services.mail.dispatch.keys.key(clientId);
+  return { campaignId, enrolmentId, token: messageToken(key, messageId ?? '') };
+}
+
+/** A minimal SMTP relay profile row: the outbox needs one, nothing is sent (notBefore far ahead). */
+function profileRow(clientId: string, id: string, now: string): SendingProfilesTable {
+  return {
+    id,
+    client_id: clientId,
+    name: 'Relay',
+    kind: 'smtp',
+    from_address: 'security@relay.test',
+    from_name: null,
+    smtp_host: 'relay.test',
+    smtp_port: 25,
+    smtp_security: 'none',
+    smtp_tls_verify: 1,
+    smtp_username: null,
+    smtp_password: null,
+    dkim_domain: null,
+    dkim_selector: null,
+    dkim_private_key: null,
+    custom_headers: '[]',
+    azure_app_id: null,
+    mailbox: null,
+    per_minute: 60,
+    per_day: 1000,
+    concurrency: 1,
+    learned_per_minute: null,
+    next_slot_at: now,
+    day: now.slice(0, 10),
+    day_recipients: 0,
+    paused_until: null,
+    pause_reason: null,
+    throttled_count: 0,
+    in_doubt_count: 0,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** A SCORM 1.2 package of `clientId` on disk and in training_packages: one launch page. */
+export async function packageFixture(app: App, clientId: string, body: string): Promise<string> {
+  const id = newId();
+  const dir = join(app.container.config.dataDir, 'training', 'packages', id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><title>Package</title></head><body>${body}</body></html>`,
+  );
+  writeFileSync(join(dir, 'app.js'), 'window.packageLoaded = true;');
+  const now = nowIso();
+  await app.container.db.db
+    .insertInto('training_packages')
+    .values({
+      id,
+      client_id: clientId,
+      title: 'A package',
+      description: null,
+      language: 'en',
+      scorm_version: '1.2',
+      launch_href: 'index.html',
+      file_count: 2,
+      size_bytes: 100,
+      uploaded_by: null,
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    })
+    .execute();
+  return id;
+}
