@@ -28,6 +28,13 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .on('training_enrolments')
     .columns(['client_id', 'campaign_id', 'department', 'completed_at'])
     .execute();
+  // The learners list and the exports page by enrolment id within a campaign (keyset): without
+  // this each page of 500 sorted the campaign's rows again, 200 times for an export of 100,000.
+  await db.schema
+    .createIndex('training_enrolments_campaign_id_idx')
+    .on('training_enrolments')
+    .columns(['client_id', 'campaign_id', 'id'])
+    .execute();
   const status = `update training_enrolments set invite_status = new.status
       where id = new.ref_id and invite_message_id = new.id`;
   const department = `update training_enrolments set department = new.department
