@@ -473,6 +473,10 @@ export interface TrainingEnrolmentsTable {
   time_spent_seconds: number;
   reminders_sent: number;
   next_reminder_at: string | null;
+  /** the latest invitation's outbox status, kept in step by a trigger (0013_training_results) */
+  invite_status: string | null;
+  /** the recipient's department, kept in step by a trigger (0013_training_results) */
+  department: string | null;
   created_at: string;
   updated_at: string;
 }

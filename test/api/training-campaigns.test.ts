@@ -375,6 +375,43 @@ describe('results', () => {
     expect(list.find((x: { id: string }) => x.id === campaignId).completionRate).toBe(0.5);
   });
 
+  // The aggregates read training_enrolments alone; the invitation's status and the department are
+  // copied there and must follow every later change (migrations/0013_training_results.ts).
+  it('follows the invitation: a later failure counts as failed, a resend as pending, the old message no more', async () => {
+    const own = await api('GET', `/campaigns/${campaignId}/enrolments?search=dee`);
+    const dee = own.json().items[0] as { id: string };
+    const before = await enrolmentsOf(campaignId);
+    const oldMessage = before.find((e) => e.id === dee.id)?.invite_message_id ?? '';
+    const funnel = async () => (await api('GET', `/campaigns/${campaignId}/results`)).json().funnel;
+    // as the dispatcher records a permanent failure
+    await db().updateTable('outbox_messages').set({ status: 'failed' }).where('id', '=', oldMessage).execute();
+    expect(await funnel()).toMatchObject({ invited: 2, pending: 0, failed: 2 });
+    const resent = await api('POST', `/campaigns/${campaignId}/enrolments/${dee.id}/resend`);
+    expect(resent.statusCode, resent.body).toBe(204);
+    expect(await funnel()).toMatchObject({ invited: 2, pending: 1, failed: 1 });
+    // the first invitation's status changes again (an operator's retry, then sent): not the enrolment's any more
+    await db().updateTable('outbox_messages').set({ status: 'sent' }).where('id', '=', oldMessage).execute();
+    expect(await funnel()).toMatchObject({ invited: 2, pending: 1, failed: 1 });
+    const newMessage = (await enrolmentsOf(campaignId)).find((e) => e.id === dee.id)?.invite_message_id ?? '';
+    await db().updateTable('outbox_messages').set({ status: 'failed' }).where('id', '=', newMessage).execute();
+    expect(await funnel()).toMatchObject({ invited: 2, pending: 0, failed: 2 });
+  });
+
+  it('counts a learner under the department the recipient has now', async () => {
+    const dee = recipients[3]?.id ?? '';
+    const byDept = async () =>
+      Object.fromEntries(
+        (await api('GET', `/campaigns/${campaignId}/results`))
+          .json()
+          .byDepartment.map((d: { department: string; enrolled: number }) => [d.department, d.enrolled]),
+      );
+    const moved = await t.as(sys, 'PATCH', `/api/v1/clients/${clientId}/recipients/${dee}`, { department: 'Legal' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(await byDept()).toEqual({ Sales: 2, '@Finance': 1, Legal: 1 });
+    await t.as(sys, 'PATCH', `/api/v1/clients/${clientId}/recipients/${dee}`, { department: 'Finance' });
+    expect(await byDept()).toEqual({ Sales: 2, '@Finance': 1, Finance: 1 });
+  });
+
   it('lists learners with filters and keyset pages', async () => {
     const page1 = (await api('GET', `/campaigns/${campaignId}/enrolments?limit=3`)).json();
     expect(page1.items).toHaveLength(3);

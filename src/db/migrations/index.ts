@@ -13,6 +13,7 @@ import * as m0009 from './0009_report_addin.js';
 import * as m0010 from './0010_training.js';
 import * as m0011 from './0011_recipient_search.js';
 import * as m0012 from './0012_reported_messages.js';
+import * as m0013 from './0013_training_results.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -31,6 +32,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0010_training', m0010.up],
   ['0011_recipient_search', m0011.up],
   ['0012_reported_messages', m0012.up],
+  ['0013_training_results', m0013.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -408,6 +408,8 @@ export class TrainingCampaignService {
           due_at: c.due_at,
           invite_at: inviteAt,
           invite_message_id: messageIds[i] ?? null,
+          invite_status: messageIds[i] ? 'queued' : null,
+          department: m.department,
           revoked_at: null,
           opened_at: null,
           clicked_at: null,
@@ -500,7 +502,10 @@ export class TrainingCampaignService {
           },
         ],
       });
-      await repo.updateEnrolment(trx, clientId, e.id, { invite_message_id: messageId ?? null });
+      await repo.updateEnrolment(trx, clientId, e.id, {
+        invite_message_id: messageId ?? null,
+        invite_status: messageId ? 'queued' : null,
+      });
       await recordAudit(trx, actor, {
         clientId,
         action: 'training_enrolment.resend',

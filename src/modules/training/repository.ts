@@ -11,7 +11,7 @@ import type { Audience } from './view.js';
 export type CampaignRow = TrainingCampaignsTable;
 export type EnrolmentRow = TrainingEnrolmentsTable;
 
-/** Rows per INSERT: 23 columns × 500 is well under SQLite's 32,766 bound parameters. */
+/** Rows per INSERT: 25 columns × 500 is well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500;
 
 export async function insertCampaign(db: Db, row: CampaignRow): Promise<void> {
@@ -87,6 +87,7 @@ export interface AudienceMember {
   id: string;
   email: string;
   name: string | null;
+  department: string | null;
 }
 
 const displayName = sql<
@@ -108,7 +109,7 @@ export async function audienceMembers(
   if (!audience.everyone && groupIds.length === 0 && recipientIds.length === 0) return [];
   let q = db
     .selectFrom('recipients as r')
-    .select(['r.id', 'r.email', displayName.as('name')])
+    .select(['r.id', 'r.email', displayName.as('name'), 'r.department'])
     .where('r.client_id', '=', clientId)
     .where('r.enabled', '=', 1);
   if (!audience.everyone) {

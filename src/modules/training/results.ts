@@ -171,12 +171,16 @@ export class TrainingResultsService {
     const now = nowIso();
     const n = (x: unknown) => Number(x ?? 0);
     const [totals, hours, departments, groups] = await Promise.all([
-      this.base(clientId, campaignId)
+      // training_enrolments alone: invite_status and department are kept in step with the outbox
+      // and the recipient by triggers (migrations/0013_training_results.ts), so one pass over the
+      // campaign's range of training_enrolments_client_campaign_idx, without a join per row.
+      this.db
+        .selectFrom('training_enrolments as e')
         .select([
           sql<number>`count(*)`.as('enrolled'),
-          sql<number>`sum(case when m.status = 'sent' then 1 else 0 end)`.as('invited'),
-          sql<number>`sum(case when m.status in ('queued', 'sending') then 1 else 0 end)`.as('pending'),
-          sql<number>`sum(case when m.status in ('failed', 'expired') then 1 else 0 end)`.as('failed'),
+          sql<number>`sum(case when e.invite_status = 'sent' then 1 else 0 end)`.as('invited'),
+          sql<number>`sum(case when e.invite_status in ('queued', 'sending') then 1 else 0 end)`.as('pending'),
+          sql<number>`sum(case when e.invite_status in ('failed', 'expired') then 1 else 0 end)`.as('failed'),
           sql<number>`count(e.clicked_at)`.as('clicked'),
           sql<number>`count(e.started_at)`.as('started'),
           sql<number>`count(e.completed_at)`.as('completed'),
@@ -187,6 +191,8 @@ export class TrainingResultsService {
           sql<number>`count(e.revoked_at)`.as('revoked'),
           sql<number | null>`avg(e.score)`.as('avg_score'),
         ])
+        .where('e.client_id', '=', clientId)
+        .where('e.campaign_id', '=', campaignId)
         .executeTakeFirstOrThrow(),
       // By hour in SQL (text timestamps: the first 13 characters), into local days below: the
       // campaign's time zone decides what "a day" is, and there are at most 24 rows a day.
@@ -198,19 +204,17 @@ export class TrainingResultsService {
         .where('completed_at', 'is not', null)
         .groupBy(sql`substr(completed_at, 1, 13)`)
         .execute(),
+      // From training_enrolments_department_idx alone (client, campaign, department, completed_at).
       this.db
         .selectFrom('training_enrolments as e')
-        .innerJoin('recipients as r', (j) =>
-          j.onRef('r.id', '=', 'e.recipient_id').onRef('r.client_id', '=', 'e.client_id'),
-        )
         .select([
-          'r.department',
+          'e.department',
           sql<number>`count(*)`.as('enrolled'),
           sql<number>`count(e.completed_at)`.as('completed'),
         ])
         .where('e.client_id', '=', clientId)
         .where('e.campaign_id', '=', campaignId)
-        .groupBy('r.department')
+        .groupBy('e.department')
         .orderBy(sql`count(*)`, 'desc')
         .limit(100)
         .execute(),
