@@ -541,6 +541,46 @@ describe('the outbox', () => {
     expect(receivedFor('held@client.example')).toHaveLength(1);
   });
 
+  it('claims the queue in its order, lost attempts (in doubt) among them, reading only the rows it takes', async () => {
+    const p = await relayProfile();
+    const ids = await enqueue(p.id, { to: Array.from({ length: 6 }, (_, i) => `order${i}@client.example`) });
+    const rows = (await messageRows(ids)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const past = new Date(Date.now() - 60_000).toISOString();
+    // The fourth was in flight when its sender died, and was due first: it goes first, in doubt.
+    await db()
+      .updateTable('outbox_messages')
+      .set({ status: 'sending', lease_until: past, next_attempt_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', rows[3]?.id ?? '')
+      .execute();
+    const now = new Date().toISOString();
+    const lease = new Date(Date.now() + 60_000).toISOString();
+    const first = await claimBatch(db(), clientId, p.id, now, lease, 3);
+    expect(first.map((c) => [c.message.id, c.inDoubt])).toEqual([
+      [rows[3]?.id, true],
+      [rows[0]?.id, false],
+      [rows[1]?.id, false],
+    ]);
+    const rest = await claimBatch(db(), clientId, p.id, now, lease, 10);
+    expect(rest.map((c) => c.message.id)).toEqual([rows[2]?.id, rows[4]?.id, rows[5]?.id]);
+    expect(rest.every((c) => !c.inDoubt && c.message.status === 'sending')).toBe(true);
+    const sqlite = t.db.handle.sqlite;
+    if (sqlite) {
+      // The queue's order is the index's: no sort of every message of the profile on each claim.
+      const plan = (q: { sql: string; parameters: readonly unknown[] }) =>
+        (sqlite.prepare(`explain query plan ${q.sql}`).all(...q.parameters) as { detail: string }[])
+          .map((r) => r.detail)
+          .join('\n');
+      const select = plan(outboxRepo.dueQueued(db(), clientId, p.id, now, 4).compile());
+      expect(select).toMatch(/SEARCH outbox_messages USING INDEX outbox_messages_claim_idx/);
+      expect(select).not.toMatch(/TEMP B-TREE/);
+      // and the claim itself looks its ids up, not the profile's queue
+      const ids2 = ids.slice(0, 2);
+      const update = plan(outboxRepo.claimUpdate(db(), clientId, p.id, ids2, false, now, lease).compile());
+      expect(update).toMatch(/USING INDEX sqlite_autoindex_outbox_messages_1 \(id=\?\)/);
+    }
+    await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
+  });
+
   it('never queues a message again once the server accepted it, even when recording "sent" fails once', async () => {
     const p = await relayProfile({ limits: { perMinute: 6000, perDay: 100_000, concurrency: 1 } });
     const ids = await enqueue(p.id, { to: ['once@client.example'] });

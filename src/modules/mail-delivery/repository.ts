@@ -117,8 +117,99 @@ const due = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>
     eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
   ]);
 
+/** Not after the client was archived (since the slice began): nothing more is claimed. */
+const clientActive = (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  eb.exists(
+    eb
+      .selectFrom('clients')
+      .select('clients.id')
+      .whereRef('clients.id', '=', 'outbox_messages.client_id')
+      .where('clients.archived_at', 'is', null),
+  );
+const withinWindow = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]);
+
 /**
- * Up to `limit` messages to send, claimed for `leaseUntil` in two statements whatever the count:
+ * The next due queued messages in the order they go (next_attempt_at, then id). The claim index
+ * (client_id, profile_id, status, next_attempt_at, id) holds them in that order, so this reads
+ * `limit` rows whatever the length of the queue (an OR with the lost attempts in one statement
+ * made SQLite read and sort every message of the profile on every claim).
+ */
+export const dueQueued = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+  db
+    .selectFrom('outbox_messages')
+    .select(['id', 'status', 'next_attempt_at'])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', now)
+    .where(withinWindow(now))
+    .where(clientActive)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+
+/** Attempts whose sender died while they were in flight (lease run out): few, the in-flight ones. */
+const lostAttempts = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+  db
+    .selectFrom('outbox_messages')
+    .select(['id', 'status', 'next_attempt_at'])
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'sending')
+    .where('lease_until', '<', now)
+    .where(withinWindow(now))
+    .where(clientActive)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+
+const queueOrder = (a: { next_attempt_at: string; id: string }, b: { next_attempt_at: string; id: string }) =>
+  a.next_attempt_at < b.next_attempt_at
+    ? -1
+    : a.next_attempt_at > b.next_attempt_at
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0;
+
+/**
+ * Claims the selected messages by their ids, repeating the selection's condition. The client's
+ * id is compared as an expression: a bare `client_id = ?` lets SQLite (no statistics) walk the
+ * claim index over the profile's whole queue instead of looking the few ids up by primary key.
+ */
+export const claimUpdate = (
+  db: Db,
+  clientId: string,
+  profileId: string,
+  ids: string[],
+  inDoubt: boolean,
+  now: string,
+  leaseUntil: string,
+) =>
+  db
+    .updateTable('outbox_messages')
+    .set({
+      status: 'sending',
+      lease_until: leaseUntil,
+      attempts: sql`attempts + 1`,
+      ...(inDoubt ? { in_doubt: 1 } : {}),
+      updated_at: now,
+    })
+    .where(sql<string>`'' || ${sql.ref('client_id')}`, '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('id', 'in', ids)
+    .where((eb) =>
+      inDoubt
+        ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
+        : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+    )
+    .returningAll();
+
+/**
+ * Up to `limit` messages to send, claimed for `leaseUntil` in a few statements whatever the count:
  * due queued ones, or ones whose sender died while they were in flight (their lease ran out) —
  * those are in doubt: they may have been delivered, and go again with the same Message-ID. The
  * updates repeat the selection's condition, so of two senders claiming at once each message goes
@@ -132,50 +223,15 @@ export async function claimBatch(
   leaseUntil: string,
   limit: number,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
-  const next = await db
-    .selectFrom('outbox_messages')
-    .select(['id', 'status'])
-    .where('client_id', '=', clientId)
-    .where('profile_id', '=', profileId)
-    .where(due(now))
-    // Archived since the slice began: nothing more is claimed (the rule is read-only, paused).
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('clients')
-          .select('clients.id')
-          .whereRef('clients.id', '=', 'outbox_messages.client_id')
-          .where('clients.archived_at', 'is', null),
-      ),
-    )
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const lost = await lostAttempts(db, clientId, profileId, now, limit).execute();
+  const queued = await dueQueued(db, clientId, profileId, now, limit).execute();
+  const next = [...lost, ...queued].sort(queueOrder).slice(0, limit);
   if (!next.length) return [];
   const claimed: { message: MessageRow; inDoubt: boolean }[] = [];
   for (const inDoubt of [false, true]) {
     const ids = next.filter((r) => (r.status === 'sending') === inDoubt).map((r) => r.id);
     if (!ids.length) continue;
-    const rows = await db
-      .updateTable('outbox_messages')
-      .set({
-        status: 'sending',
-        lease_until: leaseUntil,
-        attempts: sql`attempts + 1`,
-        ...(inDoubt ? { in_doubt: 1 } : {}),
-        updated_at: now,
-      })
-      .where('client_id', '=', clientId)
-      .where('profile_id', '=', profileId)
-      .where('id', 'in', ids)
-      .where((eb) =>
-        inDoubt
-          ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
-          : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-      )
-      .returningAll()
-      .execute();
+    const rows = await claimUpdate(db, clientId, profileId, ids, inDoubt, now, leaseUntil).execute();
     for (const message of rows) claimed.push({ message, inDoubt });
   }
   // in the order the queue gives them
