@@ -11,7 +11,7 @@ import * as m0007 from './0007_login_failures.js';
 import * as m0008 from './0008_mail_delivery.js';
 import * as m0009 from './0009_report_addin.js';
 import * as m0010 from './0010_training.js';
-import * as m0011 from './0011_outbox_claim_index.js';
+import * as m0012 from './0012_outbox_claim_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,7 +28,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0008_mail_delivery', m0008.up],
   ['0009_report_addin', m0009.up],
   ['0010_training', m0010.up],
-  ['0011_outbox_claim_index', m0011.up],
+  ['0012_outbox_claim_index', m0012.up],
 ];
 
 class CodeProvider implements MigrationProvider {
