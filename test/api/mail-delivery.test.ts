@@ -8,7 +8,7 @@ import { outboxCommand } from '../../src/cli/outbox.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
-import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
+import { takeSlot, takeSlots } from '../../src/modules/mail-delivery/pacing.js';
 import * as outboxRepo from '../../src/modules/mail-delivery/repository.js';
 import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
@@ -573,12 +573,62 @@ describe('the outbox', () => {
       const select = plan(outboxRepo.dueQueued(db(), clientId, p.id, now, 4).compile());
       expect(select).toMatch(/SEARCH outbox_messages USING INDEX outbox_messages_claim_idx/);
       expect(select).not.toMatch(/TEMP B-TREE/);
-      // and the claim itself looks its ids up, not the profile's queue
-      const ids2 = ids.slice(0, 2);
-      const update = plan(outboxRepo.claimUpdate(db(), clientId, p.id, ids2, false, now, lease).compile());
-      expect(update).toMatch(/USING INDEX sqlite_autoindex_outbox_messages_1 \(id=\?\)/);
+      // and the claim selects that way, then looks the ids up, not the profile's whole queue
+      const update = plan(outboxRepo.claimUpdate(db(), clientId, p.id, false, now, lease, 2).compile());
+      expect(update).toMatch(/SEARCH outbox_messages USING INDEX sqlite_autoindex_outbox_messages_1 \(id=\?\)/);
+      expect(update).toMatch(/SEARCH outbox_messages USING INDEX outbox_messages_claim_idx/);
+      expect(update).not.toMatch(/TEMP B-TREE/);
     }
     await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
+  });
+
+  it('takes slots from the row its last taking left, unless someone changed the row since', async () => {
+    const p = await relayProfile({ limits: { perMinute: 60_000, perDay: 100_000, concurrency: 4 } });
+    const first = await takeSlots(db(), clientId, p.id, 1);
+    if (!('ok' in first)) throw new Error(`no slot: ${JSON.stringify(first)}`);
+    const reads = vi.spyOn(outboxRepo, 'findProfile');
+    try {
+      // the next taking, 5 ms on: its row is the one the first left, not read again
+      const at = new Date(Date.parse(first.nextSlotAt) + 5);
+      const second = await takeSlots(db(), clientId, p.id, 1, at, first.row);
+      expect(second).toMatchObject({ ok: true, intervalMs: 1 });
+      expect(reads).not.toHaveBeenCalled();
+      if (!('ok' in second)) throw new Error('no slot');
+      // an edit of the rate since: the known row is not written, the new rate is read and used
+      expect(
+        (await api('PATCH', `/${p.id}`, { limits: { perMinute: 600, perDay: 100_000, concurrency: 4 } })).statusCode,
+      ).toBe(200);
+      reads.mockClear();
+      const third = await takeSlots(db(), clientId, p.id, 1, new Date(Date.parse(second.nextSlotAt) + 5), second.row);
+      expect(third).toMatchObject({ ok: true, intervalMs: 100 });
+      expect(reads).toHaveBeenCalledTimes(1);
+      if (!('ok' in third)) throw new Error('no slot');
+      // a pause since (another process): paused, not a slot
+      await outboxRepo.updateProfile(db(), clientId, p.id, { paused_until: outboxRepo.INDEFINITELY });
+      expect(await takeSlots(db(), clientId, p.id, 1, new Date(Date.parse(third.nextSlotAt) + 5), third.row)).toEqual({
+        paused: true,
+      });
+    } finally {
+      reads.mockRestore();
+    }
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.day_recipients).toBe(3);
+  });
+
+  it('looks for lost attempts when a slice starts and then once a second, not on every claim', async () => {
+    const p = await relayProfile();
+    await enqueue(p.id, { to: Array.from({ length: 12 }, (_, i) => `lostcheck${i}@client.example`) });
+    const claims = vi.spyOn(outboxRepo, 'claimBatch');
+    try {
+      const started = Date.now();
+      expect(await dispatch(p.id)).toMatchObject({ sent: 12 });
+      const looked = claims.mock.calls.filter((c) => c[6] !== false).length;
+      expect(claims.mock.calls.length).toBeGreaterThan(1);
+      expect(looked).toBeGreaterThanOrEqual(1);
+      expect(looked).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 1000));
+    } finally {
+      claims.mockRestore();
+    }
   });
 
   it('never queues a message again once the server accepted it, even when recording "sent" fails once', async () => {

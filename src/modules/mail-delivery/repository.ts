@@ -138,7 +138,7 @@ const withinWindow = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_m
 export const dueQueued = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
   db
     .selectFrom('outbox_messages')
-    .select(['id', 'status', 'next_attempt_at'])
+    .select('id')
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
     .where('status', '=', 'queued')
@@ -153,7 +153,7 @@ export const dueQueued = (db: Db, clientId: string, profileId: string, now: stri
 const lostAttempts = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
   db
     .selectFrom('outbox_messages')
-    .select(['id', 'status', 'next_attempt_at'])
+    .select('id')
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
     .where('status', '=', 'sending')
@@ -164,30 +164,21 @@ const lostAttempts = (db: Db, clientId: string, profileId: string, now: string, 
     .orderBy('id')
     .limit(limit);
 
-const queueOrder = (a: { next_attempt_at: string; id: string }, b: { next_attempt_at: string; id: string }) =>
-  a.next_attempt_at < b.next_attempt_at
-    ? -1
-    : a.next_attempt_at > b.next_attempt_at
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0;
-
 /**
- * Claims the selected messages by their ids, repeating the selection's condition. The client's
- * id is compared as an expression: a bare `client_id = ?` lets SQLite (no statistics) walk the
- * claim index over the profile's whole queue instead of looking the few ids up by primary key.
+ * Claims, in one statement, up to `limit` of the messages `dueQueued` (or, `inDoubt`, the lost
+ * attempts) selects, repeating its condition on each row, so of two senders claiming at once each
+ * message goes to one of them. The client's id is compared as an expression: a bare
+ * `client_id = ?` lets SQLite (no statistics) walk the claim index over the profile's whole queue
+ * instead of looking the selected ids up by primary key.
  */
 export const claimUpdate = (
   db: Db,
   clientId: string,
   profileId: string,
-  ids: string[],
   inDoubt: boolean,
   now: string,
   leaseUntil: string,
+  limit: number,
 ) =>
   db
     .updateTable('outbox_messages')
@@ -200,7 +191,7 @@ export const claimUpdate = (
     })
     .where(sql<string>`'' || ${sql.ref('client_id')}`, '=', clientId)
     .where('profile_id', '=', profileId)
-    .where('id', 'in', ids)
+    .where('id', 'in', (inDoubt ? lostAttempts : dueQueued)(db, clientId, profileId, now, limit))
     .where((eb) =>
       inDoubt
         ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
@@ -208,12 +199,14 @@ export const claimUpdate = (
     )
     .returningAll();
 
+const queueOrder = (a: MessageRow, b: MessageRow) =>
+  a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id < b.id ? -1 : 1;
+
 /**
- * Up to `limit` messages to send, claimed for `leaseUntil` in a few statements whatever the count:
- * due queued ones, or ones whose sender died while they were in flight (their lease ran out) —
- * those are in doubt: they may have been delivered, and go again with the same Message-ID. The
- * updates repeat the selection's condition, so of two senders claiming at once each message goes
- * to one of them.
+ * Up to `limit` messages to send, claimed for `leaseUntil`: first, when `lookForLost`, attempts
+ * whose sender died while they were in flight (their lease ran out) — those are in doubt: they may
+ * have been delivered, and go again with the same Message-ID — then due queued ones, in the
+ * queue's order. One statement each, whatever the count.
  */
 export async function claimBatch(
   db: Db,
@@ -222,21 +215,18 @@ export async function claimBatch(
   now: string,
   leaseUntil: string,
   limit: number,
+  lookForLost = true,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
-  const lost = await lostAttempts(db, clientId, profileId, now, limit).execute();
-  const queued = await dueQueued(db, clientId, profileId, now, limit).execute();
-  const next = [...lost, ...queued].sort(queueOrder).slice(0, limit);
-  if (!next.length) return [];
-  const claimed: { message: MessageRow; inDoubt: boolean }[] = [];
-  for (const inDoubt of [false, true]) {
-    const ids = next.filter((r) => (r.status === 'sending') === inDoubt).map((r) => r.id);
-    if (!ids.length) continue;
-    const rows = await claimUpdate(db, clientId, profileId, ids, inDoubt, now, leaseUntil).execute();
-    for (const message of rows) claimed.push({ message, inDoubt });
-  }
-  // in the order the queue gives them
-  const order = new Map(next.map((r, i) => [r.id, i]));
-  return claimed.sort((a, b) => (order.get(a.message.id) ?? 0) - (order.get(b.message.id) ?? 0));
+  const lost = lookForLost ? await claimUpdate(db, clientId, profileId, true, now, leaseUntil, limit).execute() : [];
+  const queued =
+    lost.length < limit
+      ? await claimUpdate(db, clientId, profileId, false, now, leaseUntil, limit - lost.length).execute()
+      : [];
+  // RETURNING gives no order: the queue's
+  return [
+    ...lost.sort(queueOrder).map((message) => ({ message, inDoubt: true })),
+    ...queued.sort(queueOrder).map((message) => ({ message, inDoubt: false })),
+  ];
 }
 
 /** Ends an attempt; only while this sender still holds the message (its lease unchanged). */
