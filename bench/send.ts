@@ -300,7 +300,9 @@ async function runChild(spec: ChildSpec) {
     });
     await enqueue(batch(relay, MESSAGES, 'client.example'));
     (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
     const smtp = await measured(() => drain(relay));
+    const cpuUsed = process.cpuUsage(cpu);
     const smtpCounts = await statusCounts(relay);
     if (smtpCounts.sent !== MESSAGES) throw new Error(`smtp: not all sent: ${JSON.stringify(smtpCounts)}`);
     const smtpResult = {
@@ -308,6 +310,8 @@ async function runChild(spec: ChildSpec) {
       concurrency: CONCURRENCY,
       seconds: s(smtp.ms),
       messagesPerSecond: Math.round(MESSAGES / (smtp.ms / 1000)),
+      // CPU of this process per message (user + system): what a busy machine does not change
+      cpuMsPerMessage: r2((cpuUsed.user + cpuUsed.system) / 1000 / MESSAGES),
       peakRssMb: mb(smtp.peakRss),
     };
 

@@ -8,7 +8,7 @@ import { outboxCommand } from '../../src/cli/outbox.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
-import { takeSlot } from '../../src/modules/mail-delivery/pacing.js';
+import { takeSlot, takeSlots } from '../../src/modules/mail-delivery/pacing.js';
 import * as outboxRepo from '../../src/modules/mail-delivery/repository.js';
 import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
@@ -539,6 +539,96 @@ describe('the outbox', () => {
     expect((await profilesWithDueWork(db(), new Date().toISOString())).map((p) => p.id)).toContain(profileId);
     expect(await run()).toMatchObject({ sent: 1 });
     expect(receivedFor('held@client.example')).toHaveLength(1);
+  });
+
+  it('claims the queue in its order, lost attempts (in doubt) among them, reading only the rows it takes', async () => {
+    const p = await relayProfile();
+    const ids = await enqueue(p.id, { to: Array.from({ length: 6 }, (_, i) => `order${i}@client.example`) });
+    const rows = (await messageRows(ids)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const past = new Date(Date.now() - 60_000).toISOString();
+    // The fourth was in flight when its sender died, and was due first: it goes first, in doubt.
+    await db()
+      .updateTable('outbox_messages')
+      .set({ status: 'sending', lease_until: past, next_attempt_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', rows[3]?.id ?? '')
+      .execute();
+    const now = new Date().toISOString();
+    const lease = new Date(Date.now() + 60_000).toISOString();
+    const first = await claimBatch(db(), clientId, p.id, now, lease, 3);
+    expect(first.map((c) => [c.message.id, c.inDoubt])).toEqual([
+      [rows[3]?.id, true],
+      [rows[0]?.id, false],
+      [rows[1]?.id, false],
+    ]);
+    const rest = await claimBatch(db(), clientId, p.id, now, lease, 10);
+    expect(rest.map((c) => c.message.id)).toEqual([rows[2]?.id, rows[4]?.id, rows[5]?.id]);
+    expect(rest.every((c) => !c.inDoubt && c.message.status === 'sending')).toBe(true);
+    const sqlite = t.db.handle.sqlite;
+    if (sqlite) {
+      // The queue's order is the index's: no sort of every message of the profile on each claim.
+      const plan = (q: { sql: string; parameters: readonly unknown[] }) =>
+        (sqlite.prepare(`explain query plan ${q.sql}`).all(...q.parameters) as { detail: string }[])
+          .map((r) => r.detail)
+          .join('\n');
+      const select = plan(outboxRepo.dueQueued(db(), clientId, p.id, now, 4).compile());
+      expect(select).toMatch(/SEARCH outbox_messages USING INDEX outbox_messages_claim_idx/);
+      expect(select).not.toMatch(/TEMP B-TREE/);
+      // and the claim selects that way, then looks the ids up, not the profile's whole queue
+      const update = plan(outboxRepo.claimUpdate(db(), clientId, p.id, false, now, lease, 2).compile());
+      expect(update).toMatch(/SEARCH outbox_messages USING INDEX sqlite_autoindex_outbox_messages_1 \(id=\?\)/);
+      expect(update).toMatch(/SEARCH outbox_messages USING INDEX outbox_messages_claim_idx/);
+      expect(update).not.toMatch(/TEMP B-TREE/);
+    }
+    await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
+  });
+
+  it('takes slots from the row its last taking left, unless someone changed the row since', async () => {
+    const p = await relayProfile({ limits: { perMinute: 60_000, perDay: 100_000, concurrency: 4 } });
+    const first = await takeSlots(db(), clientId, p.id, 1);
+    if (!('ok' in first)) throw new Error(`no slot: ${JSON.stringify(first)}`);
+    const reads = vi.spyOn(outboxRepo, 'findProfile');
+    try {
+      // the next taking, 5 ms on: its row is the one the first left, not read again
+      const at = new Date(Date.parse(first.nextSlotAt) + 5);
+      const second = await takeSlots(db(), clientId, p.id, 1, at, first.row);
+      expect(second).toMatchObject({ ok: true, intervalMs: 1 });
+      expect(reads).not.toHaveBeenCalled();
+      if (!('ok' in second)) throw new Error('no slot');
+      // an edit of the rate since: the known row is not written, the new rate is read and used
+      expect(
+        (await api('PATCH', `/${p.id}`, { limits: { perMinute: 600, perDay: 100_000, concurrency: 4 } })).statusCode,
+      ).toBe(200);
+      reads.mockClear();
+      const third = await takeSlots(db(), clientId, p.id, 1, new Date(Date.parse(second.nextSlotAt) + 5), second.row);
+      expect(third).toMatchObject({ ok: true, intervalMs: 100 });
+      expect(reads).toHaveBeenCalledTimes(1);
+      if (!('ok' in third)) throw new Error('no slot');
+      // a pause since (another process): paused, not a slot
+      await outboxRepo.updateProfile(db(), clientId, p.id, { paused_until: outboxRepo.INDEFINITELY });
+      expect(await takeSlots(db(), clientId, p.id, 1, new Date(Date.parse(third.nextSlotAt) + 5), third.row)).toEqual({
+        paused: true,
+      });
+    } finally {
+      reads.mockRestore();
+    }
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.day_recipients).toBe(3);
+  });
+
+  it('looks for lost attempts when a slice starts and then once a second, not on every claim', async () => {
+    const p = await relayProfile();
+    await enqueue(p.id, { to: Array.from({ length: 12 }, (_, i) => `lostcheck${i}@client.example`) });
+    const claims = vi.spyOn(outboxRepo, 'claimBatch');
+    try {
+      const started = Date.now();
+      expect(await dispatch(p.id)).toMatchObject({ sent: 12 });
+      const looked = claims.mock.calls.filter((c) => c[6] !== false).length;
+      expect(claims.mock.calls.length).toBeGreaterThan(1);
+      expect(looked).toBeGreaterThanOrEqual(1);
+      expect(looked).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 1000));
+    } finally {
+      claims.mockRestore();
+    }
   });
 
   it('never queues a message again once the server accepted it, even when recording "sent" fails once', async () => {

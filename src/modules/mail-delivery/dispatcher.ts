@@ -23,6 +23,9 @@ import { graphSendMail, office365Smtp, smtpRelay, type Transport, type Transport
 /** Transient failures (SMTP 4xx, network) are retried this many times, backing off, then fail. */
 export const MAX_ATTEMPTS = 8;
 
+/** How often a running dispatcher looks for lost attempts (see run). */
+const LOST_CHECK_MS = 1000;
+
 const backoffMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempt - 1));
 
 export interface DispatcherDeps extends TransportDeps {
@@ -78,6 +81,10 @@ export class ProfileDispatch {
   /** lease renewals and recorded ends, one at a time, so an end always names the current lease */
   private writes: Promise<unknown> = Promise.resolve();
   private pausedBy: DeliveryError | undefined;
+  /** the profile row as this dispatcher's last taking of slots left it (pacing.ts) */
+  private pace: repo.ProfileRow | undefined;
+  /** when this dispatcher last looked for lost attempts (0: not yet) */
+  private lostCheckedAt = 0;
   private sent = 0;
   private failed = 0;
 
@@ -122,7 +129,8 @@ export class ProfileDispatch {
         }
         // Slots first (the pace and the day's count, shared through the profile row), then as
         // many due messages as slots; slots left over go back, so the day's count stays exact.
-        const slot = await takeSlots(db, this.clientId, this.profileId, room);
+        const slot = await takeSlots(db, this.clientId, this.profileId, room, new Date(), this.pace);
+        this.pace = 'ok' in slot ? slot.row : undefined;
         if ('paused' in slot) break;
         if ('quotaUntil' in slot) {
           // Sends in flight may still fail and give their slot back: the day is not over yet.
@@ -147,7 +155,20 @@ export class ProfileDispatch {
         }
         // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
         const lease = new Date(Date.now() + leaseMs).toISOString();
-        const claims = await repo.claimBatch(db, this.clientId, this.profileId, nowIso(), lease, slot.count);
+        // Lost attempts (a sender died: the lease ran out) are looked for at the start and then
+        // once a second, not on every claim: a lease lasts far longer than that.
+        const lookForLost = Date.now() - this.lostCheckedAt >= LOST_CHECK_MS;
+        if (lookForLost) this.lostCheckedAt = Date.now();
+        const claims = await repo.claimBatch(
+          db,
+          this.clientId,
+          this.profileId,
+          nowIso(),
+          lease,
+          slot.count,
+          lookForLost,
+        );
+        if (claims.length < slot.count) this.pace = undefined;
         await returnSlots(db, this.clientId, this.profileId, slot, slot.count - claims.length);
         if (!claims.length) {
           // Nothing due now; sends in flight may yet put a message back (a deferral).

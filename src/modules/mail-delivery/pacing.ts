@@ -15,6 +15,8 @@ export interface Taken {
   /** next_slot_at as this taking left it */
   nextSlotAt: string;
   intervalMs: number;
+  /** the profile row as this taking left it: the next taking may start from it */
+  row: repo.ProfileRow;
 }
 export type Slot = Taken | { waitMs: number } | { paused: true } | { quotaUntil: string };
 
@@ -32,49 +34,67 @@ export const effectivePerMinute = (p: Pick<repo.ProfileRow, 'per_minute' | 'lear
 const nextUtcMidnight = (now: Date) =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
 
-/** Up to `want` slots that are due now (see SLOTS_AHEAD_MS), at most what the day has left. */
+/**
+ * Up to `want` slots that are due now (see SLOTS_AHEAD_MS), at most what the day has left.
+ * `known`: the row as the caller's last taking left it (Taken.row), tried without reading the row
+ * again — the update's condition names every field the decision read, so a row anyone changed
+ * since (a pace, a pause, an edit) is not written, and is read again.
+ */
 export async function takeSlots(
   db: Db,
   clientId: string,
   profileId: string,
   want: number,
   now = new Date(),
+  known?: repo.ProfileRow,
 ): Promise<Slot> {
   for (let tries = 0; tries < 8; tries++) {
-    const p = await repo.findProfile(db, clientId, profileId);
+    // Only a taking is tried on the known row: anything else it would say is said from the row.
+    const fromKnown = tries === 0 && known !== undefined;
+    const p = fromKnown ? known : await repo.findProfile(db, clientId, profileId);
     if (!p) return { paused: true };
     const nowIso = now.toISOString();
-    if (p.paused_until && p.paused_until > nowIso) return { paused: true };
     const today = nowIso.slice(0, 10);
     const dayCount = p.day === today ? p.day_recipients : 0;
-    if (dayCount >= p.per_day) return { quotaUntil: nextUtcMidnight(now) };
-    // A pace learned from a 429 holds for the rest of the UTC day (and until the profile is
-    // edited): a new day tries the configured limit again, so a server that now takes more is
-    // found, at the cost of at most one 429 a day when it does not.
     const newDay = p.day !== today;
     const interval = 60_000 / effectivePerMinute(newDay ? { ...p, learned_per_minute: null } : p);
     const slotAt = Math.max(now.getTime(), Date.parse(p.next_slot_at));
+    const paused = Boolean(p.paused_until && p.paused_until > nowIso);
+    if (fromKnown && (paused || dayCount >= p.per_day || slotAt > now.getTime())) continue;
+    if (paused) return { paused: true };
+    if (dayCount >= p.per_day) return { quotaUntil: nextUtcMidnight(now) };
+    // (A pace learned from a 429 holds for the rest of the UTC day, and until the profile is
+    // edited: a new day tries the configured limit again, so a server that now takes more is
+    // found, at the cost of at most one 429 a day when it does not.)
     if (slotAt > now.getTime()) return { waitMs: slotAt - now.getTime() };
     const count = Math.max(
       1,
       Math.min(want, p.per_day - dayCount, 1 + Math.floor((now.getTime() + SLOTS_AHEAD_MS - slotAt) / interval)),
     );
     const nextSlotAt = new Date(slotAt + count * interval).toISOString();
+    const set = {
+      next_slot_at: nextSlotAt,
+      day: today,
+      day_recipients: dayCount + count,
+      ...(newDay ? { learned_per_minute: null } : {}),
+    };
+    const same = <K extends 'learned_per_minute' | 'paused_until'>(k: K) =>
+      p[k] === null ? sql<boolean>`${sql.ref(k)} is null` : sql<boolean>`${sql.ref(k)} = ${p[k]}`;
     const r = await db
       .updateTable('sending_profiles')
-      .set({
-        next_slot_at: nextSlotAt,
-        day: today,
-        day_recipients: dayCount + count,
-        ...(newDay ? { learned_per_minute: null } : {}),
-      })
+      .set(set)
       .where('client_id', '=', clientId)
       .where('id', '=', profileId)
       .where('next_slot_at', '=', p.next_slot_at)
       .where('day', '=', p.day)
       .where('day_recipients', '=', p.day_recipients)
+      .where('per_minute', '=', p.per_minute)
+      .where('per_day', '=', p.per_day)
+      .where(same('learned_per_minute'))
+      .where(same('paused_until'))
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return { ok: true, count, day: today, nextSlotAt, intervalMs: interval };
+    if (Number(r.numUpdatedRows) === 1)
+      return { ok: true, count, day: today, nextSlotAt, intervalMs: interval, row: { ...p, ...set } };
   }
   // Lost the race eight times in a row: someone else is sending; look again shortly.
   return { waitMs: 50 };

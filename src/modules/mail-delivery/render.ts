@@ -7,6 +7,7 @@ import { compile } from 'html-to-text';
 import juice from 'juice';
 import { Liquid, type LiquidError, type Template } from 'liquidjs';
 import { ValidationError } from '../../lib/errors.js';
+import { inlineTemplate } from './inline-css.js';
 
 const NO_FILES = {
   exists: async () => false,
@@ -114,16 +115,66 @@ const htmlToText = compile({
  */
 export const MAX_RENDERED_HTML = 512 * 1024;
 
+function tooLarge(raw: string): ValidationError {
+  return new ValidationError(
+    'html',
+    `The html template renders ${Math.round(raw.length / 1024)} KB; at most 512 KB is sent.`,
+  );
+}
+
+/** Rendered, then CSS inlined: what a template not inlined ahead gets, and the fast path's reference. */
+export async function renderThenInline(source: string, context: object): Promise<string> {
+  const raw = await renderPart('html', source, htmlEngine, context);
+  if (raw.length > MAX_RENDERED_HTML) throw tooLarge(raw);
+  return juice(raw);
+}
+
+/**
+ * HTML templates with their CSS inlined ahead (inline-css.ts), by source; null: inlined per
+ * message. `checked`: this process compared one message against renderThenInline already.
+ */
+const inlined = new Map<string, { template: string | null; checked: boolean }>();
+function inlinedFor(source: string) {
+  let entry = inlined.get(source);
+  if (!entry) {
+    entry = { template: inlineTemplate(source, htmlEngine), checked: false };
+    if (inlined.size >= PARSED_MAX) inlined.delete(inlined.keys().next().value as string);
+    inlined.set(source, entry);
+  }
+  return entry;
+}
+
+/** Whether this HTML template has its CSS inlined once (true) or per message (false). */
+export const inlinedAhead = (source: string): boolean => inlinedFor(source).template !== null;
+
+async function renderHtml(source: string, context: object): Promise<string> {
+  const entry = inlinedFor(source);
+  if (entry.template === null) return renderThenInline(source, context);
+  let html: string;
+  try {
+    html = await engineRender(entry.template, context);
+  } catch {
+    // The error as the administrator's template has it (lines and all).
+    return renderThenInline(source, context);
+  }
+  // Near the limit the inlined size is not the rendered size the limit is about: the old way.
+  if (html.length > MAX_RENDERED_HTML) return renderThenInline(source, context);
+  if (!entry.checked) {
+    entry.checked = true;
+    const reference = await renderThenInline(source, context);
+    if (reference !== html) {
+      entry.template = null;
+      return reference;
+    }
+  }
+  return html;
+}
+
+const engineRender = (source: string, context: object) => htmlEngine.render(parseCached(htmlEngine, source), context);
+
 export async function renderMessage(t: MessageTemplates, context: object): Promise<RenderedMessage> {
   const subject = (await renderPart('subject', t.subject, engine, context)).replace(/[\r\n]+/g, ' ').trim();
-  const raw = t.html === null ? null : await renderPart('html', t.html, htmlEngine, context);
-  if (raw !== null && raw.length > MAX_RENDERED_HTML) {
-    throw new ValidationError(
-      'html',
-      `The html template renders ${Math.round(raw.length / 1024)} KB; at most 512 KB is sent.`,
-    );
-  }
-  const html = raw === null ? null : juice(raw);
+  const html = t.html === null ? null : await renderHtml(t.html, context);
   const text = t.text !== null ? await renderPart('text', t.text, engine, context) : htmlToText(html ?? '');
   return { subject, html, text };
 }

@@ -129,12 +129,96 @@ const due = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>
     eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]),
   ]);
 
+/** Not after the client was archived (since the slice began): nothing more is claimed. */
+const clientActive = (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  eb.exists(
+    eb
+      .selectFrom('clients')
+      .select('clients.id')
+      .whereRef('clients.id', '=', 'outbox_messages.client_id')
+      .where('clients.archived_at', 'is', null),
+  );
+const withinWindow = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]);
+
 /**
- * Up to `limit` messages to send, claimed for `leaseUntil` in two statements whatever the count:
- * due queued ones, or ones whose sender died while they were in flight (their lease ran out) —
- * those are in doubt: they may have been delivered, and go again with the same Message-ID. The
- * updates repeat the selection's condition, so of two senders claiming at once each message goes
- * to one of them.
+ * The next due queued messages in the order they go (next_attempt_at, then id). The claim index
+ * (client_id, profile_id, status, next_attempt_at, id) holds them in that order, so this reads
+ * `limit` rows whatever the length of the queue (an OR with the lost attempts in one statement
+ * made SQLite read and sort every message of the profile on every claim).
+ */
+export const dueQueued = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+  db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', now)
+    .where(withinWindow(now))
+    .where(clientActive)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+
+/** Attempts whose sender died while they were in flight (lease run out): few, the in-flight ones. */
+const lostAttempts = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+  db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('status', '=', 'sending')
+    .where('lease_until', '<', now)
+    .where(withinWindow(now))
+    .where(clientActive)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+
+/**
+ * Claims, in one statement, up to `limit` of the messages `dueQueued` (or, `inDoubt`, the lost
+ * attempts) selects, repeating its condition on each row, so of two senders claiming at once each
+ * message goes to one of them. The client's id is compared as an expression: a bare
+ * `client_id = ?` lets SQLite (no statistics) walk the claim index over the profile's whole queue
+ * instead of looking the selected ids up by primary key.
+ */
+export const claimUpdate = (
+  db: Db,
+  clientId: string,
+  profileId: string,
+  inDoubt: boolean,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+) =>
+  db
+    .updateTable('outbox_messages')
+    .set({
+      status: 'sending',
+      lease_until: leaseUntil,
+      attempts: sql`attempts + 1`,
+      ...(inDoubt ? { in_doubt: 1 } : {}),
+      updated_at: now,
+    })
+    .where(sql<string>`'' || ${sql.ref('client_id')}`, '=', clientId)
+    .where('profile_id', '=', profileId)
+    .where('id', 'in', (inDoubt ? lostAttempts : dueQueued)(db, clientId, profileId, now, limit))
+    .where((eb) =>
+      inDoubt
+        ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
+        : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+    )
+    .returningAll();
+
+const queueOrder = (a: MessageRow, b: MessageRow) =>
+  a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id < b.id ? -1 : 1;
+
+/**
+ * Up to `limit` messages to send, claimed for `leaseUntil`: first, when `lookForLost`, attempts
+ * whose sender died while they were in flight (their lease ran out) — those are in doubt: they may
+ * have been delivered, and go again with the same Message-ID — then due queued ones, in the
+ * queue's order. One statement each, whatever the count.
  */
 export async function claimBatch(
   db: Db,
@@ -143,56 +227,18 @@ export async function claimBatch(
   now: string,
   leaseUntil: string,
   limit: number,
+  lookForLost = true,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
-  const next = await db
-    .selectFrom('outbox_messages')
-    .select(['id', 'status'])
-    .where('client_id', '=', clientId)
-    .where('profile_id', '=', profileId)
-    .where(due(now))
-    // Archived since the slice began: nothing more is claimed (the rule is read-only, paused).
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('clients')
-          .select('clients.id')
-          .whereRef('clients.id', '=', 'outbox_messages.client_id')
-          .where('clients.archived_at', 'is', null),
-      ),
-    )
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  if (!next.length) return [];
-  const claimed: { message: MessageRow; inDoubt: boolean }[] = [];
-  for (const inDoubt of [false, true]) {
-    const ids = next.filter((r) => (r.status === 'sending') === inDoubt).map((r) => r.id);
-    if (!ids.length) continue;
-    const rows = await db
-      .updateTable('outbox_messages')
-      .set({
-        status: 'sending',
-        lease_until: leaseUntil,
-        attempts: sql`attempts + 1`,
-        ...(inDoubt ? { in_doubt: 1 } : {}),
-        updated_at: now,
-      })
-      .where('client_id', '=', clientId)
-      .where('profile_id', '=', profileId)
-      .where('id', 'in', ids)
-      .where((eb) =>
-        inDoubt
-          ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
-          : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-      )
-      .returningAll()
-      .execute();
-    for (const message of rows) claimed.push({ message, inDoubt });
-  }
-  // in the order the queue gives them
-  const order = new Map(next.map((r, i) => [r.id, i]));
-  return claimed.sort((a, b) => (order.get(a.message.id) ?? 0) - (order.get(b.message.id) ?? 0));
+  const lost = lookForLost ? await claimUpdate(db, clientId, profileId, true, now, leaseUntil, limit).execute() : [];
+  const queued =
+    lost.length < limit
+      ? await claimUpdate(db, clientId, profileId, false, now, leaseUntil, limit - lost.length).execute()
+      : [];
+  // RETURNING gives no order: the queue's
+  return [
+    ...lost.sort(queueOrder).map((message) => ({ message, inDoubt: true })),
+    ...queued.sort(queueOrder).map((message) => ({ message, inDoubt: false })),
+  ];
 }
 
 /** Ends an attempt; only while this sender still holds the message (its lease unchanged). */
