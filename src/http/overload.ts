@@ -8,6 +8,9 @@
 // The lag is measured by a timer that should fire every TICK_MS: how late it fires is how long
 // anything queued behind the current work waits. Once it was too late, shedding lasts for the
 // Retry-After the refused callers were given, so the queue drains instead of refilling at once.
+// Time is the monotonic clock (performance.now), never the wall clock: a step of the wall clock
+// (NTP, a resumed VM) is not lag, and a shed deadline set before a step back would otherwise last
+// as long as the step.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const TICK_MS = 25;
@@ -25,9 +28,9 @@ export interface OverloadOptions {
 export function overloadGuard(app: FastifyInstance, opts: OverloadOptions): void {
   const retryAfter = opts.retryAfterSeconds ?? 1;
   let shedUntil = 0;
-  let expected = Date.now() + TICK_MS;
+  let expected = performance.now() + TICK_MS;
   const timer = setInterval(() => {
-    const now = Date.now();
+    const now = performance.now();
     if (opts.maxLagMs > 0 && now - expected > opts.maxLagMs) shedUntil = now + retryAfter * 1000;
     expected = now + TICK_MS;
   }, TICK_MS);
@@ -40,7 +43,7 @@ export function overloadGuard(app: FastifyInstance, opts: OverloadOptions): void
       req.log.info({ url: req.url }, 'request dropped: the caller closed the connection while it waited');
       return reply.hijack();
     }
-    if (Date.now() >= shedUntil) return;
+    if (performance.now() >= shedUntil) return;
     const path = req.url.split('?')[0] ?? '';
     if (!path.startsWith('/api/') || PRIORITY.some((p) => p.test(path))) return;
     return reply

@@ -2,7 +2,7 @@
 // immediate 503 with Retry-After instead of a place in a queue longer than any caller waits,
 // and signing in, the session and health still answer. Measured over real HTTP: app.inject would
 // bypass the event loop's queue that the guard is about.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -51,4 +51,23 @@ it('answers 503 with Retry-After while saturated, keeps sign-in and health open,
 
   // Refusals last the Retry-After given; then, the loop keeping time again, the request is served.
   expect(await served('/api/v1/clients')).toBe(200);
+});
+
+it('does not take a step of the wall clock (NTP, a resumed VM) for lag, nor shed until the clock catches up', async () => {
+  expect(await served('/api/v1/clients')).toBe(200);
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  try {
+    // The wall clock steps a day ahead while requests keep coming (the guard's timer ticks in between).
+    vi.setSystemTime(Date.now() + 86_400_000);
+    const statuses: number[] = [];
+    for (const until = performance.now() + 200; performance.now() < until; )
+      statuses.push((await get('/api/v1/clients')).status);
+    // (a day ahead the session has expired: 401, but never 503)
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses).not.toContain(503);
+  } finally {
+    // …and back: no refusal either (a shed deadline set in the day ahead would last a day).
+    vi.useRealTimers();
+  }
+  expect((await get('/api/v1/clients')).status).toBe(200);
 });

@@ -6,6 +6,7 @@ import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localParts } from '../../src/modules/training/window.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { manifest12, manifest2004, zip } from '../helpers/scorm.js';
 
 let t: TestApp;
 let sys: Session;
@@ -116,6 +117,43 @@ describe('validation names the field', () => {
     const c = await create();
     const r = await t.as(sys, 'GET', `/api/v1/clients/${otherClientId}/training/campaigns/${c.id}`);
     expect(r.statusCode).toBe(404);
+  });
+});
+
+describe('SCORM content', () => {
+  /** Uploads a zip as the client's own package, as the console does (the raw zip body). */
+  async function upload(body: Buffer): Promise<string> {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/clients/${clientId}/training/packages`,
+      headers: { cookie: sys.cookie, 'x-csrf-token': sys.csrf, 'content-type': 'application/zip' },
+      payload: body,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json().id as string;
+  }
+  const page = { name: 'index.html', data: '<!doctype html><title>x</title>' };
+
+  // Most SCORM 1.2 manifests carry no LOM metadata, so no language: such a package is playable in
+  // a campaign of either language (the campaign's language is the portal's), not refused as
+  // "available in , not in en".
+  it('a package whose manifest names no language can be the content of an English or German campaign', async () => {
+    const id = await upload(await zip([{ name: 'imsmanifest.xml', data: manifest12() }, page]));
+    await create({ contentRef: `package:${id}`, language: 'en' });
+    await create({ contentRef: `package:${id}`, language: 'de' });
+  });
+
+  it('a package in en-US can be the content of an English campaign, not of a German one', async () => {
+    const files = [
+      { name: 'imsmanifest.xml', data: manifest2004({ language: 'en-US' }) },
+      { name: 'content/start.html', data: page.data },
+      { name: 'content/other.html', data: page.data },
+    ];
+    const id = await upload(await zip(files));
+    await create({ contentRef: `package:${id}`, language: 'en' });
+    const r = await api('POST', '/campaigns', draft({ contentRef: `package:${id}`, language: 'de' }));
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error.details.field).toBe('language');
   });
 });
 

@@ -755,11 +755,21 @@ export class TrainingCampaignService {
     }
     const content = await this.content.resolve(clientId, f.contentRef);
     if (!content) throw new ValidationError('contentRef', `No such training content: ${f.contentRef}.`);
-    if (!content.languages.includes(f.language))
+    if (!offersLanguage(content.languages, f.language))
       throw new ValidationError(
         'language',
         `${content.title} is available in ${content.languages.join(', ')}, not in ${f.language}.`,
       );
     return content.title;
   }
+}
+
+/**
+ * Whether content in `languages` suits a campaign in `language`. A language tag matches by its
+ * primary subtag (a package in en-US is English). Content that names no language (most SCORM 1.2
+ * manifests carry no LOM metadata) suits either: the campaign's language is the portal's.
+ */
+export function offersLanguage(languages: readonly string[], language: string): boolean {
+  if (languages.length === 0) return true;
+  return languages.some((l) => l.toLowerCase().split('-')[0] === language);
 }
