@@ -93,7 +93,7 @@ describe('training campaigns in the console', () => {
       await page.getByRole('button', { name: 'New campaign' }).click();
       const dialog = page.getByRole('dialog', { name: 'New training campaign' });
       await dialog.getByRole('textbox', { name: 'Name' }).fill('Spot the phish');
-      await dialog.getByRole('combobox', { name: 'Training content' }).fill('builtin:recognising-phishing');
+      await choose(dialog, 'Training content', 'Recognising phishing');
       await choose(dialog, 'Sending profile', 'Training relay');
       await choose(dialog, 'Groups', 'Everyone in Sales');
       await page.keyboard.press('Escape'); // closes the groups dropdown, not the dialog

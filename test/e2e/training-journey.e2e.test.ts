@@ -248,13 +248,11 @@ describe('the training journey', () => {
       await nav.getByRole('link', { name: 'Campaigns' }).click();
       await admin.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
 
-      const createAndLaunch = async (name: string, contentRef: string) => {
+      const createAndLaunch = async (name: string, contentTitle: string) => {
         await admin.getByRole('button', { name: 'New campaign' }).click();
         const dialog = admin.getByRole('dialog', { name: 'New training campaign' });
         await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
-        const content = dialog.getByRole('combobox', { name: 'Training content' });
-        await content.fill(contentRef.split(':')[0] ?? '');
-        await admin.getByRole('option', { name: contentRef, exact: true }).click();
+        await choose(dialog, 'Training content', contentTitle);
         await choose(dialog, 'Sending profile', 'Fabrikam relay');
         await choose(dialog, 'Groups', 'Pilot learners');
         await admin.keyboard.press('Escape'); // closes the groups dropdown, not the dialog
@@ -272,8 +270,8 @@ describe('the training journey', () => {
         await admin.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
         return campaignUrl;
       };
-      const builtinUrl = await createAndLaunch('Spot the phish', 'builtin:recognising-phishing');
-      const scormUrl = await createAndLaunch('Safe browsing', `package:${pkg.id}`);
+      const builtinUrl = await createAndLaunch('Spot the phish', 'Recognising phishing');
+      const scormUrl = await createAndLaunch('Safe browsing', pkg.title);
 
       // --- The invitations arrive at the SMTP server, one per learner and campaign.
       const invitations = () =>

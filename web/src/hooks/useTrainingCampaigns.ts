@@ -8,7 +8,6 @@ import {
   campaignsPath,
   type Enrolment,
   type EnrolmentFilters,
-  type LibraryItem,
   type MailTemplate,
   type TrainingLanguage,
 } from '../api/training';
@@ -72,17 +71,6 @@ export function useTemplates(clientId: string | null, language: TrainingLanguage
       ),
     enabled: clientId !== null,
     staleTime: Number.POSITIVE_INFINITY,
-  });
-}
-
-/** The content to choose from; absent (an error) until the library part is there. */
-export function useTrainingLibrary(clientId: string | null) {
-  return useQuery({
-    queryKey: ['training-library', clientId],
-    queryFn: () => api.get<ItemList<LibraryItem>>(`/clients/${encodeURIComponent(clientId ?? '')}/training/library`),
-    select: (d) => d.items,
-    enabled: clientId !== null,
-    retry: false,
   });
 }
 

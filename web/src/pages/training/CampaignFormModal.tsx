@@ -1,6 +1,5 @@
 import {
   Accordion,
-  Autocomplete,
   Button,
   Chip,
   Group,
@@ -22,7 +21,8 @@ import { useEffect, useMemo } from 'react';
 import type { Campaign, TrainingLanguage } from '../../api/training';
 import { useRecipientGroups } from '../../hooks/useRecipientGroups';
 import { useSendingProfiles } from '../../hooks/useSendingProfiles';
-import { useSaveCampaign, useTemplates, useTrainingLibrary } from '../../hooks/useTrainingCampaigns';
+import { useTrainingLibrary } from '../../hooks/useTraining';
+import { useSaveCampaign, useTemplates } from '../../hooks/useTrainingCampaigns';
 import { showServerError } from '../../lib/formErrors';
 import { notifySuccess } from '../../lib/notify';
 import { required } from '../../lib/validation';
@@ -106,7 +106,17 @@ export function CampaignFormModal({
     );
   });
 
-  const libraryOptions = (library.data ?? []).map((i) => ({ value: i.ref, label: `${i.title} (${i.ref})` }));
+  // Titles, not references: two packages are told apart by their names. Grouped by kind.
+  const items = library.data ?? [];
+  const group = (label: string, pick: (i: (typeof items)[number]) => boolean) => ({
+    group: label,
+    items: items.filter(pick).map((i) => ({ value: i.ref, label: i.title })),
+  });
+  const libraryOptions = [
+    group('Built-in courses', (i) => i.kind === 'builtin'),
+    group("This client's packages", (i) => i.kind === 'scorm' && !i.shared),
+    group('Shared packages', (i) => i.kind === 'scorm' && i.shared),
+  ].filter((g) => g.items.length > 0);
 
   return (
     <Modal
@@ -125,12 +135,15 @@ export function CampaignFormModal({
           )}
           <TextInput label="Name" required data-autofocus disabled={live} {...form.getInputProps('name')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Autocomplete
+            <Select
               label="Training content"
-              description="builtin:<course> or package:<id>"
+              description="A built-in course or a SCORM package from the library"
+              placeholder={library.isLoading ? 'Loading the library…' : 'Choose'}
               required
+              searchable
               disabled={live}
-              data={libraryOptions.map((o) => o.value)}
+              data={libraryOptions}
+              nothingFoundMessage="Nothing in the library matches"
               {...form.getInputProps('contentRef')}
             />
             <Stack gap={4}>
