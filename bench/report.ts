@@ -12,9 +12,8 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { GRAPH_APP_ID } from '../emulator/src/model.js';
 import { ADMIN, createTestApp } from '../test/helpers/app.js';
-import { connectedApp } from '../test/helpers/azure.js';
+import { connectedApp, naaToken } from '../test/helpers/azure.js';
 import { startTestEmulator } from '../test/helpers/emulator.js';
 import { mb, measured, s } from './measure.js';
 
@@ -75,25 +74,7 @@ async function main() {
 
     // The reporters' tokens (what nested app authentication gives the add-in) and their messages.
     const tokens = new Map<string, string>();
-    for (const u of reporters)
-      tokens.set(
-        u.id,
-        await emu.emu.ctx.signer.sign(
-          {
-            aud: GRAPH_APP_ID,
-            iss: `https://sts.windows.net/${tenant.tenantId}/`,
-            tid: tenant.tenantId,
-            oid: u.id,
-            upn: u.userPrincipalName,
-            appid: tenant.clientId,
-            scp: 'User.Read Mail.ReadWrite Mail.Send',
-            ver: '1.0',
-            idtyp: 'user',
-          },
-          3600,
-          Date.now(),
-        ),
-      );
+    for (const u of reporters) tokens.set(u.id, await naaToken(emu.emu, tenant, u));
     const line = 'Dear colleague, please review the attached invoice and confirm the payment details today. ';
     const text = line.repeat(Math.ceil(SIZE / line.length)).slice(0, SIZE);
     const jobs: { restId: string; token: string }[] = [];
