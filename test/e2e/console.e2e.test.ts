@@ -6,9 +6,9 @@
 //
 // Playwright's test runner (and its `expect`) is not part of playwright-core; synchronisation
 // relies on locators, which wait for the element, and on waitFor() for states.
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
 const CLIENT_ADMIN = { name: 'Carla Client', email: 'carla@acme.test', password: 'a long enough passphrase' };
 
@@ -27,14 +27,6 @@ async function addClient(page: Page, name: string): Promise<void> {
   await dialog.getByRole('button', { name: 'Add client' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await page.getByRole('table', { name: 'Clients' }).getByRole('link', { name, exact: true }).waitFor();
-}
-
-/** Choose `option` in the Mantine Select/MultiSelect called `label`. */
-async function choose(scope: Page | Locator, label: string, option: string): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  // Mantine renders the options in a portal, outside the dialog.
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 /** A fresh page per scenario, under the console's Content-Security-Policy (anything it blocks fails). */

@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
-import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RELAY = { user: 'relay-user', pass: 'relay-password-123' };
@@ -83,13 +83,6 @@ async function openSendingProfiles(page: Page, client: string): Promise<void> {
   await expect.poll(() => link.getAttribute('href')).toContain('client=');
   await link.click();
   await page.getByRole('heading', { name: 'Sending profiles', level: 1 }).waitFor();
-}
-
-/** Choose `option` in the Mantine Select called `label` (options render in a portal). */
-async function choose(scope: Page | Locator, label: string, option: string | RegExp): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
 }
 
 async function sendTest(page: Page, to: string): Promise<Locator> {

@@ -4,17 +4,10 @@
 // blocked script or style, and the learners table shows them.
 //
 // Synchronisation relies on locators, which wait for the element; no sleeps.
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
 const e2e = e2eSuite();
-
-async function choose(scope: Page | Locator, label: string, option: string): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 describe('training campaigns in the console', () => {
   it('creates, launches and shows results with charts under the CSP', async () => {

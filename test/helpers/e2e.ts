@@ -3,7 +3,7 @@
 // administrator's API session for set-up the page under test does not cover; the console's
 // sign-in form; and a fresh page per scenario that fails on anything thrown inside the page or
 // blocked by the Content-Security-Policy.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
@@ -105,6 +105,17 @@ export async function signIn(
   await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: landing }).waitFor();
+}
+
+/**
+ * Chooses `option` (exactly, unless a pattern) in the Mantine Select/MultiSelect called `label`
+ * inside `scope`. Mantine renders the options in a portal, outside a dialog, so they are looked
+ * up on the page.
+ */
+export async function choose(scope: Page | Locator, label: string, option: string | RegExp): Promise<void> {
+  await scope.getByRole('combobox', { name: label }).click();
+  const page = 'page' in scope ? scope.page() : scope;
+  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
 }
 
 export interface PageOptions {
