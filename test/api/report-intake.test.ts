@@ -7,12 +7,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GRAPH_APP_ID } from '../../emulator/src/model.js';
 import { GraphClient } from '../../src/microsoft/graph.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import { MAX_MESSAGE_BYTES } from '../../src/modules/report-addin/intake.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
-import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
+import { connectedApp, type EmulatedTenant, naaToken as signNaaToken } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const PUBLIC_URL = 'https://baitwise.test';
@@ -87,23 +86,8 @@ const address = (u: EmuUser) => u.mail ?? u.userPrincipalName;
 
 /** The token Outlook's nested app authentication gives the add-in for `u` (the emulator's signer). */
 function naaToken(u: EmuUser, over: Record<string, unknown> = {}, opts: { tenantId?: string; nowMs?: number } = {}) {
-  const tid = opts.tenantId ?? tenant.tenantId;
-  return emu.emu.ctx.signer.sign(
-    {
-      aud: GRAPH_APP_ID,
-      iss: `https://sts.windows.net/${tid}/`,
-      tid,
-      oid: u.id,
-      upn: u.userPrincipalName,
-      appid: tenant.clientId,
-      scp: 'User.Read Mail.ReadWrite Mail.Send',
-      ver: '1.0',
-      idtyp: 'user',
-      ...over,
-    },
-    3600,
-    opts.nowMs ?? Date.now(),
-  );
+  const app = { tenantId: opts.tenantId ?? tenant.tenantId, clientId: tenant.clientId };
+  return signNaaToken(emu.emu, app, u, over, opts.nowMs);
 }
 
 let seq = 0;

@@ -6,11 +6,10 @@
 //
 // Synchronisation relies on locators, which wait for the element; no sleeps.
 import { existsSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import type { TestEmulator } from '../helpers/emulator.js';
 
 type Tenant = Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
 interface Account {
@@ -20,41 +19,20 @@ interface Account {
 
 const WRONG_SECRET = 'this-is-the-secret-id-not-the-value';
 
-let emu: TestEmulator;
-let server: TestServer;
-let browser: Browser;
+const e2e = e2eSuite({ emulator: true });
 let redirectUri: string;
 /** every client secret typed into the console, for the database check at the end */
 const secretsEntered: string[] = [];
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  server = await startTestServer(emu.env);
-  browser = await launchBrowser();
-  redirectUri = `${server.url}/api/v1/azure-apps/callback`;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await emu?.close();
+beforeAll(() => {
+  redirectUri = `${e2e.server.url}/api/v1/azure-apps/callback`;
 });
 
 /** The system administrator's API session, for set-up the page under test does not cover. */
 async function adminApi(): Promise<(path: string, body: unknown) => Promise<{ id: string }>> {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  const { request } = await apiSession(e2e.server);
   return async (path, body) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify(body),
-    });
+    const res = await request('POST', path, body);
     expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()) as { id: string };
   };
@@ -66,29 +44,12 @@ async function createClient(name: string): Promise<string> {
 }
 
 /** A fresh browser context per scenario (own cookies at Baitwise and at "Microsoft"). */
-async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  try {
-    await scenario(page);
-    expect(pageErrors).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: `test-results/azure-apps-e2e-${name}.png`, fullPage: true });
-    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+const inPage = (name: string, scenario: (page: Page) => Promise<void>) =>
+  withPage(e2e.browser, `azure-apps-e2e-${name}`, scenario, { viewport: { width: 1440, height: 900 } });
 
 async function openAzureApplications(page: Page): Promise<void> {
-  await page.goto(`${server.url}/settings/azure-applications`);
-  await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Azure Applications' }).waitFor();
+  await page.goto(`${e2e.server.url}/settings/azure-applications`);
+  await signIn(page, e2e.server.admin, 'Azure Applications');
 }
 
 /** Fills the Add application form and saves; the console then shows the application's page. */
@@ -118,7 +79,7 @@ async function startAuthorize(page: Page, o: { adminConsent?: boolean } = {}): P
   const dialog = page.getByRole('dialog', { name: /^Authorize / });
   if (o.adminConsent) await dialog.getByRole('checkbox', { name: 'Grant admin consent for the organization' }).check();
   await dialog.getByRole('button', { name: 'Continue to Microsoft' }).click();
-  await page.waitForURL((url) => url.origin === new URL(emu.emu.urls.authority).origin);
+  await page.waitForURL((url) => url.origin === new URL(e2e.emu.emu.urls.authority).origin);
 }
 
 /** The emulator's "Sign in" → "Enter password" pages. */
@@ -167,9 +128,9 @@ const badge = (page: Page, label: string) => page.getByRole('main').getByText(la
 
 describe('Azure Applications page', () => {
   it('adds an application, authorizes it as the Entra administrator, and tests the connection', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Contoso', users: 2 });
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Contoso', users: 2 });
     await createClient('Contoso Ltd');
-    await withPage('connect', async (page) => {
+    await inPage('connect', async (page) => {
       await openAzureApplications(page);
 
       // The form shows what to register in Entra; SMTP.Send only when SMTP sending is chosen.
@@ -212,7 +173,7 @@ describe('Azure Applications page', () => {
       await badge(page, 'Connected').waitFor();
       const details = page.getByRole('region', { name: 'Application details' });
       await details.getByText(tenant.admin.userPrincipalName).waitFor();
-      await details.getByText(server.admin.email).waitFor();
+      await details.getByText(e2e.server.admin.email).waitFor();
 
       await page.getByRole('button', { name: 'Test connection' }).click();
       const report = page.getByRole('region', { name: 'Connection works' });
@@ -240,9 +201,9 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('guides a non-administrator through the admin consent workflow until a reviewer approves', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Fabrikam', users: 2 });
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Fabrikam', users: 2 });
     await createClient('Fabrikam Inc');
-    await withPage('consent-workflow', async (page) => {
+    await inPage('consent-workflow', async (page) => {
       await openAzureApplications(page);
       await addApplication(page, { client: 'Fabrikam Inc', name: 'Fabrikam M365', tenant });
       const appPage = page.url();
@@ -260,7 +221,7 @@ describe('Azure Applications page', () => {
       await page.screenshot({ path: 'test-results/azure-apps-guidance.png', fullPage: true });
 
       // The tenant's administrator turns on the admin consent workflow.
-      await emu.control('PUT', `/tenants/${tenant.tenantId}/admin-consent-workflow`, {
+      await e2e.emu.control('PUT', `/tenants/${tenant.tenantId}/admin-consent-workflow`, {
         enabled: true,
         reviewerIds: [],
       });
@@ -277,7 +238,7 @@ describe('Azure Applications page', () => {
       await page.getByRole('heading', { name: 'Request sent' }).waitFor();
 
       // The reviewer approves on the emulator's review page.
-      await page.goto(`${emu.emu.urls.control}/consent-requests?tenantId=${tenant.tenantId}`);
+      await page.goto(`${e2e.emu.emu.urls.control}/consent-requests?tenantId=${tenant.tenantId}`);
       const request = page.getByRole('row').filter({ hasText: tenant.user.userPrincipalName });
       await request.getByRole('button', { name: 'Approve' }).click();
       await request.getByText('approved').waitFor();
@@ -294,9 +255,9 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('explains a wrong client secret (AADSTS7000215)', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Initech', users: 2 });
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Initech', users: 2 });
     await createClient('Initech');
-    await withPage('wrong-secret', async (page) => {
+    await inPage('wrong-secret', async (page) => {
       await openAzureApplications(page);
       await addApplication(page, { client: 'Initech', name: 'Initech M365', tenant, secret: WRONG_SECRET });
       await startAuthorize(page);
@@ -314,15 +275,15 @@ describe('Azure Applications page', () => {
       expect(await lookup.getByRole('textbox', { name: 'Redirect URI' }).inputValue()).toBe(redirectUri);
 
       // Microsoft's redirect that matches no authorization of this session (reloaded, expired).
-      await page.goto(`${server.url}/settings/azure-applications?authorization=failed&reason=state_invalid`);
+      await page.goto(`${e2e.server.url}/settings/azure-applications?authorization=failed&reason=state_invalid`);
       await page.getByRole('region', { name: 'This authorization request is not valid any more' }).waitFor();
     });
   }, 60_000);
 
   it('shows Re-authorization required when Microsoft revoked the refresh token', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Umbrella', users: 2 });
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Umbrella', users: 2 });
     await createClient('Umbrella Corp');
-    await withPage('revoked', async (page) => {
+    await inPage('revoked', async (page) => {
       await openAzureApplications(page);
       await addApplication(page, { client: 'Umbrella Corp', name: 'Umbrella M365', tenant });
       await startAuthorize(page, { adminConsent: true });
@@ -331,12 +292,12 @@ describe('Azure Applications page', () => {
       await finishAtMicrosoft(page, 'Umbrella M365', tenant.admin);
       await badge(page, 'Connected').waitFor();
 
-      const users = await emu.control<{ value: { id: string; userPrincipalName: string }[] }>(
+      const users = await e2e.emu.control<{ value: { id: string; userPrincipalName: string }[] }>(
         'GET',
         `/tenants/${tenant.tenantId}/users?top=100`,
       );
       const admin = users.value.find((u) => u.userPrincipalName === tenant.admin.userPrincipalName);
-      await emu.control('POST', `/users/${admin?.id}/revoke-sessions`, {});
+      await e2e.emu.control('POST', `/users/${admin?.id}/revoke-sessions`, {});
 
       // The access token from the authorization stays valid for an hour (as at Microsoft) and
       // the server holds it in memory; saving the application drops it, so the test has to use
@@ -357,13 +318,13 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('refuses a token issued by another tenant', async () => {
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Globex', users: 2 });
-    const other = await emu.tenantWithApp(redirectUri, { name: 'Elsewhere', users: 2 });
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Globex', users: 2 });
+    const other = await e2e.emu.tenantWithApp(redirectUri, { name: 'Elsewhere', users: 2 });
     await createClient('Globex');
-    await withPage('tenant-mismatch', async (page) => {
+    await inPage('tenant-mismatch', async (page) => {
       await openAzureApplications(page);
       await addApplication(page, { client: 'Globex', name: 'Globex M365', tenant });
-      await emu.control('PUT', '/faults', {
+      await e2e.emu.control('PUT', '/faults', {
         foreignIdTokens: [{ clientId: tenant.clientId, tenantId: other.tenantId }],
       });
       try {
@@ -373,7 +334,7 @@ describe('Azure Applications page', () => {
         await page.getByRole('region', { name: 'Microsoft answered for a different tenant' }).waitFor();
         await badge(page, 'Not authorized').waitFor();
       } finally {
-        await emu.control('PUT', '/faults', { foreignIdTokens: [] });
+        await e2e.emu.control('PUT', '/faults', { foreignIdTokens: [] });
       }
       // Every scenario's application, each in its state, for the screenshot.
       await page.getByRole('link', { name: 'All Azure applications' }).click();
@@ -407,9 +368,9 @@ describe('Azure Applications page', () => {
       role: 'client_admin',
       clientIds: [hooli],
     });
-    const tenant = await emu.tenantWithApp(redirectUri, { name: 'Hooli', users: 2 });
-    await withPage('client-admin', async (page) => {
-      await page.goto(`${server.url}/settings/azure-applications`);
+    const tenant = await e2e.emu.tenantWithApp(redirectUri, { name: 'Hooli', users: 2 });
+    await inPage('client-admin', async (page) => {
+      await page.goto(`${e2e.server.url}/settings/azure-applications`);
       await page.getByRole('textbox', { name: 'Email' }).fill(carla.email);
       await page.getByRole('textbox', { name: 'Password' }).fill(carla.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -429,12 +390,12 @@ describe('Azure Applications page', () => {
   }, 60_000);
 
   it('stores neither client secrets nor refresh tokens in clear in the database file', () => {
-    const config = server.database.config;
+    const config = e2e.server.database.config;
     // The browser tests run in the SQLite pass only (scripts/test.sh).
     if (config.kind !== 'sqlite') return;
     const files = [config.file, `${config.file}-wal`].filter((f) => existsSync(f));
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
-    const refreshTokens = [...emu.emu.store.refreshTokens.keys()];
+    const refreshTokens = [...e2e.emu.emu.store.refreshTokens.keys()];
     expect(refreshTokens.length).toBeGreaterThan(0);
     expect(secretsEntered.length).toBeGreaterThan(0);
     for (const secret of [...secretsEntered, ...refreshTokens]) {

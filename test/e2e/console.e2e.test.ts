@@ -6,32 +6,13 @@
 //
 // Playwright's test runner (and its `expect`) is not part of playwright-core; synchronisation
 // relies on locators, which wait for the element, and on waitFor() for states.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
 const CLIENT_ADMIN = { name: 'Carla Client', email: 'carla@acme.test', password: 'a long enough passphrase' };
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
+const e2e = e2eSuite();
 
 async function signOut(page: Page, operatorName: string): Promise<void> {
   await page.getByRole('banner').getByRole('button', { name: operatorName }).click();
@@ -48,49 +29,17 @@ async function addClient(page: Page, name: string): Promise<void> {
   await page.getByRole('table', { name: 'Clients' }).getByRole('link', { name, exact: true }).waitFor();
 }
 
-/** Choose `option` in the Mantine Select/MultiSelect called `label`. */
-async function choose(scope: Page | Locator, label: string, option: string): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  // Mantine renders the options in a portal, outside the dialog.
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
-
-/**
- * A fresh browser page (own cookies) for one scenario. Steps fail at the wait that went wrong,
- * well inside the test's timeout; on failure a screenshot goes to test-results/ (git-ignored),
- * and errors thrown inside the page are reported, since they usually explain a failed wait.
- */
-async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  // The console runs under its Content-Security-Policy: anything it blocks is a failure.
-  const blocked: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) blocked.push(msg.text());
-  });
-  try {
-    await scenario(page);
-    expect(pageErrors).toEqual([]);
-    expect(blocked).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: `test-results/console-e2e-${name}.png`, fullPage: true });
-    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+/** A fresh page per scenario, under the console's Content-Security-Policy (anything it blocks fails). */
+const inPage = (name: string, scenario: (page: Page) => Promise<void>) =>
+  withPage(e2e.browser, `console-e2e-${name}`, scenario, { viewport: { width: 1280, height: 800 }, csp: true });
 
 describe('admin console', () => {
   it('shows a client administrator only the client assigned to them', async () => {
-    await withPage('tenancy', async (page) => {
-      await page.goto(server.url);
+    await inPage('tenancy', async (page) => {
+      await page.goto(e2e.server.url);
 
       // System administrator: two clients, and an administrator for one of them.
-      await signIn(page, server.admin.email, server.admin.password);
+      await signIn(page, e2e.server.admin);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
       await addClient(page, 'Acme');
       await addClient(page, 'Globex');
@@ -112,7 +61,7 @@ describe('admin console', () => {
       await signOut(page, 'Administrator');
 
       // The client administrator.
-      await signIn(page, CLIENT_ADMIN.email, CLIENT_ADMIN.password);
+      await signIn(page, CLIENT_ADMIN);
       const nav = page.getByRole('navigation', { name: 'Main' });
       await nav.getByRole('link', { name: 'Clients' }).waitFor();
       expect(await nav.getByRole('link', { name: 'Operators' }).count()).toBe(0);
@@ -134,15 +83,15 @@ describe('admin console', () => {
       expect(await page.getByRole('button', { name: 'Add client' }).count()).toBe(0);
 
       // Typing the address does not reach operator management either.
-      await page.goto(`${server.url}/operators`);
+      await page.goto(`${e2e.server.url}/operators`);
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     });
   }, 60_000);
 
   it('shows an archived client as read-only on its pages, with changes disabled, until it is unarchived', async () => {
-    await withPage('archived', async (page) => {
-      await page.goto(server.url);
-      await signIn(page, server.admin.email, server.admin.password);
+    await inPage('archived', async (page) => {
+      await page.goto(e2e.server.url);
+      await signIn(page, e2e.server.admin);
       const nav = page.getByRole('navigation', { name: 'Main' });
       await nav.getByRole('link', { name: 'Clients' }).click();
       await addClient(page, 'Initech');
@@ -175,9 +124,9 @@ describe('admin console', () => {
   }, 60_000);
 
   it('shows a new API token once, and revoking it stops it working', async () => {
-    await withPage('api-token', async (page) => {
-      await page.goto(server.url);
-      await signIn(page, server.admin.email, server.admin.password);
+    await inPage('api-token', async (page) => {
+      await page.goto(e2e.server.url);
+      await signIn(page, e2e.server.admin);
       await page.getByRole('banner').getByRole('button', { name: 'Administrator' }).click();
       await page.getByRole('menuitem', { name: 'API tokens' }).click();
 
@@ -189,7 +138,8 @@ describe('admin console', () => {
       const shown = page.getByRole('dialog', { name: 'Your new API token' });
       await shown.getByText('will not be shown again').waitFor();
       const secret = ((await shown.getByLabel('API token secret').textContent()) ?? '').trim();
-      const callApi = () => fetch(`${server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
+      const callApi = () =>
+        fetch(`${e2e.server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
       expect((await callApi()).status).toBe(200);
 
       await shown.getByRole('button', { name: 'I have stored it' }).click();
@@ -209,35 +159,20 @@ describe('admin console', () => {
   }, 60_000);
 
   it("lets a system administrator revoke another operator's API token from the Operators page", async () => {
-    const api = async (email: string, password: string) => {
-      const login = await fetch(`${server.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      });
-      expect(login.status).toBe(200);
-      const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('bw_session=')) ?? '').split(';')[0] ?? '';
-      const { csrfToken } = (await login.json()) as { csrfToken: string };
-      return (method: string, path: string, body: unknown) =>
-        fetch(`${server.url}/api/v1${path}`, {
-          method,
-          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-    };
-    const asAdmin = await api(server.admin.email, server.admin.password);
+    const api = async (who: { email: string; password: string }) => (await apiSession(e2e.server, who)).request;
+    const asAdmin = await api(e2e.server.admin);
     const owner = { name: 'Tom Tokens', email: 'tom@acme.test', password: 'tom has a long password' };
     expect((await asAdmin('POST', '/operators', { ...owner, role: 'system_admin', clientIds: [] })).status).toBe(201);
-    const asOwner = await api(owner.email, owner.password);
+    const asOwner = await api(owner);
     const { secret } = (await (await asOwner('POST', '/api-tokens', { name: 'Forgotten script' })).json()) as {
       secret: string;
     };
-    const callApi = () => fetch(`${server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
+    const callApi = () => fetch(`${e2e.server.url}/api/v1/clients`, { headers: { authorization: `Bearer ${secret}` } });
     expect((await callApi()).status).toBe(200);
 
-    await withPage('operator-tokens', async (page) => {
-      await page.goto(server.url);
-      await signIn(page, server.admin.email, server.admin.password);
+    await inPage('operator-tokens', async (page) => {
+      await page.goto(e2e.server.url);
+      await signIn(page, e2e.server.admin);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operators' }).click();
       await page.getByRole('button', { name: `Actions for ${owner.name}` }).click();
       await page.getByRole('menuitem', { name: 'API tokens' }).click();

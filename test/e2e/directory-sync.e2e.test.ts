@@ -3,72 +3,43 @@
 // emulator's sign-in, which the Azure Applications test covers in the browser), an administrator
 // searches an Entra group, previews it, imports it, watches the progress reach 100% and finds the
 // people on the Recipients page. Synchronisation relies on locators, which wait; no sleeps.
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
-let emu: TestEmulator;
-let server: TestServer;
-let browser: Browser;
+const e2e = e2eSuite({ emulator: true });
 let runner: Worker;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  server = await startTestServer(emu.env);
-  browser = await launchBrowser();
   // The worker `baitwise serve` starts beside the HTTP server, on the same services.
-  runner = await startWorker(server.app.container);
+  runner = await startWorker(e2e.server.app.container);
 }, 60_000);
 
 afterAll(async () => {
   await runner?.stop();
-  await browser?.close();
-  await server?.close();
-  await emu?.close();
 });
-
-/** The system administrator's API session, for the set-up this page does not cover. */
-async function adminApi() {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  return (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path.startsWith('/api') ? '' : '/api/v1'}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-}
 
 describe('Entra sync page', () => {
   it('connect, preview, import a group, watch progress reach 100%, see the recipients', async () => {
-    const call = await adminApi();
+    const { request: call } = await apiSession(e2e.server);
     const clientId = ((await (await call('POST', '/clients', { name: 'Northwind' })).json()) as { id: string }).id;
-    const tenant = await emu.tenantWithApp(`${server.url}/api/v1/azure-apps/callback`, {
+    const tenant = await e2e.emu.tenantWithApp(`${e2e.server.url}/api/v1/azure-apps/callback`, {
       users: 30,
       name: 'Northwind',
     });
     const users = (
-      await emu.control<{ value: { id: string; mail: string | null; accountEnabled: boolean }[] }>(
+      await e2e.emu.control<{ value: { id: string; mail: string | null; accountEnabled: boolean }[] }>(
         'GET',
         `/tenants/${tenant.tenantId}/users?top=100`,
       )
     ).value.filter((u) => u.accountEnabled && u.mail);
     const [a, b, c] = users.slice(3, 6) as { id: string; mail: string }[];
-    const inner = await emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/groups`, {
+    const inner = await e2e.emu.control<{ id: string }>('POST', `/tenants/${tenant.tenantId}/groups`, {
       displayName: 'Phishing Pilot Inner',
       memberUserIds: [b?.id, c?.id],
     });
-    await emu.control('POST', `/tenants/${tenant.tenantId}/groups`, {
+    await e2e.emu.control('POST', `/tenants/${tenant.tenantId}/groups`, {
       displayName: 'Phishing Pilot',
       memberUserIds: [a?.id],
       memberGroupIds: [inner.id],
@@ -86,7 +57,7 @@ describe('Entra sync page', () => {
     const start = (await (
       await call('POST', `/clients/${clientId}/azure-apps/${app.id}/authorize`, { adminConsent: false })
     ).json()) as { url: string };
-    const step = await new FormBrowser(emu.emu.urls.authority).signIn(start.url, {
+    const step = await new FormBrowser(e2e.emu.emu.urls.authority).signIn(start.url, {
       username: tenant.admin.userPrincipalName,
       password: tenant.admin.password,
       consent: 'accept-org',
@@ -94,57 +65,49 @@ describe('Entra sync page', () => {
     const cb = new URL(step.location ?? '');
     expect((await call('GET', `${cb.pathname}${cb.search}`)).status).toBe(303);
 
-    const page: Page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.setDefaultTimeout(15_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    try {
-      await page.goto(`${server.url}/entra-sync?client=${clientId}`);
-      await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
-      await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Entra sync' }).waitFor();
+    await withPage(
+      e2e.browser,
+      'directory-sync-e2e',
+      async (page) => {
+        await page.goto(`${e2e.server.url}/entra-sync?client=${clientId}`);
+        await signIn(page, e2e.server.admin, 'Entra sync');
 
-      await page.getByRole('button', { name: 'New import' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New import from Entra ID' });
-      await dialog.getByRole('textbox', { name: 'Import name' }).fill('Pilot');
-      await dialog.getByText('Selected Entra groups').click();
-      await dialog.getByRole('textbox', { name: 'Search Entra groups by name' }).fill('Phishing');
-      await dialog.getByRole('button', { name: 'Search' }).click();
-      await dialog.getByRole('checkbox', { name: 'Phishing Pilot', exact: true }).check();
-      await dialog.getByRole('button', { name: 'Preview' }).click();
-      await dialog.getByTestId('preview-count').getByText('3 users would be imported').waitFor();
-      expect(await dialog.getByRole('table', { name: 'Preview sample' }).getByRole('row').count()).toBe(4);
-      await dialog.getByRole('textbox', { name: 'New group name' }).fill('Pilot group');
-      await dialog.getByRole('button', { name: 'Import' }).click();
-      await dialog.waitFor({ state: 'hidden' });
+        await page.getByRole('button', { name: 'New import' }).click();
+        const dialog = page.getByRole('dialog', { name: 'New import from Entra ID' });
+        await dialog.getByRole('textbox', { name: 'Import name' }).fill('Pilot');
+        await dialog.getByText('Selected Entra groups').click();
+        await dialog.getByRole('textbox', { name: 'Search Entra groups by name' }).fill('Phishing');
+        await dialog.getByRole('button', { name: 'Search' }).click();
+        await dialog.getByRole('checkbox', { name: 'Phishing Pilot', exact: true }).check();
+        await dialog.getByRole('button', { name: 'Preview' }).click();
+        await dialog.getByTestId('preview-count').getByText('3 users would be imported').waitFor();
+        expect(await dialog.getByRole('table', { name: 'Preview sample' }).getByRole('row').count()).toBe(4);
+        await dialog.getByRole('textbox', { name: 'New group name' }).fill('Pilot group');
+        await dialog.getByRole('button', { name: 'Import' }).click();
+        await dialog.waitFor({ state: 'hidden' });
 
-      const progress = page.getByLabel('Sync progress');
-      await progress.getByTestId('run-percent').getByText('100%').waitFor({ timeout: 30_000 });
-      await progress.getByText('Added 3 · updated 0 · removed 0').waitFor();
-      await page.getByRole('table', { name: 'Runs' }).getByText('succeeded').waitFor();
+        const progress = page.getByLabel('Sync progress');
+        await progress.getByTestId('run-percent').getByText('100%').waitFor({ timeout: 30_000 });
+        await progress.getByText('Added 3 · updated 0 · removed 0').waitFor();
+        await page.getByRole('table', { name: 'Runs' }).getByText('succeeded').waitFor();
 
-      // New users from now on wait for approval.
-      await page.getByRole('tab', { name: 'Settings' }).click();
-      await page.getByRole('combobox', { name: 'New users in Entra' }).click();
-      await page.getByRole('option', { name: 'Hold for approval' }).click();
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('Import saved.').waitFor();
-      await page.getByText('new users held', { exact: false }).waitFor();
+        // New users from now on wait for approval.
+        await page.getByRole('tab', { name: 'Settings' }).click();
+        await page.getByRole('combobox', { name: 'New users in Entra' }).click();
+        await page.getByRole('option', { name: 'Hold for approval' }).click();
+        await page.getByRole('button', { name: 'Save' }).click();
+        await page.getByText('Import saved.').waitFor();
+        await page.getByText('new users held', { exact: false }).waitFor();
 
-      await page.getByRole('link', { name: 'Recipients' }).first().click();
-      await page.getByRole('heading', { name: 'Recipients' }).waitFor();
-      for (const u of [a, b, c])
-        await page
-          .getByText(u?.mail ?? '', { exact: true })
-          .first()
-          .waitFor();
-      expect(pageErrors).toEqual([]);
-    } catch (error) {
-      await page.screenshot({ path: 'test-results/directory-sync-e2e.png', fullPage: true });
-      throw error;
-    } finally {
-      await page.close();
-    }
+        await page.getByRole('link', { name: 'Recipients' }).first().click();
+        await page.getByRole('heading', { name: 'Recipients' }).waitFor();
+        for (const u of [a, b, c])
+          await page
+            .getByText(u?.mail ?? '', { exact: true })
+            .first()
+            .waitFor();
+      },
+      { viewport: { width: 1440, height: 1000 }, timeout: 15_000 },
+    );
   }, 120_000);
 });

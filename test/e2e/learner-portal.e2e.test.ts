@@ -6,24 +6,12 @@
 // Synchronisation is by locators and waitFor(), no sleeps.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, withPage } from '../helpers/e2e.js';
 import { learnerFixture, packageFixture } from '../helpers/training-learner.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = e2eSuite();
 
 interface Violation {
   url: string;
@@ -31,32 +19,28 @@ interface Violation {
   blocked: string;
 }
 
-async function withPage(name: string, scenario: (page: Page, violations: Violation[]) => Promise<void>) {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
+/** A phone-sized page; `violations` collects what the Content-Security-Policy blocked, in every frame. */
+async function inPage(name: string, scenario: (page: Page, violations: Violation[]) => Promise<void>) {
   const violations: Violation[] = [];
-  await page.exposeFunction('__reportViolation', (v: Violation) => violations.push(v));
-  // In every frame, before any of its scripts: the browser's own report of a blocked resource.
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __reportViolation?: (v: unknown) => void }).__reportViolation?.({
-        url: location.pathname,
-        directive: e.effectiveDirective,
-        blocked: e.blockedURI,
+  await withPage(
+    e2e.browser,
+    `learner-e2e-${name}`,
+    async (page) => {
+      await page.exposeFunction('__reportViolation', (v: Violation) => violations.push(v));
+      // In every frame, before any of its scripts: the browser's own report of a blocked resource.
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          (window as unknown as { __reportViolation?: (v: unknown) => void }).__reportViolation?.({
+            url: location.pathname,
+            directive: e.effectiveDirective,
+            blocked: e.blockedURI,
+          });
+        });
       });
-    });
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await scenario(page, violations);
-    expect(errors).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: `test-results/learner-e2e-${name}.png`, fullPage: true });
-    throw error;
-  } finally {
-    await page.close();
-  }
+      await scenario(page, violations);
+    },
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  );
 }
 
 /** Presses Tab until the focused element is the button or link named `name` (at most 30 times). */
@@ -69,7 +53,7 @@ async function tabTo(page: Page, name: string): Promise<void> {
   throw new Error(`"${name}" is not reachable with the Tab key`);
 }
 
-const db = () => server.app.container.db.db;
+const db = () => e2e.server.app.container.db.db;
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -96,12 +80,12 @@ async function wcagViolations(page: Page): Promise<string[]> {
 
 describe('learner portal', () => {
   it('takes a learner through a built-in course by keyboard, passes the quiz and shows the certificate', async () => {
-    const f = await learnerFixture(server.app, { clientName: 'Initech' });
-    const course = server.app.services.training.library.course('recognising-phishing', 'en');
+    const f = await learnerFixture(e2e.server.app, { clientName: 'Initech' });
+    const course = e2e.server.app.services.training.library.course('recognising-phishing', 'en');
     if (!course) throw new Error('built-in course missing');
 
-    await withPage('builtin', async (page, violations) => {
-      await page.goto(`${server.url}/learn/${f.token}`);
+    await inPage('builtin', async (page, violations) => {
+      await page.goto(`${e2e.server.url}/learn/${f.token}`);
       await page.getByRole('heading', { level: 1, name: 'Welcome, Ada Lovelace' }).waitFor();
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.getByText('Initech asks you to complete this short training.').waitFor();
@@ -177,13 +161,13 @@ describe('learner portal', () => {
   });
 
   it('shows a German campaign in German and resumes where the learner left', async () => {
-    const f = await learnerFixture(server.app, { language: 'de' });
-    await withPage('german', async (page) => {
-      await page.goto(`${server.url}/learn/${f.token}`);
+    const f = await learnerFixture(e2e.server.app, { language: 'de' });
+    await inPage('german', async (page) => {
+      await page.goto(`${e2e.server.url}/learn/${f.token}`);
       await page.getByRole('heading', { level: 1, name: 'Willkommen, Ada Lovelace' }).waitFor();
       expect(await page.getAttribute('html', 'lang')).toBe('de');
       await page.getByRole('button', { name: 'Schulung beginnen' }).click();
-      const course = server.app.services.training.library.course('recognising-phishing', 'de');
+      const course = e2e.server.app.services.training.library.course('recognising-phishing', 'de');
       const [first, second] = course?.pages ?? [];
       await page.getByRole('heading', { level: 1, name: first?.title }).waitFor();
       await page.getByRole('button', { name: 'Weiter' }).click();
@@ -208,9 +192,9 @@ describe('learner portal', () => {
   });
 
   it('runs a SCORM package sandboxed: it completes through the run-time and reaches neither the API nor the page', async () => {
-    const f = await learnerFixture(server.app);
+    const f = await learnerFixture(e2e.server.app);
     const pkg = await packageFixture(
-      server.app,
+      e2e.server.app,
       f.clientId,
       `<p id="out">running</p><script>
         var out = [];
@@ -231,8 +215,8 @@ describe('learner portal', () => {
       .set({ content_ref: `package:${pkg}` })
       .where('id', '=', f.campaignId)
       .execute();
-    await withPage('scorm', async (page, violations) => {
-      await page.goto(`${server.url}/learn/${f.token}`);
+    await inPage('scorm', async (page, violations) => {
+      await page.goto(`${e2e.server.url}/learn/${f.token}`);
       const frame = page.frameLocator('iframe[title="Course: A package"]');
       const out = frame.locator('#out', { hasText: /fetch-/ });
       await out.waitFor();

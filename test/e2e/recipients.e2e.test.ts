@@ -2,54 +2,21 @@
 // a server field error beside its input, import a CSV whose dry run lists the bad row, then
 // search the imported people and manage a group. Synchronisation is by locators and waitFor(),
 // no sleeps (see console.e2e.test.ts).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiSession, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = e2eSuite();
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
   // The client is set up through the API: this test is about the Recipients page.
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const created = await fetch(`${server.url}/api/v1/clients`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'Initech' }),
-  });
+  const { request } = await apiSession(e2e.server);
+  const created = await request('POST', '/clients', { name: 'Initech' });
   expect(created.status).toBe(201);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  try {
-    await scenario(page);
-    expect(pageErrors).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: `test-results/recipients-e2e-${name}.png`, fullPage: true });
-    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+const inPage = (name: string, scenario: (page: Page) => Promise<void>) =>
+  withPage(e2e.browser, `recipients-e2e-${name}`, scenario);
 
 const CSV = [
   'E-mail,First Name,Last Name,Department',
@@ -60,12 +27,9 @@ const CSV = [
 
 describe('recipients page', () => {
   it('adds, imports with a per-row report, searches and groups recipients', async () => {
-    await withPage('recipients', async (page) => {
-      await page.goto(server.url);
-      await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
-      await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await inPage('recipients', async (page) => {
+      await page.goto(e2e.server.url);
+      await signIn(page, e2e.server.admin);
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Recipients' }).click();
       await page.getByText('Choose a client in the header').waitFor();

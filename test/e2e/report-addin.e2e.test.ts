@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { type Api, apiSession } from '../helpers/e2e.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -50,7 +51,9 @@ let server: TestServer;
 let tls: TlsServer;
 let publicUrl: string;
 let browser: Browser;
-let call: <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
+let call: Api;
+/** the system administrator's session cookie, for requests made outside `call` */
+let cookie: string;
 let clientId: string;
 let azureAppId: string;
 let tenant: Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
@@ -112,24 +115,8 @@ beforeAll(async () => {
   front.target.port = Number(new URL(server.url).port);
   browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${front.spki}`]);
 
-  // The system administrator's API session (through the https front, as a browser would use it).
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  call = async (method, path, body) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as never;
-  };
+  // The system administrator's API session.
+  ({ call, cookie } = await apiSession(server));
 
   // A client whose Azure application is connected (admin consent for the organisation).
   tenant = await emu.tenantWithApp(`${publicUrl}/api/v1/azure-apps/callback`, { name: 'Northwind', users: 12 });
@@ -199,22 +186,10 @@ async function settings(over: Record<string, unknown>) {
 /** Downloads the client's manifest (as the console's button does) and installs it for `tenantId`. */
 async function install(variant: 'classic' | 'integrated', tenantId = tenant.tenantId): Promise<void> {
   const res = await fetch(`${server.url}/api/v1/clients/${clientId}/report-addin/manifest?variant=${variant}`, {
-    headers: await sessionHeaders(),
+    headers: { cookie },
   });
   expect(res.status, await res.clone().text()).toBe(200);
   await emu.control('POST', '/outlook/install', { tenant: tenantId, manifestXml: await res.text() });
-}
-
-let headers: Record<string, string> | undefined;
-async function sessionHeaders(): Promise<Record<string, string>> {
-  if (headers) return headers;
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  headers = { cookie: (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '' };
-  return headers;
 }
 
 let seq = 0;

@@ -5,60 +5,26 @@
 // read off the page, and what arrived is checked at the receiving end.
 //
 // Synchronisation relies on locators, which wait for the element; no sleeps.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RELAY = { user: 'relay-user', pass: 'relay-password-123' };
 const relayLogin = { username: RELAY.user, password: RELAY.pass };
 
-let emu: TestEmulator;
-let server: TestServer;
+const e2e = e2eSuite({ emulator: true });
 let sink: SmtpSink;
-let browser: Browser;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  server = await startTestServer(emu.env);
   sink = await startSmtpSink(RELAY);
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await sink?.close();
-  await server?.close();
-  await emu?.close();
 });
-
-type Api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
-
-/** The system administrator's API session, for set-up the page under test does not cover. */
-async function adminApi(): Promise<{ call: Api; cookie: string }> {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  const call: Api = async (method, path, body) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as never;
-  };
-  return { call, cookie };
-}
 
 /**
  * A client with a Connected Azure application (SMTP sending enabled), connected the way an
@@ -66,8 +32,8 @@ async function adminApi(): Promise<{ call: Api; cookie: string }> {
  * consent for the organisation, and let the redirect land on Baitwise's callback.
  */
 async function clientWithConnectedApp(name: string) {
-  const { call, cookie } = await adminApi();
-  const tenant = await emu.tenantWithApp(`${server.url}/api/v1/azure-apps/callback`, { name, users: 3 });
+  const { call, cookie } = await apiSession(e2e.server);
+  const tenant = await e2e.emu.tenantWithApp(`${e2e.server.url}/api/v1/azure-apps/callback`, { name, users: 3 });
   const clientId = (await call<{ id: string }>('POST', '/clients', { name })).id;
   const app = await call<{ id: string }>('POST', `/clients/${clientId}/azure-apps`, {
     name: `${name} M365`,
@@ -79,7 +45,7 @@ async function clientWithConnectedApp(name: string) {
   const { url } = await call<{ url: string }>('POST', `/clients/${clientId}/azure-apps/${app.id}/authorize`, {
     adminConsent: false,
   });
-  const step = await new FormBrowser(emu.urls.authority).signIn(url, {
+  const step = await new FormBrowser(e2e.emu.urls.authority).signIn(url, {
     username: tenant.admin.userPrincipalName,
     password: tenant.admin.password,
     consent: 'accept-org',
@@ -98,30 +64,16 @@ async function clientWithConnectedApp(name: string) {
   return { clientId, tenant, appName: `${name} M365` };
 }
 
-async function withPage(name: string, scenario: (page: Page) => Promise<void>): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  try {
-    await scenario(page);
-    expect(pageErrors).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: `test-results/sending-profiles-e2e-${name}.png`, fullPage: true });
-    if (pageErrors.length) throw new Error(`The page threw: ${pageErrors.join('; ')}`, { cause: error });
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
+const inPage = (name: string, scenario: (page: Page) => Promise<void>) =>
+  withPage(e2e.browser, `sending-profiles-e2e-${name}`, scenario, {
+    viewport: { width: 1440, height: 900 },
+    timeout: 15_000,
+  });
 
 /** Signs in and opens Settings → Sending profiles from the navigation, for `client`. */
 async function openSendingProfiles(page: Page, client: string): Promise<void> {
-  await page.goto(server.url);
-  await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.goto(e2e.server.url);
+  await signIn(page, e2e.server.admin);
   await choose(page, 'Active client', client);
   // The picker's choice is in the address before moving on, so the links carry it.
   await page.waitForURL((url) => url.searchParams.has('client'));
@@ -131,13 +83,6 @@ async function openSendingProfiles(page: Page, client: string): Promise<void> {
   await expect.poll(() => link.getAttribute('href')).toContain('client=');
   await link.click();
   await page.getByRole('heading', { name: 'Sending profiles', level: 1 }).waitFor();
-}
-
-/** Choose `option` in the Mantine Select called `label` (options render in a portal). */
-async function choose(scope: Page | Locator, label: string, option: string | RegExp): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
 }
 
 async function sendTest(page: Page, to: string): Promise<Locator> {
@@ -150,8 +95,8 @@ async function sendTest(page: Page, to: string): Promise<Locator> {
 
 /** What a campaign does: enqueue inside its own transaction. */
 function enqueue(clientId: string, profileId: string, to: string[]): Promise<string[]> {
-  return server.database.handle.db.transaction().execute((trx) =>
-    server.app.services.mail.outbox.enqueue(trx, {
+  return e2e.server.database.handle.db.transaction().execute((trx) =>
+    e2e.server.app.services.mail.outbox.enqueue(trx, {
       clientId,
       profileId,
       purpose: 'training.invitation',
@@ -163,19 +108,19 @@ function enqueue(clientId: string, profileId: string, to: string[]): Promise<str
 
 /** The web server runs no worker: the test works the profile's queue itself, with the page open. */
 const work = (clientId: string, profileId: string) =>
-  new ProfileDispatch(server.app.services.mail.dispatch, clientId, profileId).run(AbortSignal.timeout(20_000));
+  new ProfileDispatch(e2e.server.app.services.mail.dispatch, clientId, profileId).run(AbortSignal.timeout(20_000));
 
 const mailbox = (upn: string) =>
-  emu.control<{ value: { subject: string; from?: { emailAddress: { address: string } } }[] }>(
+  e2e.emu.control<{ value: { subject: string; from?: { emailAddress: { address: string } } }[] }>(
     'GET',
     `/mailboxes/${upn}/messages?folder=inbox`,
   );
 
 describe('Sending profiles page', () => {
   it('creates an SMTP relay profile, sends a test through the relay, and shows a wrong password’s reply', async () => {
-    const { call } = await adminApi();
+    const { call } = await apiSession(e2e.server);
     await call('POST', '/clients', { name: 'Acme Relay' });
-    await withPage('smtp', async (page) => {
+    await inPage('smtp', async (page) => {
       await openSendingProfiles(page, 'Acme Relay');
       await page.getByText('This client has no sending profile yet.').waitFor();
       await page.getByRole('button', { name: 'Add profile' }).click();
@@ -251,7 +196,7 @@ describe('Sending profiles page', () => {
   it('sends a test from the client’s mailbox with Office 365 (XOAUTH2) and Graph, and explains SMTP AUTH turned off', async () => {
     const { clientId, tenant, appName } = await clientWithConnectedApp('Contoso');
     const recipient = tenant.user.userPrincipalName;
-    await withPage('microsoft', async (page) => {
+    await inPage('microsoft', async (page) => {
       await openSendingProfiles(page, 'Contoso');
 
       // Office 365: only applications with SMTP sending enabled, with Microsoft's limits shown.
@@ -279,7 +224,7 @@ describe('Sending profiles page', () => {
       await expect.poll(async () => (await mailbox(recipient)).value.length).toBe(before + 1);
 
       // SMTP AUTH turned off for the tenant: Exchange refuses, and the page says what to do.
-      await emu.control('PUT', `/tenants/${tenant.tenantId}/smtp-auth`, { enabled: false });
+      await e2e.emu.control('PUT', `/tenants/${tenant.tenantId}/smtp-auth`, { enabled: false });
       card = await sendTest(page, recipient);
       const failure = card.getByRole('alert');
       await failure.getByText('SMTP AUTH is turned off for this tenant or mailbox').waitFor();
@@ -299,7 +244,7 @@ describe('Sending profiles page', () => {
       // The header's badge follows too (the outbox is polled while it works).
       await page.getByRole('main').getByText('Paused', { exact: true }).waitFor();
       await page.screenshot({ path: 'test-results/sending-profiles-office365-smtp-auth-off.png', fullPage: true });
-      await emu.control('PUT', `/tenants/${tenant.tenantId}/smtp-auth`, { enabled: true });
+      await e2e.emu.control('PUT', `/tenants/${tenant.tenantId}/smtp-auth`, { enabled: true });
       await paused.getByRole('button', { name: 'Resume' }).click();
       await paused.waitFor({ state: 'detached' });
       await page.getByRole('main').getByText('Active', { exact: true }).waitFor();
@@ -343,7 +288,7 @@ describe('Sending profiles page', () => {
   }, 90_000);
 
   it('shows failed messages with the relay’s reply as the queue is worked, and retries one', async () => {
-    const { call } = await adminApi();
+    const { call } = await apiSession(e2e.server);
     const client = await call<{ id: string }>('POST', '/clients', { name: 'Globex' });
     const profile = await call<{ id: string }>('POST', `/clients/${client.id}/sending-profiles`, {
       name: 'Globex relay',
@@ -355,7 +300,7 @@ describe('Sending profiles page', () => {
     const dispatch = () => work(client.id, profile.id);
     sink.refuse('gone@globex.example', '550 5.1.1 No such user');
     try {
-      await withPage('failed', async (page) => {
+      await inPage('failed', async (page) => {
         await openSendingProfiles(page, 'Globex');
         await page.getByRole('link', { name: 'Globex relay' }).click();
         const outbox = page.getByRole('region', { name: 'Outbox' });
@@ -385,7 +330,7 @@ describe('Sending profiles page', () => {
   }, 90_000);
 
   it('shows an archived client’s profiles read-only', async () => {
-    const { call } = await adminApi();
+    const { call } = await apiSession(e2e.server);
     const client = await call<{ id: string }>('POST', '/clients', { name: 'Initrode' });
     await call('POST', `/clients/${client.id}/sending-profiles`, {
       name: 'Old relay',
@@ -394,7 +339,7 @@ describe('Sending profiles page', () => {
       smtp: { host: sink.host, port: sink.port, security: 'starttls', tlsVerify: false },
     });
     await call('PATCH', `/clients/${client.id}`, { archived: true });
-    await withPage('archived', async (page) => {
+    await inPage('archived', async (page) => {
       await openSendingProfiles(page, 'Initrode (archived)');
       await page.getByRole('alert').filter({ hasText: 'Initrode is archived and read-only' }).waitFor();
       expect(await page.getByRole('button', { name: 'Add profile' }).isDisabled()).toBe(true);

@@ -4,52 +4,14 @@
 // blocked script or style, and the learners table shows them.
 //
 // Synchronisation relies on locators, which wait for the element; no sleeps.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function adminApi() {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  return async <T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  };
-}
-
-async function choose(scope: Page | Locator, label: string, option: string): Promise<void> {
-  await scope.getByRole('combobox', { name: label }).click();
-  const page = 'page' in scope ? scope.page() : scope;
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
+const e2e = e2eSuite();
 
 describe('training campaigns in the console', () => {
   it('creates, launches and shows results with charts under the CSP', async () => {
-    const call = await adminApi();
+    const { call } = await apiSession(e2e.server);
     const clientId = (await call('POST', '/clients', { name: 'Learners Ltd' })).id;
     await call('POST', `/clients/${clientId}/sending-profiles`, {
       name: 'Training relay',
@@ -70,74 +32,63 @@ describe('training campaigns in the console', () => {
         groupIds: [group.id],
       });
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text());
-    });
-    try {
-      await page.goto(server.url);
-      await page.getByRole('textbox', { name: 'Email' }).fill(server.admin.email);
-      await page.getByRole('textbox', { name: 'Password' }).fill(server.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      await choose(page, 'Active client', 'Learners Ltd');
-      await page.waitForURL((url) => url.searchParams.has('client'));
-      const nav = page.getByRole('navigation', { name: 'Main' });
-      await nav.getByRole('button', { name: 'Training' }).click();
-      await nav.getByRole('link', { name: 'Campaigns' }).click();
-      await page.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
+    await withPage(
+      e2e.browser,
+      'training-campaigns-e2e',
+      async (page) => {
+        await page.goto(e2e.server.url);
+        await signIn(page, e2e.server.admin);
+        await choose(page, 'Active client', 'Learners Ltd');
+        await page.waitForURL((url) => url.searchParams.has('client'));
+        const nav = page.getByRole('navigation', { name: 'Main' });
+        await nav.getByRole('button', { name: 'Training' }).click();
+        await nav.getByRole('link', { name: 'Campaigns' }).click();
+        await page.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
 
-      await page.getByRole('button', { name: 'New campaign' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New training campaign' });
-      await dialog.getByRole('textbox', { name: 'Name' }).fill('Spot the phish');
-      await choose(dialog, 'Training content', 'Recognising phishing');
-      await choose(dialog, 'Sending profile', 'Training relay');
-      await choose(dialog, 'Groups', 'Everyone in Sales');
-      await page.keyboard.press('Escape'); // closes the groups dropdown, not the dialog
-      await dialog.getByRole('button', { name: 'Create draft' }).click();
-      await page.getByRole('heading', { name: 'Spot the phish', level: 1 }).waitFor();
+        await page.getByRole('button', { name: 'New campaign' }).click();
+        const dialog = page.getByRole('dialog', { name: 'New training campaign' });
+        await dialog.getByRole('textbox', { name: 'Name' }).fill('Spot the phish');
+        await choose(dialog, 'Training content', 'Recognising phishing');
+        await choose(dialog, 'Sending profile', 'Training relay');
+        await choose(dialog, 'Groups', 'Everyone in Sales');
+        await page.keyboard.press('Escape'); // closes the groups dropdown, not the dialog
+        await dialog.getByRole('button', { name: 'Create draft' }).click();
+        await page.getByRole('heading', { name: 'Spot the phish', level: 1 }).waitFor();
 
-      await page.getByRole('button', { name: 'Launch now' }).click();
-      await page.getByRole('dialog', { name: 'Launch the campaign' }).getByRole('button', { name: 'Launch' }).click();
-      await page.getByRole('table', { name: 'Learners' }).getByText('ann@learners.test').waitFor();
+        await page.getByRole('button', { name: 'Launch now' }).click();
+        await page.getByRole('dialog', { name: 'Launch the campaign' }).getByRole('button', { name: 'Launch' }).click();
+        await page.getByRole('table', { name: 'Learners' }).getByText('ann@learners.test').waitFor();
 
-      // Two learners complete (what the learner portal records), then the page is loaded again.
-      const db = server.database.handle.db;
-      const enrolments = await db.selectFrom('training_enrolments').select('id').orderBy('id').execute();
-      await db
-        .updateTable('training_enrolments')
-        .set({
-          started_at: new Date().toISOString(),
-          completed_at: new Date().toISOString(),
-          progress: 100,
-          score: 80,
-          passed: 1,
-        })
-        .where(
-          'id',
-          'in',
-          enrolments.slice(0, 2).map((e) => e.id),
-        )
-        .execute();
-      await page.reload();
-      await page.getByTestId('completion-chart').locator('svg.recharts-surface').first().waitFor();
-      await page.getByTestId('funnel-chart').locator('svg.recharts-surface').first().waitFor();
-      await page.getByText('67%').first().waitFor(); // 2 of 3 completed
-      expect(await page.getByRole('table', { name: 'Learners' }).getByText('Completed').count()).toBe(2);
-      await page.getByRole('link', { name: 'Export XLSX' }).waitFor();
+        // Two learners complete (what the learner portal records), then the page is loaded again.
+        const db = e2e.server.database.handle.db;
+        const enrolments = await db.selectFrom('training_enrolments').select('id').orderBy('id').execute();
+        await db
+          .updateTable('training_enrolments')
+          .set({
+            started_at: new Date().toISOString(),
+            completed_at: new Date().toISOString(),
+            progress: 100,
+            score: 80,
+            passed: 1,
+          })
+          .where(
+            'id',
+            'in',
+            enrolments.slice(0, 2).map((e) => e.id),
+          )
+          .execute();
+        await page.reload();
+        await page.getByTestId('completion-chart').locator('svg.recharts-surface').first().waitFor();
+        await page.getByTestId('funnel-chart').locator('svg.recharts-surface').first().waitFor();
+        await page.getByText('67%').first().waitFor(); // 2 of 3 completed
+        expect(await page.getByRole('table', { name: 'Learners' }).getByText('Completed').count()).toBe(2);
+        await page.getByRole('link', { name: 'Export XLSX' }).waitFor();
 
-      // The list shows the completion rate at a glance.
-      await page.getByRole('link', { name: '← Training campaigns' }).click();
-      await page.getByRole('progressbar', { name: 'Spot the phish: 67% completed' }).waitFor();
-      expect(problems).toEqual([]);
-    } catch (error) {
-      await page.screenshot({ path: 'test-results/training-campaigns-e2e.png', fullPage: true });
-      throw new Error(`${(error as Error).message}; page problems: ${problems.join('; ')}`, { cause: error });
-    } finally {
-      await page.close();
-    }
+        // The list shows the completion rate at a glance.
+        await page.getByRole('link', { name: '← Training campaigns' }).click();
+        await page.getByRole('progressbar', { name: 'Spot the phish: 67% completed' }).waitFor();
+      },
+      { csp: true },
+    );
   }, 60_000);
 });

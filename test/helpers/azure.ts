@@ -2,6 +2,8 @@
 // click Authorize, sign in at the emulator as the tenant's admin, consent for the organisation,
 // and let Microsoft's redirect land on Baitwise's callback.
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
+import { GRAPH_APP_ID } from '../../emulator/src/model.js';
+import type { Emulator } from '../../emulator/src/server.js';
 import type { Session, TestApp } from './app.js';
 import type { EmulatorClient } from './emulator.js';
 
@@ -52,4 +54,34 @@ export async function authorizeApp(
   await t.as(s, 'GET', `${cb.pathname}${cb.search}`);
   const app = (await t.as(s, 'GET', `/api/v1/clients/${clientId}/azure-apps/${appId}`)).json();
   if (app.status !== 'connected') throw new Error(`app not connected: ${JSON.stringify(app.lastAuthorization)}`);
+}
+
+/**
+ * The Graph token Outlook's nested app authentication gives the report add-in for user `u` of the
+ * app's tenant, signed by the emulator (its identity pages are covered by their own tests).
+ * `over`: claims to change, e.g. a foreign audience or a missing scope.
+ */
+export function naaToken(
+  emu: Emulator,
+  app: { tenantId: string; clientId: string },
+  u: { id: string; userPrincipalName: string },
+  over: Record<string, unknown> = {},
+  nowMs = Date.now(),
+): Promise<string> {
+  return emu.ctx.signer.sign(
+    {
+      aud: GRAPH_APP_ID,
+      iss: `https://sts.windows.net/${app.tenantId}/`,
+      tid: app.tenantId,
+      oid: u.id,
+      upn: u.userPrincipalName,
+      appid: app.clientId,
+      scp: 'User.Read Mail.ReadWrite Mail.Send',
+      ver: '1.0',
+      idtyp: 'user',
+      ...over,
+    },
+    3600,
+    nowMs,
+  );
 }

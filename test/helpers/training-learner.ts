@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../../src/app.js';
-import type { SendingProfilesTable } from '../../src/db/types.js';
+import type { Actor } from '../../src/http/actor.js';
 import { newId, nowIso } from '../../src/lib/ids.js';
 import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
 
@@ -16,6 +16,19 @@ export interface LearnerFixture {
 }
 
 const DAY = 86_400_000;
+
+/** Who the fixture's set-up is recorded as (the audit log names the actor of every change). */
+const FIXTURE_ACTOR: Actor = {
+  operatorId: 'fixture',
+  email: 'fixture@baitwise.test',
+  name: 'Test fixture',
+  role: 'system_admin',
+  clientIds: new Set(),
+  via: 'session',
+  sessionId: null,
+  tokenId: null,
+  ip: '127.0.0.1',
+};
 
 export async function learnerFixture(
   app: App,
@@ -64,12 +77,15 @@ export async function learnerFixture(
       updated_at: now,
     })
     .execute();
-  const profileId = newId();
-  await db
-    .insertInto('sending_profiles')
-    .values(profileRow(clientId, profileId, now))
-    .execute();
-  return { clientId, ...(await enrolLearner(app, clientId, recipientId, profileId, opts)) };
+  // A minimal SMTP relay profile, made the way the console makes one: the outbox needs one, and
+  // nothing is sent (the invitation's notBefore is far ahead).
+  const profile = await app.services.mail.profiles.create(FIXTURE_ACTOR, clientId, {
+    name: 'Relay',
+    kind: 'smtp',
+    fromAddress: 'security@relay.test',
+    smtp: { host: 'relay.test', port: 25, security: 'none' },
+  });
+  return { clientId, ...(await enrolLearner(app, clientId, recipientId, profile.id, opts)) };
 }
 
 export type EnrolOptions = Pick<
@@ -170,43 +186,6 @@ export async function enrolLearner(
   );
   const key = await app.services.mail.dispatch.keys.key(clientId);
   return { campaignId, enrolmentId, token: messageToken(key, messageId ?? '') };
-}
-
-/** A minimal SMTP relay profile row: the outbox needs one, nothing is sent (notBefore far ahead). */
-function profileRow(clientId: string, id: string, now: string): SendingProfilesTable {
-  return {
-    id,
-    client_id: clientId,
-    name: 'Relay',
-    kind: 'smtp',
-    from_address: 'security@relay.test',
-    from_name: null,
-    smtp_host: 'relay.test',
-    smtp_port: 25,
-    smtp_security: 'none',
-    smtp_tls_verify: 1,
-    smtp_username: null,
-    smtp_password: null,
-    dkim_domain: null,
-    dkim_selector: null,
-    dkim_private_key: null,
-    custom_headers: '[]',
-    azure_app_id: null,
-    mailbox: null,
-    per_minute: 60,
-    per_day: 1000,
-    concurrency: 1,
-    learned_per_minute: null,
-    next_slot_at: now,
-    day: now.slice(0, 10),
-    day_recipients: 0,
-    paused_until: null,
-    pause_reason: null,
-    throttled_count: 0,
-    in_doubt_count: 0,
-    created_at: now,
-    updated_at: now,
-  };
 }
 
 /** A SCORM 1.2 package of `clientId` on disk and in training_packages: one launch page. */

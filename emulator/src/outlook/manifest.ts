@@ -297,14 +297,14 @@ function readReportPhishing(c: Checker, res: Resources, ep: XmlElement, voMin: s
 }
 
 /** One VersionOverrides block: resources, resid resolution, then its read-surface extension points. */
-function readOverrides(
-  c: Checker,
-  vo: XmlElement,
-): Pick<AddinDefinition, 'functionFile' | 'groupLabel' | 'buttons' | 'reportPhishing'> {
+/** What a VersionOverrides block contributes to the add-in. */
+type Overrides = Pick<AddinDefinition, 'functionFile' | 'groupLabel' | 'buttons' | 'reportPhishing'>;
+
+function readOverrides(c: Checker, vo: XmlElement): Overrides {
   const res = readResources(c, vo);
   resolveResids(c, vo, res);
   const voMin = minVersionOf(vo);
-  const out: Pick<AddinDefinition, 'functionFile' | 'groupLabel' | 'buttons' | 'reportPhishing'> = {
+  const out: Overrides = {
     functionFile: null,
     groupLabel: null,
     buttons: [],
@@ -401,43 +401,27 @@ export function checkManifest(xml: string, opts: CheckOptions): ManifestCheck {
   // Outlook uses the newest VersionOverrides whose requirements it meets; the 1.1 block nests in 1.0.
   const vo10 = childrenOf(root, 'VersionOverrides').find((v) => v.ns === NS.vo10);
   const vo11 = childrenOf(vo10, 'VersionOverrides').find((v) => v.ns === NS.vo11);
-  let chosen: XmlElement | undefined;
   let which: AddinDefinition['versionOverrides'] = null;
+  // Without VersionOverrides the add-in has no ribbon commands, only its FormSettings task pane.
+  let overrides: Overrides = { functionFile: null, groupLabel: null, buttons: [], reportPhishing: null };
   if (vo10) {
     const min10 = minVersionOf(vo10) ?? '1.1';
     if (compareVersions(min10, MAILBOX_MAX) > 0) c.err(vo10, `VersionOverrides needs Mailbox ${min10}`);
     const first = readOverrides(c, vo10);
-    chosen = vo10;
+    let chosen = vo10;
     which = '1.0';
-    let result = first;
+    overrides = first;
     if (vo11) {
       const second = readOverrides(c, vo11);
       if (compareVersions(minVersionOf(vo11) ?? '1.1', MAILBOX_MAX) <= 0) {
         chosen = vo11;
         which = '1.1';
-        result = second;
+        overrides = second;
       }
     }
     if (first.reportPhishing && chosen === vo10) {
       c.err(vo10, 'ReportPhishingCommandSurface is only allowed in VersionOverrides 1.1');
     }
-    if (c.errors.length) return { ok: false, errors: c.errors };
-    return {
-      ok: true,
-      addin: {
-        id: id.toLowerCase(),
-        version,
-        displayName,
-        providerName: provider,
-        description,
-        iconUrl,
-        permissions,
-        appDomains,
-        versionOverrides: which,
-        taskpaneUrl,
-        ...result,
-      },
-    };
   }
   if (c.errors.length) return { ok: false, errors: c.errors };
   return {
@@ -451,12 +435,9 @@ export function checkManifest(xml: string, opts: CheckOptions): ManifestCheck {
       iconUrl,
       permissions,
       appDomains,
-      versionOverrides: null,
+      versionOverrides: which,
       taskpaneUrl,
-      functionFile: null,
-      groupLabel: null,
-      buttons: [],
-      reportPhishing: null,
+      ...overrides,
     },
   };
 }

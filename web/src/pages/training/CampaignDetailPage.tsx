@@ -130,26 +130,19 @@ export function CampaignDetailPage() {
                 Learners
               </Title>
               <Group gap="xs">
-                <Button
-                  component="a"
-                  href={exportHref('csv')}
-                  download
-                  variant="default"
-                  size="xs"
-                  leftSection={<IconFileSpreadsheet size={14} aria-hidden />}
-                >
-                  Export CSV
-                </Button>
-                <Button
-                  component="a"
-                  href={exportHref('xlsx')}
-                  download
-                  variant="default"
-                  size="xs"
-                  leftSection={<IconFileSpreadsheet size={14} aria-hidden />}
-                >
-                  Export XLSX
-                </Button>
+                {(['csv', 'xlsx'] as const).map((format) => (
+                  <Button
+                    key={format}
+                    component="a"
+                    href={exportHref(format)}
+                    download
+                    variant="default"
+                    size="xs"
+                    leftSection={<IconFileSpreadsheet size={14} aria-hidden />}
+                  >
+                    Export {format.toUpperCase()}
+                  </Button>
+                ))}
               </Group>
             </Group>
             <LearnersTable clientId={cid} campaignId={c.id} running={c.status === 'running'} readOnly={readOnly} />
