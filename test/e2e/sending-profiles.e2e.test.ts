@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
-import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import { apiSession, choose, e2eSuite, openFromNav, signIn, withPage } from '../helpers/e2e.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RELAY = { user: 'relay-user', pass: 'relay-password-123' };
@@ -77,12 +77,7 @@ async function openSendingProfiles(page: Page, client: string): Promise<void> {
   await choose(page, 'Active client', client);
   // The picker's choice is in the address before moving on, so the links carry it.
   await page.waitForURL((url) => url.searchParams.has('client'));
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('button', { name: 'Settings' }).click();
-  const link = nav.getByRole('link', { name: 'Sending profiles' });
-  await expect.poll(() => link.getAttribute('href')).toContain('client=');
-  await link.click();
-  await page.getByRole('heading', { name: 'Sending profiles', level: 1 }).waitFor();
+  await openFromNav(page, 'Settings', 'Sending profiles', 'Sending profiles');
 }
 
 async function sendTest(page: Page, to: string): Promise<Locator> {

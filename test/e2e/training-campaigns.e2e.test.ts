@@ -5,7 +5,7 @@
 //
 // Synchronisation relies on locators, which wait for the element; no sleeps.
 import { describe, expect, it } from 'vitest';
-import { apiSession, choose, e2eSuite, signIn, withPage } from '../helpers/e2e.js';
+import { apiSession, choose, e2eSuite, openFromNav, signIn, withPage } from '../helpers/e2e.js';
 
 const e2e = e2eSuite();
 
@@ -40,10 +40,7 @@ describe('training campaigns in the console', () => {
         await signIn(page, e2e.server.admin);
         await choose(page, 'Active client', 'Learners Ltd');
         await page.waitForURL((url) => url.searchParams.has('client'));
-        const nav = page.getByRole('navigation', { name: 'Main' });
-        await nav.getByRole('button', { name: 'Training' }).click();
-        await nav.getByRole('link', { name: 'Campaigns' }).click();
-        await page.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
+        await openFromNav(page, 'Training', 'Campaigns', 'Training campaigns');
 
         await page.getByRole('button', { name: 'New campaign' }).click();
         const dialog = page.getByRole('dialog', { name: 'New training campaign' });

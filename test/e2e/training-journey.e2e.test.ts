@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FormBrowser } from '../../emulator/src/identity/testkit.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { openFromNav } from '../helpers/e2e.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { manifest12, zip } from '../helpers/scorm.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -243,10 +244,7 @@ describe('the training journey', () => {
       await admin.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await choose(admin, 'Active client', 'Fabrikam');
       await admin.waitForURL((u) => u.searchParams.has('client'));
-      const nav = admin.getByRole('navigation', { name: 'Main' });
-      await nav.getByRole('button', { name: 'Training' }).click();
-      await nav.getByRole('link', { name: 'Campaigns' }).click();
-      await admin.getByRole('heading', { name: 'Training campaigns', level: 1 }).waitFor();
+      await openFromNav(admin, 'Training', 'Campaigns', 'Training campaigns');
 
       const createAndLaunch = async (name: string, contentTitle: string) => {
         await admin.getByRole('button', { name: 'New campaign' }).click();

@@ -161,3 +161,25 @@ export async function withPage(
     await page.close();
   }
 }
+
+/**
+ * Opens a page from a group of the main navigation (Settings → Sending profiles) and waits for its
+ * heading. The group opens with an animated collapse: a click that lands while the link still
+ * moves can miss it, as a person's would, so it clicks again (three times at most) instead of
+ * failing the scenario on the animation.
+ */
+export async function openFromNav(page: Page, group: string, link: string, heading: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: group }).click();
+  const target = nav.getByRole('link', { name: link });
+  const title = page.getByRole('heading', { name: heading, level: 1 });
+  for (let attempt = 1; ; attempt++) {
+    await target.click();
+    try {
+      await title.waitFor({ timeout: 4_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
