@@ -78,6 +78,46 @@ export function campaignView(c: repo.CampaignRow): CampaignView {
 
 const iso = (s: string) => new Date(s).toISOString();
 
+/** A campaign's settings as columns: the same for a new draft and for an edit. */
+interface CampaignSettings {
+  name: string;
+  contentRef: string;
+  language: string;
+  profileId: string;
+  audience: unknown;
+  autoEnrol: boolean;
+  invitation: { subject: string; html: string };
+  reminder: { subject: string; html: string };
+  timeZone: string;
+  startsAt: string | null;
+  window: unknown;
+  dueAt: string;
+  reminders: unknown;
+  linkDaysAfterDue: number;
+  passMark: number | null;
+}
+
+const settingsColumns = (full: CampaignSettings, contentTitle: string) => ({
+  name: full.name.trim(),
+  content_ref: full.contentRef,
+  content_title: contentTitle,
+  language: full.language,
+  profile_id: full.profileId,
+  audience: JSON.stringify(full.audience),
+  auto_enrol: full.autoEnrol ? 1 : 0,
+  invite_subject: full.invitation.subject,
+  invite_html: full.invitation.html,
+  reminder_subject: full.reminder.subject,
+  reminder_html: full.reminder.html,
+  time_zone: full.timeZone,
+  starts_at: full.startsAt ? iso(full.startsAt) : null,
+  window: full.window ? JSON.stringify(full.window) : null,
+  due_at: iso(full.dueAt),
+  reminders: JSON.stringify(full.reminders),
+  pass_mark: full.passMark,
+  link_days_after_due: full.linkDaysAfterDue,
+});
+
 /** What may change once a campaign is scheduled or running. */
 const LIVE_EDITABLE = new Set(['dueAt', 'reminders', 'linkDaysAfterDue']);
 
@@ -143,25 +183,8 @@ export class TrainingCampaignService {
     const row: repo.CampaignRow = {
       id: newId(),
       client_id: clientId,
-      name: full.name.trim(),
       status: 'draft',
-      content_ref: full.contentRef,
-      content_title: contentTitle,
-      language: full.language,
-      profile_id: full.profileId,
-      audience: JSON.stringify(full.audience),
-      auto_enrol: full.autoEnrol ? 1 : 0,
-      invite_subject: full.invitation.subject,
-      invite_html: full.invitation.html,
-      reminder_subject: full.reminder.subject,
-      reminder_html: full.reminder.html,
-      time_zone: full.timeZone,
-      starts_at: full.startsAt ? iso(full.startsAt) : null,
-      window: full.window ? JSON.stringify(full.window) : null,
-      due_at: iso(full.dueAt),
-      reminders: JSON.stringify(full.reminders),
-      pass_mark: full.passMark,
-      link_days_after_due: full.linkDaysAfterDue,
+      ...settingsColumns(full, contentTitle),
       created_by: actor.operatorId,
       created_at: now,
       updated_at: now,
@@ -223,26 +246,7 @@ export class TrainingCampaignService {
       if (Date.parse(full.dueAt) <= Math.max(start, Date.now()))
         throw new ValidationError('dueAt', 'The due date must be in the future and after the start.');
     }
-    const rowPatch: Partial<repo.CampaignRow> = {
-      name: full.name.trim(),
-      content_ref: full.contentRef,
-      content_title: contentTitle,
-      language: full.language,
-      profile_id: full.profileId,
-      audience: JSON.stringify(full.audience),
-      auto_enrol: full.autoEnrol ? 1 : 0,
-      invite_subject: full.invitation.subject,
-      invite_html: full.invitation.html,
-      reminder_subject: full.reminder.subject,
-      reminder_html: full.reminder.html,
-      time_zone: full.timeZone,
-      starts_at: full.startsAt ? iso(full.startsAt) : null,
-      window: full.window ? JSON.stringify(full.window) : null,
-      due_at: iso(full.dueAt),
-      reminders: JSON.stringify(full.reminders),
-      link_days_after_due: full.linkDaysAfterDue,
-      pass_mark: full.passMark,
-    };
+    const rowPatch: Partial<repo.CampaignRow> = settingsColumns(full, contentTitle);
     await this.db.transaction().execute(async (trx) => {
       if (!(await repo.updateCampaign(trx, clientId, campaignId, [c.status], rowPatch)))
         throw new ConflictError('status', 'The campaign changed meanwhile; load it again.');
