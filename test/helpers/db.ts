@@ -22,6 +22,18 @@ export interface TestDatabase {
 export const testDatabaseKind = (): 'sqlite' | 'postgres' =>
   process.env.BAITWISE_TEST_DATABASE_URL ? 'postgres' : 'sqlite';
 
+/**
+ * The migrated template the global setup made, when running under Vitest. The benchmarks use
+ * these helpers outside Vitest, where `inject` throws: they migrate their database themselves.
+ */
+function templateName(): string | undefined {
+  try {
+    return inject('pgTemplate');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'baitwise-test-'));
   const serverUrl = process.env.BAITWISE_TEST_DATABASE_URL;
@@ -42,7 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `bw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  const template = inject('pgTemplate');
+  const template = templateName();
   await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const config: DatabaseConfig = { kind: 'postgres', url: databaseUrl(serverUrl, name) };
