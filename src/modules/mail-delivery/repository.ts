@@ -211,6 +211,22 @@ export const claimUpdate = (
     )
     .returningAll();
 
+/**
+ * PostgreSQL: two senders claiming one profile's queue at once can pick the same rows and lock
+ * them in different orders; PostgreSQL then aborts one claim with a deadlock (40P01). The claim is
+ * one statement, rolled back whole, so it is simply run again (a worker died of it in a CI run of
+ * mail-shared-rate.test.ts).
+ */
+export async function retryDeadlock<T>(claim: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await claim();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= tries) throw err;
+    }
+  }
+}
+
 const queueOrder = (a: MessageRow, b: MessageRow) =>
   a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id < b.id ? -1 : 1;
 
@@ -229,10 +245,14 @@ export async function claimBatch(
   limit: number,
   lookForLost = true,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
-  const lost = lookForLost ? await claimUpdate(db, clientId, profileId, true, now, leaseUntil, limit).execute() : [];
+  const lost = lookForLost
+    ? await retryDeadlock(() => claimUpdate(db, clientId, profileId, true, now, leaseUntil, limit).execute())
+    : [];
   const queued =
     lost.length < limit
-      ? await claimUpdate(db, clientId, profileId, false, now, leaseUntil, limit - lost.length).execute()
+      ? await retryDeadlock(() =>
+          claimUpdate(db, clientId, profileId, false, now, leaseUntil, limit - lost.length).execute(),
+        )
       : [];
   // RETURNING gives no order: the queue's
   return [
