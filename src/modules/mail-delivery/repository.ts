@@ -141,44 +141,39 @@ const clientActive = (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
 const withinWindow = (now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
   eb.or([eb('not_after', 'is', null), eb('not_after', '>=', now)]);
 
+/** A message a sender may take now: due and queued, or (`lost`) in flight with its lease run out. */
+const takeable = (lost: boolean, now: string) => (eb: ExpressionBuilder<Database, 'outbox_messages'>) =>
+  lost
+    ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
+    : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]);
+
 /**
- * The next due queued messages in the order they go (next_attempt_at, then id). The claim index
- * (client_id, profile_id, status, next_attempt_at, id) holds them in that order, so this reads
- * `limit` rows whatever the length of the queue (an OR with the lost attempts in one statement
- * made SQLite read and sort every message of the profile on every claim).
+ * Messages of the profile a sender may take, in the order they go (next_attempt_at, then id):
+ * due queued ones, or (`lost`) attempts whose sender died while they were in flight (lease run
+ * out). The claim index (client_id, profile_id, status, next_attempt_at, id) holds them in that
+ * order, so this reads `limit` rows whatever the length of the queue (an OR of the two in one
+ * statement made SQLite read and sort every message of the profile on every claim).
  */
-export const dueQueued = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+const claimable = (db: Db, clientId: string, profileId: string, lost: boolean, now: string, limit: number) =>
   db
     .selectFrom('outbox_messages')
     .select('id')
     .where('client_id', '=', clientId)
     .where('profile_id', '=', profileId)
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', now)
+    .where(takeable(lost, now))
     .where(withinWindow(now))
     .where(clientActive)
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit);
 
-/** Attempts whose sender died while they were in flight (lease run out): few, the in-flight ones. */
-const lostAttempts = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
-  db
-    .selectFrom('outbox_messages')
-    .select('id')
-    .where('client_id', '=', clientId)
-    .where('profile_id', '=', profileId)
-    .where('status', '=', 'sending')
-    .where('lease_until', '<', now)
-    .where(withinWindow(now))
-    .where(clientActive)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit);
+/** The due queued messages a claim takes (the test reads its query plan). */
+export const dueQueued = (db: Db, clientId: string, profileId: string, now: string, limit: number) =>
+  claimable(db, clientId, profileId, false, now, limit);
 
 /**
- * Claims, in one statement, up to `limit` of the messages `dueQueued` (or, `inDoubt`, the lost
- * attempts) selects, repeating its condition on each row, so of two senders claiming at once each
+ * Claims, in one statement, up to `limit` of the messages `claimable` selects (due queued ones or,
+ * `inDoubt`, the lost attempts), repeating its condition on each row, so of two senders claiming at once each
  * message goes to one of them. The client's id is compared as an expression: a bare
  * `client_id = ?` lets SQLite (no statistics) walk the claim index over the profile's whole queue
  * instead of looking the selected ids up by primary key.
@@ -203,12 +198,8 @@ export const claimUpdate = (
     })
     .where(sql<string>`'' || ${sql.ref('client_id')}`, '=', clientId)
     .where('profile_id', '=', profileId)
-    .where('id', 'in', (inDoubt ? lostAttempts : dueQueued)(db, clientId, profileId, now, limit))
-    .where((eb) =>
-      inDoubt
-        ? eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])
-        : eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-    )
+    .where('id', 'in', claimable(db, clientId, profileId, inDoubt, now, limit))
+    .where(takeable(inDoubt, now))
     .returningAll();
 
 /**
