@@ -7,6 +7,7 @@ import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/http/actor.js';
 import { newId, nowIso } from '../../src/lib/ids.js';
 import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
+import { newEnrolment } from '../../src/modules/training/repository.js';
 
 export interface LearnerFixture {
   clientId: string;
@@ -146,31 +147,23 @@ export async function enrolLearner(
   const enrolmentId = newId();
   await db
     .insertInto('training_enrolments')
-    .values({
-      id: enrolmentId,
-      client_id: clientId,
-      campaign_id: campaignId,
-      recipient_id: recipientId,
-      due_at: dueAt,
-      invite_at: now,
-      invite_message_id: null,
-      revoked_at: null,
-      opened_at: null,
-      clicked_at: null,
-      started_at: null,
-      last_seen_at: null,
-      progress: 0,
-      state: null,
-      completed_at: null,
-      completed_by: null,
-      score: null,
-      passed: null,
-      time_spent_seconds: 0,
-      reminders_sent: 0,
-      next_reminder_at: dueAt,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      newEnrolment(
+        {
+          id: enrolmentId,
+          client_id: clientId,
+          campaign_id: campaignId,
+          recipient_id: recipientId,
+          due_at: dueAt,
+          invite_at: now,
+          invite_message_id: null,
+          invite_status: null,
+          department: null,
+          next_reminder_at: dueAt,
+        },
+        now,
+      ),
+    )
     .execute();
   const [messageId] = await db.transaction().execute((trx) =>
     app.services.mail.outbox.enqueue(trx, {

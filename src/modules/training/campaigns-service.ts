@@ -404,37 +404,25 @@ export class TrainingCampaignService {
       trx,
       members.map((m, i) => {
         const inviteAt = times[i] ?? now;
-        return {
-          id: ids[i] ?? '',
-          client_id: c.client_id,
-          campaign_id: c.id,
-          recipient_id: m.id,
-          due_at: c.due_at,
-          invite_at: inviteAt,
-          invite_message_id: messageIds[i] ?? null,
-          invite_status: messageIds[i] ? 'queued' : null,
-          department: m.department,
-          revoked_at: null,
-          opened_at: null,
-          clicked_at: null,
-          started_at: null,
-          last_seen_at: null,
-          progress: 0,
-          state: null,
-          completed_at: null,
-          completed_by: null,
-          score: null,
-          passed: null,
-          time_spent_seconds: 0,
-          reminders_sent: 0,
-          next_reminder_at: nextReminder(
-            { due_at: c.due_at, invite_at: inviteAt, reminders_sent: 0 },
-            reminders,
-            Date.parse(inviteAt),
-          ),
-          created_at: now,
-          updated_at: now,
-        };
+        return repo.newEnrolment(
+          {
+            id: ids[i] ?? '',
+            client_id: c.client_id,
+            campaign_id: c.id,
+            recipient_id: m.id,
+            due_at: c.due_at,
+            invite_at: inviteAt,
+            invite_message_id: messageIds[i] ?? null,
+            invite_status: messageIds[i] ? 'queued' : null,
+            department: m.department,
+            next_reminder_at: nextReminder(
+              { due_at: c.due_at, invite_at: inviteAt, reminders_sent: 0 },
+              reminders,
+              Date.parse(inviteAt),
+            ),
+          },
+          now,
+        );
       }),
     );
     return members.length;

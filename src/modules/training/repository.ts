@@ -165,6 +165,41 @@ export async function existingRecipientIds(db: Db, clientId: string, ids: readon
   return found;
 }
 
+/** What an enrolment is given when it is made; the rest starts empty (nothing learned yet). */
+export type NewEnrolment = Pick<
+  EnrolmentRow,
+  | 'id'
+  | 'client_id'
+  | 'campaign_id'
+  | 'recipient_id'
+  | 'due_at'
+  | 'invite_at'
+  | 'invite_message_id'
+  | 'invite_status'
+  | 'department'
+  | 'next_reminder_at'
+>;
+
+/** A new enrolment's row: the given fields, no progress, made and updated `now`. */
+export const newEnrolment = (e: NewEnrolment, now: string): EnrolmentRow => ({
+  ...e,
+  revoked_at: null,
+  opened_at: null,
+  clicked_at: null,
+  started_at: null,
+  last_seen_at: null,
+  progress: 0,
+  state: null,
+  completed_at: null,
+  completed_by: null,
+  score: null,
+  passed: null,
+  time_spent_seconds: 0,
+  reminders_sent: 0,
+  created_at: now,
+  updated_at: now,
+});
+
 export async function insertEnrolments(db: Db, rows: EnrolmentRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await db
