@@ -38,7 +38,6 @@ export const TrainingLaunchJob = jobType(
   { singleton: true },
 );
 
-export const ENROLMENT_REF = 'training.enrolment';
 const DEFAULT_REMINDERS: Reminders = { beforeDueDays: 3, afterDueEveryDays: 7, maxAfterDue: 2 };
 const DEFAULT_LINK_DAYS = 30;
 /** Reminders handled per transaction by the schedule. */
@@ -395,7 +394,7 @@ export class TrainingCampaignService {
         to: { address: m.email, name: m.name },
         recipientId: m.id,
         variables: { course: { title: c.content_title }, dueDate },
-        ref: { type: ENROLMENT_REF, id: ids[i] ?? '' },
+        ref: { type: repo.ENROLMENT_REF, id: ids[i] ?? '' },
         notBefore: times[i],
       })),
     });
@@ -446,7 +445,7 @@ export class TrainingCampaignService {
       const cancelled = await this.outbox.cancelByRef(
         trx,
         clientId,
-        ENROLMENT_REF,
+        repo.ENROLMENT_REF,
         repo.enrolmentIdsOf(trx, clientId, campaignId),
       );
       await repo.revokeAll(trx, clientId, campaignId, now);
@@ -490,7 +489,7 @@ export class TrainingCampaignService {
               course: { title: c.content_title },
               dueDate: formatDueDate(e.due_at, c.language as Language, c.time_zone),
             },
-            ref: { type: ENROLMENT_REF, id: e.id },
+            ref: { type: repo.ENROLMENT_REF, id: e.id },
           },
         ],
       });
@@ -539,7 +538,7 @@ export class TrainingCampaignService {
         completed_by: actor.operatorId,
         next_reminder_at: null,
       });
-      await this.outbox.cancelByRef(trx, clientId, ENROLMENT_REF, [e.id]);
+      await this.outbox.cancelByRef(trx, clientId, repo.ENROLMENT_REF, [e.id]);
       await recordAudit(trx, actor, {
         clientId,
         action: 'training_enrolment.complete',
@@ -557,7 +556,7 @@ export class TrainingCampaignService {
     if (e.revoked_at) return;
     await this.db.transaction().execute(async (trx) => {
       await repo.updateEnrolment(trx, clientId, e.id, { revoked_at: nowIso(), next_reminder_at: null });
-      await this.outbox.cancelByRef(trx, clientId, ENROLMENT_REF, [e.id]);
+      await this.outbox.cancelByRef(trx, clientId, repo.ENROLMENT_REF, [e.id]);
       await recordAudit(trx, actor, {
         clientId,
         action: 'training_enrolment.revoke',
@@ -620,7 +619,7 @@ export class TrainingCampaignService {
                 course: { title: c.content_title },
                 dueDate: formatDueDate(e.due_at, c.language as Language, c.time_zone),
               },
-              ref: { type: ENROLMENT_REF, id: e.id },
+              ref: { type: repo.ENROLMENT_REF, id: e.id },
             })),
           });
           return mine.length;

@@ -7,8 +7,8 @@ import type { Db } from '../../db/connection.js';
 import { AppError } from '../../lib/errors.js';
 import { tokenHash } from '../mail-delivery/message-token.js';
 import type { OutboxService } from '../mail-delivery/outbox.js';
+import { ENROLMENT_REF } from './repository.js';
 
-export const ENROLMENT_REF = 'training.enrolment';
 const TRAINING_PURPOSES = new Set(['training.invitation', 'training.reminder']);
 const DAY_MS = 86_400_000;
 

@@ -11,6 +11,9 @@ import type { Audience } from './view.js';
 export type CampaignRow = TrainingCampaignsTable;
 export type EnrolmentRow = TrainingEnrolmentsTable;
 
+/** The outbox ref type of a training message: its ref id is the enrolment's. */
+export const ENROLMENT_REF = 'training.enrolment';
+
 /** Rows per INSERT: 25 columns × 500 is well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500;
 
