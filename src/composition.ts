@@ -32,6 +32,7 @@ import { directorySyncModule } from './modules/directory-sync/module.js';
 import { PreviewService } from './modules/directory-sync/preview.js';
 import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
+import { ReportRecorder } from './modules/incidents/recorder.js';
 import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
 import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
 import { OutboxService } from './modules/mail-delivery/outbox.js';
@@ -131,7 +132,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
-    reportIntake: new ReportIntake(db.db, graph, config, logger),
+    reportIntake: new ReportIntake(db.db, graph, new ReportRecorder(db.db, config), config, logger),
     training: {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),

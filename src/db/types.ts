@@ -373,7 +373,7 @@ export interface ReportedMessagesTable {
   reporter_address: string; // lower-cased
   reporter_object_id: string | null;
   verified: number; // 0 | 1
-  source: 'graph' | 'addin';
+  source: 'graph' | 'addin' | 'mailbox'; // fetched from the mailbox with the reporter's token | the add-in's EML | a reporting mailbox
   graph_message_id: string | null;
   internet_message_id: string;
   subject: string | null;

@@ -12,18 +12,16 @@
 // The report row is written before any change in the mailbox: a second report of the same message
 // by the same person — retried, double-clicked, concurrent — finds it (or loses the unique key to
 // it) and answers the same, without moving or forwarding twice.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
 import { AppError, ClientArchivedError, NotReadyError, RateLimitedError, ValidationError } from '../../lib/errors.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
 import { SlidingWindowLimiter } from '../../lib/rate-limit.js';
 import { cloudEndpoints } from '../../microsoft/clouds.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
-import { tokenHash } from '../mail-delivery/message-token.js';
-import { parseEml } from './eml.js';
+import type { ReportRecorder } from '../incidents/recorder.js';
+import * as reports from '../incidents/reports-repository.js';
 import { sendDefenderForward } from './forward.js';
 import * as repo from './intake-repository.js';
 import {
@@ -86,7 +84,8 @@ export class ReportIntake {
   constructor(
     private readonly db: Db,
     private readonly graph: GraphClient,
-    private readonly config: Pick<Config, 'dataDir' | 'reportLimits' | 'microsoft'>,
+    private readonly recorder: ReportRecorder,
+    private readonly config: Pick<Config, 'reportLimits' | 'microsoft'>,
     private readonly logger?: Logger,
   ) {
     this.perReporter = new SlidingWindowLimiter(config.reportLimits.perReporterPerMinute, 60_000);
@@ -167,7 +166,7 @@ export class ReportIntake {
       );
     }
     if (restId) {
-      const earlier = await repo.findByGraphId(this.db, clientId, reporter.address, restId);
+      const earlier = await reports.findByGraphId(this.db, clientId, reporter.address, restId);
       if (earlier) return this.answer(addin, earlier);
     }
     if (fetched.status === 'fulfilled' && fetched.value) {
@@ -189,56 +188,18 @@ export class ReportIntake {
     graph: { token: string; app: ExpectedApp } | null,
   ): Promise<ReportAnswer> {
     if (eml.length > MAX_MESSAGE_BYTES) throw new MessageTooLargeError();
-    const clientId = addin.client_id;
-    const parsed = await parseEml(eml);
-    const earlier = await repo.findByMessageId(this.db, clientId, reporter.address, parsed.internetMessageId);
-    if (earlier) return this.answer(addin, earlier);
-    const outbox = await repo.outboxByTokenHash(this.db, clientId, parsed.tokens.map(tokenHash));
-
-    const id = newId();
-    const emlPath = join('reports', clientId, `${id}.eml`);
-    const file = join(this.config.dataDir, emlPath);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(`${file}.part`, eml);
-    await rename(`${file}.part`, file);
-    const now = nowIso();
-    const verified = reporter.objectId !== null;
-    const row: repo.ReportRow = {
-      id,
-      client_id: clientId,
-      reporter_address: reporter.address,
-      reporter_object_id: reporter.objectId,
-      verified: verified ? 1 : 0,
+    const { row, created } = await this.recorder.record({
+      clientId: addin.client_id,
+      reporter,
+      verified: reporter.objectId !== null,
+      counted: reporter.objectId !== null || addin.count_unverified === 1,
       source,
-      graph_message_id: input.restId ?? null,
-      internet_message_id: parsed.internetMessageId,
-      subject: parsed.subject,
-      from_address: parsed.fromAddress,
-      from_name: parsed.fromName,
-      received_at: parsed.date,
-      size_bytes: eml.length,
-      sha256: parsed.sha256,
-      eml_path: emlPath,
-      reporting_option: input.option?.trim() || null,
-      free_text: input.freeText?.trim() || null,
-      outbox_message_id: outbox?.id ?? null,
-      outbox_purpose: outbox?.purpose ?? null,
-      outbox_ref_type: outbox?.ref_type ?? null,
-      outbox_ref_id: outbox?.ref_id ?? null,
-      counted: verified || addin.count_unverified === 1 ? 1 : 0,
-      moved_to: null,
-      forward_status: 'none',
-      status: 'new',
-      created_at: now,
-      updated_at: now,
-    };
-    if (!(await repo.insertReport(this.db, row))) {
-      // A concurrent report of the same message by the same person won: it is the report.
-      await rm(file, { force: true });
-      const winner = await repo.findByMessageId(this.db, clientId, reporter.address, parsed.internetMessageId);
-      if (!winner) throw new Error('a reported message vanished while being reported again');
-      return this.answer(addin, winner);
-    }
+      graphMessageId: input.restId ?? null,
+      eml,
+      reportingOption: input.option ?? null,
+      freeText: input.freeText ?? null,
+    });
+    if (!created) return this.answer(addin, row);
     if (graph) {
       const [moved, forward] = await Promise.all([
         source === 'graph' && input.restId ? this.move(graph, addin, input.restId) : null,
@@ -247,7 +208,7 @@ export class ReportIntake {
       row.moved_to = moved;
       row.forward_status = forward;
       row.updated_at = nowIso();
-      await repo.updateReport(this.db, clientId, id, {
+      await reports.updateReport(this.db, row.client_id, row.id, {
         moved_to: row.moved_to,
         forward_status: row.forward_status,
         updated_at: row.updated_at,
@@ -279,7 +240,7 @@ export class ReportIntake {
   private async forward(
     graph: { token: string; app: ExpectedApp },
     securityMailbox: string,
-    row: repo.ReportRow,
+    row: reports.ReportRow,
     eml: Buffer,
   ): Promise<'sent' | 'failed'> {
     try {
@@ -297,7 +258,7 @@ export class ReportIntake {
     }
   }
 
-  private answer(addin: repo.AddinRow, row: repo.ReportRow): ReportAnswer {
+  private answer(addin: repo.AddinRow, row: reports.ReportRow): ReportAnswer {
     const recognised = row.outbox_message_id !== null;
     return {
       reportId: row.id,
