@@ -395,6 +395,50 @@ export interface ReportedMessagesTable {
   status: 'new';
   created_at: string;
   updated_at: string;
+  incident_id: string | null; // set by the analysis (modules/incidents)
+  analysis: string | null; // JSON: the parsed summary (modules/incidents/analysis.ts)
+  analysed_at: string | null;
+  raw_deleted_at: string | null; // retention deleted the raw message; the summary stays
+}
+
+/** The incidents inbox (modules/incidents): reports of one message grouped. */
+export interface IncidentsTable {
+  id: string;
+  client_id: string;
+  content_key: string; // sha256(sender | subject | sorted URLs)
+  subject: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  from_domain: string | null;
+  search_text: string; // lower-cased subject and sender
+  status: 'new' | 'in_review' | 'resolved';
+  verdict: 'phishing' | 'spam' | 'clean' | 'simulation' | null;
+  assignee_id: string | null;
+  report_count: number;
+  first_reported_at: string;
+  last_reported_at: string;
+  outbox_ref_type: string | null;
+  outbox_ref_id: string | null;
+  classified_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentEventsTable {
+  id: string;
+  client_id: string;
+  incident_id: string;
+  type: 'reported' | 'viewed' | 'classified' | 'assigned' | 'noted' | 'resolved' | 'reopened' | 'replied';
+  actor_id: string | null;
+  detail: string | null; // JSON
+  created_at: string;
+}
+
+export interface IncidentSettingsTable {
+  client_id: string;
+  retention_days: number;
+  updated_at: string;
 }
 
 /**
@@ -487,6 +531,9 @@ export interface Database {
   training_enrolments: TrainingEnrolmentsTable;
   report_addin_settings: ReportAddinSettingsTable;
   reported_messages: ReportedMessagesTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  incident_settings: IncidentSettingsTable;
   sending_profiles: SendingProfilesTable;
   outbox_contents: OutboxContentsTable;
   outbox_messages: OutboxMessagesTable;

@@ -81,6 +81,10 @@ export class ReportRecorder {
       status: 'new',
       created_at: now,
       updated_at: now,
+      incident_id: null,
+      analysis: null,
+      analysed_at: null,
+      raw_deleted_at: null,
     };
     if (!(await repo.insertReport(this.db, row))) {
       // A concurrent report of the same message by the same person won: it is the report.
