@@ -14,6 +14,8 @@ import { createNestablePublicClientApplication } from '@azure/msal-browser';
 declare const Office: any;
 
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];
+/** The roaming setting holding the last answer, for the task pane. */
+const LAST_REPORT = 'baitwise.lastReport';
 /** The report must answer within this, or the reporter is told to try again (Outlook's handler allows 5 minutes). */
 const REPORT_TIMEOUT_MS = 60_000;
 
@@ -63,14 +65,14 @@ async function addinInfo(): Promise<AddinInfo> {
 }
 
 /** A Graph token for the reporter through nested app authentication, or null where Outlook has none. */
-async function graphToken(info: AddinInfo): Promise<string | null> {
+async function graphToken(info: AddinInfo, forceRefresh = false): Promise<string | null> {
   if (!info.azureClientId || !Office.context.requirements.isSetSupported('NestedAppAuth', '1.1')) return null;
   try {
     const pca = await createNestablePublicClientApplication({
       auth: { clientId: info.azureClientId, ...(info.authority ? { authority: info.authority } : {}) },
     });
     try {
-      return (await pca.acquireTokenSilent({ scopes: SCOPES })).accessToken;
+      return (await pca.acquireTokenSilent({ scopes: SCOPES, forceRefresh })).accessToken;
     } catch {
       return (await pca.acquireTokenPopup({ scopes: SCOPES })).accessToken;
     }
@@ -115,23 +117,51 @@ export async function report(choice: { options?: unknown; freeText?: string } = 
     ...(option ? { option } : {}),
     ...(choice.freeText ? { freeText: choice.freeText.slice(0, 2000) } : {}),
   };
-  const res = await call(api('report-addin/reports'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+  const send = (bearer: string | null) =>
+    call(api('report-addin/reports'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  let res = await send(token);
+  // A token that expired on its way (a stale cache, a device clock that is off) is not the
+  // reporter's fault: ask Microsoft for a fresh one, once, and send again.
+  if (res.status === 401 && token) {
+    const code = (
+      (await res
+        .clone()
+        .json()
+        .catch(() => null)) as { error?: { code?: string } } | null
+    )?.error?.code;
+    if (code === 'reporter_token_expired') {
+      const fresh = await graphToken(info, true);
+      if (fresh) res = await send(fresh);
+    }
+  }
   const answer = (await res.json().catch(() => null)) as (Answer & { error?: { message?: string } }) | null;
   if (!res.ok || !answer) throw new Error(answer?.error?.message ?? 'The report could not be sent. Try again.');
-  remember(answer);
+  await remember(answer, item.subject);
   return answer;
 }
 
-/** The task pane shows the last answer (the classic button can only show a short notification). */
-function remember(a: Answer) {
+/**
+ * The task pane shows the last answer (the classic button can only show a short notification).
+ * It is kept in the add-in's roaming settings — per user and add-in, in the mailbox — because the
+ * add-in's frames are cross-site to Outlook and browsers partition or block their localStorage.
+ */
+async function remember(a: Answer, subject: string | undefined) {
+  const settings = Office.context.roamingSettings;
+  if (!settings) return;
   try {
-    localStorage.setItem('baitwise.lastReport', JSON.stringify({ title: a.title, message: a.message }));
+    settings.set(LAST_REPORT, {
+      title: a.title,
+      message: a.message,
+      subject: subject ?? '',
+      at: new Date().toISOString(),
+    });
+    await new Promise<void>((resolve) => settings.saveAsync(() => resolve()));
   } catch {
-    // no storage in the JavaScript-only runtime
+    // not kept: the pane shows no previous answer, the report itself stands
   }
 }
 
@@ -178,23 +208,25 @@ function taskpane() {
   const out = document.getElementById('result');
   const button = document.getElementById('report') as HTMLButtonElement | null;
   if (!out || !button) return;
-  const show = (title: string, message: string) => {
+  const show = (title: string, message: string, about?: string) => {
     out.replaceChildren();
     const h = document.createElement('h2');
     h.textContent = title;
     const p = document.createElement('p');
     p.textContent = message;
     out.append(h, p);
+    if (about) {
+      const a = document.createElement('p');
+      a.className = 'about';
+      a.textContent = `Your last report: “${about}”`;
+      out.append(a);
+    }
   };
-  try {
-    const last = JSON.parse(localStorage.getItem('baitwise.lastReport') ?? 'null') as {
-      title: string;
-      message: string;
-    } | null;
-    if (last) show(last.title, last.message);
-  } catch {
-    // nothing remembered
-  }
+  const last = Office.context.roamingSettings?.get(LAST_REPORT) as
+    | { title?: unknown; message?: unknown; subject?: unknown }
+    | undefined;
+  if (last && typeof last.title === 'string' && typeof last.message === 'string')
+    show(last.title, last.message, typeof last.subject === 'string' && last.subject ? last.subject : undefined);
   button.disabled = false;
   button.addEventListener('click', async () => {
     button.disabled = true;

@@ -58,6 +58,10 @@ let clientId: string;
 let azureAppId: string;
 let tenant: Awaited<ReturnType<TestEmulator['tenantWithApp']>>;
 let users: EmuUser[];
+/** the redirect URI Baitwise names for nested app authentication (registered on the client's application) */
+let naaRedirectUri: string;
+/** how far the emulator's clock — and so its identity platform's tokens — is from the real one */
+const identityClock = { skewMs: 0 };
 let next = 0;
 const reporter = () =>
   users[2 + next++] ??
@@ -103,7 +107,7 @@ async function startTlsFront(): Promise<{ server: TlsServer; url: string; spki: 
 }
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
+  emu = await startTestEmulator({ clock: { now: () => Date.now() + identityClock.skewMs } });
   const front = await startTlsFront();
   tls = front.server;
   publicUrl = front.url;
@@ -152,6 +156,7 @@ beforeAll(async () => {
       u.userPrincipalName !== tenant.admin.userPrincipalName,
   );
   const s = await settings({});
+  naaRedirectUri = s.nestedAppAuthRedirectUri;
   // What the client's administrator does with the console's instructions: register the redirect URI
   // nested app authentication needs (the one Baitwise names) as a single-page-application redirect,
   // and grant the add-in's delegated permissions for the organisation.
@@ -316,6 +321,13 @@ describe('the report add-in in the emulated Outlook on the web', () => {
       await expect.poll(() => page.getByTestId('item-subject').textContent()).toBe(second);
       await page.getByTestId('addin-button').filter({ hasText: 'Report status' }).click();
       const pane = page.frameLocator('[data-testid="taskpane-frame"]');
+      // The pane opens on the answer to the Report button's report (kept in the add-in's roaming
+      // settings: the frame's own storage is cross-site to Outlook and blocked).
+      await expect
+        .poll(() => pane.getByRole('status').textContent(), { timeout: 15_000 })
+        .toBe(
+          `Thank youThank you for reporting this message. Your security team will look at it.Your last report: “${subject}”`,
+        );
       await pane.getByRole('button', { name: 'Report this message' }).click();
       await expect
         .poll(() => pane.getByRole('status').textContent(), { timeout: 15_000 })
@@ -458,6 +470,80 @@ describe('the report add-in in the emulated Outlook on the web', () => {
       expect(await folderOf(stranger, subject)).toBe('inbox');
       expect((await rows()).length).toBe(before);
     });
+  }, 60_000);
+
+  /** Reports with the integrated button and expects a refusal shown in the dialog, nothing stored or moved; the report calls made. */
+  async function expectRefused(page: Page, u: EmuUser, subject: string, description: string) {
+    const before = (await rows()).length;
+    const posts: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url() === `${publicUrl}/api/v1/report-addin/reports`) posts.push(req.url());
+    });
+    const r = await reportIntegrated(page, 0);
+    expect(r.status).toBe(401);
+    expect(r.title).toBe('Not reported');
+    expect(r.description).toBe(description);
+    expect(await folderOf(u, subject)).toBe('inbox');
+    expect((await rows()).length).toBe(before);
+    return posts.length;
+  }
+
+  it('a token issued to another application than the client’s is refused, told so, nothing stored or moved', async () => {
+    // The add-in's configuration names another Azure application of the same organisation — one
+    // set up for nested app authentication and consented, so Microsoft issues a real token for it
+    // (a stale or tampered configuration). Baitwise accepts only the client's application.
+    await install('integrated');
+    const other = await emu.control<{ clientId: string }>('POST', '/applications', {
+      tenantId: tenant.tenantId,
+      displayName: 'Another add-in',
+      redirectUris: [{ uri: naaRedirectUri, type: 'spa' }],
+      requiredScopes: SCOPES,
+    });
+    await emu.control('POST', '/grants', {
+      tenantId: tenant.tenantId,
+      clientId: other.clientId,
+      userId: null,
+      scopes: SCOPES,
+    });
+    const u = reporter();
+    const subject = await deliver(u);
+    const { page, problems } = await openMessage(u, subject);
+    await page.route(`${publicUrl}/api/v1/report-addin/addins/*`, async (route) => {
+      // Baitwise's own answer (read past the TLS front), with another application's id in it.
+      const res = await fetch(`${server.url}${new URL(route.request().url()).pathname}`);
+      await route.fulfill({
+        status: res.status,
+        json: { ...((await res.json()) as object), azureClientId: other.clientId },
+      });
+    });
+    await finish(page, problems, 'other-application', async () => {
+      await expectRefused(
+        page,
+        u,
+        subject,
+        "The reporter's token was issued to another application than the Azure application this add-in uses.",
+      );
+    });
+  }, 60_000);
+
+  it('an expired token is refused after one fresh try, told so, nothing stored or moved', async () => {
+    // Nested app authentication hands the add-in a token that expired an hour ago — what reaches
+    // Baitwise when a token outlives its hour (a stale cache, a device clock that is off): the
+    // emulator's identity platform runs two hours behind for this report. The add-in asks for a
+    // fresh token once (forceRefresh) and sends again; that one is expired too, so it is refused.
+    await install('integrated');
+    const u = reporter();
+    const subject = await deliver(u);
+    const { page, problems } = await openMessage(u, subject);
+    identityClock.skewMs = -2 * 3600_000;
+    try {
+      await finish(page, problems, 'expired', async () => {
+        const posts = await expectRefused(page, u, subject, "The reporter's token has expired: sign in again.");
+        expect(posts).toBe(2);
+      });
+    } finally {
+      identityClock.skewMs = 0;
+    }
   }, 60_000);
 
   it('when Baitwise cannot be reached the reporter is told in a sentence and the message stays', async () => {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../emulator/src/model.js';
 import { type Emulator, startEmulator } from '../../emulator/src/server.js';
 
 /** An emulator's control API and the environment that points Baitwise at it. */
@@ -72,8 +73,9 @@ export function emulatorClient(urls: { authority: string; graph: string; control
   };
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
-  const emu = await startEmulator({});
+/** `clock`: the emulator's time (its identity platform's tokens are stamped with it); the system clock by default. */
+export async function startTestEmulator(opts: { clock?: Clock } = {}): Promise<TestEmulator> {
+  const emu = await startEmulator(opts.clock ? { clock: opts.clock } : {});
   const client = emulatorClient(emu.urls);
   // Exchange Online SMTP: the emulator's endpoint, and its CA (as MICROSOFT_SMTP_CA_FILE, a file).
   const dir = mkdtempSync(join(tmpdir(), 'baitwise-emu-ca-'));

@@ -54,8 +54,12 @@ Office.onReady(() => {
     moveItemTo: Office.MailboxEnums.MoveSpamItemTo.DeletedItemsFolder,
     showPostProcessingDialog: { title: 'Thanks', description: 'Your security team has the message.' } })));
   Office.actions.associate('reportMessage', (event) => report('classic', event, (ev) => {
-    Office.context.mailbox.item.notificationMessages.addAsync('done', { type: 'informationalMessage', message: 'Reported to your security team', icon: 'Icon.16', persistent: false });
-    ev.completed();
+    // what the task pane shows later: roaming settings outlive the function's frame
+    Office.context.roamingSettings.set('lastReported', Office.context.mailbox.item.subject);
+    Office.context.roamingSettings.saveAsync(() => {
+      Office.context.mailbox.item.notificationMessages.addAsync('done', { type: 'informationalMessage', message: 'Reported to your security team', icon: 'Icon.16', persistent: false });
+      ev.completed();
+    });
   }));
 });
 </script></body></html>`;
@@ -83,7 +87,12 @@ describe('emulated Outlook in a browser', () => {
         res
           .writeHead(200, { 'content-type': 'text/html' })
           .end(
-            `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => { document.getElementById('s').textContent = info.host + ': ' + Office.context.mailbox.item.subject; });</script>`,
+            `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => {
+  const rs = Office.context.roamingSettings;
+  let big = 'stored';
+  try { rs.set('big', 'x'.repeat(40000)); } catch (e) { big = e.code; }
+  document.getElementById('s').textContent = info.host + ': ' + Office.context.mailbox.item.subject + ' | last: ' + rs.get('lastReported') + ' | big: ' + big;
+});</script>`,
           );
       } else if (req.url === '/standalone.html') {
         res
@@ -198,7 +207,7 @@ describe('emulated Outlook in a browser', () => {
     await page.close();
   }, 60_000);
 
-  it('classic read-surface button: function file runs, notification shown; the task pane gets the item', async () => {
+  it('classic read-surface button: function file runs, notification shown; the task pane gets the item and the roaming settings', async () => {
     const { t, page, message, subject } = await setUp('classic');
     await page.getByTestId('addin-button').filter({ hasText: 'Report phishing' }).click();
     await expect
@@ -210,7 +219,15 @@ describe('emulated Outlook in a browser', () => {
     await expect.poll(() => page.getByTestId('function-frame').count()).toBe(0);
     await page.getByTestId('addin-button').filter({ hasText: 'Report status' }).click();
     const pane = page.frameLocator('[data-testid="taskpane-frame"]');
-    await expect.poll(() => pane.locator('#s').textContent(), { timeout: 15_000 }).toBe(`Outlook: ${subject}`);
+    // The function's roamingSettings.saveAsync reached the mailbox: the pane starts from it; a
+    // setting past Exchange's 32 KB is refused with office.js error 9057.
+    const paneText = `Outlook: ${subject} | last: ${subject} | big: 9057`;
+    await expect.poll(() => pane.locator('#s').textContent(), { timeout: 15_000 }).toBe(paneText);
+    // …and still there in a new Outlook page (kept per user and add-in, not in the page)
+    await page.reload();
+    await page.getByTestId('message').filter({ hasText: subject }).click();
+    await page.getByTestId('addin-button').filter({ hasText: 'Report status' }).click();
+    await expect.poll(() => pane.locator('#s').textContent(), { timeout: 15_000 }).toBe(paneText);
     // without an integrated add-in, Outlook's own Report button moves the message to Junk Email
     await page.getByTestId('report-button').click();
     await expect.poll(() => folderOf(t.user.userPrincipalName, message.id)).toBe('junkemail');

@@ -17,7 +17,7 @@ import type { MailMessage, User } from '../model.js';
 import { checkManifest } from './manifest.js';
 import { handleBridgeRequest, type NaaRequest } from './naa.js';
 import { addinsPage, FOLDERS, mailboxPage, signInPage } from './page.js';
-import { installAddin, outlookState, tenantAddins } from './state.js';
+import { installAddin, outlookState, ROAMING_SETTINGS_MAX_CHARS, tenantAddins } from './state.js';
 
 const USER_COOKIE = 'OWA_USER';
 const TICKET_LIFETIME_MS = 5 * 60_000;
@@ -164,6 +164,8 @@ export async function registerOutlook(app: FastifyInstance, ctx: EmulatorContext
         dateTimeCreated: item.receivedDateTime,
       },
       addins: addins.map(summary),
+      // What each add-in saved with roamingSettings.saveAsync: office.js starts from it in every frame.
+      roaming: Object.fromEntries(addins.map((a) => [a.addin.id, ol.roaming.get(`${user.id}|${a.addin.id}`) ?? {}])),
     };
     return page(
       reply,
@@ -245,6 +247,27 @@ export async function registerOutlook(app: FastifyInstance, ctx: EmulatorContext
       return { folder, itemId: m.ewsId };
     }
     return reply.code(404).send({ error: `unknown item operation ${what}` });
+  });
+
+  // roamingSettings.saveAsync: the add-in's whole settings bag, for this user, kept in the mailbox.
+  app.post('/_outlook/api/roaming', async (req, reply) => {
+    const user = apiUser(req, reply);
+    if (!user) return reply;
+    const b = (req.body ?? {}) as Body;
+    const addinId = String(b.addinId ?? '');
+    if (!tenantAddins(store, user.tenantId).some((a) => a.addin.id === addinId))
+      return reply
+        .code(404)
+        .send({ error: { name: 'AddinNotFound', message: 'The add-in is not installed.', code: 5001 } });
+    const values = b.values;
+    if (!values || typeof values !== 'object' || Array.isArray(values))
+      return reply.code(400).send({ error: { name: 'InvalidArgument', message: 'values', code: 9001 } });
+    if (JSON.stringify(values).length > ROAMING_SETTINGS_MAX_CHARS)
+      return reply.code(400).send({
+        error: { name: 'SettingsSizeExceeded', message: 'The roaming settings exceed 32 KB.', code: 9057 },
+      });
+    ol.roaming.set(`${user.id}|${addinId}`, values as Record<string, unknown>);
+    return { saved: true };
   });
 
   app.post('/_outlook/api/naa', async (req, reply) => {

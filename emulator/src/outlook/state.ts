@@ -21,14 +21,19 @@ export interface OutlookState {
   addins: Map<string, Map<string, InstalledAddin>>; // tenant id → add-in id → add-in
   tickets: Map<string, { userId: string; expiresAt: number }>;
   settings: OutlookSettings;
+  /** Office.context.roamingSettings, saved per user and add-in in the mailbox: `${userId}|${addinId}` → values */
+  roaming: Map<string, Record<string, unknown>>;
 }
+
+/** Exchange keeps at most 32 KB of roaming settings per add-in (office.js error 9057 beyond). */
+export const ROAMING_SETTINGS_MAX_CHARS = 32 * 1024;
 
 const states = new WeakMap<Store, OutlookState>();
 
 export function outlookState(store: Store): OutlookState {
   let s = states.get(store);
   if (!s) {
-    s = { addins: new Map(), tickets: new Map(), settings: { nestedAppAuth: true } };
+    s = { addins: new Map(), tickets: new Map(), settings: { nestedAppAuth: true }, roaming: new Map() };
     states.set(store, s);
   }
   return s;

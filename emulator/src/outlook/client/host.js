@@ -55,10 +55,12 @@
     f.iframe.remove();
   }
 
-  function initFor() {
+  function initFor(f) {
     const sets = { mailbox: '1.14' };
     if (data.nestedAppAuth) sets.nestedappauth = '1.1';
-    return { requirementSets: sets, item: data.item, userProfile: data.user };
+    // roamingSettings start from what the add-in saved last (in this page or an earlier one).
+    const roamingSettings = data.roaming?.[f.addin.id] ?? {};
+    return { requirementSets: sets, item: data.item, userProfile: data.user, roamingSettings };
   }
 
   const postTo = (f, msg) => f.iframe.contentWindow?.postMessage({ __owaEmu: 1, ...msg }, f.origin);
@@ -77,7 +79,7 @@
     );
   }
 
-  async function hostCall(_f, method, params) {
+  async function hostCall(f, method, params) {
     const itemId = data.item?.itemId;
     switch (method) {
       case 'getAsFile':
@@ -96,6 +98,11 @@
         notifications.delete(String(params.key));
         renderNotifications();
         return { ok: true };
+      case 'roamingSettings.save':
+        return api('roaming', { addinId: f.addin.id, values: params.values }).then((r) => {
+          if (r.ok) data.roaming = { ...data.roaming, [f.addin.id]: params.values };
+          return r.ok ? { ok: true } : r;
+        });
       case 'notification.all':
         return { ok: true, value: [...notifications.entries()].map(([key, d]) => ({ key, ...d })) };
       default:
@@ -109,7 +116,7 @@
     const f = frames.get(d.frameId);
     if (!f || e.source !== f.iframe.contentWindow || e.origin !== f.origin) return;
     if (d.type === 'hello') {
-      postTo(f, { type: 'init', init: initFor() });
+      postTo(f, { type: 'init', init: initFor(f) });
       if (f.invoke) postTo(f, { type: 'invoke', invoke: f.invoke });
     } else if (d.type === 'call') {
       const r = await hostCall(f, d.method, d.params || {});

@@ -6,7 +6,8 @@
 // Covered: Office.onReady / Office.initialize, Office.context (host, platform, requirements,
 // mailbox: item, userProfile, convertToRestId/convertToEwsId, legacy tokens that fail as in
 // Exchange Online since 2025), item.getAsFileAsync, getAllInternetHeadersAsync, body.getAsync,
-// notificationMessages, Office.actions.associate, event.completed, the enums, and
+// notificationMessages, roamingSettings (saved in the mailbox), Office.actions.associate,
+// event.completed, the enums, and
 // window.nestedAppAuthBridge for MSAL.js nested app authentication.
 (() => {
   const script = document.currentScript;
@@ -209,17 +210,35 @@
           return minVersion === undefined || compare(have, minVersion) >= 0;
         },
       },
+      // Per add-in and user, kept in the mailbox: loaded when the frame starts, saved whole by
+      // saveAsync. Exchange keeps 32 KB per add-in; set throws error 9057 beyond that.
       roamingSettings: (() => {
-        const values = {};
+        const values = JSON.parse(JSON.stringify(init.roamingSettings || {}));
         return {
           get: (k) => values[k],
           set: (k, v) => {
+            const next = { ...values, [k]: v };
+            if (JSON.stringify(next).length > 32 * 1024) {
+              const e = new Error('The roaming settings exceed 32 KB.');
+              e.code = 9057;
+              throw e;
+            }
             values[k] = v;
           },
           remove: (k) => {
             delete values[k];
           },
-          saveAsync: (cb) => cb?.(result(Succeeded)),
+          saveAsync: (...args) => {
+            const { cb, asyncContext } = splitArgs(args);
+            call('roamingSettings.save', { values: JSON.parse(JSON.stringify(values)) }).then((r) => {
+              if (cb)
+                cb(
+                  r.ok
+                    ? result(Succeeded, undefined, null, asyncContext)
+                    : result(Failed, undefined, r.error, asyncContext),
+                );
+            });
+          },
         };
       })(),
       mailbox: {
