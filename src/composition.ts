@@ -156,7 +156,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       schedules: [searchIndexSchedule(services.searchIndex)],
     },
     mailDeliveryModule(services.mail, db.db),
-    reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
+    reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl, config.publicUrl),
     trainingModule(services.training),
   ];
   return {

@@ -37,8 +37,11 @@ interface Answer {
 }
 
 // The page's address carries ?addin=<id> (every URL of the manifest does) and is Baitwise's origin.
-const here = new URL(typeof location !== 'undefined' ? location.href : 'https://invalid.invalid/');
-const addinId = here.searchParams.get('addin') ?? '';
+// In classic Outlook on Windows' JavaScript-only runtime there is no page: Baitwise wrote both into
+// the script it served (__BAITWISE__, modules/report-addin/pages.ts).
+const boot = (globalThis as { __BAITWISE__?: { addinId: string; origin: string } }).__BAITWISE__;
+const here = new URL(typeof location !== 'undefined' ? location.href : `${boot?.origin ?? 'https://invalid.invalid'}/`);
+const addinId = here.searchParams.get('addin') ?? boot?.addinId ?? '';
 const api = (path: string) => new URL(`/api/v1/${path}`, here).toString();
 
 /**

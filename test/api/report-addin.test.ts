@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 // The report add-in's settings and manifest through the API: validation naming the field, the
 // add-in id generated once and kept, audited changes, the refusal on an http public URL, the
 // redirect URI for nested app authentication, and the files Outlook loads from /addin/.
@@ -289,6 +290,83 @@ describe('the files Outlook loads from /addin/', () => {
       expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]); // IHDR width, height
     }
+  });
+
+  it('runs in classic Outlook on Windows’ JavaScript-only runtime: no page, the add-in id and Baitwise’s address in the script', async () => {
+    const addinId = '6f1c2d3e-4a5b-4c6d-8e7f-901234567890';
+    const js = (await t.app.inject({ method: 'GET', url: `/addin/report.js?addin=${addinId.toUpperCase()}` })).body;
+    // Nothing but a UUID reaches the script from its URL.
+    const tampered = (await t.app.inject({ method: 'GET', url: '/addin/report.js?addin=%22%3Balert(1)%2F%2F' })).body;
+    expect(tampered.startsWith('globalThis.__BAITWISE__')).toBe(false);
+    // A context with what that runtime has — no window, document or location — and Office.js.
+    const requests: { url: string; body?: string }[] = [];
+    const completed: unknown[] = [];
+    const associated = new Map<string, (event: unknown) => Promise<void>>();
+    const answer = {
+      reportId: 'r1',
+      verified: false,
+      recognised: false,
+      title: 'Thank you',
+      message: 'Thanks.',
+      moveItemTo: 'junkFolder',
+    };
+    const sandbox = {
+      console,
+      URL,
+      URLSearchParams,
+      AbortSignal,
+      DOMException,
+      TextEncoder,
+      TextDecoder,
+      setTimeout,
+      clearTimeout,
+      Promise,
+      fetch: async (url: string, init?: { body?: string }) => {
+        requests.push({ url, ...(init?.body ? { body: init.body } : {}) });
+        const json = url.includes('/addins/')
+          ? { addinId, azureClientId: null, authority: null, moveItemTo: 'junkFolder', reportingOptions: ['Phishing'] }
+          : answer;
+        return new Response(JSON.stringify(json), { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+      Office: {
+        MailboxEnums: { RestVersion: { v2_0: 'v2.0' } },
+        onReady: (cb: () => void) => Promise.resolve().then(cb),
+        actions: { associate: (name: string, fn: (e: unknown) => Promise<void>) => associated.set(name, fn) },
+        context: {
+          requirements: { isSetSupported: (set: string) => set === 'Mailbox' },
+          mailbox: {
+            item: {
+              itemId: 'AAMk+1/x',
+              subject: 'Invoice',
+              getAsFileAsync: (cb: (r: unknown) => void) => cb({ status: 'succeeded', value: 'RnJvbTogYQ==' }),
+            },
+            userProfile: { emailAddress: 'alex@contoso.example' },
+            convertToRestId: (id: string) => id.replaceAll('/', '-').replaceAll('+', '_'),
+          },
+        },
+      },
+    };
+    vm.runInNewContext(js, vm.createContext(sandbox), { filename: 'report.js' });
+    await expect.poll(() => associated.has('onSpamReport')).toBe(true);
+    await associated.get('onSpamReport')!({ options: [true], completed: (o: unknown) => completed.push(o) });
+    const origin = new URL(PUBLIC_URL).origin;
+    expect(requests.map((r) => r.url)).toEqual([
+      `${origin}/api/v1/report-addin/addins/${addinId}`,
+      `${origin}/api/v1/report-addin/reports`,
+    ]);
+    expect(JSON.parse(requests[1]!.body ?? '{}')).toMatchObject({
+      addinId,
+      restId: 'AAMk_1-x',
+      eml: 'RnJvbTogYQ==',
+      option: 'Phishing',
+    });
+    expect(completed).toEqual([
+      {
+        onErrorDeleteItem: false,
+        moveItemTo: 'junkFolder',
+        showPostProcessingDialog: { title: 'Thank you', description: 'Thanks.' },
+      },
+    ]);
   });
 
   it('serves pages Outlook on the web may frame, loading Office.js from the configured address', async () => {

@@ -7,11 +7,16 @@ import { addinPages } from './pages.js';
 import { reportAddinRoutes } from './routes.js';
 import type { ReportAddinService } from './service.js';
 
-export const reportAddinModule = (addin: ReportAddinService, intake: ReportIntake, officeJsUrl: string): Module => ({
+export const reportAddinModule = (
+  addin: ReportAddinService,
+  intake: ReportIntake,
+  officeJsUrl: string,
+  publicUrl: string,
+): Module => ({
   name: 'report-addin',
   routes: async (app) => {
     await app.register(reportAddinRoutes(addin));
     await app.register(reportIntakeRoutes(intake));
   },
-  pages: addinPages(officeJsUrl),
+  pages: addinPages(officeJsUrl, publicUrl),
 });

@@ -1,7 +1,7 @@
 // The files Outlook loads from Baitwise, under /addin/: the icons of the manifest, the add-in's
 // pages (function file, task pane, support page) and its script (/addin/report.js, the bundle
 // scripts/build-addin.ts makes of addin/src/report.ts with MSAL.js; classic Outlook on Windows runs
-// it as the manifest's JavaScript override). The pages load Office.js from BAITWISE_OFFICE_JS_URL
+// it as the manifest's JavaScript override, with a preamble naming the add-in: bootPreamble). The pages load Office.js from BAITWISE_OFFICE_JS_URL
 // (Microsoft's CDN; the emulator's in tests), written into them when Baitwise starts. Outlook on the
 // web shows them in a frame, so they do not carry the console's `frame-ancestors 'none'` /
 // X-Frame-Options DENY; they hold no session-bound action to hijack (the add-in authenticates
@@ -44,8 +44,23 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
 const UNBUILT =
   "throw new Error('The Baitwise report add-in script is not built: run npm run build (scripts/build-addin.ts).');\n";
 
+const ADDIN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Classic Outlook on Windows runs the manifest's JavaScript override (report.js?addin=<id>) in a
+ * JavaScript-only runtime: no page, so no `location` to read the add-in id and Baitwise's address
+ * from. The script itself carries them then — a preamble written from its own URL's add-in id (a
+ * UUID, checked, so nothing else reaches the script) and Baitwise's public address.
+ */
+function bootPreamble(query: unknown, publicUrl: string): string {
+  const addinId = (query as { addin?: unknown } | undefined)?.addin;
+  if (typeof addinId !== 'string' || !ADDIN_ID.test(addinId)) return '';
+  const boot = { addinId: addinId.toLowerCase(), origin: new URL(publicUrl).origin };
+  return `globalThis.__BAITWISE__ = ${JSON.stringify(boot)};\n`;
+}
+
 export const addinPages =
-  (officeJsUrl: string, root = addinDir()): FastifyPluginAsync =>
+  (officeJsUrl: string, publicUrl: string, root = addinDir()): FastifyPluginAsync =>
   async (app) => {
     const csp = addinCsp(officeJsUrl);
     const pages = new Map(
@@ -64,10 +79,11 @@ export const addinPages =
     for (const [name, html] of pages) {
       app.get(`/addin/${name}`, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
     }
-    app.get('/addin/report.js', async (_req, reply) =>
+    app.get('/addin/report.js', async (req, reply) => {
       // read per request: a rebuilt bundle is served without a restart, and a missing one says so
-      reply.type('text/javascript; charset=utf-8').send(existsSync(bundle) ? readFileSync(bundle) : UNBUILT),
-    );
+      const code = existsSync(bundle) ? readFileSync(bundle, 'utf8') : UNBUILT;
+      return reply.type('text/javascript; charset=utf-8').send(bootPreamble(req.query, publicUrl) + code);
+    });
     app.get('/addin/page.css', async (_req, reply) =>
       reply.type('text/css; charset=utf-8').send(readFileSync(`${root}/page.css`)),
     );
