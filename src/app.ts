@@ -13,6 +13,7 @@ import type { Container, Services } from './composition.js';
 import { authenticate } from './http/authenticate.js';
 import { CONSOLE_CSP } from './http/console-csp.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
+import { fairShare } from './http/fair-share.js';
 import { overloadGuard } from './http/overload.js';
 import { ErrorBody } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
@@ -87,6 +88,8 @@ export async function buildApp(container: Container): Promise<App> {
   // Before authentication: under overload even a session lookup is work a refused request must not cost.
   overloadGuard(app, { maxLagMs: config.overloadMaxLagMs });
   app.addHook('onRequest', authenticate(container.db.db));
+  // After authentication: the buckets are the actor's and its client's (never a stranger's).
+  fairShare(app, config.apiRate);
   app.setErrorHandler(errorHandler);
 
   await app.register(

@@ -45,6 +45,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Overload shedding off, as in test/helpers/app.ts: a busy CI machine must not turn a page's
     // request into a 503 (test/api/overload.test.ts turns it on).
     BAITWISE_OVERLOAD_MAX_LAG_MS: '0',
+    // per-actor and per-client limits off too (test/api/fair-share.test.ts turns them on)
+    BAITWISE_API_RATE_PER_ACTOR: '0',
+    BAITWISE_API_RATE_PER_CLIENT: '0',
     ...env,
   });
   const config = { ...base, database: db.config };

@@ -1,0 +1,78 @@
+// Per-client fairness. One client's automation flooding the API must not starve the other clients'
+// administrators, nor one script the people of its own client: every authenticated API request
+// takes a token from two buckets — its actor's (an API token or a session) and, for a route of one
+// client (/clients/:clientId/…), that client's. An empty bucket answers 429 `rate_limited` with
+// Retry-After at once, before the route does any work, so a flood costs little more than its
+// refusals and the others' requests keep their place.
+//
+// Token buckets: a burst of the whole limit is allowed, then the limit per 10 seconds, evenly.
+// Sign-in, the session and health are never limited here (sign-in has its own lockout). The buckets
+// are per process; several Baitwise servers behind a balancer each allow the limit.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RateLimitedError } from '../lib/errors.js';
+
+const WINDOW_S = 10;
+const EXEMPT = [/^\/api\/v1\/auth\//];
+const MAX_BUCKETS = 50_000;
+
+export interface FairShareOptions {
+  /** requests per 10 s per actor (API token or session); 0: no limit */
+  perActor: number;
+  /** requests per 10 s per client, all its actors together; 0: no limit */
+  perClient: number;
+}
+
+class Buckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly capacity: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** 0 when a token was taken, else the seconds until one is there. */
+  take(key: string): number {
+    const t = this.now();
+    const rate = this.capacity / (WINDOW_S * 1000); // tokens per ms
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= MAX_BUCKETS) this.prune(t, rate);
+      b = { tokens: this.capacity, at: t };
+      this.buckets.set(key, b);
+    }
+    b.tokens = Math.min(this.capacity, b.tokens + (t - b.at) * rate);
+    b.at = t;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
+  }
+
+  /** Full buckets hold nothing worth keeping. */
+  private prune(t: number, rate: number): void {
+    for (const [k, b] of this.buckets) if (b.tokens + (t - b.at) * rate >= this.capacity) this.buckets.delete(k);
+  }
+}
+
+export function fairShare(
+  app: FastifyInstance,
+  opts: FairShareOptions,
+  now: () => number = performance.now.bind(performance),
+): void {
+  const actors = opts.perActor > 0 ? new Buckets(opts.perActor, now) : null;
+  const clients = opts.perClient > 0 ? new Buckets(opts.perClient, now) : null;
+  if (!actors && !clients) return;
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    const actor = req.actor;
+    if (!actor) return; // public routes and console assets
+    const path = req.url.split('?')[0] ?? '';
+    if (EXEMPT.some((p) => p.test(path))) return;
+    const wait = actors?.take(`${actor.via}:${actor.tokenId ?? actor.sessionId ?? actor.operatorId}`) ?? 0;
+    if (wait > 0) throw new RateLimitedError(wait);
+    const clientId = (req.params as Record<string, unknown> | undefined)?.clientId;
+    if (clients && typeof clientId === 'string') {
+      const w = clients.take(clientId);
+      if (w > 0) throw new RateLimitedError(w);
+    }
+  });
+}

@@ -1,0 +1,101 @@
+// Per-client fairness (http/fair-share.ts): a token flooding its client's routes is refused with
+// 429 and Retry-After once its bucket is empty, while another client's administrator — and another
+// person of the same client — are served; all of one client's actors together share its budget;
+// sign-in is never counted. Limits here are small (per 10 s) so a handful of requests empties them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+
+const PW = 'fair share test password';
+
+async function clientWithAdmins(t: TestApp, sys: Session, name: string, emails: string[]) {
+  const client = (await t.as(sys, 'POST', '/api/v1/clients', { name })).json() as { id: string };
+  const sessions: Session[] = [];
+  for (const email of emails) {
+    await t.as(sys, 'POST', '/api/v1/operators', {
+      email,
+      name: email,
+      role: 'client_admin',
+      password: PW,
+      clientIds: [client.id],
+    });
+    sessions.push(await t.login(email, PW));
+  }
+  return { id: client.id, sessions };
+}
+
+/**
+ * Requests until the first refusal (at most `max`): how many were served, the refusal, and how many
+ * tokens the bucket (`limit` per 10 s) may have regained meanwhile on a slow machine.
+ */
+async function flood(t: TestApp, who: Session | { token: string }, url: string, max: number, limit = 0) {
+  const start = performance.now();
+  const regained = () => Math.ceil(((performance.now() - start) / 10_000) * limit);
+  for (let served = 0; served < max; served++) {
+    const r = await t.as(who, 'GET', url);
+    if (r.statusCode !== 200) return { served, refusal: r, regained: regained() };
+  }
+  return { served: max, refusal: null, regained: regained() };
+}
+
+describe('per actor', () => {
+  let t: TestApp;
+  let a: { id: string; sessions: Session[] };
+  let b: { id: string; sessions: Session[] };
+  let token: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '8', BAITWISE_API_RATE_PER_CLIENT: '0' } });
+    const sys = await t.login(ADMIN.email, ADMIN.password);
+    a = await clientWithAdmins(t, sys, 'Flooding client', ['flood@fair.test', 'person@fair.test']);
+    b = await clientWithAdmins(t, sys, 'Quiet client', ['quiet@fair.test']);
+    token = (await t.as(a.sessions[0]!, 'POST', '/api/v1/api-tokens', { name: 'automation' })).json().secret;
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a flooding token with 429 and Retry-After; other clients and other people are served', async () => {
+    const { served, refusal, regained } = await flood(t, { token }, `/api/v1/clients/${a.id}/recipients`, 40, 8);
+    // the burst of 8 (and what the bucket regained while they ran), then a refusal
+    expect(served).toBeGreaterThanOrEqual(8);
+    expect(served).toBeLessThanOrEqual(8 + regained);
+    expect(refusal?.statusCode).toBe(429);
+    expect(refusal?.json().error.code).toBe('rate_limited');
+    expect(Number(refusal?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // the flooding token stays refused…
+    expect((await t.as({ token }, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode).toBe(429);
+    // …while another client's administrator and another person of the same client are served
+    expect((await t.as(b.sessions[0]!, 'GET', `/api/v1/clients/${b.id}/recipients`)).statusCode).toBe(200);
+    expect((await t.as(a.sessions[1]!, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode).toBe(200);
+  });
+
+  it('never counts signing in and the session', async () => {
+    const s = a.sessions[1]!;
+    for (let i = 0; i < 12; i++) expect((await t.as(s, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+});
+
+describe('per client', () => {
+  let t: TestApp;
+  let a: { id: string; sessions: Session[] };
+  let b: { id: string; sessions: Session[] };
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '0', BAITWISE_API_RATE_PER_CLIENT: '10' } });
+    const sys = await t.login(ADMIN.email, ADMIN.password);
+    a = await clientWithAdmins(t, sys, 'Busy client', ['one@fair.test', 'two@fair.test']);
+    b = await clientWithAdmins(t, sys, 'Other client', ['other@fair.test']);
+  });
+  afterAll(async () => t?.close());
+
+  it("shares one budget among a client's actors and leaves another client's alone", async () => {
+    const first = await flood(t, a.sessions[0]!, `/api/v1/clients/${a.id}/recipients`, 6, 10);
+    expect(first).toMatchObject({ served: 6, refusal: null });
+    // the second person of the same client gets what is left of the client's 10, then 429
+    const second = await flood(t, a.sessions[1]!, `/api/v1/clients/${a.id}/recipient-groups`, 20, 10);
+    expect(second.served).toBeLessThanOrEqual(4 + first.regained + second.regained);
+    expect(second.refusal?.statusCode).toBe(429);
+    expect(second.refusal?.headers['retry-after']).toBeDefined();
+    // another client's routes are not this client's budget
+    const other = await flood(t, b.sessions[0]!, `/api/v1/clients/${b.id}/recipients`, 8);
+    expect(other).toMatchObject({ served: 8, refusal: null });
+  });
+});
