@@ -85,11 +85,14 @@ export async function buildApp(container: Container): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Before authentication: under overload even a session lookup is work a refused request must not cost.
+  // In this order: a flooding credential's excess is refused first, for nothing (fair-share.ts);
+  // then overload shedding, before authentication, since even a session lookup is work a refused
+  // request must not cost; the client's budget once authentication says who may spend it.
+  const fair = fairShare(config.apiRate);
+  app.addHook('onRequest', fair.credentials);
   overloadGuard(app, { maxLagMs: config.overloadMaxLagMs });
   app.addHook('onRequest', authenticate(container.db.db));
-  // After authentication: the buckets are the actor's and its client's (never a stranger's).
-  fairShare(app, config.apiRate);
+  app.addHook('onRequest', fair.clients);
   app.setErrorHandler(errorHandler);
 
   await app.register(

@@ -1,15 +1,16 @@
 // Per-client fairness. One client's automation flooding the API must not starve the other clients'
 // administrators, nor one script the people of its own client: every authenticated API request
-// takes a token from two buckets — its actor's (an API token or a session) and, for a route of one
-// client (/clients/:clientId/…), that client's. An empty bucket answers 429 `rate_limited` with
+// takes a token from two buckets — its actor's (an API token or a session, by the credential it
+// carries) and, for a route of one client (/clients/:clientId/…), that client's. An empty bucket answers 429 `rate_limited` with
 // Retry-After at once, before the route does any work, so a flood costs little more than its
 // refusals and the others' requests keep their place.
 //
 // Token buckets: a burst of the whole limit is allowed, then the limit per 10 seconds, evenly.
 // Sign-in, the session and health are never limited here (sign-in has its own lockout). The buckets
 // are per process; several Baitwise servers behind a balancer each allow the limit.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { RateLimitedError } from '../lib/errors.js';
+import { SESSION_COOKIE } from './authenticate.js';
 
 const WINDOW_S = 10;
 const EXEMPT = [/^\/api\/v1\/auth\//];
@@ -54,25 +55,41 @@ class Buckets {
   }
 }
 
+/**
+ * Two hooks. `credentials`, registered before the overload guard and authentication: the actor's
+ * bucket, keyed by the credential the request carries (the API token, or the session cookie) — no
+ * database work, so a flood's excess is refused for almost nothing and does not push the server
+ * into shedding everyone's requests. A made-up credential only spends its own bucket (and then
+ * fails authentication). `clients`, registered after authentication: the client's bucket, which only
+ * an actor allowed to see that client can spend.
+ */
 export function fairShare(
-  app: FastifyInstance,
   opts: FairShareOptions,
   now: () => number = performance.now.bind(performance),
-): void {
+): { credentials: onRequestHookHandler; clients: onRequestHookHandler } {
   const actors = opts.perActor > 0 ? new Buckets(opts.perActor, now) : null;
   const clients = opts.perClient > 0 ? new Buckets(opts.perClient, now) : null;
-  if (!actors && !clients) return;
-  app.addHook('onRequest', async (req: FastifyRequest) => {
-    const actor = req.actor;
-    if (!actor) return; // public routes and console assets
+  const limited = (req: FastifyRequest) => {
+    const access = req.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return false; // console assets, public endpoints
     const path = req.url.split('?')[0] ?? '';
-    if (EXEMPT.some((p) => p.test(path))) return;
-    const wait = actors?.take(`${actor.via}:${actor.tokenId ?? actor.sessionId ?? actor.operatorId}`) ?? 0;
-    if (wait > 0) throw new RateLimitedError(wait);
-    const clientId = (req.params as Record<string, unknown> | undefined)?.clientId;
-    if (clients && typeof clientId === 'string') {
-      const w = clients.take(clientId);
-      if (w > 0) throw new RateLimitedError(w);
-    }
-  });
+    return !EXEMPT.some((p) => p.test(path));
+  };
+  return {
+    credentials: async (req: FastifyRequest) => {
+      if (!actors || !limited(req)) return;
+      const auth = req.headers.authorization;
+      const credential = typeof auth === 'string' && auth ? auth : req.cookies?.[SESSION_COOKIE];
+      if (!credential) return; // authentication refuses it
+      const wait = actors.take(credential);
+      if (wait > 0) throw new RateLimitedError(wait);
+    },
+    clients: async (req: FastifyRequest) => {
+      if (!clients || !req.actor || !limited(req)) return;
+      const clientId = (req.params as Record<string, unknown> | undefined)?.clientId;
+      if (typeof clientId !== 'string') return;
+      const wait = clients.take(clientId);
+      if (wait > 0) throw new RateLimitedError(wait);
+    },
+  };
 }

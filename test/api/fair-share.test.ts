@@ -67,6 +67,18 @@ describe('per actor', () => {
     expect((await t.as(a.sessions[1]!, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode).toBe(200);
   });
 
+  it('refuses a flood before any database work: a made-up token spends only its own bucket', async () => {
+    const bogus = { token: 'bw_not-a-real-token' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++)
+      statuses.push((await t.as(bogus, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode);
+    // 401 while its bucket lasts (authentication refuses it), then 429 before authentication runs
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
+    expect(statuses.at(-1)).toBe(429);
+    // nobody else is affected
+    expect((await t.as(b.sessions[0]!, 'GET', `/api/v1/clients/${b.id}/recipients`)).statusCode).toBe(200);
+  });
+
   it('never counts signing in and the session', async () => {
     const s = a.sessions[1]!;
     for (let i = 0; i < 12; i++) expect((await t.as(s, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
