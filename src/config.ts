@@ -31,7 +31,7 @@ export interface Config {
   mailSliceSeconds: number;
   /** event-loop lag (ms) above which API requests other than sign-in get 503 + Retry-After (http/overload.ts); 0: never */
   overloadMaxLagMs: number;
-  /** requests per 10 s per actor and per client before 429 (http/fair-share.ts); 0: no limit */
+  /** requests per second per actor and per client before 429 (http/fair-share.ts); 0: no limit */
   apiRate: { perActor: number; perClient: number };
   /** learner portal requests per minute, per source address and per learner link */
   learnerRate: { perAddress: number; perLink: number };
@@ -200,8 +200,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
     overloadMaxLagMs: int(env, 'BAITWISE_OVERLOAD_MAX_LAG_MS', 1000, 0, 60_000),
     apiRate: {
-      perActor: int(env, 'BAITWISE_API_RATE_PER_ACTOR', 1000, 0, 10_000_000),
-      perClient: int(env, 'BAITWISE_API_RATE_PER_CLIENT', 3000, 0, 10_000_000),
+      perActor: int(env, 'BAITWISE_API_RATE_PER_ACTOR', 50, 0, 1_000_000),
+      perClient: int(env, 'BAITWISE_API_RATE_PER_CLIENT', 150, 0, 1_000_000),
     },
     learnerRate: {
       perAddress: int(env, 'BAITWISE_LEARNER_RATE_PER_ADDRESS', 1200, 1, 1_000_000),

@@ -5,35 +5,39 @@
 // Retry-After at once, before the route does any work, so a flood costs little more than its
 // refusals and the others' requests keep their place.
 //
-// Token buckets: a burst of the whole limit is allowed, then the limit per 10 seconds, evenly.
+// Token buckets: the limit per second, evenly, after a burst of two seconds' worth.
 // Sign-in, the session and health are never limited here (sign-in has its own lockout). The buckets
 // are per process; several Baitwise servers behind a balancer each allow the limit.
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { RateLimitedError } from '../lib/errors.js';
 import { SESSION_COOKIE } from './authenticate.js';
 
-const WINDOW_S = 10;
+/** A bucket holds this many seconds of its rate: the burst an idle actor may send at once. */
+const BURST_S = 2;
 const EXEMPT = [/^\/api\/v1\/auth\//];
 const MAX_BUCKETS = 50_000;
 
 export interface FairShareOptions {
-  /** requests per 10 s per actor (API token or session); 0: no limit */
+  /** requests per second per actor (API token or session); 0: no limit */
   perActor: number;
-  /** requests per 10 s per client, all its actors together; 0: no limit */
+  /** requests per second per client, all its actors together; 0: no limit */
   perClient: number;
 }
 
 class Buckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly capacity: number;
   constructor(
-    private readonly capacity: number,
+    private readonly perSecond: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.capacity = perSecond * BURST_S;
+  }
 
   /** 0 when a token was taken, else the seconds until one is there. */
   take(key: string): number {
     const t = this.now();
-    const rate = this.capacity / (WINDOW_S * 1000); // tokens per ms
+    const rate = this.perSecond / 1000; // tokens per ms
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= MAX_BUCKETS) this.prune(t, rate);

@@ -1,7 +1,8 @@
 // Per-client fairness (http/fair-share.ts): a token flooding its client's routes is refused with
 // 429 and Retry-After once its bucket is empty, while another client's administrator — and another
 // person of the same client — are served; all of one client's actors together share its budget;
-// sign-in is never counted. Limits here are small (per 10 s) so a handful of requests empties them.
+// sign-in is never counted. Limits here are small (per second, a burst of two seconds' worth) so a
+// handful of requests empties them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 
@@ -25,11 +26,11 @@ async function clientWithAdmins(t: TestApp, sys: Session, name: string, emails: 
 
 /**
  * Requests until the first refusal (at most `max`): how many were served, the refusal, and how many
- * tokens the bucket (`limit` per 10 s) may have regained meanwhile on a slow machine.
+ * tokens the bucket (`perSecond`) may have regained meanwhile on a slow machine.
  */
-async function flood(t: TestApp, who: Session | { token: string }, url: string, max: number, limit = 0) {
+async function flood(t: TestApp, who: Session | { token: string }, url: string, max: number, perSecond = 0) {
   const start = performance.now();
-  const regained = () => Math.ceil(((performance.now() - start) / 10_000) * limit);
+  const regained = () => Math.ceil(((performance.now() - start) / 1000) * perSecond);
   for (let served = 0; served < max; served++) {
     const r = await t.as(who, 'GET', url);
     if (r.statusCode !== 200) return { served, refusal: r, regained: regained() };
@@ -44,7 +45,7 @@ describe('per actor', () => {
   let token: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '8', BAITWISE_API_RATE_PER_CLIENT: '0' } });
+    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '4', BAITWISE_API_RATE_PER_CLIENT: '0' } });
     const sys = await t.login(ADMIN.email, ADMIN.password);
     a = await clientWithAdmins(t, sys, 'Flooding client', ['flood@fair.test', 'person@fair.test']);
     b = await clientWithAdmins(t, sys, 'Quiet client', ['quiet@fair.test']);
@@ -53,16 +54,14 @@ describe('per actor', () => {
   afterAll(async () => t?.close());
 
   it('refuses a flooding token with 429 and Retry-After; other clients and other people are served', async () => {
-    const { served, refusal, regained } = await flood(t, { token }, `/api/v1/clients/${a.id}/recipients`, 40, 8);
+    const { served, refusal, regained } = await flood(t, { token }, `/api/v1/clients/${a.id}/recipients`, 40, 4);
     // the burst of 8 (and what the bucket regained while they ran), then a refusal
     expect(served).toBeGreaterThanOrEqual(8);
     expect(served).toBeLessThanOrEqual(8 + regained);
     expect(refusal?.statusCode).toBe(429);
     expect(refusal?.json().error.code).toBe('rate_limited');
     expect(Number(refusal?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    // the flooding token stays refused…
-    expect((await t.as({ token }, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode).toBe(429);
-    // …while another client's administrator and another person of the same client are served
+    // while another client's administrator and another person of the same client are served
     expect((await t.as(b.sessions[0]!, 'GET', `/api/v1/clients/${b.id}/recipients`)).statusCode).toBe(200);
     expect((await t.as(a.sessions[1]!, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode).toBe(200);
   });
@@ -70,7 +69,7 @@ describe('per actor', () => {
   it('refuses a flood before any database work: a made-up token spends only its own bucket', async () => {
     const bogus = { token: 'bw_not-a-real-token' };
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++)
+    while (statuses.length < 40 && statuses.at(-1) !== 429)
       statuses.push((await t.as(bogus, 'GET', `/api/v1/clients/${a.id}/recipients`)).statusCode);
     // 401 while its bucket lasts (authentication refuses it), then 429 before authentication runs
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
@@ -91,7 +90,7 @@ describe('per client', () => {
   let b: { id: string; sessions: Session[] };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '0', BAITWISE_API_RATE_PER_CLIENT: '10' } });
+    t = await createTestApp({ env: { BAITWISE_API_RATE_PER_ACTOR: '0', BAITWISE_API_RATE_PER_CLIENT: '5' } });
     const sys = await t.login(ADMIN.email, ADMIN.password);
     a = await clientWithAdmins(t, sys, 'Busy client', ['one@fair.test', 'two@fair.test']);
     b = await clientWithAdmins(t, sys, 'Other client', ['other@fair.test']);
@@ -99,10 +98,10 @@ describe('per client', () => {
   afterAll(async () => t?.close());
 
   it("shares one budget among a client's actors and leaves another client's alone", async () => {
-    const first = await flood(t, a.sessions[0]!, `/api/v1/clients/${a.id}/recipients`, 6, 10);
+    const first = await flood(t, a.sessions[0]!, `/api/v1/clients/${a.id}/recipients`, 6, 5);
     expect(first).toMatchObject({ served: 6, refusal: null });
     // the second person of the same client gets what is left of the client's 10, then 429
-    const second = await flood(t, a.sessions[1]!, `/api/v1/clients/${a.id}/recipient-groups`, 20, 10);
+    const second = await flood(t, a.sessions[1]!, `/api/v1/clients/${a.id}/recipient-groups`, 20, 5);
     expect(second.served).toBeLessThanOrEqual(4 + first.regained + second.regained);
     expect(second.refusal?.statusCode).toBe(429);
     expect(second.refusal?.headers['retry-after']).toBeDefined();
