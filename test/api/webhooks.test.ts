@@ -49,9 +49,12 @@ afterAll(async () => {
   await t?.close();
   await new Promise((r) => server?.close(r));
 });
-beforeEach(() => {
+beforeEach(async () => {
   received = [];
   answers = [];
+  // Each test starts without webhooks: one that failed half-way leaves none behind for the next.
+  await db().deleteFrom('webhook_deliveries').where('client_id', '=', clientId).execute();
+  await db().deleteFrom('webhooks').where('client_id', '=', clientId).execute();
 });
 
 const db = () => t.db.handle.db;
