@@ -144,9 +144,9 @@ export class IncidentFeedbackService {
     const { incident, verdict } = change;
     const clientId = incident.client_id;
     const row = await this.find(trx, clientId);
-    if (!row || row.enabled !== 1) return { replies: 0 }; // off: the analyst's tick sends nothing
-    if (!row.profile_id) throw new FeedbackProfileMissingError();
-    if (!(await findProfile(trx, clientId, row.profile_id))) throw new FeedbackProfileMissingError();
+    if (row?.enabled !== 1) return { replies: 0 }; // off: the analyst's tick sends nothing
+    const profileId = row.profile_id;
+    if (!profileId || !(await findProfile(trx, clientId, profileId))) throw new FeedbackProfileMissingError();
 
     const fresh = await this.claimReporters(trx, clientId, incident.id, verdict, change.reporters);
     if (fresh.length === 0) return { replies: 0 };
@@ -154,7 +154,7 @@ export class IncidentFeedbackService {
     const template = effective(customOf(row))[verdict];
     await this.outbox.enqueue(trx, {
       clientId,
-      profileId: row.profile_id,
+      profileId,
       purpose: FEEDBACK_PURPOSE,
       content: content(template),
       messages: fresh.map((address) => {
