@@ -247,7 +247,12 @@ describe('a webhook', () => {
 
   it('retries when the endpoint cannot be reached', async () => {
     const hook = await createHook(['incident.created']);
-    await api('PATCH', `/${hook.id}`, { url: 'http://127.0.0.1:9/nothing-listens' });
+    // A port that was just free: nothing listens on it.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    await api('PATCH', `/${hook.id}`, { url: `http://127.0.0.1:${port}/nothing-listens` });
     const { rows } = await incidentCreated();
     const r = await deliveries().attempt(clientId, rows[0]?.id ?? '');
     expect(r).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });

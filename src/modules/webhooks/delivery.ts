@@ -126,8 +126,7 @@ export class WebhookDeliveries {
     if (!d) return findDelivery(this.db, clientId, id);
     const hook = await findWebhook(this.db, clientId, d.webhook_id);
     // Disabled (or deleted) since: what is still queued is not sent.
-    if (!hook || (hook.enabled !== 1 && d.event !== 'ping'))
-      return this.finish(d, { status: 'cancelled', error: 'The webhook is disabled.' });
+    if (hook?.enabled !== 1) return this.finish(d, { status: 'cancelled', error: 'The webhook is disabled.' });
     const r = await postWebhook(hook.url, this.headers(hook, d), d.body, this.policy);
     const base = { durationMs: r.durationMs, code: r.ok ? r.status : null, excerpt: r.ok ? r.excerpt : null };
     if (r.ok && r.status >= 200 && r.status < 300) return this.finish(d, { ...base, status: 'succeeded', error: null });
