@@ -4,7 +4,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startWorker } from '../../src/jobs/worker.js';
 import { newId } from '../../src/lib/ids.js';
 import { MAX_ATTEMPTS } from '../../src/modules/webhooks/delivery.js';
 import { checkWebhookUrl, isPrivateAddress } from '../../src/modules/webhooks/destination.js';
@@ -290,6 +291,30 @@ describe('a webhook', () => {
       .execute();
     expect(none).toHaveLength(0);
     await api('DELETE', `/${hook.id}`);
+  });
+
+  it('is delivered by the worker from the job the event enqueued', async () => {
+    const hook = await createHook(['incident.created']);
+    const { incident, rows } = await incidentCreated();
+    const worker = await startWorker(t.container);
+    try {
+      await vi.waitFor(
+        async () => {
+          const row = await db()
+            .selectFrom('webhook_deliveries')
+            .selectAll()
+            .where('id', '=', rows[0]?.id ?? '')
+            .executeTakeFirst();
+          if (row?.status !== 'succeeded') throw new Error(`delivery ${row?.status}`);
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+    } finally {
+      await worker.stop();
+    }
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0]?.body ?? '')).toMatchObject({ data: { incident: { id: incident.id } } });
+    expect(receiverVerifies(hook.secret, received[0] as Received)).toBe(true);
   });
 
   it('pages its delivery log, newest first', async () => {
