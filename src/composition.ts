@@ -32,7 +32,10 @@ import { directorySyncModule } from './modules/directory-sync/module.js';
 import { PreviewService } from './modules/directory-sync/preview.js';
 import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
+import { incidentFeedbackModule } from './modules/incident-feedback/module.js';
+import { feedbackSideEffects, IncidentFeedbackService } from './modules/incident-feedback/service.js';
 import { ReportRecorder } from './modules/incidents/recorder.js';
+import { allSideEffects, type IncidentSideEffects } from './modules/incidents/side-effects.js';
 import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
 import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
 import { OutboxService } from './modules/mail-delivery/outbox.js';
@@ -54,6 +57,9 @@ import { LearnerLimits } from './modules/training/learner-limits.js';
 import { type TrainingServices, trainingModule } from './modules/training/module.js';
 import { PackageService } from './modules/training/packages.js';
 import { TrainingResultsService } from './modules/training/results.js';
+import { WebhookDeliveries } from './modules/webhooks/delivery.js';
+import { webhooksModule } from './modules/webhooks/module.js';
+import { WebhookService, webhookSideEffects } from './modules/webhooks/service.js';
 
 /** What every entry point opens first (src/runtime.ts; tests open their own). */
 export interface Core {
@@ -77,6 +83,10 @@ export interface Services {
   reportAddin: ReportAddinService;
   reportIntake: ReportIntake;
   training: TrainingServices;
+  incidentFeedback: IncidentFeedbackService;
+  webhooks: WebhookService;
+  /** what happens when an incident is created or classified: reporter feedback, then webhooks */
+  incidentSideEffects: IncidentSideEffects;
 }
 
 export interface Container extends Core {
@@ -113,6 +123,8 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
   const outbox = new OutboxService(db.db, queue, keys);
   const library = new ContentLibrary(db.db, config.dataDir);
+  const incidentFeedback = new IncidentFeedbackService(db.db, outbox);
+  const webhookDeliveries = new WebhookDeliveries(db.db, queue, secrets, config.webhooks);
   const services: Services = {
     auth: new AuthService(db.db, config, passwords),
     operators: new OperatorService(db.db, passwords),
@@ -141,6 +153,9 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       learner: new LearnerService(db.db, outbox, library),
       learnerPortal: { limits: new LearnerLimits(config.learnerRate), webDir: config.webDir },
     },
+    incidentFeedback,
+    webhooks: new WebhookService(db.db, secrets, config.webhooks, webhookDeliveries),
+    incidentSideEffects: allSideEffects(feedbackSideEffects(incidentFeedback), webhookSideEffects(webhookDeliveries)),
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -158,6 +173,8 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl, config.publicUrl),
     trainingModule(services.training),
+    incidentFeedbackModule(services.incidentFeedback),
+    webhooksModule(services.webhooks),
   ];
   return {
     ...core,

@@ -47,6 +47,13 @@ export interface Config {
     /** all files unpacked together (a zip bomb is refused before it is written) */
     packageMaxUnpackedBytes: number;
   };
+  /** where a client's webhooks may point (modules/webhooks/destination.ts) */
+  webhooks: {
+    /** http:// URLs accepted (default: https only) */
+    allowHttp: boolean;
+    /** loopback, private and link-local destinations accepted (default: public addresses only) */
+    allowPrivate: boolean;
+  };
   microsoft: {
     authorityHost: string | undefined;
     graphEndpoint: string | undefined;
@@ -216,6 +223,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       packageMaxBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_MB', 200, 1, 4096) * MB,
       packageMaxFiles: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_FILES', 10_000, 1, 1_000_000),
       packageMaxUnpackedBytes: int(env, 'BAITWISE_TRAINING_PACKAGE_MAX_UNPACKED_MB', 1024, 1, 65_536) * MB,
+    },
+    webhooks: {
+      allowHttp: bool(env, 'BAITWISE_ALLOW_HTTP_WEBHOOKS', false),
+      allowPrivate: bool(env, 'BAITWISE_ALLOW_PRIVATE_WEBHOOKS', false),
     },
     microsoft: {
       authorityHost: url(env, 'MICROSOFT_AUTHORITY_HOST'),

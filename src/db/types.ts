@@ -441,6 +441,62 @@ export interface IncidentSettingsTable {
   updated_at: string;
 }
 
+/** Reporter feedback (modules/incident-feedback): one row per client. */
+export interface IncidentFeedbackSettingsTable {
+  client_id: string;
+  enabled: number; // 0/1
+  profile_id: string | null;
+  templates: string; // JSON {verdict: {subject, body}}: the verdicts changed from the defaults
+  updated_at: string;
+}
+
+/** One reporter told of one verdict of one incident (never twice). */
+export interface IncidentFeedbackRepliesTable {
+  id: string;
+  client_id: string;
+  incident_id: string;
+  verdict: string;
+  reporter_address: string;
+  created_at: string;
+}
+
+/** A client's webhook endpoint (modules/webhooks). */
+export interface WebhooksTable {
+  id: string;
+  client_id: string;
+  name: string;
+  url: string;
+  events: string; // JSON array of event names
+  enabled: number; // 0/1
+  secret: string; // encrypted signing secret
+  secret_rotated_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One event sent (or being sent) to one webhook. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  client_id: string;
+  webhook_id: string;
+  event: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  response_excerpt: string | null;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /**
  * Training (modules/training). `client_id` NULL: the shared library, published by a system
  * administrator to every client; reads filter `client_id = :client OR client_id IS NULL`.
@@ -534,6 +590,10 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_settings: IncidentSettingsTable;
+  incident_feedback_settings: IncidentFeedbackSettingsTable;
+  incident_feedback_replies: IncidentFeedbackRepliesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   sending_profiles: SendingProfilesTable;
   outbox_contents: OutboxContentsTable;
   outbox_messages: OutboxMessagesTable;

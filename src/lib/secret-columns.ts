@@ -12,4 +12,5 @@ export const SECRET_COLUMNS: SecretColumn[] = [
   { table: 'sending_profiles', column: 'smtp_password' },
   { table: 'sending_profiles', column: 'dkim_private_key' },
   { table: 'client_keys', column: 'secret' },
+  { table: 'webhooks', column: 'secret' },
 ];

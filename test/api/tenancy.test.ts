@@ -60,6 +60,7 @@ interface ClientData {
   enrolmentId: string;
   /** the learner's link (the invitation's token) to that enrolment */
   learnerToken: string;
+  webhookId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -174,7 +175,20 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .where('ref_id', '=', enrolment.id)
     .executeTakeFirstOrThrow();
   const learnerToken = messageToken(await t.app.services.mail.dispatch.keys.key(clientId), invitation.id);
+  // Reporter feedback through the relay, and a webhook (nothing is called: no incident happens).
+  const feedback = await t.as(s, 'PUT', `/api/v1/clients/${clientId}/incident-feedback`, {
+    enabled: true,
+    profileId: profile.id,
+  });
+  expect(feedback.statusCode).toBe(200);
+  const webhook = await t.as(s, 'POST', `/api/v1/clients/${clientId}/webhooks`, {
+    name: 'SIEM',
+    url: `https://siem.${clientId.slice(0, 8)}.example/baitwise`,
+    events: ['incident.created'],
+  });
+  expect(webhook.statusCode).toBe(201);
   return {
+    webhookId: webhook.json().id,
     packageId: pkg.json().id,
     campaignId: campaign.id,
     enrolmentId: enrolment.id,
@@ -259,6 +273,7 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     slug: 'recognising-phishing', // built-in courses belong to every client
     campaignId: data.campaignId,
     enrolmentId: data.enrolmentId,
+    webhookId: data.webhookId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -446,6 +461,10 @@ async function snapshotOf(clientId: string): Promise<string> {
     'training_packages',
     'training_campaigns',
     'training_enrolments',
+    'incident_feedback_settings',
+    'incident_feedback_replies',
+    'webhooks',
+    'webhook_deliveries',
   ] as const;
   const out: Record<string, unknown> = {};
   for (const table of tables) {

@@ -15,6 +15,7 @@ import { EntraSyncPage } from './pages/EntraSyncPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperatorsPage } from './pages/OperatorsPage';
 import { RecipientsPage } from './pages/RecipientsPage';
+import { ReporterFeedbackPage } from './pages/ReporterFeedbackPage';
 import { SendingProfilesPage } from './pages/SendingProfilesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
@@ -22,6 +23,7 @@ import { SignInPage } from './pages/SignInPage';
 import { SendingProfileDetailPage } from './pages/sending-profiles/SendingProfileDetailPage';
 import { TrainingCampaignsPage } from './pages/TrainingCampaignsPage';
 import { TrainingLibraryPage } from './pages/TrainingLibraryPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 
 // The campaign page brings the charting library (recharts): loaded when it is opened, so the
 // console's first load stays small.
@@ -66,6 +68,8 @@ export function App() {
         <Route path="settings/azure-applications/:appId" element={<AzureAppDetailPage />} />
         <Route path="settings/sending-profiles" element={<SendingProfilesPage />} />
         <Route path="settings/sending-profiles/:profileId" element={<SendingProfileDetailPage />} />
+        <Route path="settings/reporter-feedback" element={<ReporterFeedbackPage />} />
+        <Route path="settings/webhooks" element={<WebhooksPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="account/api-tokens" element={<ApiTokensPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -73,6 +73,8 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
         <NavLink {...link('Common System Settings', '/settings', true)} />
         <NavLink {...link('Azure Applications', '/settings/azure-applications')} pl="lg" />
         <NavLink {...link('Sending profiles', '/settings/sending-profiles')} pl="lg" />
+        <NavLink {...link('Reporter feedback', '/settings/reporter-feedback')} pl="lg" />
+        <NavLink {...link('Webhooks', '/settings/webhooks')} pl="lg" />
       </NavLink>
     </Stack>
   );
