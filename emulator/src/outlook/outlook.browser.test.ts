@@ -84,16 +84,14 @@ describe('emulated Outlook in a browser', () => {
           .writeHead(200, { 'content-type': 'text/html' })
           .end(addinPages(`${kit.base}/_outlook/office.js`, () => clientId));
       } else if (req.url?.startsWith('/taskpane.html')) {
-        res
-          .writeHead(200, { 'content-type': 'text/html' })
-          .end(
-            `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(
+          `<!doctype html><script src="${kit.base}/_outlook/office.js"></script><p id="s">loading</p><script>Office.onReady((info) => {
   const rs = Office.context.roamingSettings;
   let big = 'stored';
   try { rs.set('big', 'x'.repeat(40000)); } catch (e) { big = e.code; }
   document.getElementById('s').textContent = info.host + ': ' + Office.context.mailbox.item.subject + ' | last: ' + rs.get('lastReported') + ' | big: ' + big;
 });</script>`,
-          );
+        );
       } else if (req.url === '/standalone.html') {
         res
           .writeHead(200, { 'content-type': 'text/html' })
