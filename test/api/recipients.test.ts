@@ -571,3 +571,43 @@ describe('another client', () => {
     expect(await count('recipient_group_members', otherClientId)).toBe(0);
   });
 });
+
+describe('a large group', () => {
+  it('pages through exactly its members in name order (the probe plan above 1,000 members)', async () => {
+    const client = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Large group Ltd' })).json().id as string;
+    const group = (
+      await t.as(sys, 'POST', `/api/v1/clients/${client}/recipient-groups`, { name: 'Everyone else' })
+    ).json();
+    // letters and digits of one width only: every collation (SQLite's, PostgreSQL's locale) orders them alike
+    const pad = (n: number) => String(n).padStart(4, '0');
+    const row = (i: number) => `big.${i}@large.example,N${pad((i * 7919) % 1300)}x${pad(i)}`;
+    const members = Array.from({ length: 1100 }, (_, i) => row(i));
+    const others = Array.from({ length: 200 }, (_, i) => row(1100 + i));
+    const imported = async (lines: string[], groupId?: string) =>
+      (
+        await t.as(sys, 'POST', `/api/v1/clients/${client}/recipients/import`, {
+          csv: ['email,display_name', ...lines].join('\n'),
+          ...(groupId ? { groupId } : {}),
+        })
+      ).json();
+    expect((await imported(members, group.id)).created).toBe(1100);
+    expect((await imported(others)).created).toBe(200);
+    const seen: { email: string; displayName: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { email: string; displayName: string }[]; nextCursor: string | null } = (
+        await t.as(
+          sys,
+          'GET',
+          `/api/v1/clients/${client}/recipients?groupId=${group.id}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        )
+      ).json();
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = members
+      .map((l) => ({ email: l.split(',')[0]!, displayName: l.split(',')[1]! }))
+      .sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+    expect(seen.map((r) => r.email)).toEqual(expected.map((r) => r.email));
+  });
+});

@@ -57,6 +57,17 @@ async function planSearch(db: Db, clientId: string, f: RecipientFilter): Promise
   return r && Number(r.hits) <= SPARSE_HITS && Number(r.pending) <= SPARSE_HITS ? 'sparse' : 'dense';
 }
 
+/** Members above which a page of a group is found by walking the client in page order (SQLite). */
+const LARGE_GROUP = 1000;
+
+/** Whether the page's group filter should probe members row by row (see conditions). */
+async function isLargeGroup(db: Db, clientId: string, f: RecipientFilter): Promise<boolean> {
+  if (f.groupId === undefined || engineOf(db) !== 'sqlite') return false;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from recipient_group_members
+    where group_id = ${f.groupId} and client_id = ${clientId} limit ${LARGE_GROUP + 1})`.execute(db);
+  return Number(rows[0]?.n ?? 0) > LARGE_GROUP;
+}
+
 /**
  * Case-insensitive "contains" on email and names, through the search index of migration
  * 0011_recipient_search: pg_trgm's GIN index on PostgreSQL; on SQLite the FTS5 trigram index for
@@ -85,7 +96,14 @@ function searchCondition(clientId: string, term: string, engine: Engine, plan: S
     or (${rowid} in (${pending}) and ${like(true)}))`;
 }
 
-function conditions(eb: Eb, clientId: string, f: RecipientFilter, engine: Engine, plan: SearchPlan | null) {
+function conditions(
+  eb: Eb,
+  clientId: string,
+  f: RecipientFilter,
+  engine: Engine,
+  plan: SearchPlan | null,
+  groupProbe = false,
+) {
   const and: Expression<SqlBool>[] = [
     // `+` keeps SQLite from walking the client's index for a sparse search: it looks the hits up by
     // rowid instead (see planSearch).
@@ -99,10 +117,22 @@ function conditions(eb: Eb, clientId: string, f: RecipientFilter, engine: Engine
   if (f.enabled !== undefined) and.push(eb('recipients.enabled', '=', f.enabled ? 1 : 0));
   if (f.source !== undefined) and.push(eb('recipients.source', '=', f.source));
   if (f.userType !== undefined) and.push(eb('recipients.user_type', '=', f.userType));
-  if (f.groupId !== undefined) {
+  if (f.groupId !== undefined && groupProbe) {
+    // A page of a large group (SQLite): walk the client's name index in page order and probe the
+    // members' primary key per row, stopping at the page's last row — instead of reading every
+    // member and sorting them all for 50 rows. A scalar subquery, not EXISTS: SQLite turns EXISTS
+    // into a join and first builds a Bloom filter of every member, on every page; `+` keeps it on
+    // the primary key (group_id, recipient_id). 100,000 recipients, a group of 10,000: a page's
+    // query 7.5 → 0.35 ms.
+    and.push(
+      sql<boolean>`(select 1 from recipient_group_members as m where m.group_id = ${f.groupId}
+        and m.recipient_id = ${sql.ref('recipients.id')} and +m.client_id = ${clientId}) is not null`,
+    );
+  } else if (f.groupId !== undefined) {
     // IN rather than a correlated EXISTS: SQLite then reads the group's members once and seeks
     // each recipient, instead of probing the members table once per row of the client
-    // (measured: about half the time for the count at 100,000 recipients).
+    // (measured: about half the time for the count at 100,000 recipients, and for a page of a
+    // small group, whose few members are found at once rather than by walking the whole client).
     and.push(
       eb(
         'recipients.id',
@@ -135,7 +165,7 @@ export async function listRecipientsPage(
   limit: number,
 ): Promise<RecipientRow[]> {
   const engine = engineOf(db);
-  const plan = await planSearch(db, clientId, f);
+  const [plan, groupProbe] = await Promise.all([planSearch(db, clientId, f), isLargeGroup(db, clientId, f)]);
   const keys: Key[] = [];
   if (after === null || after.name !== null) {
     const named = await db
@@ -143,7 +173,7 @@ export async function listRecipientsPage(
       .select(['recipients.id', 'recipients.display_name'])
       .where((eb) =>
         eb.and([
-          ...conditions(eb, clientId, f, engine, plan),
+          ...conditions(eb, clientId, f, engine, plan, groupProbe),
           eb('recipients.display_name', 'is not', null),
           ...(after
             ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
@@ -163,7 +193,7 @@ export async function listRecipientsPage(
       .select(['recipients.id', 'recipients.display_name'])
       .where((eb) =>
         eb.and([
-          ...conditions(eb, clientId, f, engine, plan),
+          ...conditions(eb, clientId, f, engine, plan, groupProbe),
           eb('recipients.display_name', 'is', null),
           ...(afterId !== null ? [eb('recipients.id', '>', afterId)] : []),
         ]),
