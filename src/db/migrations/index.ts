@@ -16,6 +16,7 @@ import * as m0012 from './0012_reported_messages.js';
 import * as m0013 from './0013_training_results.js';
 import * as m0014 from './0014_outbox_claim_index.js';
 import * as m0015 from './0015_incidents.js';
+import * as m0018 from './0018_reporting_mailbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,8 @@ const MIGRATIONS: [string, Up][] = [
   ['0013_training_results', m0013.up],
   ['0014_outbox_claim_index', m0014.up],
   ['0015_incidents', m0015.up],
+  // 0016/0017 are other helpers' (incidents); the lead orders them at merge
+  ['0018_reporting_mailbox', m0018.up],
 ];
 
 class CodeProvider implements MigrationProvider {
