@@ -90,7 +90,7 @@ beforeAll(async () => {
   t = await createTestApp({ env: { ...emu.env, BAITWISE_PUBLIC_URL: 'https://baitwise.test' } });
   sys = await t.login(ADMIN.email, ADMIN.password);
   clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Mailbox Ltd' })).json().id;
-  tenant = await emu.tenantWithApp(REDIRECT_URI, { users: 12, name: 'Fabrikam' });
+  tenant = await emu.tenantWithApp(REDIRECT_URI, { users: 30, name: 'Fabrikam' });
   appId = await connectedApp(t, emu, sys, clientId, tenant, 'Fabrikam');
   mailbox = tenant.admin.userPrincipalName.toLowerCase(); // delegated: the authorizing account's own mailbox
   users = (await emu.control<{ value: EmuUser[] }>('GET', `/tenants/${tenant.tenantId}/users?top=100`)).value.filter(
@@ -116,7 +116,10 @@ describe('reporting mailbox intake', () => {
       sourceFolder: 'inbox',
       processedFolder: 'Baitwise processed',
     });
-    expect(r.requirements.delegated.permissions).toEqual(['Mail.ReadWrite (delegated)']);
+    expect(r.requirements.delegated.permissions).toEqual([
+      'Mail.ReadWrite (delegated)',
+      'Mail.ReadWrite.Shared (delegated, for a shared mailbox)',
+    ]);
     expect(r.requirements.application.permissions).toEqual(['Mail.ReadWrite (application, admin consent)']);
     const off = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/reporting-mailbox/sync`, {});
     expect(off.statusCode).toBe(409);
@@ -189,15 +192,40 @@ describe('reporting mailbox intake', () => {
     expect(await inbox()).toEqual([]);
   });
 
-  it('says in plain words which permission is missing when Microsoft refuses, then reads with the application permission once granted', async () => {
-    // delegated access to a mailbox that is not the authorizing account's: ErrorAccessDenied
-    const other = users[6]!.userPrincipalName.toLowerCase();
-    await settings({ mailbox: other });
-    await submit(users[1]!.userPrincipalName, 8, other);
+  it('reads a shared mailbox in delegated mode once the authorizing account has Full Access, and says so until then', async () => {
+    const shared = users[7]!.userPrincipalName.toLowerCase();
+    await settings({ mailbox: shared });
+    await submit(users[2]!.userPrincipalName, 9, shared);
     let run = await read();
     expect(run).toMatchObject({ status: 'failed', errorCode: 'ErrorAccessDenied' });
-    expect(run.error).toMatch(/refused access to .*Mail\.ReadWrite/);
-    expect(run.error).toContain(other);
+    expect(run.error).toMatch(/Mail\.ReadWrite\.Shared.*Full Access/);
+    expect(run.error).toContain(shared);
+    await emu.control('POST', `/mailboxes/${shared}/permissions`, { user: mailbox });
+    // an application authorized before Baitwise asked for Mail.ReadWrite.Shared: told to authorize
+    // again, without a refresh that would fail (and flag) the whole connection
+    const apps = t.db.handle.db.updateTable('azure_apps').where('client_id', '=', clientId).where('id', '=', appId);
+    const row = await t.db.handle.db
+      .selectFrom('azure_apps')
+      .select('granted_scopes')
+      .where('client_id', '=', clientId)
+      .where('id', '=', appId)
+      .executeTakeFirstOrThrow();
+    await apps.set({ granted_scopes: (row.granted_scopes ?? '').replace(/\S*Mail\.ReadWrite\.Shared/i, '') }).execute();
+    run = await read();
+    expect(run).toMatchObject({ status: 'failed', errorCode: 'shared_permission_missing' });
+    expect(run.error).toMatch(/authorize the application again/);
+    const app = (await t.as(sys, 'GET', `/api/v1/clients/${clientId}/azure-apps/${appId}`)).json();
+    expect(app.status).toBe('connected');
+    await apps.set({ granted_scopes: row.granted_scopes }).execute();
+    run = await read();
+    expect(run).toMatchObject({ status: 'succeeded', ingested: 1 });
+    expect(await inbox(shared)).toEqual([]);
+  });
+
+  it('says in plain words which permission is missing when Microsoft refuses, then reads with the application permission once granted', async () => {
+    const other = users[6]!.userPrincipalName.toLowerCase();
+    await submit(users[1]!.userPrincipalName, 8, other);
+    let run: Run;
 
     // application access without the application permission consented
     await settings({ mailbox: other, accessMode: 'application' });

@@ -6,7 +6,7 @@ import { OutboundError } from '../../lib/outbound.js';
 import { MicrosoftAuthError } from '../../microsoft/entra.js';
 import { GraphError } from '../../microsoft/graph.js';
 import { guidanceFor } from '../../microsoft/guidance.js';
-import { MissingAppError } from './mailbox-graph.js';
+import { MissingAppError, SharedScopeMissingError } from './mailbox-graph.js';
 import type { AccessMode } from './view.js';
 
 export interface RunFailure {
@@ -28,7 +28,7 @@ export function explain(err: unknown, ctx: { mailbox: string; mode: AccessMode; 
         code: err.code,
         message:
           mode === 'delegated'
-            ? `Microsoft refused access to ${mailbox} (${err.code}). In delegated mode Baitwise reads the mailbox of the account that authorized the Azure application, with the delegated permission Mail.ReadWrite: authorize the application again signed in as ${mailbox} (and make sure Mail.ReadWrite is consented), or switch to application access.`
+            ? `Microsoft refused access to ${mailbox} (${err.code}). In delegated mode Baitwise reads the mailbox of the account that authorized the Azure application (delegated permission Mail.ReadWrite), or a shared mailbox that account has Full Access to (delegated permission Mail.ReadWrite.Shared). Give the authorizing account Full Access to ${mailbox} in Exchange Online (Add-MailboxPermission -AccessRights FullAccess), or authorize the application again signed in as ${mailbox}, or switch to application access.`
             : `Microsoft refused the Azure application access to ${mailbox} (${err.code}). Application access needs the application permission Mail.ReadWrite on Microsoft Graph with admin consent: add it to the app registration in Entra, click "Grant admin consent", then click Sync now.`,
       };
     }
@@ -64,6 +64,12 @@ export function explain(err: unknown, ctx: { mailbox: string; mode: AccessMode; 
   }
   if (err instanceof OutboundError) {
     return { code: 'microsoft_unreachable', message: 'Microsoft could not be reached. The next run tries again.' };
+  }
+  if (err instanceof SharedScopeMissingError) {
+    return {
+      code: 'shared_permission_missing',
+      message: `${mailbox} is not the mailbox of the account that authorized the Azure application${err.authorizedAs ? ` (${err.authorizedAs})` : ''}: reading it in delegated mode needs the delegated permission Mail.ReadWrite.Shared, which this authorization did not grant. Add Mail.ReadWrite.Shared to the app registration in Entra, authorize the application again on the Azure Applications page, and give that account Full Access to ${mailbox}.`,
+    };
   }
   if (err instanceof MissingAppError) {
     return { code: 'azure_app_missing', message: `${err.message} Choose another one on the Reporting mailbox page.` };

@@ -1,5 +1,6 @@
 // Graph calls on the reporting mailbox, with the token its access mode needs: delegated — the
-// Azure application's stored authorization (TokenService, the same token directory sync uses);
+// Azure application's stored authorization (TokenService, the same token directory sync uses),
+// asking also for Mail.ReadWrite.Shared when the mailbox is not the authorizing account's own;
 // application — a client-credentials token of the same app registration (its own Mail.ReadWrite
 // permission), cached here until shortly before it expires and dropped when the app row changes.
 import type { Db } from '../../db/connection.js';
@@ -8,8 +9,9 @@ import type { SecretBox } from '../../lib/crypto.js';
 import type { Cloud } from '../../microsoft/clouds.js';
 import type { EntraClient } from '../../microsoft/entra.js';
 import { type GraphClient, GraphError } from '../../microsoft/graph.js';
+import { normaliseScope, SHARED_MAIL_SCOPE } from '../../microsoft/permissions.js';
 import { findApp } from '../azure-apps/repository.js';
-import { credentialsOf, grantOf, type TokenService } from '../azure-apps/token-service.js';
+import { credentialsOf, grantOf, type Resource, type TokenService } from '../azure-apps/token-service.js';
 import type { AccessMode } from './view.js';
 
 /** The resource an app-only token is asked for (`<resource>/.default`): Graph's real host per cloud. */
@@ -23,6 +25,13 @@ const EARLY_REFRESH_MS = 5 * 60_000;
 export class MissingAppError extends Error {
   constructor() {
     super('The Azure application chosen for the reporting mailbox no longer exists.');
+  }
+}
+
+/** A shared mailbox in delegated mode, but the stored authorization did not grant Mail.ReadWrite.Shared. */
+export class SharedScopeMissingError extends Error {
+  constructor(readonly authorizedAs: string | null) {
+    super('Mail.ReadWrite.Shared not granted');
   }
 }
 
@@ -59,19 +68,35 @@ export class MailboxGraph {
     private readonly deps: MailboxGraphDeps,
     private readonly app: AzureAppRow,
     private readonly mode: AccessMode,
+    private readonly resource: Resource,
     readonly base: string,
   ) {}
 
   static async open(deps: MailboxGraphDeps, clientId: string, appId: string, mode: AccessMode, mailbox: string) {
     const app = await findApp(deps.db, clientId, appId);
     if (!app) throw new MissingAppError();
-    return new MailboxGraph(deps, app, mode, `/users/${encodeURIComponent(mailbox)}`);
+    // Delegated: the authorizing account's own mailbox needs Mail.ReadWrite; any other mailbox
+    // (shared, with Full Access) needs Mail.ReadWrite.Shared, asked for only here — and only once
+    // the authorization granted it, or the refresh would fail for the whole connection.
+    const own = !app.ms_upn || app.ms_upn.toLowerCase() === mailbox.toLowerCase();
+    const shared = mode === 'delegated' && !own;
+    if (shared) {
+      const granted = new Set((app.granted_scopes ?? '').split(' ').filter(Boolean).map(normaliseScope));
+      if (!granted.has(normaliseScope(SHARED_MAIL_SCOPE))) throw new SharedScopeMissingError(app.ms_upn);
+    }
+    return new MailboxGraph(
+      deps,
+      app,
+      mode,
+      shared ? 'graph-shared' : 'graph',
+      `/users/${encodeURIComponent(mailbox)}`,
+    );
   }
 
   private token(): Promise<string> {
     return this.mode === 'application'
       ? this.deps.appOnly.token(this.app)
-      : this.deps.tokens.accessToken(this.app.client_id, this.app.id, 'graph');
+      : this.deps.tokens.accessToken(this.app.client_id, this.app.id, this.resource);
   }
 
   /** A token refused before its expiry (revoked, consent withdrawn): forget it and try once more. */

@@ -17,10 +17,10 @@ export type AccessMode = Static<typeof AccessMode>;
 /** What each access mode needs in Entra and Exchange Online (the console page lists it). */
 export const ACCESS_REQUIREMENTS: Record<AccessMode, { permissions: string[]; steps: string[] }> = {
   delegated: {
-    permissions: ['Mail.ReadWrite (delegated)'],
+    permissions: ['Mail.ReadWrite (delegated)', 'Mail.ReadWrite.Shared (delegated, for a shared mailbox)'],
     steps: [
-      'The reporting mailbox is the mailbox of the account that authorized the Azure application (sign in as that mailbox when you click Authorize).',
-      'Mail.ReadWrite (delegated) is part of the permissions Baitwise requests: it reads the submissions, creates the handled folder and moves them there.',
+      'Either the reporting mailbox is the mailbox of the account that authorized the Azure application (Mail.ReadWrite), or that account has Full Access to it (a shared mailbox: Add-MailboxPermission -Identity <reporting mailbox> -User <authorizing account> -AccessRights FullAccess) and the authorization granted Mail.ReadWrite.Shared.',
+      'Both are among the permissions Baitwise requests when you click Authorize (an application authorized before Mail.ReadWrite.Shared was requested must be authorized again to read a shared mailbox).',
     ],
   },
   application: {
