@@ -3,8 +3,8 @@
 // mailbox; Baitwise reads it with message delta, records each attached original as a report of
 // its sender, and moves the submission to the handled folder — once, across rounds, lost delta
 // tokens and refusals — and says in plain words which permission is missing when Microsoft refuses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWaiting } from '../../src/modules/reporting-mailbox/jobs.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { enqueueDue, runWaiting } from '../../src/modules/reporting-mailbox/jobs.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -19,6 +19,7 @@ interface EmuUser {
 interface Run {
   id: string;
   status: string;
+  trigger: string;
   ingested: number;
   duplicates: number;
   refused: number;
@@ -156,6 +157,27 @@ describe('reporting mailbox intake', () => {
     ]);
   });
 
+  it('the schedule queues one reading per enabled mailbox when due, then waits the configured interval', async () => {
+    const db = t.db.handle.db;
+    const now = new Date().toISOString();
+    await db
+      .updateTable('reporting_mailbox_settings')
+      .set({ next_run_at: now })
+      .where('client_id', '=', clientId)
+      .execute();
+    expect(await enqueueDue(db, t.container.queue, 7, now)).toBe(1);
+    expect(await enqueueDue(db, t.container.queue, 7, now)).toBe(0);
+    const s = await db
+      .selectFrom('reporting_mailbox_settings')
+      .select('next_run_at')
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
+    expect(Date.parse(s.next_run_at ?? '') - Date.parse(now)).toBe(7 * 60_000);
+    const runs = (await t.as(sys, 'GET', `/api/v1/clients/${clientId}/reporting-mailbox/runs`)).json().items as Run[];
+    expect(runs[0]).toMatchObject({ status: 'queued', trigger: 'schedule' });
+    await runWaiting(t.container.services.reportingMailbox.intake, clientId);
+  });
+
   it('a second round ingests only the new submissions', async () => {
     await submit(users[3]!.userPrincipalName, 4);
     const run = await read();
@@ -174,6 +196,31 @@ describe('reporting mailbox intake', () => {
     const rows = await reports();
     expect(rows).toHaveLength(5);
     expect(new Set(rows.map((r) => `${r.reporter_address} ${r.internet_message_id}`)).size).toBe(5);
+    expect(await inbox()).toEqual([]);
+  });
+
+  it('a reading that fails half-way through a page is finished by the next without a duplicate', async () => {
+    const before = (await reports()).length;
+    await submit(users[0]!.userPrincipalName, 20);
+    await submit(users[1]!.userPrincipalName, 21);
+    const recorder = t.container.services.reportingMailbox.intake.recorder;
+    const real = recorder.record.bind(recorder);
+    let calls = 0;
+    const spy = vi.spyOn(recorder, 'record').mockImplementation(async (r) => {
+      if (++calls === 2) throw new Error('worker stopped');
+      return real(r);
+    });
+    let run: Run;
+    try {
+      run = await read();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(run).toMatchObject({ status: 'failed', ingested: 1, errorCode: 'internal_error' });
+    expect(await inbox()).toHaveLength(1); // the first was recorded and moved; the second waits
+    run = await read();
+    expect(run).toMatchObject({ status: 'succeeded', ingested: 1, duplicates: 0 });
+    expect(await reports()).toHaveLength(before + 2);
     expect(await inbox()).toEqual([]);
   });
 
