@@ -301,4 +301,35 @@ describe('reporting mailbox intake', () => {
     expect(run).toMatchObject({ status: 'failed', errorCode: 'ErrorAccessDenied' });
     expect(run.error).toMatch(/application access policy/);
   });
+
+  it('an archived client’s mailbox is not read (its data is read-only) until it is restored', async () => {
+    await settings(); // delegated, the authorizing account's own mailbox
+    const db = t.db.handle.db;
+    const now = new Date().toISOString();
+    const due = () =>
+      db
+        .updateTable('reporting_mailbox_settings')
+        .set({ next_run_at: now })
+        .where('client_id', '=', clientId)
+        .execute();
+    await due();
+    // a reading queued before the client was archived finds it archived and reads nothing
+    const queued = await t.as(sys, 'POST', `/api/v1/clients/${clientId}/reporting-mailbox/sync`, {});
+    expect(queued.statusCode).toBe(202);
+    await submit(users[5]!.userPrincipalName, 30);
+    const before = (await reports()).length;
+    expect((await t.as(sys, 'PATCH', `/api/v1/clients/${clientId}`, { archived: true })).statusCode).toBe(200);
+    try {
+      expect(await enqueueDue(db, t.container.queue, 5, now)).toBe(0);
+      await runWaiting(t.container.services.reportingMailbox.intake, clientId);
+      const runs = (await t.as(sys, 'GET', `/api/v1/clients/${clientId}/reporting-mailbox/runs`)).json().items as Run[];
+      expect(runs[0]).toMatchObject({ id: queued.json().id, status: 'failed', errorCode: 'client_archived' });
+      expect(await reports()).toHaveLength(before);
+    } finally {
+      expect((await t.as(sys, 'PATCH', `/api/v1/clients/${clientId}`, { archived: false })).statusCode).toBe(200);
+    }
+    expect(await enqueueDue(db, t.container.queue, 5, now)).toBe(1);
+    await runWaiting(t.container.services.reportingMailbox.intake, clientId);
+    expect(await reports()).toHaveLength(before + 1);
+  });
 });

@@ -140,6 +140,16 @@ export async function runReading(deps: IntakeDeps, clientId: string, runId: stri
   const progress = () => ({ ...t, refusals: JSON.stringify(t.refusals), restarted: restarted ? 1 : 0 });
   await repo.updateRun(db, clientId, runId, { status: 'running', started_at: nowIso() });
   const s = await repo.findSettings(db, clientId);
+  if (await repo.isArchived(db, clientId)) {
+    // read-only until restored: the submissions wait in the mailbox, the schedule skips the client
+    await repo.updateRun(db, clientId, runId, {
+      status: 'failed',
+      error: 'The client is archived, so its reporting mailbox is not read. Restore the client to read it again.',
+      error_code: 'client_archived',
+      finished_at: nowIso(),
+    });
+    return;
+  }
   if (!s?.enabled || !s.azure_app_id || !s.mailbox) {
     await repo.updateRun(db, clientId, runId, {
       status: 'failed',

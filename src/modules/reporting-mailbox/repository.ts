@@ -21,14 +21,19 @@ export async function updateSettings(db: Db, clientId: string, patch: Partial<Se
   await db.updateTable('reporting_mailbox_settings').set(patch).where('client_id', '=', clientId).execute();
 }
 
-/** Enabled settings whose next reading is due. */
+/**
+ * Enabled settings whose next reading is due. An archived client's data is read-only: its mailbox
+ * waits (its due time stays, so restoring the client reads it at once).
+ */
 export const dueSettings = (db: Db, now: string, limit: number) =>
   db
-    .selectFrom('reporting_mailbox_settings')
-    .select(['client_id', 'next_run_at'])
-    .where('enabled', '=', 1)
-    .where('next_run_at', '<=', now)
-    .orderBy('next_run_at')
+    .selectFrom('reporting_mailbox_settings as s')
+    .innerJoin('clients as c', 'c.id', 's.client_id')
+    .select(['s.client_id', 's.next_run_at'])
+    .where('s.enabled', '=', 1)
+    .where('s.next_run_at', '<=', now)
+    .where('c.archived_at', 'is', null)
+    .orderBy('s.next_run_at')
     .limit(limit)
     .execute();
 
@@ -87,4 +92,9 @@ export async function isRecipient(db: Db, clientId: string, emailKey: string): P
     .where('email_key', '=', emailKey)
     .executeTakeFirst();
   return r !== undefined;
+}
+
+export async function isArchived(db: Db, clientId: string): Promise<boolean> {
+  const c = await db.selectFrom('clients').select('archived_at').where('id', '=', clientId).executeTakeFirst();
+  return !c || c.archived_at !== null;
 }
