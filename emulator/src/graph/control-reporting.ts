@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { accessState, grantFullAccess } from '../mail/access.js';
 import { deliver } from '../mail/deliver.js';
-import { composeMime, newMessageId } from '../mail/mime.js';
+import { composeMime, newMessageId, parseMime } from '../mail/mime.js';
 import { messageById, userByAddress } from '../mail/state.js';
 
 const PREFIXES = {
@@ -57,7 +57,8 @@ export function registerReportingControl(app: FastifyInstance, ctx: EmulatorCont
         original = m.mime;
       }
       if (!original) return fail(reply, 400, 'bad_request', 'Give the reported message as mime or messageId.');
-      const subject = /^Subject:[ \t]*(.*)$/im.exec(original.split(/\r?\n\r?\n/)[0] ?? '')?.[1]?.trim() ?? '';
+      // decoded (RFC 2047), as Outlook shows it; the composer encodes the new subject again
+      const subject = (await parseMime(original)).subject;
       const from = reporter
         ? { name: reporter.displayName, address: reporter.mail ?? reporter.userPrincipalName }
         : { name: '', address: b.reporter };
