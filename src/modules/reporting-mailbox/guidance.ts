@@ -56,7 +56,12 @@ export function explain(err: unknown, ctx: { mailbox: string; mode: AccessMode; 
         message: `Microsoft Graph is busy or unavailable (${err.status} ${err.code}). Nothing was lost; the next run continues where this one stopped.`,
       };
     }
-    return { code: err.code, message: `Microsoft Graph refused a request (${err.status} ${err.code}): ${err.message}` };
+    // Microsoft's own text, bounded: it is stored in the run log
+    const text = err.message.length > 500 ? `${err.message.slice(0, 499)}…` : err.message;
+    return {
+      code: err.code.slice(0, 100),
+      message: `Microsoft Graph refused a request (${err.status} ${err.code.slice(0, 100)}): ${text}`,
+    };
   }
   if (err instanceof MicrosoftAuthError) {
     const g = guidanceFor(err.ms);
