@@ -50,6 +50,9 @@ import { RecipientService } from './modules/recipients/service.js';
 import { ReportIntake } from './modules/report-addin/intake.js';
 import { reportAddinModule } from './modules/report-addin/module.js';
 import { ReportAddinService } from './modules/report-addin/service.js';
+import { AppOnlyTokens } from './modules/reporting-mailbox/mailbox-graph.js';
+import { type ReportingMailboxServices, reportingMailboxModule } from './modules/reporting-mailbox/module.js';
+import { ReportingMailboxService } from './modules/reporting-mailbox/service.js';
 import { TrainingCampaignService } from './modules/training/campaigns-service.js';
 import { ContentLibrary } from './modules/training/content.js';
 import { LearnerService } from './modules/training/learner.js';
@@ -82,6 +85,7 @@ export interface Services {
   mail: MailServices;
   reportAddin: ReportAddinService;
   reportIntake: ReportIntake;
+  reportingMailbox: ReportingMailboxServices;
   training: TrainingServices;
   incidentFeedback: IncidentFeedbackService;
   webhooks: WebhookService;
@@ -125,6 +129,8 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const library = new ContentLibrary(db.db, config.dataDir);
   const incidentFeedback = new IncidentFeedbackService(db.db, outbox);
   const webhookDeliveries = new WebhookDeliveries(db.db, queue, secrets, config.webhooks);
+  // the one entry for a report, whichever way it came (add-in intake, reporting mailbox)
+  const recorder = new ReportRecorder(db.db, config);
   const services: Services = {
     auth: new AuthService(db.db, config, passwords),
     operators: new OperatorService(db.db, passwords),
@@ -144,7 +150,11 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
-    reportIntake: new ReportIntake(db.db, graph, new ReportRecorder(db.db, config), config, logger),
+    reportIntake: new ReportIntake(db.db, graph, recorder, config, logger),
+    reportingMailbox: {
+      settings: new ReportingMailboxService(db.db, queue, config.reportingMailboxIntervalMinutes),
+      intake: { db: db.db, graph, tokens, appOnly: new AppOnlyTokens(secrets, entra), recorder, logger },
+    },
     training: {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
@@ -172,6 +182,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     },
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl, config.publicUrl),
+    reportingMailboxModule(services.reportingMailbox, queue, config.reportingMailboxIntervalMinutes),
     trainingModule(services.training),
     incidentFeedbackModule(services.incidentFeedback),
     webhooksModule(services.webhooks),

@@ -29,6 +29,8 @@ export interface Config {
   syncSliceSeconds: number;
   /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
   mailSliceSeconds: number;
+  /** minutes between two readings of a client's reporting mailbox (modules/reporting-mailbox) */
+  reportingMailboxIntervalMinutes: number;
   /** event-loop lag (ms) above which API requests other than sign-in get 503 + Retry-After (http/overload.ts); 0: never */
   overloadMaxLagMs: number;
   /** requests per second per actor and per client before 429 (http/fair-share.ts); 0: no limit */
@@ -205,6 +207,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
+    reportingMailboxIntervalMinutes: int(env, 'BAITWISE_REPORTING_MAILBOX_INTERVAL_MINUTES', 5, 1, 1440),
     overloadMaxLagMs: int(env, 'BAITWISE_OVERLOAD_MAX_LAG_MS', 1000, 0, 60_000),
     apiRate: {
       perActor: int(env, 'BAITWISE_API_RATE_PER_ACTOR', 50, 0, 1_000_000),

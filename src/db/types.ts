@@ -366,6 +366,41 @@ export interface ReportAddinSettingsTable {
   updated_at: string;
 }
 
+/** Client-owned: where a client's reporting mailbox is and how Baitwise reads it (0018). */
+export interface ReportingMailboxSettingsTable {
+  client_id: string;
+  enabled: number; // 0 | 1
+  azure_app_id: string | null;
+  mailbox: string | null;
+  access_mode: 'delegated' | 'application';
+  source_folder: string;
+  processed_folder: string;
+  processed_folder_id: string | null;
+  /** the Graph nextLink or deltaLink to fetch next; null: start a full round */
+  delta_cursor: string | null;
+  next_run_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Client-owned: one reading of a client's reporting mailbox (0018). */
+export interface ReportingMailboxRunsTable {
+  id: string;
+  client_id: string;
+  trigger: 'schedule' | 'manual';
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  ingested: number;
+  duplicates: number;
+  refused: number;
+  restarted: number; // 0 | 1
+  refusals: string; // JSON {sender, reason}[]
+  error: string | null;
+  error_code: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+}
+
 /** A message an employee reported with the Outlook add-in (modules/report-addin/intake.ts). */
 export interface ReportedMessagesTable {
   id: string;
@@ -586,6 +621,8 @@ export interface Database {
   training_campaigns: TrainingCampaignsTable;
   training_enrolments: TrainingEnrolmentsTable;
   report_addin_settings: ReportAddinSettingsTable;
+  reporting_mailbox_settings: ReportingMailboxSettingsTable;
+  reporting_mailbox_runs: ReportingMailboxRunsTable;
   reported_messages: ReportedMessagesTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;

@@ -220,6 +220,16 @@ export class EntraClient {
     return toTokenSet(r);
   }
 
+  /**
+   * An app-only token (client credentials) for `resource`/.default: what the application's own
+   * permissions (roles) allow, no user involved and no refresh token (a new one when it expires).
+   */
+  async clientCredentials(app: AppCredentials, resource: string): Promise<TokenSet> {
+    const cfg = await this.configuration(app);
+    const r = await this.call(() => oidc.clientCredentialsGrant(cfg, { scope: `${resource}/.default` }));
+    return toTokenSet(r);
+  }
+
   /** Map library errors to MicrosoftAuthError, keeping Entra's fields untouched. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {

@@ -7,6 +7,12 @@ export interface Permission {
   adminConsent: boolean;
   purpose: string;
   smtpOnly?: boolean;
+  /**
+   * Requested when authorizing but not on every refresh: a connection authorized before Baitwise
+   * asked for it would otherwise fail every refresh (consent missing). Only the reading that needs
+   * it asks for it, after checking the authorization granted it (modules/reporting-mailbox).
+   */
+  onDemand?: boolean;
 }
 
 export const PERMISSIONS: Permission[] = [
@@ -48,6 +54,14 @@ export const PERMISSIONS: Permission[] = [
     purpose: 'Report-phishing add-in: read the reported message and move it out of the inbox.',
   },
   {
+    scope: 'Mail.ReadWrite.Shared',
+    type: 'Delegated',
+    adminConsent: false,
+    purpose:
+      'Reporting mailbox (delegated access): read a shared reporting mailbox the authorizing account has Full Access to, and move handled reports.',
+    onDemand: true,
+  },
+  {
     scope: 'Mail.Send',
     type: 'Delegated',
     adminConsent: false,
@@ -63,8 +77,10 @@ export const PERMISSIONS: Permission[] = [
 ];
 
 export const GRAPH_SCOPES = PERMISSIONS.filter(
-  (p) => !p.smtpOnly && !['openid', 'offline_access', 'email'].includes(p.scope),
+  (p) => !p.smtpOnly && !p.onDemand && !['openid', 'offline_access', 'email'].includes(p.scope),
 ).map((p) => p.scope);
+/** Delegated access to mailboxes other than the signed-in user's (with Full Access in Exchange). */
+export const SHARED_MAIL_SCOPE = 'Mail.ReadWrite.Shared';
 export const SMTP_SCOPE = 'https://outlook.office.com/SMTP.Send';
 
 /** Scopes for the authorize request; SMTP.Send only for applications marked for SMTP sending. */

@@ -89,6 +89,7 @@ describe('registering an Azure application', () => {
       'User.Read.All',
       'GroupMember.Read.All',
       'Mail.ReadWrite',
+      'Mail.ReadWrite.Shared',
       'Mail.Send',
       'https://outlook.office.com/SMTP.Send',
     ]);

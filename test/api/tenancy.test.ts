@@ -134,6 +134,15 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     reportingOptions: ['Phishing'],
   });
   expect(addin.statusCode).toBe(200);
+  // The reporting mailbox's settings and a queued reading (no worker here: it waits).
+  const mailbox = await t.as(s, 'PUT', `/api/v1/clients/${clientId}/reporting-mailbox`, {
+    enabled: true,
+    azureAppId: app.id,
+    mailbox: `reports@${clientId.slice(0, 8)}.test`,
+    accessMode: 'application',
+  });
+  expect(mailbox.statusCode).toBe(200);
+  expect((await t.as(s, 'POST', `/api/v1/clients/${clientId}/reporting-mailbox/sync`, {})).statusCode).toBe(202);
   await t.db.handle.db
     .updateTable('outbox_messages')
     .set({ status: 'failed' })
@@ -458,6 +467,8 @@ async function snapshotOf(clientId: string): Promise<string> {
     'client_keys',
     'report_addin_settings',
     'reported_messages',
+    'reporting_mailbox_settings',
+    'reporting_mailbox_runs',
     'training_packages',
     'training_campaigns',
     'training_enrolments',

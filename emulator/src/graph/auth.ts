@@ -65,8 +65,9 @@ export const MEMBER_READ = [
   'Directory.Read.All',
   'Directory.ReadWrite.All',
 ];
-export const MAIL_READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'];
-export const MAIL_WRITE = ['Mail.ReadWrite'];
+// The .Shared variants cover the user's own mailbox too; other mailboxes need Full Access (mailbox.ts).
+export const MAIL_READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
+export const MAIL_WRITE = ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'];
 export const MAIL_SEND = ['Mail.Send'];
 
 export function requireDirectory(p: Principal, perms: readonly string[]): void {

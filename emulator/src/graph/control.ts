@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { flushDeferred, pending } from '../mail/deferred.js';
 import { completeHeaders, storeMessage } from '../mail/deliver.js';
-import { resolveFolder } from '../mail/ids.js';
+import { resolveAnyFolder } from '../mail/folders.js';
 import { composeMime, newMessageId } from '../mail/mime.js';
 import { userByAddress } from '../mail/state.js';
 import type { MailMessage, Store } from '../model.js';
+import { registerReportingControl } from './control-reporting.js';
 
 function view(store: Store, m: MailMessage) {
   const mailbox = store.users.get(m.mailboxUserId);
@@ -54,7 +55,7 @@ export function registerMailControl(app: FastifyInstance, ctx: EmulatorContext):
       await flushDeferred(store);
       const u = userByAddress(store, req.params.upn);
       if (!u) return reply.code(404).send(problem('not_found', `No user '${req.params.upn}'.`));
-      const folder = req.query.folder ? resolveFolder(u.id, req.query.folder) : null;
+      const folder = req.query.folder ? resolveAnyFolder(store, u.id, req.query.folder) : null;
       if (req.query.folder && !folder)
         return reply.code(400).send(problem('bad_folder', `Unknown folder '${req.query.folder}'.`));
       const value = [...store.messages.values()]
@@ -71,7 +72,7 @@ export function registerMailControl(app: FastifyInstance, ctx: EmulatorContext):
       if (!u) return reply.code(404).send(problem('not_found', `No user '${req.params.upn}'.`));
       if (!u.hasMailbox) return reply.code(409).send(problem('no_mailbox', `User '${req.params.upn}' has no mailbox.`));
       const b: InjectBody = typeof req.body === 'string' ? { mime: req.body } : (req.body ?? {});
-      const folder = b.folder ? resolveFolder(u.id, b.folder) : 'inbox';
+      const folder = b.folder ? resolveAnyFolder(store, u.id, b.folder) : 'inbox';
       if (!folder) return reply.code(400).send(problem('bad_folder', `Unknown folder '${b.folder}'.`));
       let mime = b.mime ?? (b.mimeBase64 ? Buffer.from(b.mimeBase64, 'base64').toString('utf8') : undefined);
       if (!mime) {
@@ -115,8 +116,10 @@ export function registerMailControl(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post('/_emulator/delta/invalidate', async () => {
-    // every /users/delta token issued so far answers 400 syncStateNotFound from now on
+    // every /users/delta and messages/delta token issued so far answers 400 syncStateNotFound from now on
     store.deltaTokensValidFromSeq = store.nextSeq();
     return { deltaTokensValidFromSeq: store.deltaTokensValidFromSeq };
   });
+
+  registerReportingControl(app, ctx);
 }

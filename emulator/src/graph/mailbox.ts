@@ -1,8 +1,11 @@
 // Which mailbox a /me/… or /users/{id|upn}/… mail request addresses, and whether the token may
-// touch it: delegated tokens only reach the signed-in user's own mailbox here (no Exchange
-// delegation model), app-only tokens reach any mailbox of their tenant.
+// touch it. Delegated: the signed-in user's own mailbox; another mailbox only with a `.Shared`
+// permission (Mail.Read.Shared to read, Mail.ReadWrite.Shared to change) AND Full Access to it in
+// Exchange — sending as another mailbox stays ErrorSendAsDenied (no Send As model). App-only: any
+// mailbox of the tenant unless an application access policy leaves it out (mail/access.ts).
+import { appMayAccess, hasFullAccess } from '../mail/access.js';
 import type { User } from '../model.js';
-import { signedInUser } from './auth.js';
+import { hasAny, signedInUser } from './auth.js';
 import { GraphError, mailDenied } from './errors.js';
 import type { GraphReq } from './request.js';
 
@@ -21,7 +24,21 @@ export function addressedUser(req: GraphReq): User | undefined {
   return key ? req.ctx.store.userByIdOrUpn(req.principal.tenantId, key) : undefined;
 }
 
-export function targetMailbox(req: GraphReq, purpose: 'read' | 'send'): User {
+/** Graph's answer when an application access policy leaves the mailbox out. */
+export const appPolicyDenied = () =>
+  new GraphError(
+    403,
+    'ErrorAccessDenied',
+    'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
+  );
+
+function delegatedMayReach(req: GraphReq, u: User, purpose: 'read' | 'write'): boolean {
+  const p = req.principal;
+  if (!p.userId || !hasFullAccess(req.ctx.store, u.id, p.userId)) return false;
+  return hasAny(p, purpose === 'write' ? ['Mail.ReadWrite.Shared'] : ['Mail.Read.Shared', 'Mail.ReadWrite.Shared']);
+}
+
+export function targetMailbox(req: GraphReq, purpose: 'read' | 'write' | 'send'): User {
   let u: User | undefined;
   if (req.segments[0]?.toLowerCase() === 'me') {
     u = signedInUser(req.ctx, req.principal);
@@ -31,7 +48,11 @@ export function targetMailbox(req: GraphReq, purpose: 'read' | 'send'): User {
     if (!u) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
   }
   if (!req.principal.appOnly && u.id !== req.principal.userId) {
-    throw purpose === 'send' ? sendAsDenied() : mailDenied();
+    if (purpose === 'send') throw sendAsDenied();
+    if (!delegatedMayReach(req, u, purpose)) throw mailDenied();
+  }
+  if (req.principal.appOnly && !appMayAccess(req.ctx.store, req.principal.tenantId, req.principal.appId, u.id)) {
+    throw appPolicyDenied();
   }
   if (!u.hasMailbox) {
     throw new GraphError(

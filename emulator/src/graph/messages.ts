@@ -4,7 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import { deliver, graphTime, storeMessage } from '../mail/deliver.js';
-import { ewsToRest, folderId, type IdKind, idKind, resolveFolder, restToEws, WELL_KNOWN_FOLDERS } from '../mail/ids.js';
+import { folderIdOf, noteDeparture, resolveAnyFolder } from '../mail/folders.js';
+import { ewsToRest, type IdKind, idKind, restToEws } from '../mail/ids.js';
 import { composeMime, newMessageId } from '../mail/mime.js';
 import { moveItem } from '../mail/move.js';
 import { mailState, messageById } from '../mail/state.js';
@@ -46,7 +47,7 @@ const MESSAGE_PROPS: PropDef<MailMessage & Ctx>[] = [
   { name: 'subject', type: 'string', get: (m) => m.subject },
   { name: 'bodyPreview', type: 'string', get: preview },
   { name: 'importance', type: 'string', get: () => 'normal' },
-  { name: 'parentFolderId', type: 'string', get: (m) => folderId(m.mailboxUserId, m.folder) },
+  { name: 'parentFolderId', type: 'string', get: (m) => folderIdOf(m.mailboxUserId, m.folder) },
   {
     name: 'conversationId',
     type: 'string',
@@ -82,7 +83,7 @@ const MESSAGE_PROPS: PropDef<MailMessage & Ctx>[] = [
 const MESSAGE_SCHEMA = schema(MESSAGE_PROPS);
 const MESSAGE_DEFAULTS = MESSAGE_PROPS.slice(0, MESSAGE_PROPS.length - 2);
 
-function parseMessageSelect(raw: string | null): PropDef<MailMessage & Ctx>[] | null {
+export function parseMessageSelect(raw: string | null): PropDef<MailMessage & Ctx>[] | null {
   if (!raw) return null;
   const out: PropDef<MailMessage & Ctx>[] = [MESSAGE_SCHEMA.get('id')!];
   for (const part of raw.split(',')) {
@@ -150,7 +151,7 @@ export function listMessages(req: GraphReq): GraphRes {
   const mailbox = targetMailbox(req, 'read');
   let folder: string | null = null;
   if (req.params.folder !== undefined) {
-    folder = resolveFolder(mailbox.id, req.params.folder);
+    folder = resolveAnyFolder(req.ctx.store, mailbox.id, req.params.folder);
     if (!folder) {
       if (!idKind(req.params.folder)) throw idMalformed();
       throw itemNotFound();
@@ -196,32 +197,6 @@ export function listMessages(req: GraphReq): GraphRes {
   return json(body, 200, idHeaders(req));
 }
 
-export function getMailFolder(req: GraphReq): GraphRes {
-  requireMail(req.principal, MAIL_READ);
-  const mailbox = targetMailbox(req, 'read');
-  const folder = resolveFolder(mailbox.id, req.params.folder!);
-  if (!folder) throw idKind(req.params.folder!) ? itemNotFound() : idMalformed();
-  let total = 0;
-  let unread = 0;
-  for (const m of req.ctx.store.messages.values()) {
-    if (m.mailboxUserId === mailbox.id && m.folder === folder) {
-      total++;
-      if (folder === 'inbox') unread++;
-    }
-  }
-  return json({
-    '@odata.context': `${CONTEXT_BASE}#users('${encodeURIComponent(userRef(req, mailbox))}')/mailFolders/$entity`,
-    id: folderId(mailbox.id, folder),
-    displayName: WELL_KNOWN_FOLDERS[folder],
-    parentFolderId: folderId(mailbox.id, 'msgfolderroot'),
-    childFolderCount: 0,
-    unreadItemCount: unread,
-    totalItemCount: total,
-    sizeInBytes: 0,
-    isHidden: false,
-  });
-}
-
 /** Move within the mailbox: Exchange issues a new REST/EWS id; the immutable id stays. */
 export function moveTo(req: GraphReq, m: MailMessage, folder: string): void {
   moveItem(req.ctx.store, m, folder);
@@ -229,13 +204,13 @@ export function moveTo(req: GraphReq, m: MailMessage, folder: string): void {
 
 export function moveMessage(req: GraphReq): GraphRes {
   requireMail(req.principal, MAIL_WRITE);
-  const mailbox = targetMailbox(req, 'read');
+  const mailbox = targetMailbox(req, 'write');
   const m = findMessage(req, mailbox, req.params.mid!);
   const dest = (req.body as { destinationId?: unknown } | null)?.destinationId;
   if (typeof dest !== 'string' || !dest) {
     throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'DestinationId' is empty.");
   }
-  const folder = resolveFolder(mailbox.id, dest);
+  const folder = resolveAnyFolder(req.ctx.store, mailbox.id, dest);
   if (!folder) throw idKind(dest) ? itemNotFound() : idMalformed();
   moveTo(req, m, folder);
   return json({ '@odata.context': entityContext(req, mailbox), ...renderMessage(req, m, null) }, 201, idHeaders(req));
@@ -243,9 +218,10 @@ export function moveMessage(req: GraphReq): GraphRes {
 
 export function deleteMessage(req: GraphReq): GraphRes {
   requireMail(req.principal, MAIL_WRITE);
-  const mailbox = targetMailbox(req, 'read');
+  const mailbox = targetMailbox(req, 'write');
   const m = findMessage(req, mailbox, req.params.mid!);
   if (m.folder === 'deleteditems') {
+    noteDeparture(req.ctx.store, m);
     req.ctx.store.messages.delete(m.id);
     mailState(req.ctx.store).byRestId.delete(m.restId);
   } else {

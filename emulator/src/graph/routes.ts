@@ -7,19 +7,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { flushDeferred } from '../mail/deferred.js';
+import { getAttachment, getAttachmentValue, listAttachments } from './attachments.js';
 import { authenticate, type Principal } from './auth.js';
 import { runBatch } from './batch.js';
 import { registerMailControl } from './control.js';
 import { usersDelta } from './delta.js';
 import { addAttachment, createDraft, createUploadSession } from './drafts.js';
 import { errorBody, GraphError } from './errors.js';
+import { createChildFolder, createMailFolder, getMailFolder, listChildFolders, listMailFolders } from './folders.js';
 import { getGroup, listGroups, listMembers } from './groups.js';
 import { addressedUser } from './mailbox.js';
+import { messagesDelta } from './message-delta.js';
 import {
   createForward,
   deleteMessage,
   forwardMessage,
-  getMailFolder,
   getMessage,
   getMessageValue,
   listMessages,
@@ -71,7 +73,17 @@ for (const p of ['me', 'users/:uid']) {
   route('POST', `${p}/messages/:mid/createForward`, 'mail', createForward);
   route('POST', `${p}/messages/:mid/send`, 'mail', sendMessage);
   route('POST', `${p}/messages/:mid/forward`, 'mail', forwardMessage);
+  route('GET', `${p}/messages/:mid/attachments`, 'mail', listAttachments);
+  route('GET', `${p}/messages/:mid/attachments/:aid`, 'mail', getAttachment);
+  route('GET', `${p}/messages/:mid/attachments/:aid/$value`, 'mail', getAttachmentValue);
+  route('GET', `${p}/mailFolders`, 'mail', listMailFolders);
+  route('POST', `${p}/mailFolders`, 'mail', createMailFolder);
   route('GET', `${p}/mailFolders/:folder`, 'mail', getMailFolder);
+  route('GET', `${p}/mailFolders/:folder/childFolders`, 'mail', listChildFolders);
+  route('POST', `${p}/mailFolders/:folder/childFolders`, 'mail', createChildFolder);
+  route('GET', `${p}/mailFolders/:folder/messages/delta`, 'mail', messagesDelta);
+  route('GET', `${p}/mailFolders/:folder/messages/delta()`, 'mail', messagesDelta);
+  route('GET', `${p}/mailFolders/:folder/messages/microsoft.graph.delta()`, 'mail', messagesDelta);
   route('GET', `${p}/mailFolders/:folder/messages`, 'mail', listMessages);
   route('GET', `${p}/mailFolders/:folder/messages/:mid`, 'mail', getMessage);
   route('GET', `${p}/mailFolders/:folder/messages/:mid/$value`, 'mail', getMessageValue);
@@ -244,7 +256,7 @@ async function handle(ctx: EmulatorContext, request: FastifyRequest, reply: Fast
     await reply.send(errorBody(out.body, store.clock.now(), requestId, clientRequestId));
   } else if (out.body === undefined) {
     await reply.send();
-  } else if (typeof out.body === 'string') {
+  } else if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) {
     reply.header('content-type', out.contentType ?? 'text/plain');
     await reply.send(out.body);
   } else {

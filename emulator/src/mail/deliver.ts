@@ -3,6 +3,7 @@
 // keep a Sent Items copy. Bcc never survives into delivered MIME (Exchange strips it).
 import { randomUUID } from 'node:crypto';
 import type { MailMessage, OutboxEntry, Store, User } from '../model.js';
+import { noteArrival } from './folders.js';
 import { newImmutableId, newItemIds } from './ids.js';
 import {
   dropHeader,
@@ -68,6 +69,7 @@ export async function storeMessage(
   };
   store.messages.set(id, msg);
   indexMessage(store, msg);
+  noteArrival(store, msg);
   return msg;
 }
 

@@ -22,7 +22,7 @@ import {
   parseMicrosoftError,
 } from '../../microsoft/guidance.js';
 import { nestedAppAuthRedirectUri } from '../../microsoft/nested-app-auth.js';
-import { missingScopes, requestedScopes, SMTP_SCOPE } from '../../microsoft/permissions.js';
+import { missingScopes, requestedScopes, SHARED_MAIL_SCOPE, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import { isClientArchived } from '../clients/repository.js';
 import * as repo from './repository.js';
@@ -230,6 +230,17 @@ export class AuthorizeFlow {
         const smtp = await this.entra.refresh(creds, refreshToken, scopesFor('smtp'));
         granted.push(SMTP_SCOPE);
         refreshToken = smtp.refreshToken ?? refreshToken;
+      } catch {
+        // Not consented: shown as a missing permission, the Graph connection still works.
+      }
+    }
+    if (refreshToken) {
+      // Mail.ReadWrite.Shared is asked for on demand (permissions.ts): learn here whether it was
+      // consented, so a shared reporting mailbox can be read — or shown as a missing permission.
+      try {
+        const shared = await this.entra.refresh(creds, refreshToken, scopesFor('graph-shared'));
+        granted.push(SHARED_MAIL_SCOPE);
+        refreshToken = shared.refreshToken ?? refreshToken;
       } catch {
         // Not consented: shown as a missing permission, the Graph connection still works.
       }

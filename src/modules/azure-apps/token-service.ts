@@ -22,12 +22,13 @@ import { AppError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
 import { type AppCredentials, type EntraClient, MicrosoftAuthError } from '../../microsoft/entra.js';
 import { boundedMicrosoftError, guidanceFor } from '../../microsoft/guidance.js';
-import { GRAPH_SCOPES, SMTP_SCOPE } from '../../microsoft/permissions.js';
+import { GRAPH_SCOPES, SHARED_MAIL_SCOPE, SMTP_SCOPE } from '../../microsoft/permissions.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
 import { secretContext } from './service.js';
 
-export type Resource = 'graph' | 'smtp';
+/** graph-shared: Graph with the on-demand Mail.ReadWrite.Shared (a shared reporting mailbox) */
+export type Resource = 'graph' | 'smtp' | 'graph-shared';
 
 export class ReauthorizationRequiredError extends AppError {
   constructor(reason: string) {
@@ -60,7 +61,9 @@ interface CachedToken {
 }
 
 export const scopesFor = (resource: Resource): string[] =>
-  resource === 'smtp' ? [SMTP_SCOPE, 'offline_access'] : [...GRAPH_SCOPES.map((s) => s), 'offline_access'];
+  resource === 'smtp'
+    ? [SMTP_SCOPE, 'offline_access']
+    : [...GRAPH_SCOPES, ...(resource === 'graph-shared' ? [SHARED_MAIL_SCOPE] : []), 'offline_access'];
 
 export function credentialsOf(row: AzureAppRow, secrets: SecretBox): AppCredentials {
   return {

@@ -14,6 +14,7 @@ import { useClient } from '../hooks/useClients';
 import { useIsSystemAdmin } from '../hooks/useSession';
 import { formatDateTime } from '../lib/format';
 import { ReportAddinSection } from './report-addin/ReportAddinSection';
+import { ReportingMailboxSection } from './reporting-mailbox/ReportingMailboxSection';
 
 export function ClientDetailPage() {
   const { clientId = '' } = useParams();
@@ -101,6 +102,7 @@ export function ClientDetailPage() {
       </Paper>
       <ClientAdministrators client={data} />
       <ReportAddinSection client={data} />
+      <ReportingMailboxSection client={data} />
       <ClientNameModal opened={renameOpened} onClose={rename.close} client={data} />
       <ConfirmModal
         opened={archiveOpened}
