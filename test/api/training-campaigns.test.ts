@@ -2,8 +2,9 @@
 // scheduled, running, cancelled), launch (one invitation per learner, with the enrolment as its
 // ref and a time inside the window), reminders only to those not completed, the actions on one
 // learner (with their audit entries), auto-enrolment, aggregates and formula-safe exports.
-import { inflateRawSync } from 'node:zlib';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import { localParts } from '../../src/modules/training/window.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { manifest12, manifest2004, zip } from '../helpers/scorm.js';
@@ -486,7 +487,7 @@ describe('results', () => {
       headers: { cookie: sys.cookie },
     });
     expect(xlsx.statusCode).toBe(200);
-    const files = unzip(xlsx.rawPayload);
+    const files = await unzip(xlsx.rawPayload);
     expect(Object.keys(files)).toContain('xl/worksheets/sheet1.xml');
     const sheet = files['xl/worksheets/sheet1.xml'] ?? '';
     expect(sheet).toContain('<t xml:space="preserve">\'=HYPERLINK(&quot;http://evil.test&quot;,&quot;x&quot;)</t>');
@@ -495,18 +496,26 @@ describe('results', () => {
   });
 });
 
-/** The entries of a zip written without data descriptors (local headers carry the sizes). */
-function unzip(buf: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  while (buf.readUInt32LE(i) === 0x04034b50) {
-    const size = buf.readUInt32LE(i + 18);
-    const nameLen = buf.readUInt16LE(i + 26);
-    const extra = buf.readUInt16LE(i + 28);
-    const name = buf.subarray(i + 30, i + 30 + nameLen).toString('utf8');
-    const start = i + 30 + nameLen + extra;
-    out[name] = inflateRawSync(buf.subarray(start, start + size)).toString('utf8');
-    i = start + size;
-  }
-  return out;
+/** The entries of a zip, read through its central directory as a spreadsheet application does. */
+function unzip(buf: Buffer): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out: Record<string, string> = {};
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out[entry.fileName] = Buffer.concat(chunks).toString('utf8');
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
 }

@@ -3,7 +3,12 @@
 // so is prefixed with an apostrophe, which spreadsheets show as text. The XLSX is written here
 // (one sheet of inline strings in a zip) rather than with a spreadsheet library: it is a few
 // fixed XML parts, and node:zlib has deflate and CRC-32.
-import { crc32, deflateRawSync } from 'node:zlib';
+//
+// Both are written as they go, a page of rows at a time: a campaign of 100,000 learners is never
+// held in memory as rows, text or zip, and the download starts with the first page. The zip puts
+// each entry's CRC and sizes after its data (a data descriptor), so nothing waits for the end.
+import { Readable } from 'node:stream';
+import { crc32, createDeflateRaw } from 'node:zlib';
 
 export type Cell = string | number | boolean | null;
 
@@ -19,9 +24,13 @@ const csvCell = (v: Cell): string => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** RFC 4180 CSV with a BOM (so Excel reads UTF-8) and CRLF line ends. */
-export const toCsv = (header: string[], rows: Cell[][]): string =>
-  `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+const csvLine = (r: Cell[]) => `${r.map(csvCell).join(',')}\r\n`;
+
+/** RFC 4180 CSV with a BOM (so Excel reads UTF-8) and CRLF line ends, a page of rows at a time. */
+export async function* csvChunks(header: string[], pages: AsyncIterable<Cell[][]>): AsyncGenerator<Buffer> {
+  yield Buffer.from(`\uFEFF${csvLine(header)}`, 'utf8');
+  for await (const rows of pages) if (rows.length) yield Buffer.from(rows.map(csvLine).join(''), 'utf8');
+}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing what XML 1.0 cannot hold
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -39,77 +48,124 @@ function column(i: number): string {
   return s;
 }
 
-function sheetXml(header: string[], rows: Cell[][]): string {
-  const parts: string[] = [
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
-  ];
-  [header, ...rows].forEach((row, r) => {
-    parts.push(`<row r="${r + 1}">`);
-    row.forEach((v, c) => {
-      if (v === null) return;
-      const ref = `${column(c)}${r + 1}`;
-      if (typeof v === 'number' && Number.isFinite(v)) parts.push(`<c r="${ref}"><v>${v}</v></c>`);
-      else if (typeof v === 'boolean') parts.push(`<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`);
-      else
-        parts.push(`<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xml(safeText(String(v)))}</t></is></c>`);
-    });
-    parts.push('</row>');
+function rowXml(row: Cell[], r: number): string {
+  const cells = row.map((v, c) => {
+    if (v === null) return '';
+    const ref = `${column(c)}${r}`;
+    if (typeof v === 'number' && Number.isFinite(v)) return `<c r="${ref}"><v>${v}</v></c>`;
+    if (typeof v === 'boolean') return `<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`;
+    return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xml(safeText(String(v)))}</t></is></c>`;
   });
-  parts.push('</sheetData></worksheet>');
-  return parts.join('');
+  return `<row r="${r}">${cells.join('')}</row>`;
 }
 
-/** A minimal zip (deflate, no data descriptors, no zip64: fine below 4 GB and 65,535 entries). */
-export function zip(files: { name: string; data: Buffer }[]): Buffer {
-  const chunks: Buffer[] = [];
+async function* sheetChunks(header: string[], pages: AsyncIterable<Cell[][]>): AsyncGenerator<Buffer> {
+  yield Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rowXml(header, 1)}`,
+    'utf8',
+  );
+  let r = 2;
+  for await (const rows of pages)
+    if (rows.length) yield Buffer.from(rows.map((row) => rowXml(row, r++)).join(''), 'utf8');
+  yield Buffer.from('</sheetData></worksheet>', 'utf8');
+}
+
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+};
+const DESCRIPTOR_AND_UTF8 = 0x0808; // general purpose bits 3 (sizes after the data) and 11 (UTF-8 names)
+
+/**
+ * A zip written as it goes (deflate; CRC and sizes in a data descriptor after each entry's data, and
+ * in the central directory). No zip64: fine below 4 GB and 65,535 entries.
+ */
+export async function* zipChunks(entries: { name: string; data: AsyncIterable<Buffer> }[]): AsyncGenerator<Buffer> {
   const central: Buffer[] = [];
   let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
-    const packed = deflateRawSync(f.data);
-    const crc = crc32(f.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(0, 10); // time, date
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    chunks.push(local, name, packed);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(8, 10);
-    dir.writeUInt32LE(0, 12);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(packed.length, 20);
-    dir.writeUInt32LE(f.data.length, 24);
-    dir.writeUInt16LE(name.length, 28);
-    dir.writeUInt32LE(offset, 42);
-    central.push(dir, name);
-    offset += local.length + name.length + packed.length;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    // signature, version needed, flags, deflate, time, date, then CRC and sizes left 0 (descriptor)
+    const local = Buffer.concat([
+      u32(0x04034b50),
+      u16(20),
+      u16(DESCRIPTOR_AND_UTF8),
+      u16(8),
+      u32(0),
+      Buffer.alloc(12),
+      u16(name.length),
+      u16(0),
+    ]);
+    yield local;
+    yield name;
+    let crc = 0;
+    let size = 0;
+    let packed = 0;
+    const counted = async function* () {
+      for await (const chunk of e.data) {
+        crc = crc32(chunk, crc);
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    for await (const b of Readable.from(counted()).pipe(createDeflateRaw()) as AsyncIterable<Buffer>) {
+      packed += b.length;
+      yield b;
+    }
+    yield Buffer.concat([u32(0x08074b50), u32(crc), u32(packed), u32(size)]);
+    central.push(
+      Buffer.concat([
+        u32(0x02014b50),
+        u16(20), // made by
+        u16(20), // needed
+        u16(DESCRIPTOR_AND_UTF8),
+        u16(8),
+        u32(0), // time, date
+        u32(crc),
+        u32(packed),
+        u32(size),
+        u16(name.length),
+        Buffer.alloc(12), // extra, comment, disk, attributes
+        u32(offset),
+        name,
+      ]),
+    );
+    offset += local.length + name.length + packed + 16;
   }
-  const dirSize = central.reduce((s, b) => s + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(dirSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...chunks, ...central, end]);
+  const dir = Buffer.concat(central);
+  yield dir;
+  yield Buffer.concat([
+    u32(0x06054b50),
+    Buffer.alloc(4),
+    u16(entries.length),
+    u16(entries.length),
+    u32(dir.length),
+    u32(offset),
+    u16(0),
+  ]);
 }
 
-export function toXlsx(sheetName: string, header: string[], rows: Cell[][]): Buffer {
+/** One sheet of inline strings, a page of rows at a time. */
+export function xlsxChunks(
+  sheetName: string,
+  header: string[],
+  pages: AsyncIterable<Cell[][]>,
+): AsyncGenerator<Buffer> {
   const name = xml(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Results');
-  const f = (n: string, s: string) => ({ name: n, data: Buffer.from(s, 'utf8') });
+  const f = (n: string, s: string) => ({
+    name: n,
+    data: (async function* () {
+      yield Buffer.from(s, 'utf8');
+    })(),
+  });
   const decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-  return zip([
+  return zipChunks([
     f(
       '[Content_Types].xml',
       `${decl}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
@@ -126,6 +182,6 @@ export function toXlsx(sheetName: string, header: string[], rows: Cell[][]): Buf
       'xl/_rels/workbook.xml.rels',
       `${decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
     ),
-    f('xl/worksheets/sheet1.xml', sheetXml(header, rows)),
+    { name: 'xl/worksheets/sheet1.xml', data: sheetChunks(header, pages) },
   ]);
 }

@@ -2,12 +2,13 @@
 // campaign page, and the exports. Aggregates are SQL (count/sum/group by over the campaign's
 // enrolments, found through training_enrolments_client_campaign_idx), never rows loaded into JS:
 // a campaign of 100,000 learners answers in one pass.
+import { Readable } from 'node:stream';
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/types.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
-import { type Cell, toCsv, toXlsx } from './export.js';
+import { type Cell, csvChunks, xlsxChunks } from './export.js';
 import * as repo from './repository.js';
 import type { Audience, EnrolmentQuery, EnrolmentView, ResultsView } from './view.js';
 import { localParts } from './window.js';
@@ -285,7 +286,7 @@ export class TrainingResultsService {
     }));
   }
 
-  /** Every learner of the campaign as CSV or XLSX (read in pages, never more than one page of rows in SQL). */
+  /** Every learner of the campaign as CSV or XLSX, streamed (read in pages, never more than one page of rows in SQL or memory). */
   async export(clientId: string, campaignId: string, format: 'csv' | 'xlsx') {
     const c = await this.campaign(clientId, campaignId);
     const header = [
@@ -307,12 +308,12 @@ export class TrainingResultsService {
       'Reminders sent',
       'Due at',
     ];
-    const rows: Cell[][] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await this.enrolments(clientId, campaignId, { limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const e of page.items)
-        rows.push([
+    // Pages of 500 read as the download goes: never more than one page of rows in memory.
+    const pages = async function* (this: TrainingResultsService): AsyncGenerator<Cell[][]> {
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await this.enrolments(clientId, campaignId, { limit: 500, ...(cursor ? { cursor } : {}) });
+        yield page.items.map((e) => [
           e.recipient.email,
           e.recipient.name,
           e.recipient.department,
@@ -331,16 +332,17 @@ export class TrainingResultsService {
           e.remindersSent,
           e.dueAt,
         ]);
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
+        if (!page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    }.call(this);
     const base = `${c.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'campaign'}-results`;
     return format === 'csv'
-      ? { filename: `${base}.csv`, type: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(header, rows), 'utf8') }
+      ? { filename: `${base}.csv`, type: 'text/csv; charset=utf-8', body: Readable.from(csvChunks(header, pages)) }
       : {
           filename: `${base}.xlsx`,
           type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          body: toXlsx(c.name, header, rows),
+          body: Readable.from(xlsxChunks(c.name, header, pages)),
         };
   }
 }
