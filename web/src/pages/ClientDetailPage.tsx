@@ -13,6 +13,7 @@ import { useArchiveClient } from '../hooks/useArchiveClient';
 import { useClient } from '../hooks/useClients';
 import { useIsSystemAdmin } from '../hooks/useSession';
 import { formatDateTime } from '../lib/format';
+import { RetentionSection } from './incidents/RetentionSection';
 import { ReportAddinSection } from './report-addin/ReportAddinSection';
 
 export function ClientDetailPage() {
@@ -101,6 +102,7 @@ export function ClientDetailPage() {
       </Paper>
       <ClientAdministrators client={data} />
       <ReportAddinSection client={data} />
+      <RetentionSection client={data} />
       <ClientNameModal opened={renameOpened} onClose={rename.close} client={data} />
       <ConfirmModal
         opened={archiveOpened}
