@@ -11,6 +11,7 @@ import type { DbHandle } from './db/connection.js';
 import type { JobDefinition, Schedule } from './jobs/definition.js';
 import type { JobQueue } from './jobs/queue.js';
 import { jobQueueFor } from './jobs/queue-for.js';
+import { ClientKeys } from './lib/client-keys.js';
 import type { SecretBox } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
 import { PasswordHasher } from './lib/password.js';
@@ -32,7 +33,12 @@ import { directorySyncModule } from './modules/directory-sync/module.js';
 import { PreviewService } from './modules/directory-sync/preview.js';
 import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
+import { ReportAnalyser } from './modules/incidents/grouping.js';
+import { type IncidentServices, incidentsModule } from './modules/incidents/module.js';
 import { ReportRecorder } from './modules/incidents/recorder.js';
+import { Retention } from './modules/incidents/retention.js';
+import { IncidentService } from './modules/incidents/service.js';
+import { noSideEffects } from './modules/incidents/side-effects.js';
 import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
 import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
 import { OutboxService } from './modules/mail-delivery/outbox.js';
@@ -76,6 +82,7 @@ export interface Services {
   mail: MailServices;
   reportAddin: ReportAddinService;
   reportIntake: ReportIntake;
+  incidents: IncidentServices;
   training: TrainingServices;
 }
 
@@ -113,6 +120,9 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
   const outbox = new OutboxService(db.db, queue, keys);
   const library = new ContentLibrary(db.db, config.dataDir);
+  const recorder = new ReportRecorder(db.db, config, new ClientKeys(db.db, secrets, 'reported-messages'), queue);
+  // Feedback replies and webhooks join here (allSideEffects) once they are built.
+  const incidentEffects = noSideEffects;
   const services: Services = {
     auth: new AuthService(db.db, config, passwords),
     operators: new OperatorService(db.db, passwords),
@@ -132,7 +142,13 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       dispatch,
     },
     reportAddin: new ReportAddinService(db.db, config),
-    reportIntake: new ReportIntake(db.db, graph, new ReportRecorder(db.db, config), config, logger),
+    reportIntake: new ReportIntake(db.db, graph, recorder, config, logger),
+    incidents: {
+      recorder,
+      analyser: new ReportAnalyser(db, recorder, incidentEffects),
+      inbox: new IncidentService(db.db, recorder, incidentEffects),
+      retention: new Retention(db.db, recorder),
+    },
     training: {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
@@ -158,6 +174,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     mailDeliveryModule(services.mail, db.db),
     reportAddinModule(services.reportAddin, services.reportIntake, config.officeJsUrl),
     trainingModule(services.training),
+    incidentsModule(services.incidents),
   ];
   return {
     ...core,
