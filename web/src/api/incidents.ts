@@ -40,7 +40,7 @@ export interface ReceivedHop {
 }
 
 export interface MessageUrl {
-  text: string | null;
+  text: string;
   href: string;
   defanged: string;
   domain: string | null;
@@ -53,12 +53,17 @@ export interface MessageAttachment {
   sha256: string;
 }
 
+export interface Address {
+  address: string | null;
+  name: string | null;
+}
+
 export interface IncidentMessage {
   headers: { name: string; value: string }[];
-  from: string | null;
-  to: string[];
-  cc: string[];
-  replyTo: string | null;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  replyTo: Address | null;
   subject: string | null;
   date: string | null;
   messageId: string | null;
@@ -96,12 +101,13 @@ export interface TimelineEvent {
   type: TimelineType | string;
   actorName: string | null;
   /** what happened: the verdict, the note's text, the number of replies… (shape per type) */
-  detail: unknown;
+  detail: Record<string, unknown> | null;
   at: string;
 }
 
 export interface IncidentDetail extends IncidentSummary {
-  message: IncidentMessage;
+  /** null until the first report has been analysed (a background job, seconds after the report) */
+  message: IncidentMessage | null;
   reports: IncidentReport[];
   timeline: TimelineEvent[];
 }

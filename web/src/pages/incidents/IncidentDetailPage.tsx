@@ -83,9 +83,17 @@ function Incident({
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="md">
-            <MessageSummary incident={data} />
-            <MessageBody clientId={clientId} incidentId={incidentId} />
-            <MessageDetails message={data.message} />
+            {data.message ? (
+              <>
+                <MessageSummary incident={data} message={data.message} />
+                <MessageBody clientId={clientId} incidentId={incidentId} />
+                <MessageDetails message={data.message} />
+              </>
+            ) : (
+              <Paper withBorder radius="md" p="md">
+                <Text>The message is being analysed. Reload the page in a moment to see it.</Text>
+              </Paper>
+            )}
             <ReportersTable incident={data} />
           </Stack>
         </Grid.Col>

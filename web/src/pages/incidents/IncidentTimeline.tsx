@@ -9,8 +9,7 @@ import { statusLabels, verdictLabels } from './IncidentBadges';
 
 const MAX_NOTE = 10_000;
 
-const field = (detail: unknown, name: string): unknown =>
-  detail && typeof detail === 'object' ? (detail as Record<string, unknown>)[name] : undefined;
+const field = (detail: Record<string, unknown> | null, name: string): unknown => detail?.[name];
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
@@ -26,7 +25,7 @@ export function describeEvent(e: TimelineEvent): { title: string; body: string |
     case 'viewed':
       return { title: `Viewed by ${who}`, body: null };
     case 'classified': {
-      const v = str(field(d, 'verdict')) ?? str(d);
+      const v = str(field(d, 'verdict'));
       const label = v && v in verdictLabels ? verdictLabels[v as keyof typeof verdictLabels] : v;
       return { title: `Classified as ${label?.toLowerCase() ?? '…'} by ${who}`, body: null };
     }
@@ -39,7 +38,7 @@ export function describeEvent(e: TimelineEvent): { title: string; body: string |
       };
     }
     case 'noted':
-      return { title: `Note by ${who}`, body: str(field(d, 'text')) ?? str(d) };
+      return { title: `Note by ${who}`, body: str(field(d, 'text')) };
     case 'resolved':
       return { title: `Resolved by ${who}`, body: null };
     case 'reopened': {

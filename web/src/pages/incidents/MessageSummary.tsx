@@ -1,7 +1,7 @@
 import { Alert, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import type { IncidentDetail } from '../../api/incidents';
+import type { Address, IncidentDetail, IncidentMessage } from '../../api/incidents';
 import { formatDateTime } from '../../lib/format';
 import { AuthBadge, StatusBadge, VerdictBadge } from './IncidentBadges';
 
@@ -18,9 +18,10 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+const address = (a: Address | null) => (a ? (a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? '')) : null);
+
 /** Who sent what, when, and what the receiving server thought of the sender's authentication. */
-export function MessageSummary({ incident }: { incident: IncidentDetail }) {
-  const m = incident.message;
+export function MessageSummary({ incident, message: m }: { incident: IncidentDetail; message: IncidentMessage }) {
   const auth = m.authentication;
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="summary-title">
@@ -30,10 +31,10 @@ export function MessageSummary({ incident }: { incident: IncidentDetail }) {
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
           <Field label="Subject">{m.subject ?? incident.subject}</Field>
-          <Field label="From">{m.from ?? incident.fromAddress}</Field>
-          <Field label="Reply-To">{m.replyTo}</Field>
-          <Field label="To">{m.to.join(', ')}</Field>
-          {m.cc.length > 0 && <Field label="Cc">{m.cc.join(', ')}</Field>}
+          <Field label="From">{address(m.from) ?? incident.fromAddress}</Field>
+          <Field label="Reply-To">{address(m.replyTo)}</Field>
+          <Field label="To">{m.to.map(address).join(', ')}</Field>
+          {m.cc.length > 0 && <Field label="Cc">{m.cc.map(address).join(', ')}</Field>}
           <Field label="Date">{m.date ? formatDateTime(m.date) : null}</Field>
           <Field label="Message-ID">{m.messageId}</Field>
           <Field label="Reported">

@@ -1,0 +1,329 @@
+// The incidents inbox in a real browser against the real server: a wave of reports of one phishing
+// message (recorded by ReportRecorder, grouped by the analysis job run by the real worker) is one
+// row in a client's inbox; the analyst filters the list (the filters live in the URL and survive a
+// reload), resolves another incident in bulk, opens the wave, sees its body rendered inert (the
+// script in it does not run, its remote image is not fetched until "Load remote content"), and
+// classifies it as phishing with "Reply to reporters". The system administrator then finds it in
+// All incidents with the client named on the row, and filters that list by client.
+//
+// The "remote" server is an https server on loopback with a self-signed certificate that Chromium
+// accepts by its public key only (--ignore-certificate-errors-spki-list): the body's policy lets
+// remote images load over https only, so that is what a remote image is. It records every request,
+// which is how the test knows what the sandboxed frame fetched. No sleeps: locators and polls
+// wait for what a person would see.
+import { createHash, X509Certificate } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { generate } from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startWorker, type Worker } from '../../src/jobs/worker.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { apiSession, choose, signIn, withPage } from '../helpers/e2e.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const WAVE_SIZE = 12;
+const ANALYST = { email: 'ann@mssp.test', password: 'a long enough passphrase', name: 'Ann Analyst' };
+
+let server: TestServer;
+let browser: Browser;
+let worker: Worker;
+let remote: { server: HttpsServer; origin: string; requests: string[] };
+let contoso: string;
+let fabrikam: string;
+
+/** An https server on loopback that answers every request with a 1×1 GIF and remembers its path. */
+async function startRemote(): Promise<typeof remote & { spki: string }> {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Date.now() - 3600_000),
+    notAfterDate: new Date(Date.now() + 24 * 3600_000),
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const requests: string[] = [];
+  const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64');
+  const https = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    requests.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'image/gif' }).end(gif);
+  });
+  await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+  const der = new X509Certificate(pems.cert).publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    server: https,
+    origin: `https://127.0.0.1:${(https.address() as AddressInfo).port}`,
+    requests,
+    spki: createHash('sha256').update(der).digest('base64'),
+  };
+}
+
+function eml(m: { from: string; subject: string; messageId: string; to: string; html: string; text: string }): Buffer {
+  return Buffer.from(
+    [
+      'Received: from mail.phish.example (mail.phish.example [203.0.113.7]) by mx.contoso.test with ESMTPS; Tue, 1 Dec 2026 09:00:00 +0000',
+      'Authentication-Results: mx.contoso.test; spf=pass smtp.mailfrom=phish.example; dkim=fail header.d=phish.example; dmarc=fail header.from=phish.example',
+      `From: ${m.from}`,
+      `To: ${m.to}`,
+      `Subject: ${m.subject}`,
+      `Message-ID: ${m.messageId}`,
+      'Date: Tue, 1 Dec 2026 09:00:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      m.text,
+      '--b1',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      m.html,
+      '--b1--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/** Records one report per reporter, as the add-in's intake does; the worker's analysis job groups them. */
+async function report(clientId: string, message: Buffer, reporters: string[]): Promise<void> {
+  for (const address of reporters)
+    await server.app.services.incidents.recorder.record({
+      clientId,
+      reporter: { address, objectId: null },
+      verified: true,
+      counted: true,
+      source: 'addin',
+      graphMessageId: null,
+      eml: message,
+      reportingOption: 'Phishing',
+      freeText: null,
+    });
+}
+
+beforeAll(async () => {
+  const started = await startRemote();
+  remote = started;
+  server = await startTestServer();
+  browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${started.spki}`]);
+  worker = await startWorker(server.app.container);
+
+  const { call } = await apiSession(server);
+  contoso = (await call('POST', '/clients', { name: 'Contoso Ltd' })).id;
+  fabrikam = (await call('POST', '/clients', { name: 'Fabrikam' })).id;
+  await call('POST', '/operators', { ...ANALYST, role: 'client_admin', clientIds: [contoso] });
+
+  const wave = eml({
+    from: 'IT Helpdesk <helpdesk@phish.example>',
+    to: 'staff@contoso.test',
+    subject: 'Your mailbox is almost full',
+    messageId: '<wave-1@phish.example>',
+    text: 'Your mailbox is almost full. Verify your account at https://evil.example/login',
+    html: [
+      '<p id="lead">Your mailbox is almost full.</p>',
+      `<script>new Image().src = '${remote.origin}/script-ran';</script>`,
+      `<img src="x" onerror="new Image().src = '${remote.origin}/handler-ran'">`,
+      `<img src="${remote.origin}/remote-image.gif" alt="logo">`,
+      '<p><a href="https://evil.example/login">Verify your account</a></p>',
+      `<form action="${remote.origin}/form"><input name="password"><button>Log in</button></form>`,
+    ].join('\n'),
+  });
+  await report(
+    contoso,
+    wave,
+    Array.from({ length: WAVE_SIZE }, (_, i) => `employee${i + 1}@contoso.test`),
+  );
+  const deals = eml({
+    from: 'Deals <deals@shop.example>',
+    to: 'bob@contoso.test',
+    subject: 'Weekly deals',
+    messageId: '<deals-1@shop.example>',
+    text: 'Cheap things.',
+    html: '<p>Cheap things.</p>',
+  });
+  await report(contoso, deals, ['bob@contoso.test']);
+  const invoice = eml({
+    from: 'Billing <billing@vendor.example>',
+    to: 'ap@fabrikam.test',
+    subject: 'Invoice overdue',
+    messageId: '<invoice-1@vendor.example>',
+    text: 'Pay now.',
+    html: '<p>Pay now.</p>',
+  });
+  await report(fabrikam, invoice, ['ap@fabrikam.test', 'cfo@fabrikam.test']);
+
+  // The worker analyses each report and groups it into its incident.
+  const db = server.app.container.db.db;
+  await vi.waitFor(
+    async () => {
+      const left = await db
+        .selectFrom('reported_messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('incident_id', 'is', null)
+        .executeTakeFirstOrThrow();
+      expect(Number(left.n)).toBe(0);
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await browser?.close();
+  await server?.close();
+  await new Promise((r) => remote?.server.close(r));
+});
+
+/** Console errors of any kind (a failed request, a React warning) from now on, for the scenario to check. */
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  return errors;
+}
+
+const rowsOf = (page: Page) => page.getByRole('table', { name: 'Incidents' }).locator('tbody tr');
+
+describe('the incidents inbox', () => {
+  it('lets an analyst triage a wave as one incident, its body inert, and replies to its reporters', async () => {
+    await withPage(
+      browser,
+      'incidents-analyst',
+      async (page) => {
+        await page.goto(server.url);
+        await signIn(page, ANALYST);
+        // From here on (before signing in, GET /auth/me answers 401 by design).
+        const errors = consoleErrors(page);
+        await choose(page, 'Active client', 'Contoso Ltd');
+        await page.waitForURL((url) => url.searchParams.has('client'));
+        const nav = page.getByRole('navigation', { name: 'Main' });
+        // A client administrator has no all-clients view.
+        expect(await nav.getByRole('link', { name: 'All incidents' }).count()).toBe(0);
+        await nav.getByRole('link', { name: 'Incidents', exact: true }).click();
+        await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+
+        // The wave of 12 reports is one row; the other message is another.
+        const rows = rowsOf(page);
+        await expect.poll(() => rows.count()).toBe(2);
+        const waveRow = rows.filter({ hasText: 'Your mailbox is almost full' });
+        await expect.poll(() => waveRow.getByRole('cell').nth(2).textContent()).toBe(String(WAVE_SIZE));
+        expect(await waveRow.textContent()).toContain('helpdesk@phish.example');
+        expect(await waveRow.textContent()).toContain('New');
+        expect(await waveRow.textContent()).toContain('Unclassified');
+
+        // Bulk: the newsletter is resolved after a confirmation.
+        await page.getByRole('checkbox', { name: 'Select “Weekly deals”' }).check();
+        await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Resolve' }).click();
+        const confirm = page.getByRole('dialog', { name: 'Resolve incidents' });
+        await confirm.getByRole('button', { name: 'Resolve 1 incident' }).click();
+        await confirm.waitFor({ state: 'hidden' });
+        await rows.filter({ hasText: 'Weekly deals' }).getByText('Resolved').waitFor();
+
+        // Filters: by sender domain (typed, debounced) and by status; both written to the URL.
+        await page.getByRole('textbox', { name: 'Sender domain' }).fill('phish.example');
+        await page.waitForURL((url) => url.searchParams.get('domain') === 'phish.example');
+        await expect.poll(() => rows.count()).toBe(1);
+        await page.getByRole('textbox', { name: 'Sender domain' }).fill('');
+        await page.waitForURL((url) => !url.searchParams.has('domain'));
+        await choose(page, 'Status', 'New');
+        await page.waitForURL((url) => url.searchParams.get('status') === 'new');
+        await page.keyboard.press('Escape');
+        await expect.poll(() => rows.count()).toBe(1);
+        // A reload (or a shared link) shows the same view.
+        await page.reload();
+        await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+        await expect.poll(() => rows.count()).toBe(1);
+        expect(await rows.first().textContent()).toContain('Your mailbox is almost full');
+
+        // The incident's page.
+        await page.getByRole('link', { name: 'Your mailbox is almost full' }).click();
+        await page.getByRole('heading', { name: 'Your mailbox is almost full', level: 1 }).waitFor();
+        await page.getByText('SPF: pass').waitFor();
+        await page.getByText('DKIM: fail').waitFor();
+        await page.getByText('DMARC: fail').waitFor();
+        // The link is shown defanged, as text: nothing on the page links to it.
+        await page
+          .getByRole('table', { name: 'Links' })
+          .getByRole('row', { name: /Verify your account/ })
+          .getByText('hxxps://evil[.]example/login')
+          .waitFor();
+        expect(await page.locator('a[href*="evil.example"]').count()).toBe(0);
+        const reporters = page.getByRole('table', { name: 'Reporters' });
+        await expect.poll(() => reporters.locator('tbody tr').count()).toBe(WAVE_SIZE);
+
+        // The body: sandboxed (no scripts, no same origin), its text there, nothing fetched.
+        const frameElement = page.locator('iframe[title="Message body, rendered"]');
+        expect(await frameElement.getAttribute('sandbox')).toBe('');
+        const frame = page.frameLocator('iframe[title="Message body, rendered"]');
+        await frame.getByText('Your mailbox is almost full.').waitFor();
+        await frame.getByText('Verify your account').waitFor();
+        expect(await frame.locator('script, form, input, [onerror]').count()).toBe(0);
+        expect(await frame.locator('a[href]').count()).toBe(0);
+        expect(remote.requests).toEqual([]);
+
+        // Remote content on request: the image is fetched now, and still nothing of the script.
+        await page.getByRole('switch', { name: 'Load remote content' }).check();
+        await expect.poll(() => remote.requests).toContain('/remote-image.gif');
+        await frame.getByText('Your mailbox is almost full.').waitFor();
+        expect(remote.requests.filter((r) => r !== '/remote-image.gif')).toEqual([]);
+
+        // The text view.
+        await page.getByRole('tab', { name: 'Text' }).click();
+        await page
+          .frameLocator('iframe[title="Message body, text"]')
+          .getByText('Verify your account at https://evil.example/login')
+          .waitFor();
+
+        // Classify as phishing, replying to every reporter.
+        await page.getByRole('radio', { name: 'Phishing' }).check();
+        await page.getByRole('checkbox', { name: 'Reply to reporters' }).check();
+        const patch = page.waitForRequest((req) => req.method() === 'PATCH' && req.url().includes('/incidents/'));
+        await page.getByRole('button', { name: 'Classify' }).click();
+        expect((await patch).postDataJSON()).toEqual({ verdict: 'phishing', reply: true });
+        await page.getByText(`Classified as phishing by ${ANALYST.name}`).waitFor();
+        // Opening the incident was recorded (the answer to the opening itself came before it).
+        await page.getByText(`Viewed by ${ANALYST.name}`).waitFor();
+        await page.getByRole('region', { name: 'Summary' }).getByText('Phishing').waitFor();
+
+        // A note.
+        await page.getByRole('textbox', { name: 'Add a note' }).fill('Blocked phish.example at the gateway.');
+        await page.getByRole('button', { name: 'Add note' }).click();
+        await page.getByText('Blocked phish.example at the gateway.').waitFor();
+
+        expect(remote.requests.filter((r) => r !== '/remote-image.gif')).toEqual([]);
+        expect(errors).toEqual([]);
+      },
+      { csp: true },
+    );
+  }, 90_000);
+
+  it('shows the system administrator every client’s incidents, the client named on each row', async () => {
+    await withPage(
+      browser,
+      'incidents-all-clients',
+      async (page) => {
+        await page.goto(`${server.url}/incidents/all`);
+        await signIn(page, server.admin, 'All incidents');
+        const errors = consoleErrors(page);
+        const rows = rowsOf(page);
+        await expect.poll(() => rows.count()).toBe(3);
+        const wave = rows.filter({ hasText: 'Your mailbox is almost full' });
+        expect(await wave.textContent()).toContain('Contoso Ltd');
+        expect(await wave.textContent()).toContain('Phishing');
+        expect(await rows.filter({ hasText: 'Invoice overdue' }).textContent()).toContain('Fabrikam');
+
+        await choose(page.getByRole('search', { name: 'Filter incidents' }), 'Client', 'Fabrikam');
+        await page.waitForURL((url) => url.searchParams.get('inClient') === fabrikam);
+        await expect.poll(() => rows.count()).toBe(1);
+        expect(await rows.first().textContent()).toContain('Invoice overdue');
+
+        // Its page opens in its client.
+        await page.getByRole('link', { name: 'Invoice overdue' }).click();
+        await page.getByRole('heading', { name: 'Invoice overdue', level: 1 }).waitFor();
+        expect(new URL(page.url()).searchParams.get('client')).toBe(fabrikam);
+        expect(errors).toEqual([]);
+      },
+      { csp: true },
+    );
+  }, 60_000);
+});
