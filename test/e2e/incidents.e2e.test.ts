@@ -251,6 +251,9 @@ describe('the incidents inbox', () => {
         const reporters = page.getByRole('table', { name: 'Reporters' });
         await expect.poll(() => reporters.locator('tbody tr').count()).toBe(WAVE_SIZE);
 
+        // The wave is one line of the timeline, not twelve.
+        await page.getByText(`Reported by employee1@contoso.test and ${WAVE_SIZE - 1} others`).waitFor();
+
         // The body: sandboxed (no scripts, no same origin), its text there, nothing fetched.
         const frameElement = page.locator('iframe[title="Message body, rendered"]');
         expect(await frameElement.getAttribute('sandbox')).toBe('');

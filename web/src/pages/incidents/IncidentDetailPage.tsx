@@ -94,7 +94,6 @@ function Incident({
                 <Text>The message is being analysed. Reload the page in a moment to see it.</Text>
               </Paper>
             )}
-            <ReportersTable incident={data} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
@@ -104,6 +103,7 @@ function Incident({
           </Stack>
         </Grid.Col>
       </Grid>
+      <ReportersTable incident={data} />
     </Stack>
   );
 }

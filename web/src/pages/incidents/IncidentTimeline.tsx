@@ -60,6 +60,44 @@ export function describeEvent(e: TimelineEvent): { title: string; body: string |
   }
 }
 
+interface Item {
+  id: string;
+  title: string;
+  body: string | null;
+  when: string;
+}
+
+/**
+ * The events as lines. A run of reports (a wave: hundreds of people within minutes) is one line,
+ * "Reported by … and 299 others": every reporter is in the Reporters table.
+ */
+function items(events: TimelineEvent[]): Item[] {
+  const out: Item[] = [];
+  for (let i = 0; i < events.length; ) {
+    const e = events[i] as TimelineEvent;
+    let j = i;
+    while (e.type === 'reported' && events[j + 1]?.type === 'reported') j++;
+    const run = j - i + 1;
+    if (run >= 3) {
+      const last = events[j] as TimelineEvent;
+      const first = describeEvent(e).title;
+      out.push({
+        id: e.id,
+        title: `${first} and ${run - 1} others`,
+        body: null,
+        when: `${formatDateTime(e.at)} – ${formatDateTime(last.at)}`,
+      });
+    } else {
+      for (let k = i; k <= j; k++) {
+        const ev = events[k] as TimelineEvent;
+        out.push({ id: ev.id, ...describeEvent(ev), when: formatDateTime(ev.at) });
+      }
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
 /** What happened to the incident, oldest first, and a box to add a note to it. */
 export function IncidentTimeline({
   clientId,
@@ -82,21 +120,25 @@ export function IncidentTimeline({
           Timeline
         </Title>
         <Timeline bulletSize={12} lineWidth={2}>
-          {events.map((e) => {
-            const { title, body } = describeEvent(e);
-            return (
-              <Timeline.Item key={e.id} title={title}>
-                {body && (
-                  <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                    {body}
-                  </Text>
-                )}
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(e.at)}
+          {items(events).map(({ id, title, body, when }) => (
+            <Timeline.Item
+              key={id}
+              title={
+                <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {title}
                 </Text>
-              </Timeline.Item>
-            );
-          })}
+              }
+            >
+              {body && (
+                <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                  {body}
+                </Text>
+              )}
+              <Text size="xs" c="dimmed">
+                {when}
+              </Text>
+            </Timeline.Item>
+          ))}
         </Timeline>
         <form
           onSubmit={(ev) => {

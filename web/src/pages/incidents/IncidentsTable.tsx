@@ -1,4 +1,4 @@
-import { Anchor, Checkbox, Table, Text } from '@mantine/core';
+import { Anchor, Checkbox, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { IncidentSummary } from '../../api/incidents';
 import { formatDateTime } from '../../lib/format';
@@ -7,6 +7,18 @@ import { StatusBadge, VerdictBadge } from './IncidentBadges';
 /** Where an incident's page is: its client goes in ?client= (the header picker follows it). */
 export const incidentHref = (i: Pick<IncidentSummary, 'id' | 'clientId'>) =>
   `/incidents/${encodeURIComponent(i.id)}?client=${encodeURIComponent(i.clientId)}`;
+
+const sameYear = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+/** "Dec 1, 9:06 PM": the year only when it is not this one, so the column stays narrow. */
+function shortDateTime(iso: string): string {
+  const d = new Date(iso);
+  return d.getFullYear() === new Date().getFullYear() ? sameYear.format(d) : formatDateTime(iso);
+}
 
 /** One row per incident: a wave reported by hundreds of people is one row with its count. */
 export function IncidentsTable({
@@ -33,7 +45,7 @@ export function IncidentsTable({
   };
 
   return (
-    <Table.ScrollContainer minWidth={1000}>
+    <Table.ScrollContainer minWidth={860}>
       <Table highlightOnHover verticalSpacing="xs" aria-label="Incidents">
         <Table.Thead>
           <Table.Tr>
@@ -49,7 +61,6 @@ export function IncidentsTable({
             {showClient && <Table.Th>Client</Table.Th>}
             <Table.Th ta="right">Reporters</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Verdict</Table.Th>
             <Table.Th>Assignee</Table.Th>
             <Table.Th>Last reported</Table.Th>
           </Table.Tr>
@@ -74,13 +85,13 @@ export function IncidentsTable({
                     {i.fromName ? `${i.fromName} <${i.fromAddress ?? ''}>` : (i.fromAddress ?? 'unknown sender')}
                   </Text>
                 </Table.Td>
-                {showClient && <Table.Td>{i.clientName}</Table.Td>}
+                {showClient && <Table.Td maw={160}>{i.clientName}</Table.Td>}
                 <Table.Td ta="right">{i.reportCount.toLocaleString()}</Table.Td>
                 <Table.Td>
-                  <StatusBadge status={i.status} />
-                </Table.Td>
-                <Table.Td>
-                  <VerdictBadge verdict={i.verdict} />
+                  <Stack gap={4} align="flex-start">
+                    <StatusBadge status={i.status} />
+                    <VerdictBadge verdict={i.verdict} />
+                  </Stack>
                 </Table.Td>
                 <Table.Td>
                   {i.assigneeName ?? (
@@ -89,7 +100,9 @@ export function IncidentsTable({
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.lastReportedAt)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }} title={formatDateTime(i.lastReportedAt)}>
+                  {shortDateTime(i.lastReportedAt)}
+                </Table.Td>
               </Table.Tr>
             );
           })}
