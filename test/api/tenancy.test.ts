@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { eml, report } from '../helpers/incidents.js';
 import { scorm12 } from '../helpers/scorm.js';
 
 let t: TestApp;
@@ -60,6 +61,9 @@ interface ClientData {
   enrolmentId: string;
   /** the learner's link (the invitation's token) to that enrolment */
   learnerToken: string;
+  /** an incident (one reported message, analysed) and its report */
+  incidentId: string;
+  reportId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -174,7 +178,17 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     .where('ref_id', '=', enrolment.id)
     .executeTakeFirstOrThrow();
   const learnerToken = messageToken(await t.app.services.mail.dispatch.keys.key(clientId), invitation.id);
+  // A reported message, analysed into an incident.
+  const incidentId = await report(t, clientId, `reporter@${clientId.slice(0, 8)}.test`, eml({ subject: 'Suspicious' }));
+  const { id: reportId } = await t.db.handle.db
+    .selectFrom('reported_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirstOrThrow();
   return {
+    incidentId,
+    reportId,
     packageId: pkg.json().id,
     campaignId: campaign.id,
     enrolmentId: enrolment.id,
@@ -259,6 +273,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     slug: 'recognising-phishing', // built-in courses belong to every client
     campaignId: data.campaignId,
     enrolmentId: data.enrolmentId,
+    incidentId: data.incidentId,
+    reportId: data.reportId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -443,6 +459,9 @@ async function snapshotOf(clientId: string): Promise<string> {
     'client_keys',
     'report_addin_settings',
     'reported_messages',
+    'incidents',
+    'incident_events',
+    'incident_settings',
     'training_packages',
     'training_campaigns',
     'training_enrolments',
@@ -523,6 +542,15 @@ const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
         eml: Buffer.from('Subject: x\r\nMessage-ID: <a@b>\r\n\r\nx\r\n').toString('base64'),
       },
     });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('client_archived');
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  },
+  'POST /api/v1/incidents/bulk': async (c) => {
+    // The system administrator's bulk across clients: an archived client's incident in it refuses
+    // the whole change, and nothing is written.
+    const before = await snapshotOf(c.clientId);
+    const r = await t.as(sys, 'POST', '/api/v1/incidents/bulk', { ids: [c.incidentId], action: 'resolve' });
     expect(r.statusCode).toBe(409);
     expect(r.json().error.code).toBe('client_archived');
     expect(await snapshotOf(c.clientId)).toBe(before);

@@ -8,7 +8,7 @@
 // holds the write lock before it reads anything.
 import { sql } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { newId, newOrderedId, nowIso } from '../../lib/ids.js';
 import { analyseEml } from './analyse.js';
 import type { MessageAnalysis } from './analysis.js';
 import type { ReportRecorder } from './recorder.js';
@@ -148,7 +148,7 @@ export class ReportAnalyser {
         trx
           .insertInto('incident_events')
           .values({
-            id: newId(),
+            id: newOrderedId(),
             client_id: clientId,
             incident_id: incident.id,
             type,

@@ -61,7 +61,7 @@ export function sanitiseBody(html: string, opts: { remote: boolean; inline?: Map
         tagName: 'span',
         attribs: {
           class: 'bw-link',
-          title: attribs.href ? `Link (not followed): ${defang(attribs.href)}` : '',
+          title: linkTitle(attribs.href),
           style: 'text-decoration: underline; color: #1c5fb0',
         },
       }),
@@ -77,6 +77,15 @@ export function sanitiseBody(html: string, opts: { remote: boolean; inline?: Map
       },
     },
   });
+}
+
+/** The target of a web or mail link, defanged; of anything else (javascript:, data:…) only its scheme. */
+function linkTitle(href: string | undefined): string {
+  const h = (href ?? '').trim();
+  if (!h) return '';
+  if (/^(https?|mailto):/i.test(h)) return `Link (not followed): ${defang(h)}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(h)?.[1];
+  return `Link (not followed): ${scheme ? `a ${scheme.toLowerCase()} link` : 'a relative link'}`;
 }
 
 const placeholder = (title: string) => ({

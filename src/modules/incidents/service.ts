@@ -4,7 +4,7 @@
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError, ClientArchivedError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { newOrderedId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { isClientArchived } from '../clients/repository.js';
 import type { MessageAnalysis } from './analysis.js';
@@ -69,7 +69,7 @@ export class IncidentService {
     return this.db.transaction().execute(async (trx) => {
       await this.mustExist(trx, clientId, incidentId);
       const at = nowIso();
-      const id = newId();
+      const id = newOrderedId();
       await trx
         .insertInto('incident_events')
         .values({
@@ -288,7 +288,7 @@ export class IncidentService {
     await this.db
       .insertInto('incident_events')
       .values({
-        id: newId(),
+        id: newOrderedId(),
         client_id: clientId,
         incident_id: incidentId,
         type: 'viewed',

@@ -5,7 +5,7 @@
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { newOrderedId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import type { IncidentRow, IncidentSideEffects } from './side-effects.js';
 import type { IncidentStatus, Verdict } from './view.js';
@@ -110,7 +110,7 @@ export async function applyChange(
       await trx
         .insertInto('incident_events')
         .values({
-          id: newId(),
+          id: newOrderedId(),
           client_id: clientId,
           incident_id: incident.id,
           type: e.type,
