@@ -293,6 +293,10 @@ describe('the incidents inbox', () => {
         await page.getByRole('button', { name: 'Add note' }).click();
         await page.getByText('Blocked phish.example at the gateway.').waitFor();
 
+        // Assign it to herself (a client administrator is offered the client's administrators).
+        await choose(page.getByRole('region', { name: 'Triage' }), 'Assignee', ANALYST.name);
+        await page.getByText(`Assigned to ${ANALYST.name} by ${ANALYST.name}`).waitFor();
+
         expect(remote.requests.filter((r) => r !== '/remote-image.gif')).toEqual([]);
         expect(errors).toEqual([]);
       },
@@ -324,6 +328,16 @@ describe('the incidents inbox', () => {
         await page.getByRole('link', { name: 'Invoice overdue' }).click();
         await page.getByRole('heading', { name: 'Invoice overdue', level: 1 }).waitFor();
         expect(new URL(page.url()).searchParams.get('client')).toBe(fabrikam);
+
+        // The retention of raw messages is set on the client's page.
+        await page.goto(`${server.url}/clients/${contoso}`);
+        const days = page.getByRole('textbox', { name: 'Keep raw messages for (days)' });
+        await expect.poll(() => days.inputValue()).toBe('90');
+        await days.fill('30');
+        await page.getByRole('region', { name: 'Reported messages' }).getByRole('button', { name: 'Save' }).click();
+        await page.getByText('Raw reported messages are kept 30 days.').waitFor();
+        await page.reload();
+        await expect.poll(() => days.inputValue()).toBe('30');
         expect(errors).toEqual([]);
       },
       { csp: true },
