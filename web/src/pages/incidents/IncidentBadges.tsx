@@ -34,7 +34,7 @@ export function StatusBadge({ status }: { status: IncidentStatus }) {
 export function VerdictBadge({ verdict }: { verdict: Verdict | null }) {
   if (!verdict)
     return (
-      <Badge color="gray" variant="outline" tt="none">
+      <Badge color="gray.7" variant="outline" tt="none">
         Unclassified
       </Badge>
     );
@@ -45,20 +45,21 @@ export function VerdictBadge({ verdict }: { verdict: Verdict | null }) {
   );
 }
 
+// Outlined in dark shades, so the text itself has the contrast.
 const AUTH_COLORS: Record<string, string> = {
-  pass: 'green',
-  fail: 'red',
-  softfail: 'orange',
-  permerror: 'red',
-  temperror: 'yellow',
-  neutral: 'gray',
-  none: 'gray',
+  pass: 'green.9',
+  fail: 'red.9',
+  softfail: 'orange.9',
+  permerror: 'red.9',
+  temperror: 'yellow.9',
+  neutral: 'gray.7',
+  none: 'gray.7',
 };
 
 /** SPF / DKIM / DMARC as the receiving server judged them (Authentication-Results). */
 export function AuthBadge({ name, result }: { name: string; result: AuthResult }) {
   return (
-    <Badge color={result ? (AUTH_COLORS[result] ?? 'gray') : 'gray'} variant="light" tt="none" size="lg">
+    <Badge color={result ? (AUTH_COLORS[result] ?? 'gray.7') : 'gray.7'} variant="outline" tt="none" size="lg">
       {name}: {result ?? 'not checked'}
     </Badge>
   );

@@ -39,11 +39,11 @@ export function ReportersTable({ incident }: { incident: IncidentDetail }) {
                       {r.reporterAddress}
                     </Text>
                     {r.verified ? (
-                      <Badge size="xs" color="teal" variant="light" tt="none">
+                      <Badge size="xs" color="teal.9" variant="outline" tt="none">
                         verified
                       </Badge>
                     ) : (
-                      <Badge size="xs" color="gray" variant="outline" tt="none">
+                      <Badge size="xs" color="gray.7" variant="outline" tt="none">
                         not verified
                       </Badge>
                     )}
@@ -65,7 +65,8 @@ export function ReportersTable({ incident }: { incident: IncidentDetail }) {
                       variant="default"
                       leftSection={<IconDownload size={14} aria-hidden />}
                       loading={download.isPending && download.variables === r.id}
-                      aria-label={`Download the raw message reported by ${r.reporterAddress}`}
+                      aria-label={`EML reported by ${r.reporterAddress}`}
+                      title="Download the raw message"
                       onClick={() =>
                         download.mutate(r.id, {
                           onError: (error) => notifyFailure('Could not download the raw message', error),
