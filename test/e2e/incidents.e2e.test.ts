@@ -304,6 +304,7 @@ describe('the incidents inbox', () => {
       browser,
       'incidents-all-clients',
       async (page) => {
+        const { call } = await apiSession(server);
         await page.goto(`${server.url}/incidents/all`);
         await signIn(page, server.admin, 'All incidents');
         const errors = consoleErrors(page);
@@ -319,6 +320,31 @@ describe('the incidents inbox', () => {
         await page.waitForURL((url) => url.searchParams.get('inClient') === fabrikam);
         await expect.poll(() => rows.count()).toBe(1);
         expect(await rows.first().textContent()).toContain('Invoice overdue');
+
+        // A bulk action that fails changes nothing and says why in plain words: Fabrikam is
+        // archived (read-only) meanwhile.
+        await call('PATCH', `/clients/${fabrikam}`, { archived: true });
+        await page.getByRole('checkbox', { name: 'Select “Invoice overdue”' }).check();
+        await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Classify…' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Classify incidents' });
+        await choose(dialog, 'Verdict', 'Spam');
+        await dialog.getByRole('checkbox', { name: 'Reply to reporters' }).check();
+        const bulk = page.waitForRequest(
+          (req) => req.method() === 'POST' && req.url().endsWith('/api/v1/incidents/bulk'),
+        );
+        await dialog.getByRole('button', { name: 'Classify 1 incident' }).click();
+        expect((await bulk).postDataJSON()).toEqual({
+          ids: [expect.any(String)],
+          action: 'classify',
+          verdict: 'spam',
+          reply: true,
+        });
+        await dialog.getByRole('alert').getByText('This client is archived and read-only', { exact: false }).waitFor();
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        expect(await rows.first().textContent()).toContain('Unclassified');
+        // The refused request is the one error the browser reported.
+        expect(errors.splice(0)).toEqual([expect.stringContaining('status of 409')]);
 
         // Its page opens in its client.
         await page.getByRole('link', { name: 'Invoice overdue' }).click();
