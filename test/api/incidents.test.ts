@@ -457,6 +457,10 @@ describe('the inbox', () => {
     const resolved = (await t.as(sys, 'GET', `${base(c)}?status=resolved,in_review&verdict=spam`)).json();
     expect(resolved.items.map((x: { id: string }) => x.id)).toEqual([first]);
     expect((await t.as(sys, 'GET', `${base(c)}?verdict=none`)).json().items).toHaveLength(6);
+    const repeated = (await t.as(sys, 'GET', `${base(c)}?status=resolved&status=in_review`)).json();
+    expect(repeated.items.map((x: { id: string }) => x.id)).toEqual([first]);
+    const badStatus = await t.as(sys, 'GET', `${base(c)}?status=open`);
+    expect(badStatus.statusCode).toBe(400);
     const bad = await t.as(sys, 'GET', `${base(c)}?cursor=bm9wZQ`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.field).toBe('cursor');
