@@ -34,6 +34,7 @@ import { PreviewService } from './modules/directory-sync/preview.js';
 import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
 import { ReportAnalyser } from './modules/incidents/grouping.js';
+import { LegacyReports } from './modules/incidents/legacy.js';
 import { type IncidentServices, incidentsModule } from './modules/incidents/module.js';
 import { ReportRecorder } from './modules/incidents/recorder.js';
 import { Retention } from './modules/incidents/retention.js';
@@ -148,6 +149,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       analyser: new ReportAnalyser(db, recorder, incidentEffects),
       inbox: new IncidentService(db.db, recorder, incidentEffects),
       retention: new Retention(db.db, recorder),
+      legacy: new LegacyReports(db.db, config, recorder, queue),
     },
     training: {
       library,

@@ -3,7 +3,7 @@
 // their campaign, the safe body, a malformed message, retention, triage and tenancy. Runs on SQLite
 // and on PostgreSQL (scripts/test.sh).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
@@ -91,6 +91,23 @@ describe('storage and analysis', () => {
     }
     // Bound to its report: the same file under another report id does not open.
     await expect(t.app.services.incidents.recorder.readEml({ ...row, id: clientB })).rejects.toThrow(/decrypted/);
+  });
+
+  it('seals a report stored in plaintext before encryption, and analyses it', async () => {
+    const message = eml({ subject: 'Legacy plaintext report' });
+    const id = await recordReport(t, clientA, 'legacy@client.example', message);
+    // As an older version left it: a plaintext .eml, no analysis job.
+    const legacyPath = join('reports', clientA, `${id}.eml`);
+    writeFileSync(join(t.config.dataDir, legacyPath), message);
+    await db().updateTable('reported_messages').set({ eml_path: legacyPath }).where('id', '=', id).execute();
+    const sealed = await t.app.services.incidents.legacy.run();
+    expect(sealed).toBe(1);
+    expect(existsSync(join(t.config.dataDir, legacyPath))).toBe(false);
+    const row = await db().selectFrom('reported_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.eml_path.endsWith('.eml.bwr')).toBe(true);
+    expect(readFileSync(join(t.config.dataDir, row.eml_path)).includes(Buffer.from('Legacy plaintext'))).toBe(false);
+    expect((await t.app.services.incidents.recorder.readEml(row)).equals(message)).toBe(true);
+    expect(await t.app.services.incidents.legacy.run()).toBe(0);
   });
 
   it('analyses the message once: addresses, Received chain, authentication, URLs, attachments', async () => {
@@ -440,6 +457,10 @@ describe('the inbox', () => {
     const resolved = (await t.as(sys, 'GET', `${base(c)}?status=resolved,in_review&verdict=spam`)).json();
     expect(resolved.items.map((x: { id: string }) => x.id)).toEqual([first]);
     expect((await t.as(sys, 'GET', `${base(c)}?verdict=none`)).json().items).toHaveLength(6);
+    const repeated = (await t.as(sys, 'GET', `${base(c)}?status=resolved&status=in_review`)).json();
+    expect(repeated.items.map((x: { id: string }) => x.id)).toEqual([first]);
+    const badStatus = await t.as(sys, 'GET', `${base(c)}?status=open`);
+    expect(badStatus.statusCode).toBe(400);
     const bad = await t.as(sys, 'GET', `${base(c)}?cursor=bm9wZQ`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.field).toBe('cursor');

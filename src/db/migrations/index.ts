@@ -16,6 +16,7 @@ import * as m0012 from './0012_reported_messages.js';
 import * as m0013 from './0013_training_results.js';
 import * as m0014 from './0014_outbox_claim_index.js';
 import * as m0015 from './0015_incidents.js';
+import * as m0016 from './0016_incident_analysis.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0013_training_results', m0013.up],
   ['0014_outbox_claim_index', m0014.up],
   ['0015_incidents', m0015.up],
+  ['0016_incident_analysis', m0016.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -1,19 +1,21 @@
-// Reported messages at rest: compressed (gzip), then envelope-encrypted per client. Each file has
+// Reported messages at rest: compressed (brotli), then envelope-encrypted per client. Each file has
 // its own random data key (AES-256-GCM), wrapped by the client's storage key (client_keys, purpose
 // reported-messages, itself sealed under the master key — so master-key rotation re-wraps one row
 // per client and never rewrites the files). Both seals carry the client id and the report id as
 // additional data: a file copied to another report or client fails authentication.
 //
 // File layout: "BWR1" | dekIv(12) | dekTag(16) | wrappedDek(32) | iv(12) | tag(16) | ciphertext.
-// gzip at level 6 costs about a millisecond for a 100 KB message; brotli's better ratio costs ten.
+// Brotli at quality 4: on a 100 KB message it took under half gzip's time (level 1 or 6) and
+// compressed text better; most of a phish's bytes are base64 attachments, which nothing compresses.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompress, constants } from 'node:zlib';
 import { DecryptionError } from '../../lib/crypto.js';
 
 const MAGIC = Buffer.from('BWR1');
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+const compress = promisify(brotliCompress);
+const decompress = promisify(brotliDecompress);
+const QUALITY = 4;
 
 function aad(clientId: string, reportId: string): Buffer {
   const parts = ['reported_messages', clientId, reportId].map((p) => {
@@ -44,7 +46,13 @@ export async function sealEml(clientKey: Buffer, clientId: string, reportId: str
   const ad = aad(clientId, reportId);
   const dek = randomBytes(32);
   const wrapped = seal(clientKey, dek, ad);
-  const body = seal(dek, await gzipAsync(eml, { level: 6 }), ad);
+  const body = seal(
+    dek,
+    await compress(eml, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: eml.length },
+    }),
+    ad,
+  );
   return Buffer.concat([MAGIC, wrapped.iv, wrapped.tag, wrapped.ct, body.iv, body.tag, body.ct]);
 }
 
@@ -71,5 +79,5 @@ export async function openEml(clientKey: Buffer, clientId: string, reportId: str
   } catch {
     throw new DecryptionError('authentication failed');
   }
-  return gunzipAsync(compressed);
+  return decompress(compressed);
 }

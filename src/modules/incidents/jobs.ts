@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineJob, type JobDefinition, jobType, type Schedule } from '../../jobs/definition.js';
 import type { ReportAnalyser } from './grouping.js';
+import type { LegacyReports } from './legacy.js';
 import type { Retention } from './retention.js';
 
 export const IncidentsAnalyseJob = jobType(
@@ -20,6 +21,7 @@ export const incidentsAnalyseJob = (analyser: ReportAnalyser): JobDefinition<(ty
 
 const DAY_MS = 86_400_000;
 
-export const incidentSchedules = (retention: Retention): Schedule[] => [
+export const incidentSchedules = (retention: Retention, legacy: LegacyReports): Schedule[] => [
   { name: 'incidents.retention', everyMs: DAY_MS, firstAfterMs: 60_000, run: () => retention.run() },
+  { name: 'incidents.seal-legacy', everyMs: 10 * 60_000, firstAfterMs: 30_000, run: () => legacy.run() },
 ];

@@ -24,6 +24,9 @@ import { openEml, sealEml } from './eml-store.js';
 import { IncidentsAnalyseJob } from './jobs.js';
 import * as repo from './reports-repository.js';
 
+/** Sealed files (eml-store.ts); a report stored before them has a plaintext `.eml` (legacy.ts). */
+export const SEALED_SUFFIX = '.eml.bwr';
+
 export type ReportSource = 'graph' | 'addin' | 'mailbox';
 
 export interface NewReport {
@@ -58,12 +61,8 @@ export class ReportRecorder {
     const outbox = await repo.outboxByTokenHash(this.db, clientId, parsed.tokens.map(tokenHash));
 
     const id = newId();
-    const emlPath = join('reports', clientId, `${id}.eml.bwr`);
+    const emlPath = await this.store(clientId, id, r.eml);
     const file = join(this.config.dataDir, emlPath);
-    const sealed = await sealEml(await this.keys.key(clientId), clientId, id, r.eml);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(`${file}.part`, sealed, { mode: 0o600 });
-    await rename(`${file}.part`, file);
     const now = nowIso();
     const row: repo.ReportRow = {
       id,
@@ -111,6 +110,20 @@ export class ReportRecorder {
       return { row: winner, created: false };
     }
     return { row, created: true };
+  }
+
+  /**
+   * Seals a message and writes it (a .part renamed into place: a crash leaves no half file under
+   * the real name); returns its path relative to the data directory.
+   */
+  async store(clientId: string, reportId: string, eml: Buffer): Promise<string> {
+    const emlPath = join('reports', clientId, `${reportId}${SEALED_SUFFIX}`);
+    const file = join(this.config.dataDir, emlPath);
+    const sealed = await sealEml(await this.keys.key(clientId), clientId, reportId, eml);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(`${file}.part`, sealed, { mode: 0o600 });
+    await rename(`${file}.part`, file);
+    return emlPath;
   }
 
   /** The stored message of a report, as received (decrypted and decompressed). */
