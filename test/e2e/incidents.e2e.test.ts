@@ -212,12 +212,32 @@ describe('the incidents inbox', () => {
         await confirm.waitFor({ state: 'hidden' });
         await rows.filter({ hasText: 'Weekly deals' }).getByText('Resolved').waitFor();
 
-        // Filters: by sender domain (typed, debounced) and by status; both written to the URL.
+        // Sort: newest report first by default (the newsletter came last), most reported on request.
+        const firstSubject = () => rows.first().getByRole('link').textContent();
+        expect(await firstSubject()).toBe('Weekly deals');
+        await choose(page, 'Sort', 'Most reported first');
+        await page.waitForURL((url) => url.searchParams.get('sort') === 'report_count');
+        await expect.poll(firstSubject).toBe('Your mailbox is almost full');
+
+        // Filters, each written to the URL: sender domain and reporter (typed, debounced), dates.
+        const only = async (param: string, value: string, subjects: string[]) => {
+          await page.waitForURL((url) => url.searchParams.get(param) === value);
+          await expect.poll(() => rows.getByRole('link').allTextContents()).toEqual(subjects);
+        };
         await page.getByRole('textbox', { name: 'Sender domain' }).fill('phish.example');
-        await page.waitForURL((url) => url.searchParams.get('domain') === 'phish.example');
-        await expect.poll(() => rows.count()).toBe(1);
+        await only('domain', 'phish.example', ['Your mailbox is almost full']);
         await page.getByRole('textbox', { name: 'Sender domain' }).fill('');
-        await page.waitForURL((url) => !url.searchParams.has('domain'));
+        await page.getByRole('textbox', { name: 'Reporter', exact: true }).fill('bob@contoso.test');
+        await only('reporter', 'bob@contoso.test', ['Weekly deals']);
+        await page.getByRole('textbox', { name: 'Reporter', exact: true }).fill('');
+        const yesterday = new Date(Date.now() - 86_400_000);
+        const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
+        await page.getByLabel('Reported to').fill(day);
+        await page.waitForURL((url) => url.searchParams.get('to') === day);
+        await page.getByText('No incident matches these filters.').waitFor();
+        await page.getByRole('button', { name: 'Clear filters' }).click();
+        await page.waitForURL((url) => !url.searchParams.has('to') && !url.searchParams.has('reporter'));
+        await expect.poll(() => rows.count()).toBe(2);
         await choose(page, 'Status', 'New');
         await page.waitForURL((url) => url.searchParams.get('status') === 'new');
         await page.keyboard.press('Escape');
