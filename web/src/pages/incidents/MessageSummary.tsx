@@ -49,6 +49,12 @@ export function MessageSummary({ incident, message: m }: { incident: IncidentDet
             </Group>
           </Field>
           <Field label="Assignee">{incident.assigneeName ?? 'unassigned'}</Field>
+          {incident.campaign && (
+            <Field label="Sent by Baitwise">
+              A message of one of this client’s campaigns ({incident.campaign.refType}): reports of it are credited to
+              the campaign.
+            </Field>
+          )}
         </SimpleGrid>
         <Stack gap={6} component="section" aria-labelledby="auth-title">
           <Title order={3} fz="sm" id="auth-title">
