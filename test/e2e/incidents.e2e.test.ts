@@ -376,7 +376,7 @@ describe('the incidents inbox', () => {
         const days = page.getByRole('textbox', { name: 'Keep raw messages for (days)' });
         await expect.poll(() => days.inputValue()).toBe('90');
         await days.fill('30');
-        await page.getByRole('region', { name: 'Reported messages' }).getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('button', { name: 'Save retention' }).click();
         await page.getByText('Raw reported messages are kept 30 days.').waitFor();
         await page.reload();
         await expect.poll(() => days.inputValue()).toBe('30');

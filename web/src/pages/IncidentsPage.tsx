@@ -60,7 +60,8 @@ function Inbox({
 
   const setFilters = (next: InboxFilters) => {
     setSelectedIds(new Set());
-    setParams(writeFilters(params, next), { replace: true });
+    // From the URL as it is now, not as this render saw it (a navigation may be pending).
+    setParams((current) => writeFilters(current, next), { replace: true });
   };
 
   return (

@@ -1,7 +1,6 @@
 import { Button, Group, MultiSelect, Select, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../api/types';
 import { statusLabels, verdictLabels } from './IncidentBadges';
 import { hasFilters, type InboxFilters } from './inboxParams';
@@ -39,13 +38,23 @@ export function IncidentFilters({
     () => setDraft({ q: value.q, reporter: value.reporter, domain: value.domain }),
     [value.q, value.reporter, value.domain],
   );
-  const commit = useDebouncedCallback((next: typeof draft) => onChange({ ...value, ...next }), 300);
+  // Typed text reaches the URL 300 ms after the last keystroke. Any other change writes the typed
+  // text along with it and cancels the pending write, which would otherwise land afterwards with
+  // the filters of before (undoing, say, "Clear filters" made within those 300 ms).
+  const timer = useRef<number | undefined>(undefined);
+  const latest = useRef({ value, onChange });
+  latest.current = { value, onChange };
+  useEffect(() => () => window.clearTimeout(timer.current), []);
   const type = (key: TextKey, text: string) => {
     const next = { ...draft, [key]: text };
     setDraft(next);
-    commit(next);
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => latest.current.onChange({ ...latest.current.value, ...next }), 300);
   };
-  const set = (patch: Partial<InboxFilters>) => onChange({ ...value, ...draft, ...patch });
+  const set = (patch: Partial<InboxFilters>) => {
+    window.clearTimeout(timer.current);
+    onChange({ ...value, ...draft, ...patch });
+  };
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap" role="search" aria-label="Filter incidents">
@@ -135,8 +144,7 @@ export function IncidentFilters({
         <Button
           variant="subtle"
           onClick={() =>
-            onChange({
-              ...value,
+            set({
               status: [],
               verdict: [],
               from: '',

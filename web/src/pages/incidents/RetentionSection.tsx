@@ -62,7 +62,7 @@ export function RetentionSection({ client }: { client: Client }) {
                 loading={save.isPending}
                 disabled={!valid || client.archived || days === settings.data.retentionDays}
               >
-                Save
+                Save retention
               </Button>
             </Group>
           </form>
