@@ -176,7 +176,7 @@ async function wcagViolations(page: Page): Promise<string[]> {
 const rowsOf = (page: Page) => page.getByRole('table', { name: 'Incidents' }).locator('tbody tr');
 
 describe('the incidents inbox', () => {
-  it('lets an analyst triage a wave as one incident, its body inert, and replies to its reporters', async () => {
+  it('lets an analyst triage a wave as one incident, its body inert, classifying it with a reply to its reporters asked for', async () => {
     await withPage(
       browser,
       'incidents-analyst',
