@@ -11,6 +11,7 @@ import type { DbHandle } from './db/connection.js';
 import type { JobDefinition, Schedule } from './jobs/definition.js';
 import type { JobQueue } from './jobs/queue.js';
 import { jobQueueFor } from './jobs/queue-for.js';
+import { ClientKeys } from './lib/client-keys.js';
 import type { SecretBox } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
 import { PasswordHasher } from './lib/password.js';
@@ -34,7 +35,12 @@ import type { DirectorySyncServices } from './modules/directory-sync/routes.js';
 import { DirectorySyncService } from './modules/directory-sync/service.js';
 import { incidentFeedbackModule } from './modules/incident-feedback/module.js';
 import { feedbackSideEffects, IncidentFeedbackService } from './modules/incident-feedback/service.js';
+import { ReportAnalyser } from './modules/incidents/grouping.js';
+import { LegacyReports } from './modules/incidents/legacy.js';
+import { type IncidentServices, incidentsModule } from './modules/incidents/module.js';
 import { ReportRecorder } from './modules/incidents/recorder.js';
+import { Retention } from './modules/incidents/retention.js';
+import { IncidentService } from './modules/incidents/service.js';
 import { allSideEffects, type IncidentSideEffects } from './modules/incidents/side-effects.js';
 import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
 import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
@@ -86,6 +92,7 @@ export interface Services {
   reportAddin: ReportAddinService;
   reportIntake: ReportIntake;
   reportingMailbox: ReportingMailboxServices;
+  incidents: IncidentServices;
   training: TrainingServices;
   incidentFeedback: IncidentFeedbackService;
   webhooks: WebhookService;
@@ -130,7 +137,9 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const incidentFeedback = new IncidentFeedbackService(db.db, outbox);
   const webhookDeliveries = new WebhookDeliveries(db.db, queue, secrets, config.webhooks);
   // the one entry for a report, whichever way it came (add-in intake, reporting mailbox)
-  const recorder = new ReportRecorder(db.db, config);
+  const recorder = new ReportRecorder(db.db, config, new ClientKeys(db.db, secrets, 'reported-messages'), queue);
+  // what happens when an incident is created or classified: reporter feedback, then webhooks
+  const incidentEffects = allSideEffects(feedbackSideEffects(incidentFeedback), webhookSideEffects(webhookDeliveries));
   const services: Services = {
     auth: new AuthService(db.db, config, passwords),
     operators: new OperatorService(db.db, passwords),
@@ -155,6 +164,13 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
       settings: new ReportingMailboxService(db.db, queue, config.reportingMailboxIntervalMinutes),
       intake: { db: db.db, graph, tokens, appOnly: new AppOnlyTokens(secrets, entra), recorder, logger },
     },
+    incidents: {
+      recorder,
+      analyser: new ReportAnalyser(db, recorder, incidentEffects),
+      inbox: new IncidentService(db.db, recorder, incidentEffects),
+      retention: new Retention(db.db, recorder),
+      legacy: new LegacyReports(db.db, config, recorder, queue),
+    },
     training: {
       library,
       campaigns: new TrainingCampaignService(db.db, queue, outbox, library, config.publicUrl),
@@ -165,7 +181,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     },
     incidentFeedback,
     webhooks: new WebhookService(db.db, secrets, config.webhooks, webhookDeliveries),
-    incidentSideEffects: allSideEffects(feedbackSideEffects(incidentFeedback), webhookSideEffects(webhookDeliveries)),
+    incidentSideEffects: incidentEffects,
   };
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
@@ -186,6 +202,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     trainingModule(services.training),
     incidentFeedbackModule(services.incidentFeedback),
     webhooksModule(services.webhooks),
+    incidentsModule(services.incidents),
   ];
   return {
     ...core,

@@ -176,8 +176,11 @@ describe('a verified report', () => {
       status: 'new',
       outbox_message_id: null,
     });
+    // Stored encrypted (the subject is not in the file) and read back byte for byte.
     const { readFileSync } = await import('node:fs');
-    expect(readFileSync(join(t.config.dataDir, row!.eml_path)).equals(Buffer.from(m.mime, 'utf8'))).toBe(true);
+    const stored = readFileSync(join(t.config.dataDir, row!.eml_path));
+    expect(stored.includes(Buffer.from(`Reset your password ${seq}`))).toBe(false);
+    expect((await t.app.services.incidents.recorder.readEml(row!)).equals(Buffer.from(m.mime, 'utf8'))).toBe(true);
   });
 
   it('is idempotent: the same message reported again by the same person is the same report, moved and forwarded once', async () => {

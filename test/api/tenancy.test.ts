@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { messageToken } from '../../src/modules/mail-delivery/message-token.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { eml, report } from '../helpers/incidents.js';
 import { scorm12 } from '../helpers/scorm.js';
 
 let t: TestApp;
@@ -61,6 +62,9 @@ interface ClientData {
   /** the learner's link (the invitation's token) to that enrolment */
   learnerToken: string;
   webhookId: string;
+  /** an incident (one reported message, analysed) and its report */
+  incidentId: string;
+  reportId: string;
 }
 
 /** One of everything a client owns, created by its administrator `s`. */
@@ -196,8 +200,18 @@ async function clientData(s: Session, clientId: string): Promise<ClientData> {
     events: ['incident.created'],
   });
   expect(webhook.statusCode).toBe(201);
+  // A reported message, analysed into an incident.
+  const incidentId = await report(t, clientId, `reporter@${clientId.slice(0, 8)}.test`, eml({ subject: 'Suspicious' }));
+  const { id: reportId } = await t.db.handle.db
+    .selectFrom('reported_messages')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirstOrThrow();
   return {
     webhookId: webhook.json().id,
+    incidentId,
+    reportId,
     packageId: pkg.json().id,
     campaignId: campaign.id,
     enrolmentId: enrolment.id,
@@ -283,6 +297,8 @@ function fillParams(url: string, data: ClientData = fixturesB): string {
     campaignId: data.campaignId,
     enrolmentId: data.enrolmentId,
     webhookId: data.webhookId,
+    incidentId: data.incidentId,
+    reportId: data.reportId,
   };
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     const v = fixtures[name];
@@ -469,6 +485,9 @@ async function snapshotOf(clientId: string): Promise<string> {
     'reported_messages',
     'reporting_mailbox_settings',
     'reporting_mailbox_runs',
+    'incidents',
+    'incident_events',
+    'incident_settings',
     'training_packages',
     'training_campaigns',
     'training_enrolments',
@@ -553,6 +572,15 @@ const ARCHIVED_CHECKS: Record<string, (c: ClientData) => Promise<void>> = {
         eml: Buffer.from('Subject: x\r\nMessage-ID: <a@b>\r\n\r\nx\r\n').toString('base64'),
       },
     });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('client_archived');
+    expect(await snapshotOf(c.clientId)).toBe(before);
+  },
+  'POST /api/v1/incidents/bulk': async (c) => {
+    // The system administrator's bulk across clients: an archived client's incident in it refuses
+    // the whole change, and nothing is written.
+    const before = await snapshotOf(c.clientId);
+    const r = await t.as(sys, 'POST', '/api/v1/incidents/bulk', { ids: [c.incidentId], action: 'resolve' });
     expect(r.statusCode).toBe(409);
     expect(r.json().error.code).toBe('client_archived');
     expect(await snapshotOf(c.clientId)).toBe(before);

@@ -12,6 +12,8 @@ import { ClientDetailPage } from './pages/ClientDetailPage';
 import { ClientsPage } from './pages/ClientsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { EntraSyncPage } from './pages/EntraSyncPage';
+import { IncidentsPage } from './pages/IncidentsPage';
+import { IncidentDetailPage } from './pages/incidents/IncidentDetailPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperatorsPage } from './pages/OperatorsPage';
 import { RecipientsPage } from './pages/RecipientsPage';
@@ -62,6 +64,12 @@ export function App() {
             </Suspense>
           }
         />
+        <Route path="incidents" element={<IncidentsPage mode="client" />} />
+        <Route
+          path="incidents/all"
+          element={isSystemAdmin ? <IncidentsPage mode="all" /> : <Navigate to="/incidents" replace />}
+        />
+        <Route path="incidents/:incidentId" element={<IncidentDetailPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/azure-applications" element={<AzureApplicationsPage />} />

@@ -16,6 +16,7 @@ import * as m0012 from './0012_reported_messages.js';
 import * as m0013 from './0013_training_results.js';
 import * as m0014 from './0014_outbox_claim_index.js';
 import * as m0015 from './0015_incidents.js';
+import * as m0016 from './0016_incident_analysis.js';
 import * as m0017 from './0017_incident_feedback_webhooks.js';
 import * as m0018 from './0018_reporting_mailbox.js';
 import * as m0019 from './0019_recipient_filter_indexes.js';
@@ -40,6 +41,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0013_training_results', m0013.up],
   ['0014_outbox_claim_index', m0014.up],
   ['0015_incidents', m0015.up],
+  ['0016_incident_analysis', m0016.up],
   ['0017_incident_feedback_webhooks', m0017.up],
   ['0018_reporting_mailbox', m0018.up],
   ['0019_recipient_filter_indexes', m0019.up],

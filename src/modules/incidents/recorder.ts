@@ -6,14 +6,26 @@
 // same person — retried, double-clicked, concurrent, or read again from a mailbox — finds the first
 // (or loses the unique key to it) and is that report (`created: false`), so callers act on a report
 // (move, forward, answer) once.
+//
+// The message is stored compressed and encrypted with the client's storage key (eml-store.ts):
+// plaintext never reaches the disk. The row and its analysis job (jobs.ts: the full parse and the
+// grouping into an incident) are committed in one transaction, so every report is analysed once
+// and a report that lost the race to an earlier one queues nothing.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { ClientKeys } from '../../lib/client-keys.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { tokenHash } from '../mail-delivery/message-token.js';
 import { parseEml } from './eml.js';
+import { openEml, sealEml } from './eml-store.js';
+import { IncidentsAnalyseJob } from './jobs.js';
 import * as repo from './reports-repository.js';
+
+/** Sealed files (eml-store.ts); a report stored before them has a plaintext `.eml` (legacy.ts). */
+export const SEALED_SUFFIX = '.eml.bwr';
 
 export type ReportSource = 'graph' | 'addin' | 'mailbox';
 
@@ -37,6 +49,8 @@ export class ReportRecorder {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'dataDir'>,
+    private readonly keys: ClientKeys,
+    private readonly queue: JobQueue,
   ) {}
 
   async record(r: NewReport): Promise<{ row: repo.ReportRow; created: boolean }> {
@@ -47,11 +61,8 @@ export class ReportRecorder {
     const outbox = await repo.outboxByTokenHash(this.db, clientId, parsed.tokens.map(tokenHash));
 
     const id = newId();
-    const emlPath = join('reports', clientId, `${id}.eml`);
+    const emlPath = await this.store(clientId, id, r.eml);
     const file = join(this.config.dataDir, emlPath);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(`${file}.part`, r.eml);
-    await rename(`${file}.part`, file);
     const now = nowIso();
     const row: repo.ReportRow = {
       id,
@@ -86,7 +97,12 @@ export class ReportRecorder {
       analysed_at: null,
       raw_deleted_at: null,
     };
-    if (!(await repo.insertReport(this.db, row))) {
+    const inserted = await this.db.transaction().execute(async (trx) => {
+      if (!(await repo.insertReport(trx, row))) return false;
+      await this.queue.enqueue(trx, IncidentsAnalyseJob, { clientId, reportId: id });
+      return true;
+    });
+    if (!inserted) {
       // A concurrent report of the same message by the same person won: it is the report.
       await rm(file, { force: true });
       const winner = await repo.findByMessageId(this.db, clientId, r.reporter.address, parsed.internetMessageId);
@@ -96,8 +112,28 @@ export class ReportRecorder {
     return { row, created: true };
   }
 
-  /** The stored message of a report, as received. */
-  readEml(row: Pick<repo.ReportRow, 'eml_path'>): Promise<Buffer> {
-    return readFile(join(this.config.dataDir, row.eml_path));
+  /**
+   * Seals a message and writes it (a .part renamed into place: a crash leaves no half file under
+   * the real name); returns its path relative to the data directory.
+   */
+  async store(clientId: string, reportId: string, eml: Buffer): Promise<string> {
+    const emlPath = join('reports', clientId, `${reportId}${SEALED_SUFFIX}`);
+    const file = join(this.config.dataDir, emlPath);
+    const sealed = await sealEml(await this.keys.key(clientId), clientId, reportId, eml);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(`${file}.part`, sealed, { mode: 0o600 });
+    await rename(`${file}.part`, file);
+    return emlPath;
+  }
+
+  /** The stored message of a report, as received (decrypted and decompressed). */
+  async readEml(row: Pick<repo.ReportRow, 'id' | 'client_id' | 'eml_path'>): Promise<Buffer> {
+    const file = await readFile(join(this.config.dataDir, row.eml_path));
+    return openEml(await this.keys.key(row.client_id), row.client_id, row.id, file);
+  }
+
+  /** Where a report's stored message is (retention deletes it). */
+  fileOf(row: Pick<repo.ReportRow, 'eml_path'>): string {
+    return join(this.config.dataDir, row.eml_path);
   }
 }

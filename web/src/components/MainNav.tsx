@@ -4,9 +4,11 @@ import {
   IconBuilding,
   IconClipboardList,
   IconCloudDownload,
+  IconInbox,
   IconLayoutDashboard,
   IconSchool,
   IconSettings,
+  IconStack2,
   IconUsers,
   type TablerIcon,
 } from '@tabler/icons-react';
@@ -33,10 +35,18 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
     // Hidden rather than disabled: client administrators have no use for it at all.
     ...(isSystemAdmin ? [{ label: 'Operators', to: '/operators', icon: IconUsers }] : []),
     { label: 'Recipients', to: '/recipients', icon: IconAddressBook },
+    { label: 'Incidents', to: '/incidents', icon: IconInbox },
+    // Every client's incidents in one list: an MSSP's analysts work all clients from one screen.
+    ...(isSystemAdmin ? [{ label: 'All incidents', to: '/incidents/all', icon: IconStack2 }] : []),
     { label: 'Entra sync', to: '/entra-sync', icon: IconCloudDownload },
     { label: 'Audit log', to: '/audit', icon: IconClipboardList },
   ];
-  const isActive = (to: string, exact?: boolean) => (exact ? pathname === to : pathname.startsWith(to));
+  // A longer entry that matches wins: "All incidents" (/incidents/all) is not also "Incidents".
+  const isActive = (to: string, exact?: boolean) =>
+    exact
+      ? pathname === to
+      : pathname.startsWith(to) &&
+        !entries.some((e) => e.to.length > to.length && e.to.startsWith(to) && pathname.startsWith(e.to));
   const link = (label: string, to: string, exact?: boolean) => ({
     component: Link,
     to: `${to}${search}`,

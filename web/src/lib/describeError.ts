@@ -22,6 +22,8 @@ export function describeError(error: unknown): string {
       return 'It no longer exists, or you cannot see it.';
     case 'client_archived':
       return 'This client is archived and read-only, so nothing of it can be changed. A system administrator can unarchive it on its page under Clients.';
+    case 'raw_message_deleted':
+      return 'The raw message was deleted after the client’s retention period; its parsed summary is kept.';
     case 'rate_limited':
       return 'Too many requests. Wait a moment and try again.';
     case 'internal':

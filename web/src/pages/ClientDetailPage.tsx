@@ -13,6 +13,7 @@ import { useArchiveClient } from '../hooks/useArchiveClient';
 import { useClient } from '../hooks/useClients';
 import { useIsSystemAdmin } from '../hooks/useSession';
 import { formatDateTime } from '../lib/format';
+import { RetentionSection } from './incidents/RetentionSection';
 import { ReportAddinSection } from './report-addin/ReportAddinSection';
 import { ReportingMailboxSection } from './reporting-mailbox/ReportingMailboxSection';
 
@@ -103,6 +104,7 @@ export function ClientDetailPage() {
       <ClientAdministrators client={data} />
       <ReportAddinSection client={data} />
       <ReportingMailboxSection client={data} />
+      <RetentionSection client={data} />
       <ClientNameModal opened={renameOpened} onClose={rename.close} client={data} />
       <ConfirmModal
         opened={archiveOpened}

@@ -1,0 +1,83 @@
+// Reported messages at rest: compressed (brotli), then envelope-encrypted per client. Each file has
+// its own random data key (AES-256-GCM), wrapped by the client's storage key (client_keys, purpose
+// reported-messages, itself sealed under the master key — so master-key rotation re-wraps one row
+// per client and never rewrites the files). Both seals carry the client id and the report id as
+// additional data: a file copied to another report or client fails authentication.
+//
+// File layout: "BWR1" | dekIv(12) | dekTag(16) | wrappedDek(32) | iv(12) | tag(16) | ciphertext.
+// Brotli at quality 4: on a 100 KB message it took under half gzip's time (level 1 or 6) and
+// compressed text better; most of a phish's bytes are base64 attachments, which nothing compresses.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompress, constants } from 'node:zlib';
+import { DecryptionError } from '../../lib/crypto.js';
+
+const MAGIC = Buffer.from('BWR1');
+const compress = promisify(brotliCompress);
+const decompress = promisify(brotliDecompress);
+const QUALITY = 4;
+
+function aad(clientId: string, reportId: string): Buffer {
+  const parts = ['reported_messages', clientId, reportId].map((p) => {
+    const b = Buffer.from(p, 'utf8');
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(b.length);
+    return Buffer.concat([len, b]);
+  });
+  return Buffer.concat([MAGIC, ...parts]);
+}
+
+function seal(key: Buffer, plain: Buffer, ad: Buffer) {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(ad);
+  const ct = Buffer.concat([c.update(plain), c.final()]);
+  return { iv, tag: c.getAuthTag(), ct };
+}
+
+function open(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, ad: Buffer): Buffer {
+  const d = createDecipheriv('aes-256-gcm', key, iv);
+  d.setAAD(ad);
+  d.setAuthTag(tag);
+  return Buffer.concat([d.update(ct), d.final()]);
+}
+
+export async function sealEml(clientKey: Buffer, clientId: string, reportId: string, eml: Buffer): Promise<Buffer> {
+  const ad = aad(clientId, reportId);
+  const dek = randomBytes(32);
+  const wrapped = seal(clientKey, dek, ad);
+  const body = seal(
+    dek,
+    await compress(eml, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: eml.length },
+    }),
+    ad,
+  );
+  return Buffer.concat([MAGIC, wrapped.iv, wrapped.tag, wrapped.ct, body.iv, body.tag, body.ct]);
+}
+
+export async function openEml(clientKey: Buffer, clientId: string, reportId: string, file: Buffer): Promise<Buffer> {
+  if (file.length < 4 + 12 + 16 + 32 + 12 + 16 || !file.subarray(0, 4).equals(MAGIC)) {
+    throw new DecryptionError('not a stored reported message');
+  }
+  const ad = aad(clientId, reportId);
+  let o = 4;
+  const take = (n: number) => {
+    const b = file.subarray(o, o + n);
+    o += n;
+    return b;
+  };
+  const dekIv = take(12);
+  const dekTag = take(16);
+  const wrappedDek = take(32);
+  const iv = take(12);
+  const tag = take(16);
+  let compressed: Buffer;
+  try {
+    const dek = open(clientKey, dekIv, dekTag, wrappedDek, ad);
+    compressed = open(dek, iv, tag, file.subarray(o), ad);
+  } catch {
+    throw new DecryptionError('authentication failed');
+  }
+  return decompress(compressed);
+}
