@@ -3,7 +3,9 @@
 // row in a client's inbox; the analyst filters the list (the filters live in the URL and survive a
 // reload), resolves another incident in bulk, opens the wave, sees its body rendered inert (the
 // script in it does not run, its remote image is not fetched until "Load remote content"), and
-// classifies it as phishing with "Reply to reporters". The system administrator then finds it in
+// classifies it as phishing with "Reply to reporters" — each of the wave's reporters receives the
+// client's phishing reply through its sending profile (a real SMTP server here, delivered by the
+// real worker). The system administrator then finds it in
 // All incidents with the client named on the row, and filters that list by client.
 //
 // The "remote" server is an https server on loopback with a self-signed certificate that Chromium
@@ -24,6 +26,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { apiSession, choose, signIn, withPage } from '../helpers/e2e.js';
 import { eml, recordReport } from '../helpers/incidents.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const WAVE_SIZE = 12;
 const ANALYST = { email: 'ann@mssp.test', password: 'a long enough passphrase', name: 'Ann Analyst' };
@@ -31,6 +34,7 @@ const ANALYST = { email: 'ann@mssp.test', password: 'a long enough passphrase', 
 let server: TestServer;
 let browser: Browser;
 let worker: Worker;
+let sink: SmtpSink;
 let remote: { server: HttpsServer; origin: string; requests: string[] };
 let contoso: string;
 let fabrikam: string;
@@ -82,6 +86,23 @@ beforeAll(async () => {
   contoso = (await call('POST', '/clients', { name: 'Contoso Ltd' })).id;
   fabrikam = (await call('POST', '/clients', { name: 'Fabrikam' })).id;
   await call('POST', '/operators', { ...ANALYST, role: 'client_admin', clientIds: [contoso] });
+  // Reporter feedback through the client's SMTP relay: what "Reply to reporters" sends with.
+  sink = await startSmtpSink({ user: 'relay-user', pass: 'relay-password-123' });
+  const profile = await call('POST', `/clients/${contoso}/sending-profiles`, {
+    name: 'Relay',
+    kind: 'smtp',
+    fromAddress: 'security@contoso.test',
+    smtp: {
+      host: sink.host,
+      port: sink.port,
+      security: 'starttls',
+      tlsVerify: false,
+      username: 'relay-user',
+      password: 'relay-password-123',
+    },
+    limits: { perMinute: 6000, perDay: 100_000, concurrency: 4 },
+  });
+  await call('PUT', `/clients/${contoso}/incident-feedback`, { enabled: true, profileId: profile.id });
 
   const wave = eml({
     from: 'IT Helpdesk <helpdesk@phish.example>',
@@ -139,6 +160,7 @@ afterAll(async () => {
   await worker?.stop();
   await browser?.close();
   await server?.close();
+  await sink?.close();
   await new Promise((r) => remote?.server.close(r));
 });
 
@@ -176,7 +198,7 @@ async function wcagViolations(page: Page): Promise<string[]> {
 const rowsOf = (page: Page) => page.getByRole('table', { name: 'Incidents' }).locator('tbody tr');
 
 describe('the incidents inbox', () => {
-  it('lets an analyst triage a wave as one incident, its body inert, classifying it with a reply to its reporters asked for', async () => {
+  it('lets an analyst triage a wave as one incident, its body inert, and classify it; every reporter receives the reply', async () => {
     await withPage(
       browser,
       'incidents-analyst',
@@ -299,6 +321,16 @@ describe('the incidents inbox', () => {
         await page.getByRole('button', { name: 'Classify' }).click();
         expect((await patch).postDataJSON()).toEqual({ verdict: 'phishing', reply: true });
         await page.getByText(`Classified as phishing by ${ANALYST.name}`).waitFor();
+        await page.getByText(`Replied to ${WAVE_SIZE} reporters`).waitFor();
+        // …and every reporter of the wave receives the phishing reply, once, through the relay.
+        await vi.waitFor(() => expect(sink.received.length).toBe(WAVE_SIZE), { timeout: 30_000, interval: 100 });
+        expect(sink.received.map((m) => m.envelope.to.join()).sort()).toEqual(
+          Array.from({ length: WAVE_SIZE }, (_, i) => `employee${i + 1}@contoso.test`).sort(),
+        );
+        for (const m of sink.received) {
+          expect(m.parsed.subject).toBe('Thank you — the message you reported was phishing');
+          expect(m.parsed.text).toContain('Your mailbox is almost full');
+        }
         // Opening the incident was recorded (the answer to the opening itself came before it).
         await page.getByText(`Viewed by ${ANALYST.name}`).waitFor();
         await page.getByRole('region', { name: 'Summary' }).getByText('Phishing').waitFor();
