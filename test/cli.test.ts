@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rotateMasterKey } from '../src/cli/rotate-master-key.js';
+import { compose } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
 import { SecretBox } from '../src/lib/crypto.js';
 import { loadMasterKeys, previousKeyFile } from '../src/lib/master-key.js';
 import { PasswordHasher } from '../src/lib/password.js';
 import { openRuntime } from '../src/runtime.js';
 import { createTestDatabase } from './helpers/db.js';
+import { eml } from './helpers/incidents.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -165,6 +167,50 @@ describe('baitwise command', () => {
     const live = await rt.db.db.selectFrom('api_tokens').select('id').where('revoked_at', 'is', null).execute();
     expect(live).toEqual([]);
     await rt.close();
+  });
+
+  it("purges raw reported messages past their client's retention on demand, keeping the summaries", async () => {
+    const db = await createTestDatabase();
+    const dataDir = tempDir();
+    const url = db.config.kind === 'postgres' ? db.config.url : `sqlite:${db.config.file}`;
+    const rt = await openRuntime({
+      config: { ...loadConfig({ BAITWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), database: db.config },
+    });
+    const c = compose(rt);
+    try {
+      const clientId = randomUUID();
+      const now = new Date().toISOString();
+      await rt.db.db
+        .insertInto('clients')
+        .values({ id: clientId, name: 'Old', name_key: 'old', archived_at: null, created_at: now, updated_at: now })
+        .execute();
+      const report = (address: string) =>
+        c.services.incidents.recorder.record({
+          clientId,
+          reporter: { address, objectId: null },
+          verified: false,
+          counted: true,
+          source: 'mailbox',
+          graphMessageId: null,
+          eml: eml({ subject: `Reported by ${address}` }),
+          reportingOption: null,
+          freeText: null,
+        });
+      const old = (await report('old@client.example')).row;
+      const fresh = (await report('fresh@client.example')).row;
+      const longAgo = new Date(Date.now() - 91 * 86_400_000).toISOString();
+      await rt.db.db.updateTable('reported_messages').set({ created_at: longAgo }).where('id', '=', old.id).execute();
+      await c.close();
+      await rt.close();
+
+      const r = run(['purge-reported-messages'], { BAITWISE_DATA_DIR: dataDir, DATABASE_URL: url });
+      expect(await r.exit).toBe(0);
+      expect(r.output()).toContain('Deleted 1 raw reported message(s)');
+      expect(existsSync(join(dataDir, old.eml_path))).toBe(false);
+      expect(existsSync(join(dataDir, fresh.eml_path))).toBe(true);
+    } finally {
+      await db.drop();
+    }
   });
 
   it('starts the worker (embedded on SQLite, pg-boss on PostgreSQL) and stops it cleanly on SIGTERM', async () => {

@@ -125,6 +125,18 @@ program
   );
 
 program
+  .command('purge-reported-messages')
+  .description(
+    "delete raw reported messages past each client's retention now (the worker does it daily); their summaries stay",
+  )
+  .action(() =>
+    withContainer(async (c) => {
+      const n = await c.services.incidents.retention.run();
+      console.log(`Deleted ${n} raw reported message(s) past their client's retention; their summaries are kept.`);
+    }),
+  );
+
+program
   .command('outbox')
   .description("each sending profile's queue: counts, pace, next send, and why it is paused")
   .option('--client <id>', 'only this client')

@@ -7,8 +7,8 @@ import { AppError, ClientArchivedError, NotFoundError, ValidationError } from '.
 import { newOrderedId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { isClientArchived } from '../clients/repository.js';
-import type { MessageAnalysis } from './analysis.js';
-import { listIncidents, summaryQuery, toSummary } from './list.js';
+import { detailOf } from './detail.js';
+import { listIncidents } from './list.js';
 import type { ReportRecorder } from './recorder.js';
 import { DEFAULT_RETENTION_DAYS } from './retention.js';
 import { type SafeBody, safeBody } from './safe-body.js';
@@ -20,12 +20,9 @@ import type {
   IncidentPatch,
   IncidentQuery,
   IncidentSettings,
-  IncidentSummary,
   TimelineEvent,
 } from './view.js';
 
-const MAX_REPORTS = 1000;
-const MAX_EVENTS = 1000;
 const VIEW_EVERY_MS = 3_600_000;
 
 export class RawMessageDeletedError extends AppError {
@@ -46,7 +43,7 @@ export class IncidentService {
   }
 
   async get(actor: Actor, clientId: string, incidentId: string): Promise<IncidentDetail> {
-    const detail = await this.detail(clientId, incidentId);
+    const detail = await detailOf(this.db, clientId, incidentId);
     await this.recordView(actor, clientId, incidentId);
     return detail;
   }
@@ -62,7 +59,7 @@ export class IncidentService {
       };
       await applyChange(trx, this.effects, actor, clientId, [incidentId], change);
     });
-    return this.detail(clientId, incidentId);
+    return detailOf(this.db, clientId, incidentId);
   }
 
   async note(actor: Actor, clientId: string, incidentId: string, text: string): Promise<TimelineEvent> {
@@ -191,85 +188,6 @@ export class IncidentService {
       .executeTakeFirst();
     if (!first) throw new NotFoundError('Incident');
     return first;
-  }
-
-  private async detail(clientId: string, incidentId: string): Promise<IncidentDetail> {
-    const row = await summaryQuery(this.db)
-      .where('i.client_id', '=', clientId)
-      .where('i.id', '=', incidentId)
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError('Incident');
-    const summary: IncidentSummary = toSummary(row);
-    const reports = await this.db
-      .selectFrom('reported_messages')
-      .select([
-        'id',
-        'reporter_address',
-        'verified',
-        'source',
-        'created_at',
-        'reporting_option',
-        'free_text',
-        'counted',
-        'analysis',
-        'raw_deleted_at',
-      ])
-      .where('client_id', '=', clientId)
-      .where('incident_id', '=', incidentId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(MAX_REPORTS)
-      .execute();
-    const events = await this.db
-      .selectFrom('incident_events as e')
-      .leftJoin('operators as o', 'o.id', 'e.actor_id')
-      .select(['e.id', 'e.type', 'e.detail', 'e.created_at', 'o.name as actor_name'])
-      .where('e.client_id', '=', clientId)
-      .where('e.incident_id', '=', incidentId)
-      .orderBy('e.created_at')
-      .orderBy('e.id')
-      .limit(MAX_EVENTS)
-      .execute();
-    const first = reports[0];
-    const a: MessageAnalysis | null = first?.analysis ? JSON.parse(first.analysis) : null;
-    return {
-      ...summary,
-      message: a
-        ? {
-            headers: a.headers,
-            from: a.from,
-            to: a.to,
-            cc: a.cc,
-            replyTo: a.replyTo,
-            subject: a.subject,
-            date: a.date,
-            messageId: a.messageId,
-            receivedChain: a.receivedChain,
-            authentication: a.authentication,
-            urls: a.urls,
-            attachments: a.attachments,
-            parseErrors: a.parseErrors,
-            rawAvailable: !first?.raw_deleted_at,
-          }
-        : null,
-      reports: reports.map((r) => ({
-        id: r.id,
-        reporterAddress: r.reporter_address,
-        verified: r.verified === 1,
-        source: r.source,
-        reportedAt: r.created_at,
-        reportingOption: r.reporting_option,
-        freeText: r.free_text,
-        counted: r.counted === 1,
-      })),
-      timeline: events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        actorName: e.actor_name ?? null,
-        detail: e.detail ? JSON.parse(e.detail) : null,
-        at: e.created_at,
-      })),
-    };
   }
 
   /** At most one `viewed` per operator and incident an hour; none on an archived (read-only) client. */

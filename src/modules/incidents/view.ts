@@ -37,8 +37,8 @@ export const IncidentQueryFields = {
       Type.Array(Type.Union([Verdict, Type.Literal('none')])),
     ]),
   ),
-  reportedFrom: Type.Optional(DateTime),
-  reportedTo: Type.Optional(DateTime),
+  reportedFrom: Type.Optional({ ...DateTime, description: 'incidents with a report at or after this time' }),
+  reportedTo: Type.Optional({ ...DateTime, description: 'incidents with a report at or before this time' }),
   reporter: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
   senderDomain: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'text in the subject or the sender' })),
@@ -108,14 +108,19 @@ export const ReportView = Type.Object({
   counted: Type.Boolean(),
 });
 
-export const EventType = Type.Union(
-  ['reported', 'viewed', 'classified', 'assigned', 'noted', 'resolved', 'reopened', 'replied'].map((t) =>
-    Type.Literal(t),
-  ),
-);
+export const EventType = Type.Union([
+  Type.Literal('reported'),
+  Type.Literal('viewed'),
+  Type.Literal('classified'),
+  Type.Literal('assigned'),
+  Type.Literal('noted'),
+  Type.Literal('resolved'),
+  Type.Literal('reopened'),
+  Type.Literal('replied'),
+]);
 export const TimelineEvent = Type.Object({
   id: Uuid,
-  type: Type.String(),
+  type: EventType,
   actorName: Nullable(Type.String()),
   detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
   at: Type.String(),
