@@ -123,7 +123,7 @@ beforeAll(async () => {
   ({ call, cookie } = await apiSession(server));
 
   // A client whose Azure application is connected (admin consent for the organisation).
-  tenant = await emu.tenantWithApp(`${publicUrl}/api/v1/azure-apps/callback`, { name: 'Northwind', users: 12 });
+  tenant = await emu.tenantWithApp(`${publicUrl}/api/v1/azure-apps/callback`, { name: 'Northwind', users: 24 });
   clientId = (await call<{ id: string }>('POST', '/clients', { name: 'Northwind Traders' })).id;
   azureAppId = (
     await call<{ id: string }>('POST', `/clients/${clientId}/azure-apps`, {
