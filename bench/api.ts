@@ -7,7 +7,7 @@
 // timeouts and statuses per route, each route's requests/s as a ratio to the `/auth/me` baseline of
 // the same run; then `/auth/me` measured while 200 connections flood contains-searches; then
 // fairness with the default per-actor and per-client limits: one client's token floods searches
-// while another client's administrator reads first pages.
+// while another client's administrator reads first pages at a person's pace (10 a second).
 //
 //   npm run bench:api [-- --recipients 100000 --seconds 10 --connections 200 --databases sqlite,postgres]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -348,7 +348,9 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
         base: server.base,
         paths: [`/api/v1/clients/${s.small[0]}/recipients?limit=50`],
         headers: { authorization: `Bearer ${s.smallToken}` },
-        connections: 5,
+        // an administrator clicking through the console: 10 pages a second
+        connections: 2,
+        ratePerSecond: 10,
         seconds: SECONDS,
       }),
     ]);

@@ -1,6 +1,7 @@
 // A closed-loop HTTP load generator, run as a child process of a benchmark so its CPU is not the
 // server's (autocannon's model): `connections` keep-alive connections, each sending its next
-// request as soon as the last answered, for `seconds`; requests round-robin over `paths`. A request
+// request as soon as the last answered, for `seconds`; requests round-robin over `paths`. With
+// `ratePerSecond` each connection instead sends on a schedule (a person clicking, not a script). A request
 // unanswered after `timeoutMs` counts as a timeout and its connection is dropped. Prints JSON.
 //
 //   BENCH_HTTP_LOAD='{"base":"http://127.0.0.1:3000","paths":["/healthz"],"connections":200,"seconds":10}' npx tsx bench/http-load.ts
@@ -15,6 +16,8 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   timeoutMs?: number;
+  /** open loop: this many requests a second in all (a person's pace), instead of as fast as answered */
+  ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -72,9 +75,20 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       req.end();
     });
 
+  const interval = spec.ratePerSecond ? (spec.connections * 1000) / spec.ratePerSecond : 0;
   await Promise.all(
-    Array.from({ length: spec.connections }, async () => {
-      while (performance.now() < deadline) await one();
+    Array.from({ length: spec.connections }, async (_, c) => {
+      let due = started + (interval * c) / spec.connections;
+      while (performance.now() < deadline) {
+        if (interval) {
+          // the schedule, not the answers, sets the pace: wait for this request's turn
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          due += interval;
+          if (performance.now() >= deadline) break;
+        }
+        await one();
+      }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
