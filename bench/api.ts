@@ -27,12 +27,14 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '200' },
     databases: { type: 'string', default: 'sqlite,postgres' },
+    scenarios: { type: 'string', default: 'routes,flood,fairness' },
   },
 });
 const N = Number(args.recipients);
 const SMALL = Number(args['small-clients']);
 const SECONDS = Number(args.seconds);
 const CONNS = Number(args.connections);
+const SCENARIOS = new Set(args.scenarios.split(','));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = { email: 'bench@api.bench', password: 'bench api password 1' };
 const DEPTS = Array.from({ length: 25 }, (_, i) => `Department ${String(i + 1).padStart(2, '0')}`);
@@ -306,7 +308,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
     ];
     const results: Record<string, unknown>[] = [];
     let baseline = 0;
-    for (const route of routes) {
+    for (const route of SCENARIOS.has('routes') ? routes : []) {
       const res = await load({
         base: server.base,
         paths: route.paths,
@@ -328,32 +330,35 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
 
     // /auth/me while 200 connections flood searches.
     const searches = routes.find((x) => x.kind === 'search')?.paths ?? [];
-    const [flood, me] = await Promise.all([
-      load({ base: server.base, paths: searches, headers: auth, connections: CONNS, seconds: SECONDS }),
-      load({ base: server.base, paths: ['/api/v1/auth/me'], headers: auth, connections: 10, seconds: SECONDS }),
-    ]);
-    const underFlood = {
-      searchFlood: flood,
-      authMe: me,
-      meetsTarget: me.p99Ms < TARGETS.floodMeP99 && me.timeouts === 0,
-    };
+    let underFlood: Record<string, unknown> | null = null;
+    if (SCENARIOS.has('flood')) {
+      const [flood, me] = await Promise.all([
+        load({ base: server.base, paths: searches, headers: auth, connections: CONNS, seconds: SECONDS }),
+        load({ base: server.base, paths: ['/api/v1/auth/me'], headers: auth, connections: 10, seconds: SECONDS }),
+      ]);
+      underFlood = { searchFlood: flood, authMe: me, meetsTarget: me.p99Ms < TARGETS.floodMeP99 && me.timeouts === 0 };
+    }
 
     // Fairness, with the default limits: the big client's token floods searches; another client's
     // administrator reads first pages meanwhile.
-    await server.stop();
-    server = await startServer(dataDir, databaseUrl, true);
-    const [flooder, neighbour] = await Promise.all([
-      load({ base: server.base, paths: searches, headers: auth, connections: CONNS, seconds: SECONDS }),
-      load({
-        base: server.base,
-        paths: [`/api/v1/clients/${s.small[0]}/recipients?limit=50`],
-        headers: { authorization: `Bearer ${s.smallToken}` },
-        // an administrator clicking through the console: 10 pages a second
-        connections: 2,
-        ratePerSecond: 10,
-        seconds: SECONDS,
-      }),
-    ]);
+    let fairness: Record<string, unknown> | null = null;
+    if (SCENARIOS.has('fairness')) {
+      await server.stop();
+      server = await startServer(dataDir, databaseUrl, true);
+      const [flooder, neighbour] = await Promise.all([
+        load({ base: server.base, paths: searches, headers: auth, connections: CONNS, seconds: SECONDS }),
+        load({
+          base: server.base,
+          paths: [`/api/v1/clients/${s.small[0]}/recipients?limit=50`],
+          headers: { authorization: `Bearer ${s.smallToken}` },
+          // an administrator clicking through the console: 10 pages a second
+          connections: 2,
+          ratePerSecond: 10,
+          seconds: SECONDS,
+        }),
+      ]);
+      fairness = { flooder, otherClientsAdmin: neighbour };
+    }
     return {
       database: kind,
       recipients: N,
@@ -363,7 +368,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
       seedSeconds: s.seedSeconds,
       routes: results,
       underSearchFlood: underFlood,
-      fairness: { flooder, otherClientsAdmin: neighbour },
+      fairness,
     };
   } finally {
     await server.stop();

@@ -59,6 +59,21 @@ class Buckets {
   }
 }
 
+/** The longest a refusal is held back (see refuse). */
+const TARPIT_MS = 1000;
+
+/**
+ * A 429, answered after up to a second instead of at once. A client that ignores Retry-After and
+ * asks again the moment it is refused (a script's retry loop, 200 connections of it) would
+ * otherwise have the server answer thousands of refusals a second — measured: 4,000 a second,
+ * enough work on the one thread to slow every other client's requests to seconds. Held back, each
+ * of its connections is refused at most once a second; a waiting timer costs no CPU.
+ */
+async function refuse(waitSeconds: number): Promise<never> {
+  await new Promise((r) => setTimeout(r, Math.min(TARPIT_MS, waitSeconds * 1000)).unref());
+  throw new RateLimitedError(waitSeconds);
+}
+
 /**
  * Two hooks. `credentials`, registered before the overload guard and authentication: the actor's
  * bucket, keyed by the credential the request carries (the API token, or the session cookie) — no
@@ -86,14 +101,14 @@ export function fairShare(
       const credential = typeof auth === 'string' && auth ? auth : req.cookies?.[SESSION_COOKIE];
       if (!credential) return; // authentication refuses it
       const wait = actors.take(credential);
-      if (wait > 0) throw new RateLimitedError(wait);
+      if (wait > 0) await refuse(wait);
     },
     clients: async (req: FastifyRequest) => {
       if (!clients || !req.actor || !limited(req)) return;
       const clientId = (req.params as Record<string, unknown> | undefined)?.clientId;
       if (typeof clientId !== 'string') return;
       const wait = clients.take(clientId);
-      if (wait > 0) throw new RateLimitedError(wait);
+      if (wait > 0) await refuse(wait);
     },
   };
 }
