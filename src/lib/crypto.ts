@@ -40,18 +40,24 @@ export function masterKeyFromBase64(b64: string): MasterKey {
 
 export const generateMasterKey = (): string => randomBytes(32).toString('base64');
 
-function aad(ctx: SecretContext): Buffer {
-  // Length-prefixed so that ("a|b","c") and ("a","b|c") cannot collide.
-  const parts = [ctx.table, ctx.column, ctx.rowId, ctx.clientId].map((p) => {
-    const b = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(b.length);
-    return Buffer.concat([len, b]);
-  });
-  return Buffer.concat([Buffer.from([VERSION]), ...parts]);
+/** Strings as additional data, each length-prefixed so that ("a|b","c") and ("a","b|c") cannot collide. */
+export function lengthPrefixed(parts: string[]): Buffer {
+  return Buffer.concat(
+    parts.map((p) => {
+      const b = Buffer.from(p, 'utf8');
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(b.length);
+      return Buffer.concat([len, b]);
+    }),
+  );
 }
 
-function seal(key: Buffer, plaintext: Buffer, ad: Buffer): { iv: Buffer; tag: Buffer; ct: Buffer } {
+function aad(ctx: SecretContext): Buffer {
+  return Buffer.concat([Buffer.from([VERSION]), lengthPrefixed([ctx.table, ctx.column, ctx.rowId, ctx.clientId])]);
+}
+
+/** AES-256-GCM with additional data: what every seal here is (secrets, stored reported messages). */
+export function seal(key: Buffer, plaintext: Buffer, ad: Buffer): { iv: Buffer; tag: Buffer; ct: Buffer } {
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(ad);
@@ -59,7 +65,7 @@ function seal(key: Buffer, plaintext: Buffer, ad: Buffer): { iv: Buffer; tag: Bu
   return { iv, tag: c.getAuthTag(), ct };
 }
 
-function open(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, ad: Buffer): Buffer {
+export function open(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, ad: Buffer): Buffer {
   const d = createDecipheriv('aes-256-gcm', key, iv);
   d.setAAD(ad);
   d.setAuthTag(tag);

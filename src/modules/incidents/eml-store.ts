@@ -7,10 +7,10 @@
 // File layout: "BWR1" | dekIv(12) | dekTag(16) | wrappedDek(32) | iv(12) | tag(16) | ciphertext.
 // Brotli at quality 4: on a 100 KB message it took under half gzip's time (level 1 or 6) and
 // compressed text better; most of a phish's bytes are base64 attachments, which nothing compresses.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, brotliDecompress, constants } from 'node:zlib';
-import { DecryptionError } from '../../lib/crypto.js';
+import { DecryptionError, lengthPrefixed, open, seal } from '../../lib/crypto.js';
 
 const MAGIC = Buffer.from('BWR1');
 const compress = promisify(brotliCompress);
@@ -18,30 +18,8 @@ const decompress = promisify(brotliDecompress);
 const QUALITY = 4;
 const SYNC_MAX = 1024 * 1024;
 
-function aad(clientId: string, reportId: string): Buffer {
-  const parts = ['reported_messages', clientId, reportId].map((p) => {
-    const b = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(b.length);
-    return Buffer.concat([len, b]);
-  });
-  return Buffer.concat([MAGIC, ...parts]);
-}
-
-function seal(key: Buffer, plain: Buffer, ad: Buffer) {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(ad);
-  const ct = Buffer.concat([c.update(plain), c.final()]);
-  return { iv, tag: c.getAuthTag(), ct };
-}
-
-function open(key: Buffer, iv: Buffer, tag: Buffer, ct: Buffer, ad: Buffer): Buffer {
-  const d = createDecipheriv('aes-256-gcm', key, iv);
-  d.setAAD(ad);
-  d.setAuthTag(tag);
-  return Buffer.concat([d.update(ct), d.final()]);
-}
+const aad = (clientId: string, reportId: string): Buffer =>
+  Buffer.concat([MAGIC, lengthPrefixed(['reported_messages', clientId, reportId])]);
 
 export async function sealEml(clientKey: Buffer, clientId: string, reportId: string, eml: Buffer): Promise<Buffer> {
   const ad = aad(clientId, reportId);

@@ -2,7 +2,7 @@
 // docs/architecture.md's "Incidents" section; the console builds on these.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Strict, Uuid } from '../../http/schemas.js';
-import { AddressSchema, AttachmentSchema, AuthVerdict, ReceivedHop, UrlSchema } from './analysis.js';
+import { MessageAnalysis } from './analysis.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -75,27 +75,11 @@ export type IncidentSummary = Static<typeof IncidentSummary>;
 
 export const IncidentPage = Type.Object({ items: Type.Array(IncidentSummary), nextCursor: Nullable(Type.String()) });
 
-export const MessageView = Type.Object({
-  headers: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
-  from: Nullable(AddressSchema),
-  to: Type.Array(AddressSchema),
-  cc: Type.Array(AddressSchema),
-  replyTo: Nullable(AddressSchema),
-  subject: Nullable(Type.String()),
-  date: Nullable(Type.String()),
-  messageId: Nullable(Type.String()),
-  receivedChain: Type.Array(ReceivedHop),
-  authentication: Type.Object({
-    spf: AuthVerdict,
-    dkim: AuthVerdict,
-    dmarc: AuthVerdict,
-    raw: Nullable(Type.String()),
-  }),
-  urls: Type.Array(UrlSchema),
-  attachments: Type.Array(AttachmentSchema),
-  parseErrors: Type.Array(Type.String()),
-  rawAvailable: Type.Boolean(),
-});
+/** What the detail shows of a report's analysis: the summary (analysis.ts) and whether the raw message is still kept. */
+export const MessageView = Type.Composite([
+  Type.Omit(MessageAnalysis, ['version', 'contentKey']),
+  Type.Object({ rawAvailable: Type.Boolean() }),
+]);
 
 export const ReportView = Type.Object({
   id: Uuid,
