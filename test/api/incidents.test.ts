@@ -320,6 +320,55 @@ describe('grouping', () => {
     });
     expect(d.timeline.map((e: { type: string }) => e.type)).toEqual(['reported', 'classified', 'resolved']);
   });
+
+  it('groups a simulation report without a reply when feedback is on but its sending profile was deleted', async () => {
+    // Baitwise classifies a simulation on arrival; with nobody to tell why no reply can go out, the
+    // report must still be grouped (an analyst's classification is refused instead: incident-feedback).
+    const relay = {
+      kind: 'smtp',
+      fromAddress: 'training@relay.test',
+      smtp: { host: 'relay.test', port: 25, security: 'none' },
+    };
+    const sending = (
+      await t.as(sys, 'POST', `/api/v1/clients/${clientB}/sending-profiles`, { name: 'Sim', ...relay })
+    ).json();
+    const feedback = (
+      await t.as(sys, 'POST', `/api/v1/clients/${clientB}/sending-profiles`, { name: 'Feedback', ...relay })
+    ).json();
+    expect(
+      (
+        await t.as(sys, 'PUT', `/api/v1/clients/${clientB}/incident-feedback`, {
+          enabled: true,
+          profileId: feedback.id,
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await t.as(sys, 'DELETE', `/api/v1/clients/${clientB}/sending-profiles/${feedback.id}`)).statusCode).toBe(
+      204,
+    );
+    const [outboxId] = await db()
+      .transaction()
+      .execute((trx) =>
+        t.app.services.mail.outbox.enqueue(trx, {
+          clientId: clientB,
+          profileId: sending.id,
+          purpose: 'simulation',
+          content: { subject: 'Hi', html: null, text: 'Hi' },
+          messages: [{ to: { address: 'sim@b.example' }, ref: { type: 'phishing_campaign', id: 'camp-2' } }],
+          notBefore: '2999-01-01T00:00:00.000Z',
+        }),
+      );
+    const token = messageToken(await t.app.services.mail.dispatch.keys.key(clientB), outboxId ?? '');
+    const incidentId = await report(
+      t,
+      clientB,
+      'sim@b.example',
+      eml({ subject: 'Simulated again', html: `<a href="https://baitwise.test/l/${token}">Open</a>` }),
+    );
+    const d = (await t.as(adminB, 'GET', `${base(clientB)}/${incidentId}`)).json();
+    expect(d).toMatchObject({ verdict: 'simulation', status: 'resolved' });
+    expect(d.timeline.map((e: { type: string }) => e.type)).toEqual(['reported', 'classified', 'resolved']);
+  });
 });
 
 describe('the safe body', () => {

@@ -146,7 +146,13 @@ export class IncidentFeedbackService {
     const row = await this.find(trx, clientId);
     if (row?.enabled !== 1) return { replies: 0 }; // off: the analyst's tick sends nothing
     const profileId = row.profile_id;
-    if (!profileId || !(await findProfile(trx, clientId, profileId))) throw new FeedbackProfileMissingError();
+    if (!profileId || !(await findProfile(trx, clientId, profileId))) {
+      // An analyst asked: refuse the classification, so they learn why nobody will be told. Baitwise
+      // itself (a simulation classified on arrival) has nobody to tell: the report is grouped
+      // without a reply rather than failing its analysis for good.
+      if (change.actorId === null) return { replies: 0 };
+      throw new FeedbackProfileMissingError();
+    }
 
     const fresh = await this.claimReporters(trx, clientId, incident.id, verdict, change.reporters);
     if (fresh.length === 0) return { replies: 0 };

@@ -33,18 +33,33 @@ export class LegacyReports {
     for (const r of rows) {
       const plain = join(this.config.dataDir, r.eml_path);
       const sealedPath = await this.recorder.store(r.client_id, r.id, await readFile(plain));
-      await this.db.transaction().execute(async (trx) => {
+      const sealed = await this.db.transaction().execute(async (trx) => {
         const moved = await trx
           .updateTable('reported_messages')
           .set({ eml_path: sealedPath })
           .where('client_id', '=', r.client_id)
           .where('id', '=', r.id)
           .where('eml_path', '=', r.eml_path)
+          // retention may have deleted the raw message meanwhile: then the sealed copy must go too
+          .where('raw_deleted_at', 'is', null)
           .executeTakeFirst();
         if (Number(moved.numUpdatedRows) === 1 && !r.incident_id) {
           await this.queue.enqueue(trx, IncidentsAnalyseJob, { clientId: r.client_id, reportId: r.id });
         }
+        return Number(moved.numUpdatedRows) === 1;
       });
+      if (!sealed) {
+        // Not switched: retention deleted it, or another sealer switched it first. Keep the copy
+        // only if the row points at it (the other sealer wrote the same path).
+        const now = await this.db
+          .selectFrom('reported_messages')
+          .select(['eml_path', 'raw_deleted_at'])
+          .where('client_id', '=', r.client_id)
+          .where('id', '=', r.id)
+          .executeTakeFirst();
+        if (!now || now.raw_deleted_at !== null || now.eml_path !== sealedPath)
+          await rm(join(this.config.dataDir, sealedPath), { force: true });
+      }
       await rm(plain, { force: true });
     }
     return rows.length;

@@ -97,11 +97,18 @@ export class ReportRecorder {
       analysed_at: null,
       raw_deleted_at: null,
     };
-    const inserted = await this.db.transaction().execute(async (trx) => {
-      if (!(await repo.insertReport(trx, row))) return false;
-      await this.queue.enqueue(trx, IncidentsAnalyseJob, { clientId, reportId: id });
-      return true;
-    });
+    let inserted: boolean;
+    try {
+      inserted = await this.db.transaction().execute(async (trx) => {
+        if (!(await repo.insertReport(trx, row))) return false;
+        await this.queue.enqueue(trx, IncidentsAnalyseJob, { clientId, reportId: id });
+        return true;
+      });
+    } catch (err) {
+      // No row points at the stored file: nothing (retention included) would ever remove it.
+      await rm(file, { force: true });
+      throw err;
+    }
     if (!inserted) {
       // A concurrent report of the same message by the same person won: it is the report.
       await rm(file, { force: true });

@@ -14,6 +14,50 @@ import { defang } from './urls.js';
 
 const MAX_INLINE_IMAGE = 2 * 1024 * 1024;
 
+/** Style properties a message keeps: how text and boxes look, never where they sit or what they load. */
+const STYLE_PROPERTIES = [
+  'color',
+  'background-color',
+  'font',
+  'font-family',
+  'font-size',
+  'font-style',
+  'font-weight',
+  'text-align',
+  'text-decoration',
+  'text-transform',
+  'line-height',
+  'letter-spacing',
+  'white-space',
+  'vertical-align',
+  'width',
+  'height',
+  'max-width',
+  'min-width',
+  'display',
+  'padding',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'margin',
+  'margin-top',
+  'margin-right',
+  'margin-bottom',
+  'margin-left',
+  'border',
+  'border-top',
+  'border-right',
+  'border-bottom',
+  'border-left',
+  'border-color',
+  'border-style',
+  'border-width',
+  'border-radius',
+  'border-collapse',
+];
+const INERT_STYLE_VALUE = /^(?!.*(?:url\s*\(|image-set|expression\s*\(|@import|javascript:)).*$/i;
+
 export interface SafeBody {
   contentType: string;
   content: string;
@@ -51,6 +95,11 @@ export function sanitiseBody(html: string, opts: { remote: boolean; inline?: Map
       th: ['colspan', 'rowspan'],
       font: ['face', 'size', 'color'],
     },
+    // Inline styles: formatting properties only, and no value that loads anything (url(),
+    // image-set) or runs (expression): a remote background is a tracking beacon like a remote
+    // image, and `position` would let a message cover the page. The CSP blocks such loads as well;
+    // this keeps one mistake from being enough.
+    allowedStyles: { '*': Object.fromEntries(STYLE_PROPERTIES.map((p) => [p, [INERT_STYLE_VALUE]])) },
     allowedSchemes: ['data', 'https'],
     allowedSchemesByTag: { img: opts.remote ? ['data', 'https'] : ['data'] },
     allowProtocolRelative: false,
