@@ -78,6 +78,9 @@ async function wave(n = 2) {
   return { incident, reporters };
 }
 
+/** who classifies in these tests: an analyst, whose classification a missing profile refuses */
+const ANALYST = newId();
+
 const classify = (incident: IncidentRow, verdict: Verdict, reporters: ClassifiedIncident['reporters'], reply = true) =>
   db()
     .transaction()
@@ -87,7 +90,7 @@ const classify = (incident: IncidentRow, verdict: Verdict, reporters: Classified
         verdict,
         reporters,
         reply,
-        actorId: null,
+        actorId: ANALYST, // an analyst's classification (Baitwise's own, actorId null, is in incidents.test.ts)
       }),
     );
 
