@@ -8,6 +8,7 @@ import type { Db } from '../db/connection.js';
 import type { Logger } from '../lib/logger.js';
 import { checkedHandler, type JobDefinition, type JobType, type RawJobHandler } from './definition.js';
 import { type EnqueueOptions, type JobQueue, type JobRunner, type RegisterOptions, RescheduleJob } from './queue.js';
+import { setUpQueue } from './queue-setup.js';
 
 type QueueSettings = RegisterOptions & { singleton?: boolean };
 
@@ -52,8 +53,7 @@ export class PgBossQueue implements JobQueue {
     let q = this.queues.get(queue);
     if (!q) {
       q = this.ready.then(async () => {
-        if (!(await this.boss.getQueue(queue)))
-          await this.boss.createQueue(queue, queueOptions({ singleton }) as PgBoss.Queue);
+        await setUpQueue(this.boss, queue, queueOptions({ singleton }) as PgBoss.Queue, false);
       });
       this.queues.set(queue, q);
     }
@@ -130,8 +130,7 @@ export class PgBossRunner implements JobRunner {
       const options = queueOptions(this.options.get(queue)) as PgBoss.Queue;
       // Created by whoever comes first (an API process sending, or a worker); the worker's
       // settings win, so a changed expiry reaches a queue created by an older version.
-      if (!(await boss.getQueue(queue))) await boss.createQueue(queue, options);
-      else await boss.updateQueue(queue, options);
+      await setUpQueue(boss, queue, options, true);
       await boss.work<Record<string, unknown>>(
         queue,
         { pollingIntervalSeconds: this.polling, includeMetadata: true },
