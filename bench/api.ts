@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { LoadResult, LoadSpec } from './http-load.js';
+import { loadInChild } from './http-load.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -251,23 +251,7 @@ async function seed(base: string): Promise<Seeded> {
   };
 }
 
-/** The load generator in its own process. */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/http-load.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_HTTP_LOAD: JSON.stringify(spec) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  return new Promise((resolve, reject) =>
-    proc.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`)),
-    ),
-  );
-}
+const load = loadInChild;
 
 const TARGETS = { list: { rps: 1000, p99: 300 }, search: { rps: 200, p99: 1000 }, floodMeP99: 200 };
 

@@ -1,10 +1,14 @@
 // A closed-loop HTTP load generator, run as a child process of a benchmark so its CPU is not the
 // server's (autocannon's model): `connections` keep-alive connections, each sending its next
 // request as soon as the last answered, for `seconds`; requests round-robin over `paths`. With
-// `ratePerSecond` each connection instead sends on a schedule (a person clicking, not a script). A request
-// unanswered after `timeoutMs` counts as a timeout and its connection is dropped. Prints JSON.
+// `ratePerSecond` each connection instead sends on a schedule (a person clicking, not a script). A
+// request unanswered after `timeoutMs` counts as a timeout and its connection is dropped. Prints
+// JSON. The spec is read from standard input (thousands of paths fit in neither argv nor the
+// environment); benchmarks call `loadInChild`.
 //
-//   BENCH_HTTP_LOAD='{"base":"http://127.0.0.1:3000","paths":["/healthz"],"connections":200,"seconds":10}' npx tsx bench/http-load.ts
+//   echo '{"base":"http://127.0.0.1:3000","paths":["/healthz"],"connections":200,"seconds":10}' | npx tsx bench/http-load.ts
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +17,9 @@ export interface LoadSpec {
   base: string;
   paths: string[];
   headers?: Record<string, string>;
+  /** GET by default; a `body` is sent as JSON */
+  method?: 'GET' | 'PUT' | 'POST';
+  body?: unknown;
   connections: number;
   seconds: number;
   timeoutMs?: number;
@@ -47,11 +54,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const started = performance.now();
   const deadline = started + spec.seconds * 1000;
 
+  const body = spec.body === undefined ? null : JSON.stringify(spec.body);
+  const headers = {
+    ...spec.headers,
+    ...(body === null ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+  };
   const one = () =>
     new Promise<void>((resolve) => {
       const path = spec.paths[next++ % spec.paths.length] ?? '/';
       const t0 = performance.now();
-      const req = request(`${spec.base}${path}`, { agent, headers: spec.headers ?? {} }, (res) => {
+      const req = request(`${spec.base}${path}`, { agent, method: spec.method ?? 'GET', headers }, (res) => {
         res.resume();
         res.once('end', () => {
           latencies.push(performance.now() - t0);
@@ -72,7 +84,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         errors++;
         resolve();
       });
-      req.end();
+      req.end(body ?? undefined);
     });
 
   const interval = spec.ratePerSecond ? (spec.connections * 1000) / spec.ratePerSecond : 0;
@@ -106,7 +118,24 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
+/** Runs the load in a process of its own, so its CPU is not the measured process's. */
+export function loadInChild(spec: LoadSpec): Promise<LoadResult> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  proc.stdin?.end(JSON.stringify(spec));
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  return new Promise((resolve, reject) =>
+    proc.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`)),
+    ),
+  );
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const spec = JSON.parse(process.env.BENCH_HTTP_LOAD ?? '{}') as LoadSpec;
+  const spec = JSON.parse(readFileSync(0, 'utf8')) as LoadSpec;
   process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);
 }

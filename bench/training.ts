@@ -19,7 +19,6 @@
 //    and p50/p99. Target: ≥ 1,000 req/s with p99 < 50 ms.
 //
 //   npm run bench:training [-- --recipients 100000 --runs 30 --seconds 5 --connections 16]
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -27,6 +26,7 @@ import type { RecipientsTable } from '../src/db/types.js';
 import { newId } from '../src/lib/ids.js';
 import { messageToken } from '../src/modules/mail-delivery/message-token.js';
 import { ADMIN, createTestApp, type TestApp } from '../test/helpers/app.js';
+import { loadInChild } from './http-load.js';
 import { mb, measured, s } from './measure.js';
 
 const { values: args } = parseArgs({
@@ -187,53 +187,29 @@ async function measure(t: TestApp, url: string, headers: Record<string, string>)
   return { p50: round(quantile(times, 0.5)), p95: round(quantile(times, 0.95)) };
 }
 
-/** The load generator: its own process, keep-alive connections, one request after another on each. */
-const LOAD = `
-const http = require('node:http');
-const [port, seconds, connections, method] = process.argv.slice(1);
-const tokens = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: Number(connections) });
-const times = []; let ok = 0, bad = 0, next = 0; const statuses = {};
-const end = Date.now() + Number(seconds) * 1000;
-const body = JSON.stringify({ page: 1, secondsSpent: 5 });
-function one() {
-  return new Promise((resolve) => {
-    const token = tokens[next++ % tokens.length];
-    const started = performance.now();
-    const req = http.request({ host: '127.0.0.1', port: Number(port), agent, method,
-      path: method === 'GET' ? '/api/v1/learn/' + token : '/api/v1/learn/' + token + '/progress',
-      headers: method === 'GET' ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => { times.push(performance.now() - started); statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
-        if (res.statusCode === 200) ok++; else bad++; resolve(); });
-    });
-    req.on('error', () => { bad++; resolve(); });
-    if (method !== 'GET') req.write(body);
-    req.end();
+/**
+ * The learner endpoints under load (bench/http-load.ts: its own process, keep-alive connections,
+ * one request after another on each), each request on another learner's link.
+ */
+async function load(port: number, method: 'GET' | 'PUT', tokens: string[]): Promise<Record<string, unknown>> {
+  const r = await loadInChild({
+    base: `http://127.0.0.1:${port}`,
+    paths: tokens.map((t) => (method === 'GET' ? `/api/v1/learn/${t}` : `/api/v1/learn/${t}/progress`)),
+    method,
+    ...(method === 'PUT' ? { body: { page: 1, secondsSpent: 5 } } : {}),
+    connections: CONNECTIONS,
+    seconds: SECONDS,
   });
-}
-async function worker() { while (Date.now() < end) await one(); }
-const t0 = performance.now();
-Promise.all(Array.from({ length: Number(connections) }, worker)).then(() => {
-  const ms = performance.now() - t0; times.sort((a, b) => a - b);
-  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))] || 0;
-  console.log(JSON.stringify({ requests: times.length, ok, bad, statuses, rps: Math.round(times.length / (ms / 1000)),
-    p50: Math.round(q(0.5) * 100) / 100, p99: Math.round(q(0.99) * 100) / 100 }));
-  agent.destroy();
-});`;
-
-function load(port: number, method: 'GET' | 'PUT', tokens: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD, String(port), String(SECONDS), String(CONNECTIONS), method], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    child.stdin.end(JSON.stringify(tokens)); // argv is too small for 5,000 links
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator: ${code}`))));
-  });
+  const ok = r.statuses['200'] ?? 0;
+  return {
+    requests: r.requests,
+    ok,
+    bad: r.requests - ok + r.errors + r.timeouts,
+    statuses: r.statuses,
+    rps: r.requestsPerSecond,
+    p50: r.p50Ms,
+    p99: r.p99Ms,
+  };
 }
 
 async function run(engine: 'sqlite' | 'postgres') {
