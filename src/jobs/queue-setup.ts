@@ -5,6 +5,7 @@
 // That is a race lost, not a failure: look again and take what the other made. A worker died of it
 // in a CI run of mail-shared-rate.test.ts (two workers starting on one database).
 import type PgBoss from 'pg-boss';
+import { retryOnPgCodes } from '../db/retry.js';
 
 const RACE = new Set(['40P01', '40001', '23505', '42P07']);
 
@@ -18,13 +19,12 @@ export async function setUpQueue(
   update: boolean,
   tries = 5,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await retryOnPgCodes(
+    RACE,
+    async () => {
       if (!(await boss.getQueue(queue))) await boss.createQueue(queue, options);
       else if (update) await boss.updateQueue(queue, options);
-      return;
-    } catch (err) {
-      if (!RACE.has(String((err as { code?: unknown }).code)) || attempt >= tries) throw err;
-    }
-  }
+    },
+    tries,
+  );
 }

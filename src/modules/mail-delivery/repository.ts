@@ -1,8 +1,10 @@
 // Queries for sending profiles and the outbox. Every function takes the client id and puts it in
 // the where clause, except the worker's scans (due profiles), which return the client id with
 // each row so that everything after them is scoped again.
+
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { retryOnPgCodes } from '../../db/retry.js';
 import type { Database, OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
 
@@ -208,15 +210,9 @@ export const claimUpdate = (
  * one statement, rolled back whole, so it is simply run again (a worker died of it in a CI run of
  * mail-shared-rate.test.ts).
  */
-export async function retryDeadlock<T>(claim: () => Promise<T>, tries = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await claim();
-    } catch (err) {
-      if ((err as { code?: string }).code !== '40P01' || attempt >= tries) throw err;
-    }
-  }
-}
+export const retryDeadlock = <T>(claim: () => Promise<T>, tries = 5): Promise<T> =>
+  retryOnPgCodes(DEADLOCK, claim, tries);
+const DEADLOCK = new Set(['40P01']);
 
 const queueOrder = (a: MessageRow, b: MessageRow) =>
   a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id < b.id ? -1 : 1;
