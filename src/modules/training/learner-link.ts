@@ -78,9 +78,10 @@ async function resolveMessage(
   hash: string,
   now: number,
 ): Promise<LearnerLink> {
-  const unavailable = new LearnerLinkError({ kind: 'unavailable' });
+  // Built only when thrown: an error captures a stack, and most links are fine.
+  const unavailable = () => new LearnerLinkError({ kind: 'unavailable' });
   if (!message || message.refType !== ENROLMENT_REF || !message.refId || !TRAINING_PURPOSES.has(message.purpose))
-    throw unavailable;
+    throw unavailable();
   // One query, every join scoped by the message's client.
   const row = await db
     .selectFrom('training_enrolments as e')
@@ -123,7 +124,7 @@ async function resolveMessage(
     .where('e.id', '=', message.refId)
     .executeTakeFirst();
   if (!row || row.revoked_at || row.client_archived_at || row.status === 'cancelled' || row.status === 'draft')
-    throw unavailable;
+    throw unavailable();
   if (now > linkExpiresAt(row.campaign_due_at, row.due_at, row.link_days_after_due))
     throw new LearnerLinkError({ kind: 'expired', clientName: row.client_name, language: row.language });
   const fullName = [row.first_name, row.last_name].filter(Boolean).join(' ');
