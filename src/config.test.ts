@@ -20,6 +20,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads SQLite on reader threads, one per core up to two, unless told otherwise', () => {
+    const d = loadConfig({}).database;
+    expect(d.kind === 'sqlite' && d.readers).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({ BAITWISE_SQLITE_READERS: '0' }).database).toMatchObject({ kind: 'sqlite', readers: 0 });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db', BAITWISE_SQLITE_READERS: '3' }).database).toMatchObject({
+      kind: 'sqlite',
+      file: '/tmp/x.db',
+      readers: 3,
+    });
+    expect(() => loadConfig({ BAITWISE_SQLITE_READERS: '-1' })).toThrow(/BAITWISE_SQLITE_READERS/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ BAITWISE_MASTER_KEY: 'short' })).toThrow(ConfigError);

@@ -1,10 +1,14 @@
 // The only reader of process.env. Everything is parsed and validated once at start-up; a bad
 // value stops the process with a message naming the variable. No secret has a default.
+
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { defaultReaders } from './db/sqlite-readers.js';
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig =
+  /** readers: threads with read-only connections for plain reads (0: none; default one per core, at most 2) */
+  { kind: 'sqlite'; file: string; readers?: number } | { kind: 'postgres'; url: string };
 
 export interface Config {
   host: string;
@@ -172,9 +176,10 @@ function trustProxy(env: Env): false | string[] | TrustHops {
 
 function database(env: Env, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL;
-  if (!raw) return { kind: 'sqlite', file: resolve(dataDir, 'baitwise.db') };
-  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
-  if (raw.startsWith('sqlite:')) return { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
+  if (raw?.startsWith('postgres://') || raw?.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
+  const readers = int(env, 'BAITWISE_SQLITE_READERS', defaultReaders(), 0, 8);
+  if (!raw) return { kind: 'sqlite', file: resolve(dataDir, 'baitwise.db'), readers };
+  if (raw.startsWith('sqlite:')) return { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)), readers };
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
 }
 

@@ -1,11 +1,16 @@
 // One Kysely instance over SQLite (embedded default) or PostgreSQL, chosen by DATABASE_URL.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { namingPool } from './pg-statements.js';
+import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
+
+const require = createRequire(import.meta.url);
 
 // PostgreSQL returns bigint (count(*), bigserial) as strings; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -45,7 +50,7 @@ const STATEMENTS_KEPT = 500;
  * does (the outbox's dispatcher runs a handful per message: a third of its database time went to
  * preparing). A statement still iterating (a streamed select) is never handed out again.
  */
-function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
+function reusingStatements(sqlite: SQLite.Database): WriterConnection & { close(): void } {
   const kept = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
@@ -93,10 +98,14 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     // Unicode lower case for searches over rows the trigram index does not hold yet
     // (modules/recipients/search-index.ts); SQLite's own lower() folds ASCII only.
     sqlite.function('bw_lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+    // Plain reads on threads of their own (sqlite-readers.ts); an in-memory database is one
+    // connection's alone, so it has none.
+    const readers = cfg.file === ':memory:' ? 0 : (cfg.readers ?? defaultReaders());
+    const pool = readers > 0 ? new ReaderPool(cfg.file, readers, require.resolve('better-sqlite3')) : undefined;
+    const db = new Kysely<Database>({ dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool) });
     return { db, kind: 'sqlite', sqlite, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+  const pool = namingPool({ connectionString: cfg.url, max: 10 });
   pool.on('error', onIdleError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };

@@ -1,0 +1,107 @@
+// The SQLite reader threads (sqlite-readers.ts), on a database file of their own: whatever the
+// test run's database is, these are about SQLite's connections.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DbHandle, openDatabase } from './connection.js';
+
+interface T {
+  things: { id: number; name: string; data: Buffer | null };
+}
+
+describe('plain reads on SQLite reader threads', () => {
+  let dir: string;
+  let handle: DbHandle;
+  let db: Kysely<T>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baitwise-readers-'));
+    handle = openDatabase({ kind: 'sqlite', file: join(dir, 'r.db'), readers: 2 });
+    db = handle.db as unknown as Kysely<T>;
+    await sql`create table things (id integer primary key, name text not null, data blob)`.execute(db);
+    await db
+      .insertInto('things')
+      .values({ id: 1, name: 'first', data: Buffer.from([0, 1, 2, 255]) })
+      .execute();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keep the event loop free while SQLite works on a long read', async () => {
+    // A read that keeps SQLite busy for a while (a recursive count); on the main thread it would
+    // hold the event loop for all of it, and no timer could fire until it returned.
+    const started = performance.now();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const long = db
+      .selectFrom(
+        sql<{
+          n: number;
+        }>`(with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000000) select n from c)`.as('c'),
+      )
+      .select((eb) => eb.fn.max('n').as('n'))
+      .executeTakeFirst();
+    const result = await long;
+    clearInterval(timer);
+    const took = performance.now() - started;
+    expect(result?.n).toBe(1000000);
+    // the interval ran through the read, about once every 5 ms of it
+    expect(took).toBeGreaterThan(50);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(took / 5 / 4));
+  });
+
+  it('do not wait for a transaction in progress, and see only what it committed', async () => {
+    let inside!: () => void;
+    const holding = new Promise<void>((r) => {
+      inside = r;
+    });
+    let finish!: () => void;
+    const finishing = new Promise<void>((r) => {
+      finish = r;
+    });
+    const trx = db.transaction().execute(async (t) => {
+      await t.updateTable('things').set({ name: 'changed' }).where('id', '=', 1).execute();
+      // the transaction sees its own write
+      expect(await t.selectFrom('things').select('name').where('id', '=', 1).executeTakeFirst()).toEqual({
+        name: 'changed',
+      });
+      inside();
+      await finishing;
+    });
+    await holding;
+    // a plain read meanwhile answers at once, with the committed state
+    expect(await db.selectFrom('things').select('name').where('id', '=', 1).executeTakeFirst()).toEqual({
+      name: 'first',
+    });
+    finish();
+    await trx;
+    // once committed, the next plain read sees it
+    expect(await db.selectFrom('things').select('name').where('id', '=', 1).executeTakeFirst()).toEqual({
+      name: 'changed',
+    });
+  });
+
+  it('give blobs back as Buffers', async () => {
+    const row = await db.selectFrom('things').select('data').where('id', '=', 1).executeTakeFirstOrThrow();
+    expect(Buffer.isBuffer(row.data)).toBe(true);
+    expect([...(row.data as Buffer)]).toEqual([0, 1, 2, 255]);
+    const byBlob = await db
+      .selectFrom('things')
+      .select('id')
+      .where('data', '=', Buffer.from([0, 1, 2, 255]))
+      .execute();
+    expect(byBlob).toEqual([{ id: 1 }]);
+  });
+
+  it("reject with SQLite's error for a bad read", async () => {
+    await expect(
+      db
+        .selectFrom('nothing' as 'things')
+        .selectAll()
+        .execute(),
+    ).rejects.toThrow(/no such table: nothing/);
+  });
+});
