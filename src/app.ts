@@ -90,7 +90,7 @@ export async function buildApp(container: Container): Promise<App> {
   // request must not cost; the client's budget once authentication says who may spend it.
   const fair = fairShare(config.apiRate);
   app.addHook('onRequest', fair.credentials);
-  overloadGuard(app, { maxLagMs: config.overloadMaxLagMs });
+  overloadGuard(app, { maxLagMs: config.overloadMaxLagMs, queuedReadMs: () => container.db.queuedReadMs() });
   app.addHook('onRequest', authenticate(container.db.db));
   app.addHook('onRequest', fair.clients);
   app.setErrorHandler(errorHandler);

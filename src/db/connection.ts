@@ -26,6 +26,8 @@ export interface DbHandle {
    * a Kysely transaction belong to that transaction.
    */
   sqlite?: SQLite.Database;
+  /** SQLite with reader threads: how long a read has waited for one (ms); 0 otherwise */
+  queuedReadMs(): number;
   close(): Promise<void>;
 }
 
@@ -103,10 +105,10 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     const readers = cfg.file === ':memory:' ? 0 : (cfg.readers ?? defaultReaders());
     const pool = readers > 0 ? new ReaderPool(cfg.file, readers, require.resolve('better-sqlite3')) : undefined;
     const db = new Kysely<Database>({ dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool) });
-    return { db, kind: 'sqlite', sqlite, close: () => db.destroy() };
+    return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, close: () => db.destroy() };
   }
   const pool = namingPool({ connectionString: cfg.url, max: 10 });
   pool.on('error', onIdleError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', queuedReadMs: () => 0, close: () => db.destroy() };
 }

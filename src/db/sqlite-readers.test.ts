@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase } from './connection.js';
+import { urgentReads } from './sqlite-readers.js';
 
 interface T {
   things: { id: number; name: string; data: Buffer | null };
@@ -103,5 +104,38 @@ describe('plain reads on SQLite reader threads', () => {
         .selectAll()
         .execute(),
     ).rejects.toThrow(/no such table: nothing/);
+  });
+
+  it('say how long a read has waited for a thread, and let urgent reads past on the read-write connection', async () => {
+    const long = () =>
+      db
+        .selectFrom(
+          sql<{
+            n: number;
+          }>`(with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000000) select n from c)`.as(
+            'c',
+          ),
+        )
+        .select((eb) => eb.fn.max('n').as('n'))
+        .executeTakeFirst();
+    // two readers, four long reads: two run, two wait behind them
+    let finished = 0;
+    const flood = Array.from({ length: 4 }, () => long().then(() => finished++));
+    await vi.waitFor(
+      () => {
+        if (handle.queuedReadMs() < 20) throw new Error('not waiting yet');
+      },
+      { timeout: 10_000, interval: 5 },
+    );
+    // a sign-in's read does not join that queue
+    const urgent = await new Promise<unknown>((resolve, reject) =>
+      urgentReads(() => {
+        db.selectFrom('things').select('name').where('id', '=', 1).executeTakeFirst().then(resolve, reject);
+      }),
+    );
+    expect(urgent).toEqual({ name: 'changed' });
+    expect(finished).toBeLessThan(4);
+    await Promise.all(flood);
+    expect(handle.queuedReadMs()).toBe(0);
   });
 });

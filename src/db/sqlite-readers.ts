@@ -10,6 +10,7 @@
 // connection does: it never waits for a transaction in progress, and never sees it half done.
 // Whatever this process committed before it sent the read is visible (WAL readers look at the
 // shared index at the start of each statement).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
@@ -26,6 +27,14 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+
+/**
+ * Reads that must not queue behind a flood of others: signing in, the session, health (the overload
+ * guard runs those requests inside `urgentReads`). They run on the read-write connection, which a
+ * flood of reads leaves idle, so `/auth/me` answers while every reader is busy with searches.
+ */
+const urgent = new AsyncLocalStorage<true>();
+export const urgentReads = (next: () => void) => urgent.run(true, next);
 
 /** How many reader threads by default: one per core, at most two (the writer has the main thread). */
 export const defaultReaders = () => Math.min(2, availableParallelism());
@@ -61,6 +70,8 @@ parentPort.on('message', (m) => {
 interface Pending {
   resolve: (rows: unknown[]) => void;
   reject: (err: Error) => void;
+  /** performance.now() when it was sent */
+  sentAt: number;
 }
 
 class Reader {
@@ -86,10 +97,21 @@ class Reader {
     return this.pending.size;
   }
 
+  /**
+   * How long the longest-waiting read has been queued behind another (0: none is). The thread
+   * answers in order, so the first pending read is the one running and the second waits longest.
+   */
+  queuedMs(now: number): number {
+    if (this.pending.size < 2) return 0;
+    const it = this.pending.values();
+    it.next();
+    return now - (it.next().value as Pending).sentAt;
+  }
+
   read(sql: string, params: readonly unknown[]): Promise<unknown[]> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, sentAt: performance.now() });
       this.worker.postMessage({ id, sql, params });
     });
   }
@@ -126,6 +148,14 @@ export class ReaderPool {
     let best = this.readers[0] as Reader;
     for (const r of this.readers) if (r.load < best.load) best = r;
     return buffersBack(await best.read(sql, params));
+  }
+
+  /** How long a read has been waiting for a reader thread (the overload guard sheds past a limit). */
+  queuedMs(): number {
+    const now = performance.now();
+    let most = 0;
+    for (const r of this.readers) most = Math.max(most, r.queuedMs(now));
+    return most;
   }
 
   async close() {
@@ -196,7 +226,8 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     if (this.release) return runOn(this.writer, q) as QueryResult<R>;
-    if (this.pool && SelectQueryNode.is(q.query)) return { rows: (await this.pool.read(q.sql, q.parameters)) as R[] };
+    if (this.pool && SelectQueryNode.is(q.query) && !urgent.getStore())
+      return { rows: (await this.pool.read(q.sql, q.parameters)) as R[] };
     const release = await this.mutex.lock();
     try {
       return runOn(this.writer, q) as QueryResult<R>;

@@ -3,8 +3,10 @@
 // and everyone times out (an outside probe: 197 of 197 sign-in checks timed out right after a
 // flood of searches). Two rules keep it answering:
 // - a request whose connection closed while it waited is dropped before any work is done;
-// - while the event loop lags behind by more than `maxLagMs`, API requests other than sign-in,
-//   session and health get an immediate 503 with Retry-After instead of a place in the queue.
+// - while the event loop lags behind by more than `maxLagMs`, or a database read has waited that
+//   long for a SQLite reader thread (reads queue there, not in the loop), API requests other than
+//   sign-in, session and health get an immediate 503 with Retry-After instead of a place in the
+//   queue; those priority requests read on the read-write connection, past the readers' queue.
 // The lag is measured by a timer that should fire every TICK_MS: how late it fires is how long
 // anything queued behind the current work waits. Once it was too late, shedding lasts for the
 // Retry-After the refused callers were given, so the queue drains instead of refilling at once.
@@ -12,6 +14,7 @@
 // (NTP, a resumed VM) is not lag, and a shed deadline set before a step back would otherwise last
 // as long as the step.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { urgentReads } from '../db/sqlite-readers.js';
 
 const TICK_MS = 25;
 
@@ -23,6 +26,11 @@ export interface OverloadOptions {
   maxLagMs: number;
   /** seconds a refused caller is asked to wait */
   retryAfterSeconds?: number;
+  /**
+   * How long a database read has been waiting for a SQLite reader thread (ms): reads queue there,
+   * not in the event loop, so the loop's lag alone no longer shows the server is saturated.
+   */
+  queuedReadMs?: () => number;
 }
 
 export function overloadGuard(app: FastifyInstance, opts: OverloadOptions): void {
@@ -31,11 +39,20 @@ export function overloadGuard(app: FastifyInstance, opts: OverloadOptions): void
   let expected = performance.now() + TICK_MS;
   const timer = setInterval(() => {
     const now = performance.now();
-    if (opts.maxLagMs > 0 && now - expected > opts.maxLagMs) shedUntil = now + retryAfter * 1000;
+    const behind = Math.max(now - expected, opts.queuedReadMs?.() ?? 0);
+    if (opts.maxLagMs > 0 && behind > opts.maxLagMs) shedUntil = now + retryAfter * 1000;
     expected = now + TICK_MS;
   }, TICK_MS);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
+
+  // Priority requests read on the read-write connection, never queued behind reader threads busy
+  // with a flood (db/sqlite-readers.ts). Callback style, so the rest of the request runs inside.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (PRIORITY.some((p) => p.test(path))) urgentReads(done);
+    else done();
+  });
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     // A connection that closed while the request waited: nobody is left to read the answer.

@@ -71,3 +71,28 @@ it('does not take a step of the wall clock (NTP, a resumed VM) for lag, nor shed
   }
   expect((await get('/api/v1/clients')).status).toBe(200);
 });
+
+it('sheds while database reads wait for a SQLite reader thread, the loop itself being free', async () => {
+  expect(await served('/api/v1/clients')).toBe(200);
+  // Reads queue in the reader threads, not in the event loop: the guard asks the database how
+  // long a read has waited (what a flood of searches leaves behind on SQLite).
+  const handle = t.container.db;
+  const real = handle.queuedReadMs;
+  let waited = 0;
+  handle.queuedReadMs = () => waited;
+  try {
+    waited = 400;
+    // the guard looks every 25 ms; the loop is idle, so only the reads' wait can make it shed
+    await vi.waitFor(
+      async () => {
+        if ((await get('/api/v1/clients')).status !== 503) throw new Error('not shedding');
+      },
+      { timeout: 5_000, interval: 10 },
+    );
+    expect((await get('/api/v1/auth/me')).status).toBe(200);
+    waited = 0;
+    expect(await served('/api/v1/clients')).toBe(200);
+  } finally {
+    handle.queuedReadMs = real;
+  }
+});
