@@ -17,6 +17,8 @@ export interface AxeOptions {
   iframes?: boolean;
   /** rule ids to leave out, each for a reason the caller states */
   disable?: string[];
+  /** a CSS selector: only the elements it matches are checked (the whole document by default) */
+  include?: string;
   /** CSS selectors of regions to leave out */
   exclude?: string[];
 }
@@ -29,12 +31,15 @@ export async function wcagViolations(page: Page, opts: AxeOptions = {}): Promise
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const floor = IMPACTS.indexOf(opts.minImpact ?? 'minor');
   const found = await page.evaluate(
-    async ({ iframes, disable, exclude }) => {
+    async ({ iframes, disable, include, exclude }) => {
       type Result = {
         violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[];
       };
       const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<Result> } }).axe;
-      const context = exclude.length ? { include: [document], exclude: exclude.map((s) => [s]) } : document;
+      const context =
+        include || exclude.length
+          ? { include: include ? [[include]] : [document], exclude: exclude.map((s) => [s]) }
+          : document;
       const r = await axe.run(context, {
         iframes,
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
@@ -47,7 +52,7 @@ export async function wcagViolations(page: Page, opts: AxeOptions = {}): Promise
         targets: v.nodes.map((n) => JSON.stringify(n.target)),
       }));
     },
-    { iframes: opts.iframes ?? true, disable: opts.disable ?? [], exclude: opts.exclude ?? [] },
+    { iframes: opts.iframes ?? true, disable: opts.disable ?? [], include: opts.include, exclude: opts.exclude ?? [] },
   );
   return found
     .filter((v) => IMPACTS.indexOf(v.impact as Impact) >= floor)
