@@ -12,7 +12,8 @@ import {
 // WCAG 2.1 AA asks 4.5:1 for text. Mantine's default palettes fall short for text in a colour on
 // the light backgrounds the console uses: a filled button's white label on shade 6 (indigo 4.3:1,
 // green 2.4:1), a link or outline badge in shade 6 on the page's gray-0, a light badge's shade 9
-// on its shade-1 tint (green 3.8:1, orange 3.6:1). Each palette's shades 6–9 (the ones text and
+// on its shade-1 tint (green 3.8:1, orange 3.6:1) or the shade-2 tint under the pointer (an active
+// navigation link hovered). Each palette's shades 6–9 (the ones text and
 // filled backgrounds use) are darkened just enough to reach the ratio on all of those, keeping the
 // hue and the light shades (backgrounds, tints) as they are.
 const TARGET = 4.6; // a little over 4.5, for rounding in the browser's colour maths
@@ -42,7 +43,7 @@ function toHex(color: string): string {
 
 function readable(palette: MantineColorsTuple): MantineColorsTuple {
   const gray0 = DEFAULT_THEME.colors.gray[0];
-  const backgrounds = ['#ffffff', gray0, palette[1]];
+  const backgrounds = ['#ffffff', gray0, palette[1], palette[2]];
   const shades = [...palette] as string[];
   for (let i = 6; i <= 9; i++) {
     let shade = shades[i] as string;
