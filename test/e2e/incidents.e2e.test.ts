@@ -14,14 +14,13 @@
 // which is how the test knows what the sandboxed frame fetched. No sleeps: locators and polls
 // wait for what a person would see.
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
+import { wcagViolations } from '../helpers/axe.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { apiSession, choose, signIn, withPage } from '../helpers/e2e.js';
 import { eml, recordReport } from '../helpers/incidents.js';
@@ -173,27 +172,12 @@ function consoleErrors(page: Page): string[] {
   return errors;
 }
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /**
- * axe-core's WCAG 2.1 A/AA findings on the page as it is now, through the DevTools protocol (the
- * console's CSP governs only the page's own scripts). Colour contrast is left out: the console's
- * dimmed text and link colour come from its theme on every page, not from these ones. The body's
- * sandboxed frame is not entered (it is the reported message, not the console).
+ * The incident's page, inbox and list, by axe-core (test/helpers/axe.ts), colour contrast included
+ * now that the theme's colours pass it. The body's sandboxed frame is not entered (it is the
+ * reported message, not the console).
  */
-async function wcagViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: unknown }[] }[] };
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<Result> } }).axe;
-    const r = await axe.run(document, {
-      iframes: false,
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      rules: { 'color-contrast': { enabled: false } },
-    });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  });
-}
+const consoleViolations = (page: Page) => wcagViolations(page, { iframes: false });
 
 const rowsOf = (page: Page) => page.getByRole('table', { name: 'Incidents' }).locator('tbody tr');
 
@@ -224,7 +208,7 @@ describe('the incidents inbox', () => {
         expect(await waveRow.textContent()).toContain('New');
         expect(await waveRow.textContent()).toContain('Unclassified');
 
-        expect(await wcagViolations(page)).toEqual([]);
+        expect(await consoleViolations(page)).toEqual([]);
 
         // Bulk: the newsletter is resolved after a confirmation.
         await page.getByRole('checkbox', { name: 'Select “Weekly deals”' }).check();
@@ -312,7 +296,7 @@ describe('the incidents inbox', () => {
           .getByText('Verify your account at https://evil.example/login')
           .waitFor();
 
-        expect(await wcagViolations(page)).toEqual([]);
+        expect(await consoleViolations(page)).toEqual([]);
 
         // Classify as phishing, replying to every reporter.
         await page.getByRole('radio', { name: 'Phishing' }).check();
@@ -367,7 +351,7 @@ describe('the incidents inbox', () => {
         expect(await wave.textContent()).toContain('Phishing');
         expect(await rows.filter({ hasText: 'Invoice overdue' }).textContent()).toContain('Fabrikam');
 
-        expect(await wcagViolations(page)).toEqual([]);
+        expect(await consoleViolations(page)).toEqual([]);
         await choose(page.getByRole('search', { name: 'Filter incidents' }), 'Client', 'Fabrikam');
         await page.waitForURL((url) => url.searchParams.get('inClient') === fabrikam);
         await expect.poll(() => rows.count()).toBe(1);

@@ -4,10 +4,9 @@
 // prints alone. No CSP violation on the learner page, none of axe-core's WCAG 2.1 AA findings. A SCORM package runs sandboxed: it reports
 // completion through the run-time, and its attempts to reach the API or the parent page fail.
 // Synchronisation is by locators and waitFor(), no sleeps.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { wcagViolations } from '../helpers/axe.js';
 import { e2eSuite, withPage } from '../helpers/e2e.js';
 import { learnerFixture, packageFixture } from '../helpers/training-learner.js';
 
@@ -54,29 +53,6 @@ async function tabTo(page: Page, name: string): Promise<void> {
 }
 
 const db = () => e2e.server.app.container.db.db;
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * WCAG 2.1 A and AA rules that a machine can check (axe-core), on the page as it is now. Evaluated
- * through the DevTools protocol, which the page's CSP does not govern (the page's own scripts are).
- */
-async function wcagViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  });
-}
 
 describe('learner portal', () => {
   it('takes a learner through a built-in course by keyboard, passes the quiz and shows the certificate', async () => {

@@ -11,13 +11,19 @@ export function AppLayout() {
   return (
     <AppShell
       header={{ height: 60 }}
-      navbar={{ width: 264, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      // Below md (992 px, so on a tablet too) the navigation folds behind the burger: beside a
+      // 264 px navigation a tablet's tables would have under 500 px.
+      navbar={{ width: 264, breakpoint: 'md', collapsed: { mobile: !navOpened } }}
       padding="lg"
     >
+      {/* The first stop for the keyboard: past the header and the navigation, to the page itself. */}
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />
             <UnstyledButton component={Link} to="/" aria-label="Baitwise home">
               <Group gap={8} wrap="nowrap">
                 <ThemeIcon size="md" radius="md" variant="filled">
@@ -38,7 +44,8 @@ export function AppLayout() {
       <AppShell.Navbar p="sm">
         <MainNav onNavigate={nav.close} />
       </AppShell.Navbar>
-      <AppShell.Main bg="gray.0">
+      {/* tabIndex -1: the skip link's target takes the focus, so the next Tab continues inside it */}
+      <AppShell.Main bg="gray.0" id="main" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -27,10 +27,16 @@ export function ConfirmModal({
     <Modal opened={opened} onClose={onClose} title={title} centered>
       <Text size="sm">{children}</Text>
       <Group justify="flex-end" mt="lg">
-        <Button variant="default" onClick={onClose}>
+        {/* A destructive confirmation opens on Cancel: Enter or Space pressed out of habit must not destroy. */}
+        <Button variant="default" onClick={onClose} data-autofocus={danger || undefined}>
           Cancel
         </Button>
-        <Button color={danger ? 'red' : undefined} loading={loading} onClick={onConfirm} data-autofocus>
+        <Button
+          color={danger ? 'red' : undefined}
+          loading={loading}
+          onClick={onConfirm}
+          data-autofocus={danger ? undefined : true}
+        >
           {confirmLabel}
         </Button>
       </Group>

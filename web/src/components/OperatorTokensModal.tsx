@@ -1,5 +1,5 @@
 import { Button, Code, Group, Modal, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ApiToken, Operator } from '../api/types';
 import { useOperatorApiTokens, useRevokeOperatorApiToken } from '../hooks/useOperators';
 import { notifyFailure, notifySuccess } from '../lib/notify';
@@ -28,6 +28,14 @@ export function OperatorTokensModal({
     if (opened) setRevoking(null);
   }, [opened]);
 
+  // The confirmation replaces the list, so the dialog's autofocus does not apply again: the focus
+  // is put on Cancel here (the clicked Revoke button is gone), so Enter pressed out of habit does
+  // not revoke.
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (revoking) cancelRef.current?.focus();
+  }, [revoking]);
+
   const confirmRevoke = () => {
     if (!operator || !revoking) return;
     revoke.mutate(
@@ -51,10 +59,10 @@ export function OperatorTokensModal({
             on. This cannot be undone.
           </Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRevoking(null)}>
+            <Button variant="default" onClick={() => setRevoking(null)} ref={cancelRef}>
               Cancel
             </Button>
-            <Button color="red" loading={revoke.isPending} onClick={confirmRevoke} data-autofocus>
+            <Button color="red" loading={revoke.isPending} onClick={confirmRevoke}>
               Revoke
             </Button>
           </Group>

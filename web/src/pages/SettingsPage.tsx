@@ -33,7 +33,9 @@ export function SettingsPage() {
       <PageHeader title="Common System Settings" description="Settings that apply across this Baitwise server." />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
         {sections.map(({ title, description, to, icon: Icon }) => (
-          <UnstyledButton key={to} component={Link} to={to} aria-label={title}>
+          // Named by its text (title, then description): an aria-label of the title alone would not
+          // match what a speech-input user sees and says (WCAG 2.5.3).
+          <UnstyledButton key={to} component={Link} to={to}>
             <Paper withBorder radius="md" p="md" h="100%">
               <Group wrap="nowrap" align="flex-start">
                 <ThemeIcon variant="light" size={40} radius="md">

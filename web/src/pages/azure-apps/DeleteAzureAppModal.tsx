@@ -42,10 +42,11 @@ export function DeleteAzureAppModal({
         </Text>
       </Stack>
       <Group justify="flex-end" mt="lg">
-        <Button variant="default" onClick={onClose}>
+        {/* Opens on Cancel, as every destructive confirmation does (ConfirmModal). */}
+        <Button variant="default" onClick={onClose} data-autofocus>
           Cancel
         </Button>
-        <Button color="red" loading={remove.isPending} onClick={confirm} data-autofocus>
+        <Button color="red" loading={remove.isPending} onClick={confirm}>
           Delete
         </Button>
       </Group>

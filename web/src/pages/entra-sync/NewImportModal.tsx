@@ -116,6 +116,7 @@ export function NewImportModal({
             Source
           </Text>
           <SegmentedControl
+            aria-label="Source"
             value={source}
             onChange={(v) => {
               setSource(v as 'all_users' | 'groups');
@@ -205,6 +206,7 @@ export function NewImportModal({
         </Group>
         <Group>
           <SegmentedControl
+            aria-label="Account type"
             value={filters.userType}
             onChange={(v) => setFilter('userType', v as SyncFilters['userType'])}
             data={[

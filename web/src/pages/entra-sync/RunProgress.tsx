@@ -42,7 +42,6 @@ export function RunProgress({ run }: { run: SyncRun }) {
           striped={active && pct === null}
           color={statusColor[run.status]}
           aria-label="Progress"
-          aria-valuenow={pct ?? undefined}
         />
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           <Metric label="Pages" value={run.pages} />

@@ -183,6 +183,7 @@ export function ReportAddinForm({
             After a report, move the message to
           </Text>
           <SegmentedControl
+            aria-label="After a report, move the message to"
             disabled={readOnly}
             data={[
               { value: 'deleted_items', label: 'Deleted Items' },
