@@ -3,6 +3,7 @@
 // entries name their target as it was then; actions can be listed and matched in part; the log
 // exports as CSV a spreadsheet cannot run. No secret ever reaches an entry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit } from '../../src/modules/audit/record.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { parseCsv } from '../helpers/csv.js';
 
@@ -101,6 +102,39 @@ describe('failed sign-ins and lockouts', () => {
     const [last] = await entries(sys, 'action=session.login_failed&actionMatch=exact');
     expect(last?.details).toMatchObject({ reason: 'locked' });
     expect(await rawLog()).not.toContain('operator password 123');
+  });
+});
+
+describe('secrets', () => {
+  it('never keeps a secret that a caller put in the details by mistake, whatever its depth', async () => {
+    await recordAudit(
+      t.db.handle.db,
+      { ip: '192.0.2.1', userAgent: 'UA' },
+      {
+        clientId: null,
+        action: 'test.secrets',
+        details: {
+          password: 'pw-one',
+          clientSecret: 'cs-two',
+          nested: { smtp_password: 'pw-three', api_key: 'key-four', accessToken: 'at-five' },
+          url: 'https://user:pw-six@hooks.example.test/in?token=tk-seven&channel=alerts',
+          // Counts and names of changed fields are not secrets, and stay.
+          revokedApiTokens: 2,
+          changed: ['clientSecret', 'name'],
+        },
+      },
+    );
+    const [e] = await entries(sys, 'action=test.secrets&actionMatch=exact');
+    expect(e?.details).toEqual({
+      password: '[redacted]',
+      clientSecret: '[redacted]',
+      nested: { smtp_password: '[redacted]', api_key: '[redacted]', accessToken: '[redacted]' },
+      url: 'https://hooks.example.test/in?token=[redacted]&channel=alerts',
+      revokedApiTokens: 2,
+      changed: ['clientSecret', 'name'],
+    });
+    for (const secret of ['pw-one', 'cs-two', 'pw-three', 'key-four', 'at-five', 'pw-six', 'tk-seven'])
+      expect(await rawLog()).not.toContain(secret);
   });
 });
 

@@ -1,9 +1,11 @@
 // Recording audit entries. Called inside the transaction that makes the change, so an action
 // and its audit entry are committed together or not at all. Details must never hold secrets:
-// callers pass field names that changed, not values of secret fields.
+// callers pass field names that changed, not values of secret fields (and redact.ts removes
+// any that slip through).
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { newId, nowIso } from '../../lib/ids.js';
+import { redactDetails } from './redact.js';
 import { targetNameOf } from './target-names.js';
 
 export interface AuditEvent {
@@ -37,7 +39,7 @@ export async function recordAudit(db: Db, actor: AuditSource | null, e: AuditEve
       target_name: targetName,
       ip: actor?.ip ?? null,
       user_agent: actor?.userAgent?.slice(0, USER_AGENT_MAX) || null,
-      details: e.details ? JSON.stringify(e.details) : null,
+      details: e.details ? JSON.stringify(redactDetails(e.details)) : null,
     })
     .execute();
 }
