@@ -78,7 +78,10 @@ describe('failed sign-ins and lockouts', () => {
     ]);
     // Nobody was signed in: there is no actor, but the known account is the target.
     expect(failed.map((e) => e.actor)).toEqual([null, null]);
-    expect(failed[1]?.targetId).toBe(op.id);
+    expect(failed.map((e) => [e.targetType, e.targetId])).toEqual([
+      ['unknown_account', null],
+      ['operator', op.id],
+    ]);
     expect(failed[1]?.clientId).toBeNull();
     expect(await rawLog()).not.toContain(secret);
   });

@@ -77,7 +77,8 @@ export class AuthService {
       recordAudit(db, source, {
         clientId: null,
         action: 'session.login_failed',
-        targetType: 'operator',
+        // An address no operator has is not an operator: its own type, so nobody reads it as one.
+        targetType: op ? 'operator' : 'unknown_account',
         targetId: op?.id,
         targetName: email.trim(),
         details: { reason },

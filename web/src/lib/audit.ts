@@ -17,6 +17,7 @@ const TARGET_TYPES: Record<string, string> = {
   training_campaign: 'Training campaign',
   training_enrolment: 'Training enrolment',
   training_package: 'Training package',
+  unknown_account: 'Address of no operator',
   webhook: 'Webhook',
 };
 
