@@ -141,6 +141,32 @@ describe('secrets', () => {
   });
 });
 
+describe('re-authentication', () => {
+  it('records a password change refused for a wrong current password (a session in the wrong hands guessing)', async () => {
+    await makeOperator('changer@audit.test', 'system_admin');
+    const s = await t.login('changer@audit.test', 'operator password 123');
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: 'a guess at the password', newPassword: 'the new password 456' },
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'user-agent': 'Guesser/1' },
+      remoteAddress: '198.51.100.200',
+    });
+    expect(r.statusCode).toBe(400);
+    const [e] = await entries(sys, 'action=operator.password_change_failed&actionMatch=exact');
+    expect(e).toMatchObject({
+      actor: { id: s.operatorId, email: 'changer@audit.test' },
+      targetId: s.operatorId,
+      ip: '198.51.100.200',
+      userAgent: 'Guesser/1',
+      details: { reason: 'wrong_current_password' },
+    });
+    const raw = await rawLog();
+    expect(raw).not.toContain('a guess at the password');
+    expect(raw).not.toContain('the new password 456');
+  });
+});
+
 describe('API tokens used from a new address', () => {
   it('records the first use from each source address (an IPv6 /64 is one), never the secret', async () => {
     const created = (await t.as(sys, 'POST', '/api/v1/api-tokens', { name: 'ci-runner' })).json();

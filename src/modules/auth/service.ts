@@ -151,6 +151,14 @@ export class AuthService {
   async changePassword(actor: Actor, current: string, next: string): Promise<Revoked> {
     const op = await findOperatorById(this.db, actor.operatorId);
     if (!op || !(await this.passwords.verify(current, op.password_hash))) {
+      // A signed-in session that cannot give its own password may be in someone else's hands.
+      await recordAudit(this.db, actor, {
+        clientId: null,
+        action: 'operator.password_change_failed',
+        targetType: 'operator',
+        targetId: actor.operatorId,
+        details: { reason: 'wrong_current_password' },
+      });
       throw new ValidationError('currentPassword', 'The current password is incorrect.');
     }
     if (current === next)
