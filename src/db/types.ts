@@ -76,6 +76,15 @@ export interface AuditLogTable {
   target_id: string | null;
   ip: string | null;
   details: string | null; // JSON
+  user_agent: string | null; // of the request that made the change, cut to 400 characters
+  target_name: string | null; // the target's name when the entry was written
+}
+
+/** The source addresses an API token has been used from (first use from a new one is audited). */
+export interface ApiTokenSourcesTable {
+  token_id: string;
+  source: string; // an IPv4 address, or an IPv6 address's /64 (modules/auth/login-throttle.ts sourceOf)
+  first_seen_at: string;
 }
 
 export interface SetupTokensTable {
@@ -651,6 +660,7 @@ export interface Database {
   clients: ClientsTable;
   client_administrators: ClientAdministratorsTable;
   audit_log: AuditLogTable;
+  api_token_sources: ApiTokenSourcesTable;
   setup_tokens: SetupTokensTable;
   jobs: JobsTable;
 }

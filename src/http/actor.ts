@@ -13,6 +13,8 @@ export interface Actor {
   sessionId: string | null;
   tokenId: string | null;
   ip: string;
+  /** the request's User-Agent, for the audit log (optional: actors built outside a request have none) */
+  userAgent?: string | null;
 }
 
 export const isSystemAdmin = (a: Actor): boolean => a.role === 'system_admin';

@@ -6,6 +6,7 @@ import { ClientArchivedError, CsrfError, ForbiddenError, NotFoundError, Unauthen
 import { nowIso } from '../lib/ids.js';
 import { csrfFor, safeEqual, sha256 } from '../lib/tokens.js';
 import { findLiveApiToken, touchApiToken } from '../modules/api-tokens/repository.js';
+import { TokenSources } from '../modules/api-tokens/sources.js';
 import { findLiveSession, touchSession } from '../modules/auth/repository.js';
 import { isClientArchived } from '../modules/clients/repository.js';
 import { clientIdsOf } from '../modules/operators/repository.js';
@@ -44,6 +45,7 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
       sessionId: null,
       tokenId: token.token_id,
       ip: req.ip,
+      userAgent: req.headers['user-agent'] ?? null,
     };
   }
   const cookie = req.cookies[SESSION_COOKIE];
@@ -62,10 +64,12 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
     sessionId: s.session_id,
     tokenId: null,
     ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
   };
 }
 
 export function authenticate(db: Db) {
+  const tokenSources = new TokenSources(db);
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const access = req.routeOptions.config.access;
     req.actor = null;
@@ -77,6 +81,8 @@ export function authenticate(db: Db) {
     }
     const actor = await resolveActor(db, req);
     if (!actor) throw new UnauthenticatedError();
+    // Before any refusal below: a token used from a new address is news even when it is refused.
+    if (actor.tokenId) await tokenSources.note({ ...actor, tokenId: actor.tokenId });
     if (actor.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const header = req.headers['x-csrf-token'];
       const cookie = req.cookies[SESSION_COOKIE] ?? '';

@@ -369,6 +369,22 @@ const AUTHENTICATED_CHECKS: Record<string, () => Promise<void>> = {
     for (const e of all.items) expect(e.clientId).toBe(ids.clientA);
     expect(JSON.stringify(all)).not.toContain(ids.clientB);
   },
+  'GET /api/v1/audit/actions': async () => {
+    expect((await t.as(adminA, 'GET', `/api/v1/audit/actions?clientId=${ids.clientB}`)).statusCode).toBe(404);
+    // B's rename is in B's log only: A lists no client.rename (system-level actions are not A's either).
+    const mine = (await t.as(adminA, 'GET', '/api/v1/audit/actions')).json().items;
+    expect(mine).not.toContain('client.rename');
+    expect(mine).not.toContain('session.login');
+    expect((await t.as(adminB, 'GET', '/api/v1/audit/actions')).json().items).toContain('client.rename');
+  },
+  'GET /api/v1/audit/export.csv': async () => {
+    expect((await t.as(adminA, 'GET', `/api/v1/audit/export.csv?clientId=${ids.clientB}`)).statusCode).toBe(404);
+    const csv = await t.as(adminA, 'GET', '/api/v1/audit/export.csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('client.admin_assign');
+    expect(csv.body).not.toContain(ids.clientB);
+    expect(csv.body).not.toContain('Client B');
+  },
 };
 
 describe('the OAuth callback (public route)', () => {

@@ -66,12 +66,12 @@ describe('admin console', () => {
       await nav.getByRole('link', { name: 'Clients' }).waitFor();
       expect(await nav.getByRole('link', { name: 'Operators' }).count()).toBe(0);
 
-      // The picker offers Acme and nothing else; once Acme is listed the list is complete,
-      // because both come from the same response.
+      // The picker offers Acme and nothing else (besides "All clients", which are Acme alone);
+      // once Acme is listed the list is complete, because both come from the same response.
       await page.getByRole('combobox', { name: 'Active client' }).click();
       const options = page.getByRole('listbox', { name: 'Active client' }).getByRole('option');
       await options.filter({ hasText: 'Acme' }).waitFor();
-      expect(await options.allInnerTexts()).toEqual(['Acme']);
+      expect(await options.allInnerTexts()).toEqual(['All clients', 'Acme']);
       await page.keyboard.press('Escape');
 
       await nav.getByRole('link', { name: 'Clients' }).click();

@@ -3,14 +3,21 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { AuditRow } from '../../db/types.js';
 
-export interface AuditFilter {
+export type ActionMatch = 'contains' | 'exact';
+
+export interface AuditQuery {
   /** null = every entry (system administrators); else only entries of these clients */
   visibleClientIds: string[] | null;
   clientId?: string;
-  action?: string; // prefix match: "client" matches client.create, client.rename …
+  /** "failed" finds session.login_failed and azure_app.authorize_failed; exact finds one action */
+  action?: string;
+  actionMatch?: ActionMatch;
   actorId?: string;
   from?: string;
   to?: string;
+}
+
+export interface AuditFilter extends AuditQuery {
   beforeSeq?: number;
   limit: number;
 }
@@ -20,14 +27,25 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(f.limit);
   if (f.visibleClientIds !== null) q = q.where('client_id', 'in', f.visibleClientIds);
   if (f.clientId) q = q.where('client_id', '=', f.clientId);
-  if (f.action) {
-    // Prefix match with LIKE's wildcards escaped: "azure_app" must not match "azureXapp".
-    const prefix = `${f.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where(sql<boolean>`action like ${prefix} escape '\\'`);
+  if (f.action && f.actionMatch === 'exact') q = q.where('action', '=', f.action);
+  else if (f.action) {
+    // Part of an action, any case, with LIKE's wildcards escaped: "azure_app" must not match
+    // "azureXapp". Actions are lower-case; lower() makes PostgreSQL's LIKE agree with SQLite's.
+    const part = `%${f.action.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`lower(action) like ${part} escape '\\'`);
   }
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<=', f.to);
   if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
   return q.execute();
+}
+
+/** Every action the reader has entries of, sorted: the audit log's action filter offers these. */
+export async function listActions(db: Db, visibleClientIds: string[] | null, clientId?: string): Promise<string[]> {
+  if (visibleClientIds !== null && visibleClientIds.length === 0) return [];
+  let q = db.selectFrom('audit_log').select('action').distinct().orderBy('action');
+  if (visibleClientIds !== null) q = q.where('client_id', 'in', visibleClientIds);
+  if (clientId) q = q.where('client_id', '=', clientId);
+  return (await q.execute()).map((r) => r.action);
 }

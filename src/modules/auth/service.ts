@@ -36,6 +36,9 @@ import * as repo from './repository.js';
 
 const SETUP_TOKEN_HOURS = 24;
 
+/** Why a sign-in was refused, as the audit log records it (the person is told the same for all). */
+type FailedSignIn = 'unknown_account' | 'wrong_password' | 'account_disabled' | 'locked';
+
 export interface NewSession {
   cookieValue: string;
   csrfToken: string;
@@ -67,22 +70,35 @@ export class AuthService {
     // The lock is read after the (slow) check, so a burst of guesses that all started before
     // the lock was set cannot get through once it is.
     const locked = await lockedUntil(this.db, key, now);
-    if (locked) throw new AccountLockedError(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 1000)));
+    // Every refusal is on record for the security team (the answer stays the same for all):
+    // the address tried, the source and why. Never the password, right or wrong.
+    const source = { ip, userAgent };
+    const failed = (reason: FailedSignIn, db: Db = this.db) =>
+      recordAudit(db, source, {
+        clientId: null,
+        action: 'session.login_failed',
+        // An address no operator has is not an operator: its own type, so nobody reads it as one.
+        targetType: op ? 'operator' : 'unknown_account',
+        targetId: op?.id,
+        targetName: email.trim(),
+        details: { reason },
+      });
+    if (locked) {
+      await failed('locked');
+      throw new AccountLockedError(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 1000)));
+    }
     if (!account || !ok) {
       const lock = await this.db.transaction().execute(async (trx) => {
         const until = await recordLoginFailure(trx, key, now);
+        await failed(!op ? 'unknown_account' : op.disabled_at ? 'account_disabled' : 'wrong_password', trx);
         if (until && account) {
-          await recordAudit(
-            trx,
-            { operatorId: account.id, email: account.email, ip },
-            {
-              clientId: null,
-              action: 'operator.locked',
-              targetType: 'operator',
-              targetId: account.id,
-              details: { failedAttempts: MAX_FAILED_LOGINS, lockedUntil: until.toISOString() },
-            },
-          );
+          await recordAudit(trx, source, {
+            clientId: null,
+            action: 'operator.locked',
+            targetType: 'operator',
+            targetId: account.id,
+            details: { failedAttempts: MAX_FAILED_LOGINS, lockedUntil: until.toISOString() },
+          });
         }
         return until;
       });
@@ -95,7 +111,7 @@ export class AuthService {
       const session = await this.openSession(trx, account.id, ip, userAgent);
       await recordAudit(
         trx,
-        { operatorId: account.id, email: account.email, ip },
+        { operatorId: account.id, email: account.email, ip, userAgent },
         { clientId: null, action: 'session.login', targetType: 'operator', targetId: account.id },
       );
       return session;
@@ -135,6 +151,14 @@ export class AuthService {
   async changePassword(actor: Actor, current: string, next: string): Promise<Revoked> {
     const op = await findOperatorById(this.db, actor.operatorId);
     if (!op || !(await this.passwords.verify(current, op.password_hash))) {
+      // A signed-in session that cannot give its own password may be in someone else's hands.
+      await recordAudit(this.db, actor, {
+        clientId: null,
+        action: 'operator.password_change_failed',
+        targetType: 'operator',
+        targetId: actor.operatorId,
+        details: { reason: 'wrong_current_password' },
+      });
       throw new ValidationError('currentPassword', 'The current password is incorrect.');
     }
     if (current === next)
@@ -208,7 +232,7 @@ export class AuthService {
       });
       await recordAudit(
         trx,
-        { operatorId: id, email: input.email.toLowerCase(), ip },
+        { operatorId: id, email: input.email.toLowerCase(), ip, userAgent },
         { clientId: null, action: 'operator.setup', targetType: 'operator', targetId: id },
       );
       return this.openSession(trx, id, ip, userAgent);

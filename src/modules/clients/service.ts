@@ -144,11 +144,13 @@ export class ClientService {
     await this.db.transaction().execute(async (trx) => {
       if (!(await repo.findClient(trx, visibleClientIds(actor), clientId))) throw new NotFoundError('Client');
       if (!(await repo.unassignAdministrator(trx, clientId, operatorId))) throw new NotFoundError('Assignment');
+      const op = await findOperatorById(trx, operatorId);
       await recordAudit(trx, actor, {
         clientId,
         action: 'client.admin_unassign',
         targetType: 'operator',
         targetId: operatorId,
+        details: { email: op?.email },
       });
     });
   }

@@ -43,6 +43,23 @@ async function assertClientsExist(db: Db, clientIds: string[]): Promise<void> {
   if (i >= 0) throw new ValidationError(`clientIds.${i}`, `Client ${clientIds[i]} does not exist.`);
 }
 
+/**
+ * One entry per client an operator gained or lost, recorded under that client: its own
+ * administrators see who was let in or taken out (the client.admin_assign of a client's page).
+ */
+async function recordAssignments(
+  db: Db,
+  actor: Actor | null,
+  op: { id: string; email: string },
+  before: string[],
+  after: string[],
+): Promise<void> {
+  const entry = (clientId: string, action: string) =>
+    recordAudit(db, actor, { clientId, action, targetType: 'operator', targetId: op.id, details: { email: op.email } });
+  for (const clientId of before) if (!after.includes(clientId)) await entry(clientId, 'client.admin_unassign');
+  for (const clientId of after) if (!before.includes(clientId)) await entry(clientId, 'client.admin_assign');
+}
+
 export class OperatorService {
   constructor(
     private readonly db: Db,
@@ -100,6 +117,7 @@ export class OperatorService {
         targetId: id,
         details: { email: input.email.toLowerCase(), role: input.role, clientIds },
       });
+      await recordAssignments(trx, actor, { id, email: input.email.toLowerCase() }, [], clientIds);
     });
     return this.get(id);
   }
@@ -113,6 +131,8 @@ export class OperatorService {
       }
       const role = input.role ?? op.role;
       const now = nowIso();
+      const before = (await repo.clientIdsOf(trx, [id])).get(id) ?? [];
+      let after = before;
       if (input.clientIds !== undefined || input.role === 'system_admin') {
         const clientIds = role === 'system_admin' ? [] : [...new Set(input.clientIds ?? [])];
         if (role === 'system_admin' && (input.clientIds?.length ?? 0) > 0) {
@@ -123,26 +143,36 @@ export class OperatorService {
         }
         await assertClientsExist(trx, clientIds);
         await repo.setAssignments(trx, id, clientIds, now);
+        after = clientIds;
       }
       const disabledAt =
         input.disabled === undefined ? op.disabled_at : input.disabled ? (op.disabled_at ?? now) : null;
-      await repo.updateOperator(trx, id, {
-        name: input.name?.trim() ?? op.name,
-        role,
-        disabled_at: disabledAt,
-        updated_at: now,
-      });
-      if (input.disabled === true && !op.disabled_at) {
-        await revokeOperatorSessions(trx, id, now);
-        await revokeAllTokensOf(trx, id, now);
+      const name = input.name?.trim() ?? op.name;
+      await repo.updateOperator(trx, id, { name, role, disabled_at: disabledAt, updated_at: now });
+      // Each permission change is an entry of its own, in its own words, so that "who made X a
+      // system administrator" or "who let Y into client Z" is one filter away.
+      const target = { clientId: null, targetType: 'operator', targetId: id };
+      if (role !== op.role) {
+        await recordAudit(trx, actor, {
+          ...target,
+          action: 'operator.role_change',
+          details: { from: op.role, to: role },
+        });
       }
-      await recordAudit(trx, actor, {
-        clientId: null,
-        action: 'operator.update',
-        targetType: 'operator',
-        targetId: id,
-        details: { changed: Object.keys(input) },
-      });
+      await recordAssignments(trx, actor, op, before, after);
+      if (input.disabled === true && !op.disabled_at) {
+        const revoked = {
+          revokedSessions: await revokeOperatorSessions(trx, id, now),
+          revokedApiTokens: await revokeAllTokensOf(trx, id, now),
+        };
+        await recordAudit(trx, actor, { ...target, action: 'operator.disable', details: revoked });
+      }
+      if (input.disabled === false && op.disabled_at) {
+        await recordAudit(trx, actor, { ...target, action: 'operator.enable' });
+      }
+      if (name !== op.name) {
+        await recordAudit(trx, actor, { ...target, action: 'operator.rename', details: { from: op.name, to: name } });
+      }
     });
     return this.get(id);
   }

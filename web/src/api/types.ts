@@ -55,8 +55,11 @@ export interface AuditEntry {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** the target's name when the entry was written (a renamed or deleted target keeps it) */
+  targetName: string | null;
   ip: string | null;
-  details: unknown;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
 }
 
 export interface AuditPage {

@@ -1,6 +1,6 @@
 import { Select } from '@mantine/core';
 import { IconBuilding } from '@tabler/icons-react';
-import { useSelectedClient } from '../hooks/useSelectedClient';
+import { ALL_CLIENTS, useSelectedClient } from '../hooks/useSelectedClient';
 
 /**
  * Chooses the client that client-scoped pages (dashboard, audit log, and the capabilities to
@@ -12,15 +12,19 @@ export function ClientPicker() {
   return (
     <Select
       aria-label="Active client"
-      placeholder="All clients"
-      data={clients.map((client) => ({
-        value: client.id,
-        label: client.archived ? `${client.name} (archived)` : client.name,
-      }))}
-      value={clientId}
-      onChange={setClientId}
-      clearable
+      data={[
+        // An option, not only the empty state: "All clients" is then reachable from the keyboard.
+        { value: ALL_CLIENTS, label: 'All clients' },
+        ...clients.map((client) => ({
+          value: client.id,
+          label: client.archived ? `${client.name} (archived)` : client.name,
+        })),
+      ]}
+      value={clientId ?? ALL_CLIENTS}
+      onChange={(value) => setClientId(value === ALL_CLIENTS ? null : value)}
+      allowDeselect={false}
       searchable
+      selectFirstOptionOnChange
       nothingFoundMessage="No client matches"
       leftSection={<IconBuilding size={16} aria-hidden />}
       w={{ base: 160, sm: 260 }}

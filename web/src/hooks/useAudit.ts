@@ -5,6 +5,8 @@ import type { AuditPage } from '../api/types';
 export interface AuditFilters {
   clientId?: string | null;
   action?: string;
+  /** exact: an action chosen from the list; contains: part of one, typed */
+  actionMatch?: 'contains' | 'exact';
   /** ISO-8601 instants; the page converts the operator's calendar dates. */
   from?: string;
   to?: string;
@@ -20,6 +22,26 @@ export function useAuditLog(filters: AuditFilters) {
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
   });
+}
+
+/** The actions the operator can read entries of, for the action filter's list. */
+export function useAuditActions(clientId: string | null) {
+  return useQuery({
+    queryKey: ['audit', 'actions', clientId],
+    queryFn: () => api.get<{ items: string[] }>('/audit/actions', { clientId }),
+    select: (data) => data.items,
+  });
+}
+
+/**
+ * The CSV export of what the filters show: a plain link, so the browser downloads it with the
+ * session cookie (a GET: no CSRF token needed) and shows its own progress.
+ */
+export function auditExportHref(filters: AuditFilters): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  const search = params.toString();
+  return `/api/v1/audit/export.csv${search ? `?${search}` : ''}`;
 }
 
 export function useRecentAudit(clientId: string | null, limit = 8) {

@@ -4,6 +4,12 @@ import type { Client } from '../api/types';
 import { useClients } from './useClients';
 
 const PARAM = 'client';
+
+/**
+ * The value of the "All clients" option of client selects: an option of its own (not an empty
+ * select) so that it can be found and chosen from the keyboard like any client.
+ */
+export const ALL_CLIENTS = 'all';
 const STORAGE_KEY = 'baitwise.client';
 
 function stored(): string | null {
