@@ -70,4 +70,4 @@ export function emailKey(address: string): string {
 }
 
 /** Whether sending to or from this address needs SMTPUTF8: a non-ASCII local part (an IDN domain alone has its A-label). */
-export const needsSmtpUtf8 = (address: string): boolean => /[^\x00-\x7f]/.test(split(address)?.local ?? address);
+export const needsSmtpUtf8 = (address: string): boolean => /[^\u0020-\u007e]/u.test(split(address)?.local ?? address);

@@ -99,7 +99,7 @@ export function detectDelimiter(text: string): Delimiter {
     } else if (!quoted && (c === ',' || c === ';' || c === '\t')) {
       counts[c]++;
       seenText = true;
-    } else if (c !== undefined && c.trim()) seenText = true;
+    } else if (c?.trim()) seenText = true;
   }
   if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
   if (counts['\t'] > counts[',']) return '\t';
