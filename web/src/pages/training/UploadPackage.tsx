@@ -2,6 +2,7 @@ import { Alert, Button, FileInput, Group, Progress, SegmentedControl, Stack, Tex
 import { IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useUploadPackage } from '../../hooks/useTraining';
+import { describeError } from '../../lib/describeError';
 
 /**
  * Upload of a SCORM zip with its progress, and the server's reason when it refuses one (the
@@ -82,7 +83,7 @@ export function UploadPackage({
       )}
       {upload.isError && (
         <Alert color="red" title="The package was not accepted" role="alert">
-          {upload.error.message}
+          {describeError(upload.error)}
         </Alert>
       )}
       {upload.isSuccess && (
