@@ -1,6 +1,7 @@
-import { Alert, Button, FileInput, Group, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, FileInput, Group, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
+import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { useUploadPackage } from '../../hooks/useTraining';
 import { describeError } from '../../lib/describeError';
 
@@ -64,14 +65,14 @@ export function UploadPackage({
             ]}
           />
         )}
-        <Button
+        <ExplainedButton
           leftSection={<IconUpload size={16} aria-hidden />}
           onClick={submit}
-          disabled={!file || disabled}
+          disabledReason={disabled ? ARCHIVED_REASON : !file && 'Choose a package file first.'}
           loading={upload.isPending}
         >
           Upload
-        </Button>
+        </ExplainedButton>
       </Group>
       {progress !== null && (
         <Stack gap={2}>
