@@ -146,3 +146,27 @@ describe('operators', () => {
     expect(again.statusCode).toBe(409);
   });
 });
+
+describe('rows keyed before this rule (migration 0022)', () => {
+  it('are keyed again, so the same address typed now finds them', async () => {
+    const { up } = await import('../../src/db/migrations/0022_email_keys.js');
+    const db = t.db.handle.db;
+    const own = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Old Keys Ltd' })).json().id as string;
+    const r = await t.as(sys, 'POST', `/api/v1/clients/${own}/recipients`, { email: 'Old@xn--mller-kva.de' });
+    expect(r.statusCode, r.body).toBe(201);
+    // as an Entra sync wrote it before: lower-cased only
+    await db
+      .updateTable('recipients')
+      .set({ email_key: 'old@xn--mller-kva.de' })
+      .where('id', '=', r.json().id)
+      .execute();
+    expect((await t.as(sys, 'POST', `/api/v1/clients/${own}/recipients`, { email: 'old@müller.de' })).statusCode).toBe(
+      201,
+    ); // the duplicate the old key let through…
+    await db.deleteFrom('recipients').where('client_id', '=', own).where('email', '=', 'old@müller.de').execute();
+    await up(db, t.db.config.kind === 'sqlite' ? 'sqlite' : 'postgres');
+    // …is refused once the row is keyed again
+    const again = await t.as(sys, 'POST', `/api/v1/clients/${own}/recipients`, { email: 'old@müller.de' });
+    expect(again.statusCode).toBe(409);
+  });
+});
