@@ -20,7 +20,9 @@ it('has no Markdown link that leaves the repository or points at nothing', () =>
   const broken: string[] = [];
   for (const file of markdownFiles(root)) {
     // code blocks and spans are examples, not links
-    const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    const text = readFileSync(file, 'utf8')
+      .replace(/```[\s\S]*?```/g, '')
+      .replace(/`[^`\n]*`/g, '');
     for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
       if (/^[a-z][a-z0-9+.-]*:|^#|^\//i.test(target)) continue; // absolute URLs, anchors, site paths
       const path = resolve(dirname(file), decodeURIComponent(target.split('#')[0] ?? ''));
