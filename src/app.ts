@@ -11,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Container, Services } from './composition.js';
 import { authenticate } from './http/authenticate.js';
-import { CONSOLE_CSP } from './http/console-csp.js';
+import { CONSOLE_CSP, DOCS_CSP } from './http/console-csp.js';
 import { errorHandler, notFoundApi } from './http/error-handler.js';
 import { fairShare } from './http/fair-share.js';
 import { overloadGuard } from './http/overload.js';
@@ -82,7 +82,12 @@ export async function buildApp(container: Container): Promise<App> {
       security: [{ apiToken: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: DOCS_CSP,
+    // Swagger UI would otherwise ask validator.swagger.io about the spec (and tell it where it is).
+    uiConfig: { validatorUrl: null },
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // In this order: a flooding credential's excess is refused first, for nothing (fair-share.ts);

@@ -2,27 +2,7 @@
 // 4xx bodies say what was wrong and which field; 5xx bodies say nothing internal.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.js';
-
-interface AjvIssue {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-
-/** Turn an Ajv issue into the field path a client recognises: "email", "clientIds.2". */
-function fieldOf(issue: AjvIssue): string {
-  const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-  const extra = (issue.params.missingProperty ?? issue.params.additionalProperty) as string | undefined;
-  if (extra) return path ? `${path}.${extra}` : extra;
-  return path;
-}
-
-function validationMessage(issue: AjvIssue, context: string, field: string): string {
-  if (issue.keyword === 'additionalProperties') return `${context}/${field} is not a known field`;
-  if (issue.keyword === 'required') return `${context}/${field} is required`;
-  return `${context}/${field} ${issue.message ?? 'is invalid'}`;
-}
+import { type AjvIssue, describeIssues } from './validation-messages.js';
 
 export function errorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const requestId = req.id;
@@ -35,15 +15,17 @@ export function errorHandler(error: FastifyError, req: FastifyRequest, reply: Fa
       .send({ error: { code: error.code, message: error.message, details: error.details }, requestId });
   }
   if (error.validation && error.validation.length > 0) {
-    const issue = error.validation[0] as unknown as AjvIssue;
     const context = error.validationContext ?? 'body';
-    const field = fieldOf(issue);
+    const { field, message, idKind } = describeIssues(error.validation as unknown as AjvIssue[]);
+    // A path that names a thing by an id that cannot exist names nothing: 404, as an unknown id.
+    if (context === 'params' && idKind) {
+      return reply.status(404).send({
+        error: { code: 'not_found', message, details: { field, location: context, resource: idKind } },
+        requestId,
+      });
+    }
     return reply.status(400).send({
-      error: {
-        code: 'validation_failed',
-        message: validationMessage(issue, context, field),
-        details: { field, location: context },
-      },
+      error: { code: 'validation_failed', message, details: { field, location: context } },
       requestId,
     });
   }

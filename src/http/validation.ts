@@ -4,10 +4,14 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { isValidEmail } from '../lib/email.js';
 
 function makeAjv(opts: Options): Ajv {
   const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, ...opts });
   addFormats.default(ajv);
+  // ajv-formats' "email" is ASCII only; ours also takes SMTPUTF8 local parts and IDN domains,
+  // the same rule CSV rows are held to (src/lib/email.ts).
+  ajv.addFormat('email', isValidEmail);
   return ajv;
 }
 

@@ -8,7 +8,7 @@ import { smtpCerts } from '../../emulator/src/smtp/certs.js';
 export interface ReceivedMessage {
   raw: string;
   parsed: ParsedMail;
-  envelope: { from: string; to: string[] };
+  envelope: { from: string; to: string[] /** MAIL FROM carried SMTPUTF8 (RFC 6531) */; smtpUtf8: boolean };
   authenticatedAs: string | undefined;
   secure: boolean;
   /** when the message's data had arrived (Date.now()) */
@@ -33,7 +33,11 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay-password-123' }): Promise<SmtpSink> {
+export async function startSmtpSink(
+  account = { user: 'relay-user', pass: 'relay-password-123' },
+  /** smtpUtf8 false: a server that does not offer SMTPUTF8 (many older relays) */
+  opts: { smtpUtf8?: boolean } = {},
+): Promise<SmtpSink> {
   const { key, cert } = await smtpCerts();
   const received: ReceivedMessage[] = [];
   const refusals = new Map<string, string>();
@@ -48,6 +52,7 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
     key,
     cert,
     logger: false,
+    hideSMTPUTF8: opts.smtpUtf8 === false,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, cb) {
       if (auth.username === account.user && auth.password === account.pass) return cb(null, { user: auth.username });
@@ -75,6 +80,7 @@ export async function startSmtpSink(account = { user: 'relay-user', pass: 'relay
               envelope: {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 to: session.envelope.rcptTo.map((r) => r.address),
+                smtpUtf8: session.envelope.smtpUtf8 === true,
               },
               authenticatedAs: session.user as string | undefined,
               secure: session.secure,

@@ -1,5 +1,6 @@
 // How an Entra user becomes a recipient, and whether it is in an import's scope. Pure functions:
 // the sync engine, the preview and the tests share them.
+import { emailKey, normaliseEmail } from '../../lib/email.js';
 
 /** Properties requested from Graph ($select): exactly what the mapping and the filters read. */
 export const USER_SELECT =
@@ -49,12 +50,14 @@ const str = (v: string | null | undefined): string | null => (v?.trim() ? v.trim
 
 /** Email from `mail`, else the UPN (guests' UPNs are #EXT# addresses, but still unique). Null: no address. */
 export function mapUser(u: EntraUser): MappedUser | null {
-  const email = str(u.mail) ?? str(u.userPrincipalName);
-  if (!email) return null;
+  const given = str(u.mail) ?? str(u.userPrincipalName);
+  if (!given) return null;
+  // Keyed as the API and CSV import key an address: one person, whatever spelling Entra uses.
+  const email = normaliseEmail(given);
   return {
     entraObjectId: u.id,
     email,
-    emailKey: email.toLowerCase(),
+    emailKey: emailKey(email),
     firstName: str(u.givenName),
     lastName: str(u.surname),
     displayName: str(u.displayName),

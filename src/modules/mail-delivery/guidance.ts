@@ -6,6 +6,11 @@ export interface DeliveryGuidance {
 }
 
 const GUIDANCE: Record<string, DeliveryGuidance> = {
+  smtputf8_unsupported: {
+    title: 'The SMTP server does not take internationalised addresses',
+    action:
+      'This address has non-ASCII characters before the @ (such as jürgen@ or zoë@), which only a server offering SMTPUTF8 (RFC 6531) may be given. Exchange Online, Gmail and Postfix 3 or later (smtputf8_enable = yes) offer it. Send through such a relay, or use an ASCII address for this person. A non-ASCII domain alone needs nothing: it is sent in its xn-- form.',
+  },
   'smtp.535.5.7.139': {
     title: 'SMTP AUTH is turned off for this tenant or mailbox',
     action:

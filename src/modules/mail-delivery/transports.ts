@@ -9,9 +9,11 @@ import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Config } from '../../config.js';
 import type { AzureAppRow, SendingProfilesTable } from '../../db/types.js';
+import { needsSmtpUtf8 } from '../../lib/email.js';
 import { AppError } from '../../lib/errors.js';
 import { outboundFetch, retryAfterMs } from '../../lib/outbound.js';
 import { CLOUDS, cloudEndpoints } from '../../microsoft/clouds.js';
@@ -114,6 +116,40 @@ const timeouts = (sliceSeconds?: number) => {
   return { connectionTimeout: t.connectTimeoutMs, greetingTimeout: t.connectTimeoutMs, socketTimeout: t.sendTimeoutMs };
 };
 
+/**
+ * Whether the server offers SMTPUTF8 (RFC 6531), read from its EHLO reply (after STARTTLS, when
+ * the profile uses it). nodemailer asks for SMTPUTF8 when the server offers it, but when it does
+ * not, it sends the UTF-8 address anyway — which RFC 6531 forbids and a server may take and then
+ * mangle or bounce — so an address that needs it is checked before it is handed over.
+ */
+function offersSmtpUtf8(options: SMTPTransport.Options): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const conn = new SMTPConnection(options);
+    conn.once('error', (err) => {
+      conn.close();
+      reject(err);
+    });
+    conn.connect(() => {
+      // the last reply at 'connect' is the EHLO that listed the extensions the session has
+      const ehlo = String(conn.lastServerResponse || '');
+      conn.quit();
+      resolve(/[ -]SMTPUTF8\b/im.test(ehlo));
+    });
+  });
+}
+
+/** A message with a non-ASCII local part, refused before it reaches a server without SMTPUTF8. */
+function smtpUtf8Refusal(m: OutgoingMessage): DeliveryError | null {
+  const reason =
+    'needs a server that offers SMTPUTF8 (RFC 6531), which this one does not: its characters before the @ are not ASCII';
+  // The From address is the profile's: every message would fail, so the profile pauses.
+  if (needsSmtpUtf8(m.from.address))
+    return new DeliveryError('profile', 'smtputf8_unsupported', `The From address ${m.from.address} ${reason}.`);
+  if (needsSmtpUtf8(m.to.address))
+    return new DeliveryError('permanent', 'smtputf8_unsupported', `The address ${m.to.address} ${reason}.`);
+  return null;
+}
+
 export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSeconds?: number): Transport {
   const options: SMTPTransport.Options = {
     host: p.smtp_host ?? '',
@@ -134,13 +170,24 @@ export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSecon
     maxConnections: p.concurrency,
     maxMessages: 100,
   });
+  // asked once per transport, and only when a message needs it
+  let smtpUtf8: Promise<boolean> | undefined;
   return {
     sender: { address: p.from_address ?? '', name: p.from_name },
     async send(m) {
       try {
+        const refusal = smtpUtf8Refusal(m);
+        if (refusal) {
+          smtpUtf8 ??= offersSmtpUtf8(options).catch((err) => {
+            smtpUtf8 = undefined; // a failed connection says nothing about the server: ask again next time
+            throw err;
+          });
+          if (!(await smtpUtf8)) throw refusal;
+        }
         const info = await transport.sendMail(mailOptions(m));
         return { providerId: info.response ?? null };
       } catch (err) {
+        if (err instanceof DeliveryError) throw err;
         throw classifySmtp(err);
       }
     },

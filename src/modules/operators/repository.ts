@@ -2,9 +2,12 @@
 // administrator belongs to no client); assignments are, and carry client_id.
 import type { Db } from '../../db/connection.js';
 import type { NewOperator, Operator, OperatorUpdate } from '../../db/types.js';
+import { emailKey } from '../../lib/email.js';
 
+// An operator's email is stored as its key (lower case, NFC, the domain in Unicode): signing in
+// as `Zoë@Müller.de` or `zoe\u0308@xn--mller-kva.de` finds the same account.
 export const findOperatorByEmail = (db: Db, email: string): Promise<Operator | undefined> =>
-  db.selectFrom('operators').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  db.selectFrom('operators').selectAll().where('email', '=', emailKey(email)).executeTakeFirst();
 
 export const findOperatorById = (db: Db, id: string): Promise<Operator | undefined> =>
   db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
@@ -21,7 +24,10 @@ export async function countOperators(db: Db): Promise<number> {
 }
 
 export async function insertOperator(db: Db, op: NewOperator): Promise<void> {
-  await db.insertInto('operators').values(op).execute();
+  await db
+    .insertInto('operators')
+    .values({ ...op, email: emailKey(op.email) })
+    .execute();
 }
 
 export async function updateOperator(db: Db, id: string, patch: OperatorUpdate): Promise<void> {

@@ -6,8 +6,8 @@ import type { Actor } from '../../http/actor.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
-import { CsvSyntaxError, isBlankRecord, parseCsv } from './csv.js';
-import { clean, displayNameFor, EMAIL_MAX, emailKey, FIELD_MAX, isValidEmail } from './fields.js';
+import { CsvSyntaxError, detectDelimiter, isBlankRecord, parseCsv } from './csv.js';
+import { clean, displayNameFor, EMAIL_MAX, emailKey, FIELD_MAX, isValidEmail, normaliseEmail } from './fields.js';
 import * as groups from './groups-repository.js';
 import * as repo from './repository.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -109,7 +109,7 @@ export function validateCsv(csv: string): { rows: ValidRow[]; errors: RowError[]
   }
   let records: string[][];
   try {
-    records = parseCsv(csv);
+    records = parseCsv(csv, detectDelimiter(csv));
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new ValidationError('csv', e.message, { row: e.row });
     throw e;
@@ -130,7 +130,8 @@ export function validateCsv(csv: string): { rows: ValidRow[]; errors: RowError[]
     const row = headerAt + i + 2; // spreadsheet numbering: the header is row 1
     const values: Values = {};
     for (const [col, at] of index) values[col] = (record[at] ?? '').trim();
-    const email = values.email ?? '';
+    const email = normaliseEmail(values.email ?? '');
+    values.email = email;
     let error: RowError | null = null;
     if (!email) error = { row, field: 'email', message: 'The email address is missing.' };
     else if (email.length > EMAIL_MAX || !isValidEmail(email))
@@ -162,6 +163,23 @@ function patchFor(existing: repo.RecipientRow, v: Values): Partial<repo.Recipien
     if (value !== null && value !== existing[field]) Object.assign(patch, { [field]: value });
   }
   return patch;
+}
+
+/**
+ * A file to start from: every column the import reads, under its own name, and rows showing
+ * what each holds (an address with a non-ASCII name and domain among them). Importing it as it
+ * is creates its rows: the test of the import proves that.
+ */
+export function sampleCsv(): string {
+  const rows = [
+    [...COLUMNS],
+    ['ada.lovelace@example.com', 'Ada', 'Lovelace', '', 'Finance', 'Analyst', 'London'],
+    ['jürgen.müller@müller.example', 'Jürgen', 'Müller', 'Jürgen Müller', 'Sales', 'Account manager, DACH', 'Berlin'],
+    ['zoë@example.com', '', '', 'Zoë', '', '', ''],
+  ];
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  // A byte-order mark, so Excel opens the UTF-8 file with its accents intact.
+  return `\uFEFF${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 export async function importCsv(

@@ -1,17 +1,10 @@
 // Rules for recipient fields shared by manual entry and CSV import, so both accept and store
 // the same things.
 
-/** The email format Ajv's "email" uses for request bodies, so CSV rows are held to the same rule. */
-const EMAIL_RE =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-
-export const EMAIL_MAX = 254;
+// Email rules (Unicode local parts, IDN domains, the lookup key) live in src/lib/email.ts: the
+// API's "email" format, CSV rows and directory sync all use them.
+export { EMAIL_MAX, emailKey, isValidEmail, normaliseEmail } from '../../lib/email.js';
 export const FIELD_MAX = 200;
-
-export const isValidEmail = (s: string): boolean => s.length <= EMAIL_MAX && EMAIL_RE.test(s);
-
-/** One email address is one recipient per client, whatever its letter case. */
-export const emailKey = (email: string): string => email.trim().toLowerCase();
 
 /** Empty or blank text is stored as null, so filters and facets never see "". */
 export const clean = (s: string | null | undefined): string | null => {

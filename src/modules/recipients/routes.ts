@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../http/authenticate.js';
 import { ClientParams, Email, Strict, Uuid } from '../../http/schemas.js';
-import { CSV_MAX_BYTES } from './csv-import.js';
+import { CSV_MAX_BYTES, sampleCsv } from './csv-import.js';
 import { FIELD_MAX } from './fields.js';
 import { recipientGroupRoutes } from './groups-routes.js';
 import type { RecipientGroupService } from './groups-service.js';
@@ -137,6 +137,24 @@ export const recipientRoutes =
         },
       },
       async (req) => recipients.importCsv(actorOf(req), req.params.clientId, req.body),
+    );
+
+    app.get(
+      '/clients/:clientId/recipients/import/sample',
+      {
+        config: { access: 'client' },
+        schema: {
+          tags,
+          summary: 'A sample CSV file for the import: every column it reads, and rows to copy',
+          params: ClientParams,
+          produces: ['text/csv'],
+        },
+      },
+      async (_req, reply) =>
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="recipients-sample.csv"')
+          .send(sampleCsv()),
     );
 
     app.get(

@@ -7,7 +7,7 @@ import { newId, nowIso } from '../../lib/ids.js';
 import { recordAudit } from '../audit/record.js';
 import { importCsv } from './csv-import.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { clean, displayNameFor, emailKey } from './fields.js';
+import { clean, displayNameFor, emailKey, normaliseEmail } from './fields.js';
 import * as groups from './groups-repository.js';
 import * as repo from './repository.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -86,7 +86,8 @@ export class RecipientService {
     return recipientView(r, byRecipient.get(r.id) ?? []);
   }
 
-  async create(actor: Actor, clientId: string, input: RecipientInput) {
+  async create(actor: Actor, clientId: string, given: RecipientInput) {
+    const input = { ...given, email: normaliseEmail(given.email) };
     const id = newId();
     await this.write(async (trx) => {
       const key = emailKey(input.email);
@@ -132,13 +133,13 @@ export class RecipientService {
       const r = await repo.findRecipient(trx, clientId, recipientId);
       if (!r) throw new NotFoundError('Recipient');
       const patch: Parameters<typeof repo.updateRecipient>[3] = {};
-      if (p.email !== undefined && p.email.trim() !== r.email) {
+      if (p.email !== undefined && normaliseEmail(p.email) !== r.email) {
         const key = emailKey(p.email);
         const clash = await repo.findRecipientByEmailKey(trx, clientId, key);
         if (clash && clash.id !== r.id) {
           throw new ConflictError('email', 'A recipient with this email address already exists.');
         }
-        patch.email = p.email.trim();
+        patch.email = normaliseEmail(p.email);
         patch.email_key = key;
       }
       if (p.firstName !== undefined) patch.first_name = clean(p.firstName);

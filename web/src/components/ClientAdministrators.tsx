@@ -7,6 +7,7 @@ import { useOperators } from '../hooks/useOperators';
 import { useIsSystemAdmin } from '../hooks/useSession';
 import { formatDateTime } from '../lib/format';
 import { notifyFailure, notifySuccess } from '../lib/notify';
+import { ExplainedButton } from './ExplainedButton';
 import { PageLoader, QueryError } from './QueryState';
 
 /** Who administers a client; system administrators assign and unassign client administrators here. */
@@ -57,9 +58,14 @@ export function ClientAdministrators({ client }: { client: Client }) {
               disabled={candidates.length === 0}
               w={{ base: '100%', sm: 360 }}
             />
-            <Button
+            <ExplainedButton
               leftSection={<IconUserPlus size={16} aria-hidden />}
-              disabled={!candidate}
+              disabledReason={
+                !candidate &&
+                (candidates.length === 0
+                  ? 'Every client administrator is assigned already; create another under Operators.'
+                  : 'Choose a client administrator first.')
+              }
               loading={assignment.isPending && assignment.variables?.assigned === true}
               onClick={() => {
                 const operator = candidates.find((c) => c.id === candidate);
@@ -67,7 +73,7 @@ export function ClientAdministrators({ client }: { client: Client }) {
               }}
             >
               Assign
-            </Button>
+            </ExplainedButton>
           </Group>
         )}
         {administrators.isPending && <PageLoader />}

@@ -19,7 +19,7 @@ import { useOperator } from '../hooks/useSession';
 import { roleLabels } from '../lib/format';
 import { showServerError } from '../lib/formErrors';
 import { notifySuccess } from '../lib/notify';
-import { email, password, required } from '../lib/validation';
+import { email, emailInputProps, password, required } from '../lib/validation';
 
 interface Values {
   name: string;
@@ -131,7 +131,13 @@ export function OperatorFormModal({
               {operator.email}
             </Text>
           ) : (
-            <TextInput label="Email" type="email" autoComplete="off" required {...form.getInputProps('email')} />
+            <TextInput
+              label="Email"
+              {...emailInputProps}
+              autoComplete="off"
+              required
+              {...form.getInputProps('email')}
+            />
           )}
           <Select
             label="Role"

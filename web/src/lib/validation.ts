@@ -7,6 +7,14 @@ export function required(label: string) {
   return (value: string) => (value.trim() ? null : `${label} is required`);
 }
 
+/**
+ * Props for an email address input. Not type="email": Chromium rewrites an internationalised
+ * domain in such an input to its xn-- form (ann@müller.de arrives as ann@xn--mller-kva.de) and
+ * the HTML rule it checks is ASCII only. A text input with the email keyboard keeps what was
+ * typed; the server checks it (SMTPUTF8 local parts and IDN domains are accepted there).
+ */
+export const emailInputProps = { type: 'text', inputMode: 'email', autoCapitalize: 'none', spellCheck: false } as const;
+
 export function email(value: string): string | null {
   if (!value.trim()) return 'Email is required';
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()) ? null : 'Enter a valid email address';

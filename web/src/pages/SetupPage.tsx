@@ -6,7 +6,7 @@ import { FullPageLoader, QueryError } from '../components/QueryState';
 import { useCompleteSetup, useSetupStatus } from '../hooks/useSession';
 import { showServerError } from '../lib/formErrors';
 import { notifySuccess } from '../lib/notify';
-import { email, matches, password, required } from '../lib/validation';
+import { email, emailInputProps, matches, password, required } from '../lib/validation';
 
 /** First run: the one-time token from the server's start-up log creates the first system administrator. */
 export function SetupPage() {
@@ -64,7 +64,7 @@ export function SetupPage() {
             />
             <TextInput
               label="Email"
-              type="email"
+              {...emailInputProps}
               autoComplete="username"
               required
               key={form.key('email')}

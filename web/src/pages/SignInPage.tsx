@@ -6,7 +6,7 @@ import { AuthCard } from '../components/AuthCard';
 import { useSetupStatus, useSignIn } from '../hooks/useSession';
 import { describeError } from '../lib/describeError';
 import { showServerError } from '../lib/formErrors';
-import { email, required } from '../lib/validation';
+import { email, emailInputProps, required } from '../lib/validation';
 
 const ATTEMPT_ERRORS = new Set(['invalid_credentials', 'account_locked', 'rate_limited']);
 
@@ -49,7 +49,7 @@ export function SignInPage() {
           )}
           <TextInput
             label="Email"
-            type="email"
+            {...emailInputProps}
             autoComplete="username"
             required
             data-autofocus

@@ -1,8 +1,9 @@
-import { Anchor, Button, Group, Paper, Progress, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Progress, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { ArchivedClientAlert } from '../components/ArchivedClientAlert';
+import { ARCHIVED_REASON, ExplainedButton } from '../components/ExplainedButton';
 import { PageHeader } from '../components/PageHeader';
 import { PageLoader, QueryError } from '../components/QueryState';
 import { useClientSearch, useSelectedClient } from '../hooks/useSelectedClient';
@@ -28,9 +29,13 @@ export function TrainingCampaignsPage() {
         title="Training campaigns"
         description="Invite people to a course, remind them, and see who completed it."
         actions={
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={form.open} disabled={!clientId || readOnly}>
+          <ExplainedButton
+            leftSection={<IconPlus size={16} aria-hidden />}
+            onClick={form.open}
+            disabledReason={!clientId ? 'Choose a client in the header first.' : readOnly && ARCHIVED_REASON}
+          >
             New campaign
-          </Button>
+          </ExplainedButton>
         }
       />
       {client && <ArchivedClientAlert client={client} />}

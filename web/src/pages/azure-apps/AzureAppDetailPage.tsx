@@ -1,4 +1,4 @@
-import { Accordion, Alert, Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Accordion, Alert, Anchor, Group, Paper, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconPencil, IconPlugConnected, IconTestPipe, IconTrash } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AzureApp } from '../../api/azureApps';
 import { isApiError } from '../../api/errors';
 import { ArchivedClientAlert } from '../../components/ArchivedClientAlert';
+import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { useAzureApp, useRegistrationInfo, useTestAzureApp } from '../../hooks/useAzureApps';
@@ -128,40 +129,44 @@ export function AzureAppDetailPage() {
         }
         actions={
           <>
-            <Button
+            <ExplainedButton
               leftSection={<IconPlugConnected size={16} aria-hidden />}
               onClick={() => setAuthorizeOpened(true)}
-              disabled={readOnly}
+              disabledReason={readOnly && ARCHIVED_REASON}
             >
               Authorize
-            </Button>
-            <Button
+            </ExplainedButton>
+            <ExplainedButton
               variant="default"
               leftSection={<IconTestPipe size={16} aria-hidden />}
               onClick={runTest}
               loading={test.isPending}
-              disabled={readOnly || data.status === 'not_authorized'}
-              title={data.status === 'not_authorized' ? 'Authorize first' : undefined}
+              disabledReason={
+                readOnly
+                  ? ARCHIVED_REASON
+                  : data.status === 'not_authorized' &&
+                    'Authorize the application first: there is no connection to test yet.'
+              }
             >
               Test connection
-            </Button>
-            <Button
+            </ExplainedButton>
+            <ExplainedButton
               variant="default"
               leftSection={<IconPencil size={16} aria-hidden />}
               onClick={() => setEditOpened(true)}
-              disabled={readOnly}
+              disabledReason={readOnly && ARCHIVED_REASON}
             >
               Edit
-            </Button>
-            <Button
+            </ExplainedButton>
+            <ExplainedButton
               variant="light"
               color="red"
               leftSection={<IconTrash size={16} aria-hidden />}
               onClick={() => setDeleting(data)}
-              disabled={readOnly}
+              disabledReason={readOnly && ARCHIVED_REASON}
             >
               Delete
-            </Button>
+            </ExplainedButton>
           </>
         }
       />

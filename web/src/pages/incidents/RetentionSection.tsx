@@ -1,6 +1,7 @@
-import { Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
+import { Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { Client } from '../../api/types';
+import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { useIncidentSettings, useSaveIncidentSettings } from '../../hooks/useIncidents';
 import { describeError } from '../../lib/describeError';
@@ -57,13 +58,19 @@ export function RetentionSection({ client }: { client: Client }) {
                 disabled={client.archived}
                 w={240}
               />
-              <Button
+              <ExplainedButton
                 type="submit"
                 loading={save.isPending}
-                disabled={!valid || client.archived || days === settings.data.retentionDays}
+                disabledReason={
+                  client.archived
+                    ? ARCHIVED_REASON
+                    : !valid
+                      ? 'Enter a number of days between 1 and 3650.'
+                      : days === settings.data.retentionDays && 'This is the retention already saved.'
+                }
               >
                 Save retention
-              </Button>
+              </ExplainedButton>
             </Group>
           </form>
         )}

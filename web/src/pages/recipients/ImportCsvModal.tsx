@@ -1,6 +1,6 @@
-import { Button, FileButton, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Anchor, Button, FileButton, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconUpload } from '@tabler/icons-react';
+import { IconDownload, IconUpload } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ImportResult } from '../../api/recipients';
 import { useRecipientGroups } from '../../hooks/useRecipientGroups';
@@ -82,9 +82,21 @@ export function ImportCsvModal({
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             A header row with an <b>email</b> column, and optionally first_name, last_name, display_name, department,
-            job_title and office_location (spellings such as “E-mail” or “First Name” work too). Recipients are matched
-            by email address: existing ones are updated, empty cells keep what is stored.
+            job_title and office_location (spellings such as “E-mail” or “First Name” work too). Columns may be
+            separated by commas, semicolons (Excel in much of Europe) or tabs, and addresses such as
+            jürgen.müller@müller.de are accepted. Recipients are matched by email address: existing ones are updated,
+            empty cells keep what is stored.
           </Text>
+          <Anchor
+            href={`/api/v1/clients/${clientId}/recipients/import/sample`}
+            download="recipients-sample.csv"
+            size="sm"
+            w="fit-content"
+          >
+            <Group gap={4} component="span">
+              <IconDownload size={14} aria-hidden /> Download a sample file
+            </Group>
+          </Anchor>
           <Textarea
             label="CSV"
             placeholder={EXAMPLE}
@@ -95,7 +107,7 @@ export function ImportCsvModal({
             {...form.getInputProps('csv')}
           />
           <Group gap="sm">
-            <FileButton onChange={readFile} accept=".csv,text/csv,text/plain">
+            <FileButton onChange={readFile} accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain">
               {(props) => (
                 <Button variant="default" size="xs" leftSection={<IconUpload size={14} aria-hidden />} {...props}>
                   Choose a file…

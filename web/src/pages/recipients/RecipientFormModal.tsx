@@ -6,7 +6,7 @@ import { useRecipientGroups } from '../../hooks/useRecipientGroups';
 import { useSaveRecipient } from '../../hooks/useRecipients';
 import { showServerError } from '../../lib/formErrors';
 import { notifySuccess } from '../../lib/notify';
-import { email } from '../../lib/validation';
+import { email, emailInputProps } from '../../lib/validation';
 
 const TEXT_FIELDS = ['firstName', 'lastName', 'displayName', 'department', 'jobTitle', 'officeLocation'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -91,7 +91,7 @@ export function RecipientFormModal({
               office with the directory’s values.
             </Text>
           )}
-          <TextInput label="Email" type="email" required data-autofocus {...form.getInputProps('email')} />
+          <TextInput label="Email" {...emailInputProps} required data-autofocus {...form.getInputProps('email')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             {field('firstName', 'First name')}
             {field('lastName', 'Last name')}

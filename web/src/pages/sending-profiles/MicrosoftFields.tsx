@@ -1,6 +1,7 @@
 import { Anchor, Select, Stack, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import type { AzureApp } from '../../api/azureApps';
+import { emailInputProps } from '../../lib/validation';
 import type { ProfileForm } from './profileForm';
 
 /** Why an application is not offered, or null when it can send for this kind of profile. */
@@ -62,7 +63,7 @@ export function MicrosoftFields({
         label="Send as mailbox"
         description="Optional: a shared mailbox to send as. The authorized account needs Send As on it. Empty: the authorized account’s own mailbox."
         placeholder="training@contoso.com"
-        type="email"
+        {...emailInputProps}
         autoComplete="off"
         {...form.getInputProps('mailbox')}
       />

@@ -10,6 +10,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import type { SendingProfile, SmtpSecurity } from '../../api/sendingProfiles';
+import { emailInputProps } from '../../lib/validation';
 import type { ProfileForm } from './profileForm';
 import { securityLabels, usualPort } from './profileKinds';
 
@@ -94,7 +95,7 @@ export function SmtpFields({ form, editing }: { form: ProfileForm; editing: Send
             description="Also the envelope sender (MAIL FROM)."
             placeholder="it-support@training.example"
             required
-            type="email"
+            {...emailInputProps}
             autoComplete="off"
             {...form.getInputProps('fromAddress')}
           />

@@ -5,7 +5,7 @@ import { useId } from 'react';
 import type { SendingProfile, TestSendResult } from '../../api/sendingProfiles';
 import { useTestSend } from '../../hooks/useSendingProfiles';
 import { showServerError } from '../../lib/formErrors';
-import { email } from '../../lib/validation';
+import { email, emailInputProps } from '../../lib/validation';
 
 /** One message sent now, outside the queue, with the server's answer in plain words. */
 export function TestSendCard({
@@ -40,7 +40,7 @@ export function TestSendCard({
             <TextInput
               label="Send a test message to"
               placeholder="you@example.com"
-              type="email"
+              {...emailInputProps}
               autoComplete="email"
               w={400}
               disabled={readOnly}

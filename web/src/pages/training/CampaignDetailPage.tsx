@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { campaignsPath } from '../../api/training';
 import { ArchivedClientAlert } from '../../components/ArchivedClientAlert';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { StatCard } from '../../components/StatCard';
@@ -79,24 +80,34 @@ export function CampaignDetailPage() {
         actions={
           <>
             {(c.status === 'draft' || live) && (
-              <Button variant="default" onClick={edit.open} disabled={readOnly}>
+              <ExplainedButton variant="default" onClick={edit.open} disabledReason={readOnly && ARCHIVED_REASON}>
                 Edit
-              </Button>
+              </ExplainedButton>
             )}
             {c.status === 'draft' && (
               <>
-                <Button variant="default" color="red" onClick={() => setConfirm('delete')} disabled={readOnly}>
+                <ExplainedButton
+                  variant="default"
+                  color="red"
+                  onClick={() => setConfirm('delete')}
+                  disabledReason={readOnly && ARCHIVED_REASON}
+                >
                   Delete
-                </Button>
-                <Button onClick={() => setConfirm('launch')} disabled={readOnly}>
+                </ExplainedButton>
+                <ExplainedButton onClick={() => setConfirm('launch')} disabledReason={readOnly && ARCHIVED_REASON}>
                   {c.startsAt && Date.parse(c.startsAt) > Date.now() ? 'Schedule' : 'Launch now'}
-                </Button>
+                </ExplainedButton>
               </>
             )}
             {live && (
-              <Button color="red" variant="light" onClick={() => setConfirm('cancel')} disabled={readOnly}>
+              <ExplainedButton
+                color="red"
+                variant="light"
+                onClick={() => setConfirm('cancel')}
+                disabledReason={readOnly && ARCHIVED_REASON}
+              >
                 Cancel campaign
-              </Button>
+              </ExplainedButton>
             )}
           </>
         }

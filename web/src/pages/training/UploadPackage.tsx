@@ -1,7 +1,9 @@
-import { Alert, Button, FileInput, Group, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, FileInput, Group, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
+import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { useUploadPackage } from '../../hooks/useTraining';
+import { describeError } from '../../lib/describeError';
 
 /**
  * Upload of a SCORM zip with its progress, and the server's reason when it refuses one (the
@@ -63,14 +65,14 @@ export function UploadPackage({
             ]}
           />
         )}
-        <Button
+        <ExplainedButton
           leftSection={<IconUpload size={16} aria-hidden />}
           onClick={submit}
-          disabled={!file || disabled}
+          disabledReason={disabled ? ARCHIVED_REASON : !file && 'Choose a package file first.'}
           loading={upload.isPending}
         >
           Upload
-        </Button>
+        </ExplainedButton>
       </Group>
       {progress !== null && (
         <Stack gap={2}>
@@ -82,7 +84,7 @@ export function UploadPackage({
       )}
       {upload.isError && (
         <Alert color="red" title="The package was not accepted" role="alert">
-          {upload.error.message}
+          {describeError(upload.error)}
         </Alert>
       )}
       {upload.isSuccess && (
