@@ -124,6 +124,7 @@ export class AzureAppService {
         authorized_at: null,
         ms_oid: null,
         ms_upn: null,
+        shared_tenant_reason: null,
         last_used_at: null,
         created_at: now,
         updated_at: now,
