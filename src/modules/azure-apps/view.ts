@@ -58,6 +58,8 @@ export const AzureAppSchema = Type.Object(
     grantedScopes: Type.Array(Type.String()),
     missingScopes: Type.Array(Type.String()),
     lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+    /** set when another client connects the same Entra tenant: the operator's reason */
+    sharedTenantReason: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },
@@ -108,6 +110,7 @@ export function azureAppView(row: AzureAppRow, authorizedByEmail: string | null)
     grantedScopes: list(row.granted_scopes),
     missingScopes: list(row.missing_scopes),
     lastUsedAt: row.last_used_at,
+    sharedTenantReason: row.shared_tenant_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -39,6 +39,8 @@ export interface AzureApp {
   grantedScopes: string[];
   missingScopes: string[];
   lastUsedAt: string | null;
+  /** another client connects the same Entra tenant: the operator's reason */
+  sharedTenantReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +77,8 @@ export interface AzureAppInput {
   cloud: string;
   smtpSending: boolean;
   secretExpiresAt: string | null;
+  /** required when another client connects the same Entra tenant */
+  sharedTenantReason?: string;
 }
 
 export interface ConnectionReport {
