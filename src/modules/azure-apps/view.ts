@@ -19,6 +19,8 @@ const GuidanceSchema = Type.Object({
   explanation: Type.String(),
   steps: Type.Array(Type.String()),
   reauthorize: Type.Boolean(),
+  paths: Type.Array(Type.Object({ title: Type.String(), steps: Type.Array(Type.String()) })),
+  lookupUrl: Type.Union([Type.String(), Type.Null()]),
 });
 
 const Problem = Type.Object({

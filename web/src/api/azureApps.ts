@@ -9,6 +9,10 @@ export interface Guidance {
   steps: string[];
   /** the stored connection no longer works and must be authorized again */
   reauthorize: boolean;
+  /** alternative ways out, each its own list */
+  paths?: { title: string; steps: string[] }[];
+  /** Microsoft's explanation of the AADSTS code */
+  lookupUrl?: string | null;
 }
 
 export interface AzureProblem {
