@@ -98,7 +98,7 @@ const CATALOGUE: Record<string, Omit<Guidance, 'key' | 'paths' | 'lookupUrl'> & 
     reauthorize: true,
   },
   consent_pending: {
-    title: 'Approval was requested but not granted yet',
+    title: 'Request sent: waiting for a reviewer in Entra ID',
     explanation:
       'Microsoft recorded your request for admin approval. Baitwise gets access only after a reviewer approves it in Entra ID.',
     steps: ADMIN_CONSENT_REVIEW,

@@ -54,3 +54,31 @@ describe('consent guidance', () => {
     expect((await guidance('key=unavailable')).lookupUrl).toBeNull();
   });
 });
+
+describe('"request sent"', () => {
+  it('records that approval was requested, shows it as waiting for a reviewer, and refuses it once connected', async () => {
+    const clientId = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Awaiting Approval Ltd' })).json().id;
+    const app = (
+      await t.as(sys, 'POST', `/api/v1/clients/${clientId}/azure-apps`, {
+        name: 'Tenant',
+        azureClientId: '11111111-2222-4333-8444-555555555555',
+        clientSecret: 'a-secret-value',
+        tenant: '4d5e6f70-8192-4a3b-8c4d-5e6f708192a3',
+      })
+    ).json();
+    const path = `/api/v1/clients/${clientId}/azure-apps/${app.id}/approval-requested`;
+    const sent = await t.as(sys, 'POST', path);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toMatchObject({
+      status: 'not_authorized',
+      lastAuthorization: { outcome: 'approval_requested', guidance: { key: 'consent_pending' } },
+    });
+    const audit = (await t.as(sys, 'GET', `/api/v1/audit?clientId=${clientId}`)).json().items;
+    expect(audit.map((e: { action: string }) => e.action)).toContain('azure_app.approval_requested');
+
+    await t.db.handle.db.updateTable('azure_apps').set({ status: 'connected' }).where('id', '=', app.id).execute();
+    const refused = await t.as(sys, 'POST', path);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.field).toBe('status');
+  });
+});

@@ -224,6 +224,21 @@ export const azureAppRoutes =
     );
 
     app.post(
+      '/clients/:clientId/azure-apps/:appId/approval-requested',
+      {
+        config: { access: 'client' },
+        schema: {
+          tags,
+          summary:
+            "Record that approval was requested through Entra's admin consent workflow (Microsoft does not tell the application)",
+          params: Params,
+          response: { 200: AzureAppSchema },
+        },
+      },
+      async (req) => azure.apps.markApprovalRequested(actorOf(req), req.params.clientId, req.params.appId),
+    );
+
+    app.post(
       '/clients/:clientId/azure-apps/:appId/authorize',
       {
         config: { access: 'client' },

@@ -10,7 +10,7 @@ import type { Cloud } from '../../microsoft/clouds.js';
 import { type EntraClient, isGuid, MicrosoftAuthError } from '../../microsoft/entra.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
-import { azureAppView } from './view.js';
+import { type AuthorizationOutcome, azureAppView } from './view.js';
 
 export interface AppInput {
   name: string;
@@ -271,6 +271,39 @@ export class AzureAppService {
           },
         });
       }
+    });
+    return this.get(clientId, appId);
+  }
+
+  /**
+   * "Request sent": someone asked for approval through Entra's admin consent workflow. Microsoft
+   * tells the application nothing of it (returning from "Request sent" looks like a Cancel,
+   * AADSTS65004), so the operator records it here and everyone sees the application waiting for a
+   * reviewer instead of a failure.
+   */
+  async markApprovalRequested(actor: Actor, clientId: string, appId: string) {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findApp(trx, clientId, appId);
+      if (!row) throw new NotFoundError('Azure application');
+      if (row.status === 'connected') {
+        throw new ConflictError('status', 'This application is connected: there is no approval to wait for.');
+      }
+      const outcome: AuthorizationOutcome = {
+        at: nowIso(),
+        outcome: 'approval_requested',
+        key: 'consent_pending',
+        aadsts: null,
+        error: null,
+        description: null,
+      };
+      await repo.updateApp(trx, clientId, appId, { last_authorization: JSON.stringify(outcome), updated_at: nowIso() });
+      await recordAudit(trx, actor, {
+        clientId,
+        action: 'azure_app.approval_requested',
+        targetType: 'azure_app',
+        targetId: appId,
+        details: { name: row.name },
+      });
     });
     return this.get(clientId, appId);
   }

@@ -6,7 +6,7 @@ import { type Guidance, guidanceFor } from '../../microsoft/guidance.js';
 
 export interface AuthorizationOutcome {
   at: string;
-  outcome: 'connected' | 'failed' | 'consent_granted';
+  outcome: 'connected' | 'failed' | 'consent_granted' | 'approval_requested';
   key: string | null; // guidance key
   aadsts: number | null;
   error: string | null;
