@@ -382,22 +382,16 @@ class RunExecution {
           held: this.run.held + heldCount,
           removals_held: held ? JSON.stringify(held) : null,
         };
-      } else if (this.run.kind === 'full') {
+      } else {
+        // Keep or hold: each leaver as the policy says (pages already did so for those they saw,
+        // unless the policy changed while the run was marking them for deletion).
         let removed = 0;
         let held = 0;
-        let after = '';
-        for (;;) {
-          const unseen = await repo.membersNotSeen(trx, this.clientId, this.importId, this.run.id, after, 1000);
-          const batch = unseen.map((m) => ({
-            entraObjectId: m.entra_object_id,
-            recipientId: m.recipient_id,
-            reason: 'not_listed' as const,
-          }));
-          if (batch.length === 0) break;
-          const r = await applyRemovals(trx, ctx, batch);
+        const leavers = await this.leavers(trx);
+        for (let i = 0; i < leavers.length; i += 1000) {
+          const r = await applyRemovals(trx, ctx, leavers.slice(i, i + 1000));
           removed += r.removed;
           held += r.held;
-          after = batch[batch.length - 1]?.entraObjectId ?? after;
         }
         counters = { removed: this.run.removed + removed, held: this.run.held + held };
       }
