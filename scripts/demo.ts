@@ -66,7 +66,13 @@ const actor = {
 const { clients } = c.services;
 const { apps } = c.services.azure;
 const lines: string[] = [];
+// The second tenant has Entra's admin consent workflow on (its administrator reviews the requests),
+// so both documented paths can be tried: a non-administrator of the first tenant meets "Need admin
+// approval"; one of the second can request approval ("Approval required" → "Request sent").
+const workflowTenant = tenants[1]?.tenant.id;
 for (const t of tenants) {
+  const workflow = t.tenant.id === workflowTenant;
+  if (workflow) t.tenant.adminConsentWorkflow = { enabled: true, reviewerIds: [t.admin.id] };
   const { app, clientSecret } = registerDemoApp(emu.store, t.tenant.id, redirectUri);
   const existing = (await clients.list(actor, true)).find((c) => c.name === t.tenant.displayName);
   const client = existing ?? (await clients.create(actor, t.tenant.displayName));
@@ -84,9 +90,18 @@ for (const t of tenants) {
   }
   lines.push(
     `  ${t.tenant.displayName} (tenant ${t.tenant.id}, ${t.tenant.domains[0]})`,
+    `    Admin consent workflow:   ${workflow ? `on (reviewer: ${t.admin.userPrincipalName})` : 'off'}`,
     `    Entra administrator:      ${t.admin.userPrincipalName}  /  ${t.admin.password}`,
+    '                              grants consent for the organization: Authorize with "Grant admin consent"',
+    workflow
+      ? `                              and approves requests at ${emu.urls.control}/consent-requests`
+      : '                              (or without it, accepting "Consent on behalf of your organization")',
     `    Entra non-administrator:  ${t.user.userPrincipalName}  /  ${t.user.password}`,
+    workflow
+      ? '                              requests approval: Microsoft shows "Approval required" → "Request sent"'
+      : '                              cannot consent: Microsoft shows "Need admin approval"',
     `    Azure application:        client id ${app.clientId}, secret ${clientSecret}`,
+    '                              (already registered in Baitwise for this client)',
   );
 }
 
@@ -103,7 +118,7 @@ process.stdout.write(
     ...lines,
     '',
     'Open Settings → Common System Settings → Azure Applications and click Authorize.',
-    `Admin consent requests are reviewed at ${emu.urls.control}/consent-requests`,
+    `Admin consent requests (${tenants[1]?.tenant.displayName ?? 'second tenant'}) are reviewed at ${emu.urls.control}/consent-requests`,
     'Press Ctrl+C to stop.',
     '',
   ].join('\n'),

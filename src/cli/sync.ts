@@ -105,6 +105,14 @@ export async function syncCommand(c: Container, importId: string, out: NodeJS.Wr
     const v = runView(run);
     const line = `${owner.name}: ${v.status} (${v.kind}) — ${v.usersSeen} users in ${v.pages} pages; added ${v.added}, updated ${v.updated}, removed ${v.removed}, held ${v.held}, skipped ${v.skipped}`;
     process.stdout.write(`${line}\n`);
+    if (v.removalsHeld) {
+      const h = v.removalsHeld;
+      process.stdout.write(
+        `  ${h.removals} removals held for approval: more than the deletion threshold (${h.threshold}${h.unit === 'percent' ? `% of ${h.members}` : ' users'})\n`,
+      );
+    }
+    for (const u of v.skippedUsers.slice(0, 5))
+      process.stdout.write(`  skipped ${u.email ?? u.entraObjectId}: ${u.reason}\n`);
     for (const e of v.errors.slice(-5)) process.stdout.write(`  ${e.code}: ${e.message}\n`);
     return v.status === 'succeeded' ? 0 : 1;
   } finally {

@@ -134,6 +134,8 @@ export interface AzureAppsTable {
   authorized_at: string | null;
   ms_oid: string | null;
   ms_upn: string | null;
+  /** why this Entra tenant is also connected by another client (the operator's words) */
+  shared_tenant_reason: string | null;
   last_used_at: string | null;
   created_at: string;
   updated_at: string;
@@ -207,6 +209,9 @@ export interface DirectoryImportsTable {
   sync_interval_minutes: number;
   new_user_policy: 'add' | 'hold';
   removed_user_policy: 'delete' | 'keep' | 'hold';
+  /** more removals than this in one run are held for approval (deletion_threshold_unit: users | percent) */
+  deletion_threshold_unit: 'users' | 'percent';
+  deletion_threshold: number;
   delta_link: string | null;
   status: 'active' | 'paused';
   status_reason: string | null; // JSON {code, message, at}
@@ -236,6 +241,10 @@ export interface DirectorySyncRunsTable {
   removed: number;
   held: number;
   skipped: number;
+  /** listed by Graph, outside the import's filters */
+  filtered: number;
+  skipped_users: string; // JSON [{entraObjectId, displayName, email, reason}], at most 200
+  removals_held: string | null; // JSON {removals, members, unit, threshold}
   errors: string; // JSON
   started_at: string | null;
   finished_at: string | null;
@@ -250,6 +259,9 @@ export interface DirectoryImportMembersTable {
   entra_object_id: string;
   recipient_id: string;
   last_seen_run_id: string | null;
+  /** the run that saw the user leave: its removals are counted against the threshold at completion */
+  leaving_run_id: string | null;
+  leaving_reason: string | null;
 }
 
 /** Client-owned. A new or removed user held for an administrator's decision. */

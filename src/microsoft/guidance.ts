@@ -16,6 +16,10 @@ export interface Guidance {
   steps: string[];
   /** true when the stored connection no longer works and must be authorized again */
   reauthorize: boolean;
+  /** alternative ways out, each its own list (e.g. consent now, or the admin consent workflow) */
+  paths: { title: string; steps: string[] }[];
+  /** Microsoft's own explanation of the AADSTS code, when there is one */
+  lookupUrl: string | null;
 }
 
 // Microsoft's text reaches us through the browser's redirect (anyone holding a valid state can
@@ -56,32 +60,48 @@ export function parseMicrosoftError(fields: {
   });
 }
 
-const ADMIN_CONSENT_STEPS = [
-  'Ask an Entra ID administrator of this tenant to open the Microsoft Entra admin center → Identity → Applications → Enterprise applications → Consent and permissions → Admin consent settings.',
-  'Set "Users can request admin consent to apps they are unable to consent to" to Yes, choose the reviewers (users, groups or roles who may approve), and save.',
-  'Back in Baitwise, click Authorize again — preferably in a private browser window, so that no cached Microsoft sign-in is reused.',
-  'Sign in with your account. Microsoft shows "Approval required": enter a justification and click "Request approval".',
-  'The reviewer approves the request in the Entra admin center under Enterprise applications → Admin consent requests (they receive an email as well).',
-  'When it is approved, open this application in Baitwise, Save, and click Authorize once more. Sign in: the connection is stored and the status turns to Connected.',
+// Entra's admin consent workflow, end to end: where each setting is and what to save. In Baitwise
+// the application's details stay as they are; only Authorize is clicked again.
+const ADMIN_CONSENT_SETUP = [
+  'An Entra ID administrator of this tenant opens the Microsoft Entra admin center → Identity → Applications → Enterprise applications → Consent and permissions → Admin consent settings.',
+  'Set "Users can request admin consent to apps they are unable to consent to" to Yes, add the reviewers (users, groups or roles who may approve), and click Save at the top of Admin consent settings.',
+];
+const ADMIN_CONSENT_REQUEST = [
+  'Back in Baitwise, click Authorize again (without "Grant admin consent for the organization") — preferably in a private browser window, so that no cached Microsoft sign-in is reused. Nothing needs saving in Baitwise: the application’s details stay as they are.',
+  'Sign in with your account. Microsoft shows "Approval required": enter a justification and click "Request approval". Microsoft answers "Request sent"; then mark the request as sent on this application’s page so everyone sees it is waiting.',
+];
+const ADMIN_CONSENT_REVIEW = [
+  'A reviewer approves the request in the Entra admin center under Enterprise applications → Admin consent requests (they receive an email as well).',
+  'When it is approved, click Authorize on this application’s page once more and sign in: the connection is stored and the status turns to Connected.',
 ];
 
-const CATALOGUE: Record<string, Omit<Guidance, 'key'>> = {
+const CONSENT_NOW = {
+  title: 'An administrator grants consent now',
+  steps: [
+    'An Entra ID administrator (Global Administrator, Privileged Role Administrator or Cloud Application Administrator) clicks Authorize on this application’s page, ticks "Grant admin consent for the organization" and continues to Microsoft.',
+    'Microsoft shows "Pick an account" twice: first to grant consent for the organization, then to sign in so that Baitwise receives its connection. Choose the same administrator account both times.',
+    'Accept the permissions. Microsoft returns to Baitwise and the status turns to Connected; nothing else needs saving.',
+  ],
+};
+const CONSENT_WORKFLOW = {
+  title: 'Entra’s admin consent workflow',
+  steps: [...ADMIN_CONSENT_SETUP, ...ADMIN_CONSENT_REQUEST, ...ADMIN_CONSENT_REVIEW],
+};
+
+const CATALOGUE: Record<string, Omit<Guidance, 'key' | 'paths' | 'lookupUrl'> & Partial<Pick<Guidance, 'paths'>>> = {
   admin_consent_required: {
     title: 'An administrator has to approve these permissions',
     explanation:
       'Some permissions Baitwise needs (User.Read.All, GroupMember.Read.All) require consent by an Entra ID administrator on behalf of the organization. The account that signed in could not grant it.',
-    steps: [
-      'Fastest: have an Entra ID administrator (Global Administrator, Privileged Role Administrator or Cloud Application Administrator) click Authorize with "Grant admin consent for the organization" and sign in.',
-      'Otherwise use Entra\u2019s admin consent workflow:',
-      ...ADMIN_CONSENT_STEPS,
-    ],
+    steps: ['Choose one of the two ways below: the first is fastest when an administrator is at hand.'],
+    paths: [CONSENT_NOW, CONSENT_WORKFLOW],
     reauthorize: true,
   },
   consent_pending: {
-    title: 'Approval was requested but not granted yet',
+    title: 'Request sent: waiting for a reviewer in Entra ID',
     explanation:
       'Microsoft recorded your request for admin approval. Baitwise gets access only after a reviewer approves it in Entra ID.',
-    steps: ADMIN_CONSENT_STEPS.slice(4),
+    steps: ADMIN_CONSENT_REVIEW,
     reauthorize: true,
   },
   consent_declined: {
@@ -90,9 +110,10 @@ const CATALOGUE: Record<string, Omit<Guidance, 'key'>> = {
       'Either the person signing in chose Cancel on the "Permissions requested" page, or Microsoft showed "Need admin approval" or "Approval required" and they returned to Baitwise. Microsoft reports both the same way (AADSTS65004). User.Read.All and GroupMember.Read.All need an administrator\u2019s consent.',
     steps: [
       'If you chose Cancel: click Authorize again and choose Accept.',
-      'If Microsoft asked for admin approval: have an Entra ID administrator click Authorize with "Grant admin consent for the organization", or use Entra\u2019s admin consent workflow:',
-      ...ADMIN_CONSENT_STEPS,
+      'If you clicked "Request approval" and Microsoft answered "Request sent": mark the request as sent on this application’s page and wait for the reviewer.',
+      'If Microsoft asked for admin approval: an administrator grants consent, one of the two ways below.',
     ],
+    paths: [CONSENT_NOW, CONSENT_WORKFLOW],
     reauthorize: true,
   },
   invalid_secret: {
@@ -220,7 +241,7 @@ const CATALOGUE: Record<string, Omit<Guidance, 'key'>> = {
     title: 'Microsoft refused the request',
     explanation: 'Microsoft returned an error Baitwise has no specific advice for. Its message is shown below.',
     steps: [
-      'Look up the AADSTS code in Microsoft\u2019s error reference (https://login.microsoftonline.com/error).',
+      'Open Microsoft\u2019s explanation of the code (the link below), which covers every AADSTS code.',
       'Click Authorize to try again.',
     ],
     reauthorize: true,
@@ -262,8 +283,11 @@ export function guidanceFor(e: MicrosoftError | { key: string }): Guidance {
   else if (e.error === 'invalid_grant') key = 'grant_expired';
   else if (e.error === 'temporarily_unavailable' || e.error === 'server_error') key = 'unavailable';
   else key = 'unknown';
-  const g = CATALOGUE[key] ?? (CATALOGUE.unknown as Omit<Guidance, 'key'>);
-  return { key, ...g };
+  const g = CATALOGUE[key] ?? (CATALOGUE.unknown as (typeof CATALOGUE)[string]);
+  const aadsts = 'aadsts' in e ? e.aadsts : null;
+  // Microsoft's lookup page explains any code, including the ones Baitwise has no advice for.
+  const lookupUrl = aadsts === null ? null : `https://login.microsoftonline.com/error?code=${aadsts}`;
+  return { key, paths: [], ...g, lookupUrl };
 }
 
 export const guidanceKeys = (): string[] => Object.keys(CATALOGUE);

@@ -182,7 +182,9 @@ describe('Authorize', () => {
     const failed = await getApp(app.id);
     expect(failed.status).toBe('not_authorized');
     expect(failed.lastAuthorization.guidance.key).toBe('consent_declined');
-    expect(failed.lastAuthorization.guidance.steps.join(' ')).toMatch(/Users can request admin consent/);
+    expect(failed.lastAuthorization.guidance.paths.flatMap((p: { steps: string[] }) => p.steps).join(' ')).toMatch(
+      /Users can request admin consent/,
+    );
 
     // Workflow on: "Approval required" → Request approval → the reviewer approves → Authorize again.
     await emu.control('PUT', `/tenants/${t2.tenantId}/admin-consent-workflow`, { enabled: true, reviewerIds: [] });

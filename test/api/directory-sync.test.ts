@@ -16,6 +16,8 @@ import { connectedApp, type EmulatedTenant } from '../helpers/azure.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const PUBLIC_URL = 'http://baitwise.test';
+/** Contoso's tenant connected by another client of the test, on purpose */
+const SHARED = 'Test: a second client on the same tenant';
 const REDIRECT_URI = `${PUBLIC_URL}/api/v1/azure-apps/callback`;
 
 let emu: TestEmulator;
@@ -475,7 +477,7 @@ describe("an archived client's syncs are paused", () => {
 
   it('the scheduler skips them, a queued job stops without writing, and restoring resumes the run', async () => {
     const cid = await ownClient('Archived Sync Ltd');
-    const app = await connectedApp(t, emu, sys, cid, tenant);
+    const app = await connectedApp(t, emu, sys, cid, tenant, undefined, { sharedTenantReason: SHARED });
     // Only this client's imports are scheduled, so the counts below are its own.
     await db().updateTable('directory_imports').set({ sync_enabled: 0 }).execute();
     const synced = await createImport({ azureAppId: app, syncIntervalMinutes: 5 }, cid);
@@ -504,7 +506,7 @@ describe("an archived client's syncs are paused", () => {
 
   it('a run whose client is archived mid-run writes nothing more, and completes once restored', async () => {
     const cid = await ownClient('Archived Mid-run Ltd');
-    const app = await connectedApp(t, emu, sys, cid, tenant);
+    const app = await connectedApp(t, emu, sys, cid, tenant, undefined, { sharedTenantReason: SHARED });
     const imp = await createImport({ azureAppId: app, filters: { enabledOnly: false } }, cid);
     let before = '';
     await expect(

@@ -522,6 +522,8 @@ describe('a group filled by a directory import', () => {
         sync_interval_minutes: 60,
         new_user_policy: 'add',
         removed_user_policy: 'keep',
+        deletion_threshold_unit: 'percent',
+        deletion_threshold: 10,
         delta_link: null,
         status: 'active',
         status_reason: null,

@@ -11,6 +11,8 @@ const APP = {
   azureClientId: '11111111-2222-4333-8444-555555555555',
   clientSecret: 'a-secret-value',
   tenant: '99999999-8888-4777-8666-555555555555',
+  // several clients here share this made-up tenant, on purpose
+  sharedTenantReason: 'Test clients share one tenant',
 };
 
 let t: TestApp;

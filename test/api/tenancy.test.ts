@@ -42,6 +42,8 @@ const APP_BODY = {
   azureClientId: '11111111-2222-4333-8444-555555555555',
   clientSecret: 'client-b-secret-value',
   tenant: '99999999-8888-4777-8666-555555555555',
+  // every client here registers this one made-up tenant, on purpose
+  sharedTenantReason: 'Test clients share one tenant',
 };
 
 interface ClientData {

@@ -215,8 +215,13 @@ describe('Azure Applications page', () => {
       await page.getByRole('link', { name: 'Return to the application without granting consent' }).click();
       const guidance = page.getByRole('region', { name: 'Microsoft did not grant the permissions' });
       await guidance.getByText('AADSTS65004', { exact: true }).waitFor();
-      const steps = guidance.getByRole('list', { name: 'What to do' }).getByRole('listitem');
-      expect((await steps.allInnerTexts()).join('\n')).toContain('Users can request admin consent to apps');
+      // The two ways to an administrator's consent, as two lists.
+      const now = guidance.getByRole('list', { name: 'An administrator grants consent now' }).getByRole('listitem');
+      expect((await now.allInnerTexts()).join('\n')).toContain('Grant admin consent for the organization');
+      const workflow = guidance.getByRole('list', { name: 'Entra’s admin consent workflow' }).getByRole('listitem');
+      const workflowText = (await workflow.allInnerTexts()).join('\n');
+      expect(workflowText).toContain('Users can request admin consent to apps');
+      expect(workflowText).toContain('click Save at the top of Admin consent settings');
       await badge(page, 'Not authorized').waitFor();
       await page.screenshot({ path: 'test-results/azure-apps-guidance.png', fullPage: true });
 
@@ -236,6 +241,12 @@ describe('Azure Applications page', () => {
       await page.getByLabel('Enter justification for requesting this app').fill('Baitwise imports our recipients');
       await page.getByRole('button', { name: 'Request approval' }).click();
       await page.getByRole('heading', { name: 'Request sent' }).waitFor();
+
+      // Back in Baitwise, Microsoft's answer looks like a Cancel; the operator records the request.
+      await page.getByRole('link', { name: /^Return to the application/ }).click();
+      const declined = page.getByRole('region', { name: 'Microsoft did not grant the permissions' });
+      await declined.getByRole('button', { name: 'I requested approval' }).click();
+      await page.getByRole('region', { name: 'Request sent: waiting for a reviewer in Entra ID' }).waitFor();
 
       // The reviewer approves on the emulator's review page.
       await page.goto(`${e2e.emu.emu.urls.control}/consent-requests?tenantId=${tenant.tenantId}`);

@@ -20,6 +20,7 @@ import * as m0016 from './0016_incident_analysis.js';
 import * as m0017 from './0017_incident_feedback_webhooks.js';
 import * as m0018 from './0018_reporting_mailbox.js';
 import * as m0019 from './0019_recipient_filter_indexes.js';
+import * as m0020 from './0020_safer_sync.js';
 import * as m0021 from './0021_audit_security.js';
 import * as m0022 from './0022_email_keys.js';
 
@@ -47,6 +48,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0017_incident_feedback_webhooks', m0017.up],
   ['0018_reporting_mailbox', m0018.up],
   ['0019_recipient_filter_indexes', m0019.up],
+  ['0020_safer_sync', m0020.up],
   ['0021_audit_security', m0021.up],
   ['0022_email_keys', m0022.up],
 ];

@@ -28,6 +28,22 @@ export const findAppByName = (db: Db, clientId: string, name: string) =>
     .where('name', '=', name)
     .executeTakeFirst();
 
+/**
+ * The other clients that connect this Entra tenant in this cloud. Deliberately across clients: it
+ * is how a second client on one tenant is noticed. Callers name only the clients the actor can see.
+ */
+export const clientsSharingTenant = (db: Db, cloud: string, tenantId: string, exceptClientId: string) =>
+  db
+    .selectFrom('azure_apps')
+    .innerJoin('clients', 'clients.id', 'azure_apps.client_id')
+    .select(['clients.id', 'clients.name'])
+    .distinct()
+    .where('azure_apps.cloud', '=', cloud as never)
+    .where('azure_apps.tenant_id', '=', tenantId)
+    .where('azure_apps.client_id', '!=', exceptClientId)
+    .orderBy('clients.name')
+    .execute();
+
 export async function insertApp(db: Db, row: AzureAppsTable): Promise<void> {
   await db.insertInto('azure_apps').values(row).execute();
 }

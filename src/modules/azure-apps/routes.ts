@@ -20,6 +20,7 @@ const Params = Strict({ clientId: Uuid, appId: Uuid });
 const Secret = Type.String({ minLength: 1, maxLength: 1024 });
 const ExpiresAt = Type.Union([Type.String({ format: 'date' }), Type.Null()]);
 const Tenant = Type.String({ minLength: 1, maxLength: 253 });
+const SharedTenantReason = Type.String({ maxLength: 500 });
 
 /** The Azure applications' services, built once by the composition root and shared by every module. */
 export interface AzureServices {
@@ -160,6 +161,7 @@ export const azureAppRoutes =
             cloud: Type.Optional(Cloud),
             smtpSending: Type.Optional(Type.Boolean()),
             secretExpiresAt: Type.Optional(ExpiresAt),
+            sharedTenantReason: Type.Optional(SharedTenantReason),
           }),
           response: { 201: AzureAppSchema },
         },
@@ -200,6 +202,7 @@ export const azureAppRoutes =
             cloud: Type.Optional(Cloud),
             smtpSending: Type.Optional(Type.Boolean()),
             secretExpiresAt: Type.Optional(ExpiresAt),
+            sharedTenantReason: Type.Optional(SharedTenantReason),
           }),
           response: { 200: AzureAppSchema },
         },
@@ -218,6 +221,21 @@ export const azureAppRoutes =
         await azure.apps.delete(actorOf(req), req.params.clientId, req.params.appId);
         return reply.status(204).send();
       },
+    );
+
+    app.post(
+      '/clients/:clientId/azure-apps/:appId/approval-requested',
+      {
+        config: { access: 'client' },
+        schema: {
+          tags,
+          summary:
+            "Record that approval was requested through Entra's admin consent workflow (Microsoft does not tell the application)",
+          params: Params,
+          response: { 200: AzureAppSchema },
+        },
+      },
+      async (req) => azure.apps.markApprovalRequested(actorOf(req), req.params.clientId, req.params.appId),
     );
 
     app.post(

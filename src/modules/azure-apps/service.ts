@@ -10,7 +10,7 @@ import type { Cloud } from '../../microsoft/clouds.js';
 import { type EntraClient, isGuid, MicrosoftAuthError } from '../../microsoft/entra.js';
 import { recordAudit } from '../audit/record.js';
 import * as repo from './repository.js';
-import { azureAppView } from './view.js';
+import { type AuthorizationOutcome, azureAppView } from './view.js';
 
 export interface AppInput {
   name: string;
@@ -20,6 +20,8 @@ export interface AppInput {
   cloud: Cloud;
   smtpSending: boolean;
   secretExpiresAt?: string | null;
+  /** why this client connects an Entra tenant another client connects too (required then) */
+  sharedTenantReason?: string;
 }
 
 const DOMAIN_RE = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -33,6 +35,38 @@ export const secretContext = (
   rowId: row.id,
   clientId: row.client_id,
 });
+
+/**
+ * A second client on one Entra tenant: allowed for a stated reason (a subsidiary, a shared
+ * tenant), refused otherwise — it is far more often a pasted wrong tenant or a duplicated client,
+ * and the two clients would then import, phish and train the same people. Returns the reason to
+ * store (null when the tenant is this client's alone).
+ */
+async function sharedTenantCheck(
+  db: Db,
+  actor: Actor,
+  clientId: string,
+  cloud: string,
+  tenantId: string,
+  reason: string | undefined,
+): Promise<string | null> {
+  const others = await repo.clientsSharingTenant(db, cloud, tenantId, clientId);
+  if (others.length === 0) return null;
+  const given = reason?.trim();
+  if (given) return given;
+  const visible = visibleClientIds(actor);
+  const names = others.filter((c) => visible === null || visible.includes(c.id)).map((c) => c.name);
+  const who =
+    names.length === others.length
+      ? `${names.join(', ')} already connect${names.length === 1 ? 's' : ''} this Entra tenant.`
+      : 'Another client already connects this Entra tenant.';
+  throw new AppError(
+    409,
+    'tenant_shared',
+    `${who} Both clients would import, phish and train the same people. Check the Directory (tenant) ID; if both clients really share this tenant, say why in sharedTenantReason.`,
+    { field: 'sharedTenantReason', clients: names },
+  );
+}
 
 export class AzureAppService {
   constructor(
@@ -102,6 +136,14 @@ export class AzureAppService {
       if (await repo.findAppByName(trx, clientId, input.name.trim())) {
         throw new ConflictError('name', 'This client already has an application with this name.');
       }
+      const sharedReason = await sharedTenantCheck(
+        trx,
+        actor,
+        clientId,
+        input.cloud,
+        tenantId,
+        input.sharedTenantReason,
+      );
       const row: AzureAppsTable = {
         id,
         client_id: clientId,
@@ -124,6 +166,7 @@ export class AzureAppService {
         authorized_at: null,
         ms_oid: null,
         ms_upn: null,
+        shared_tenant_reason: sharedReason,
         last_used_at: null,
         created_at: now,
         updated_at: now,
@@ -135,7 +178,13 @@ export class AzureAppService {
         action: 'azure_app.create',
         targetType: 'azure_app',
         targetId: id,
-        details: { name: row.name, tenantId, azureClientId: row.azure_client_id, cloud: row.cloud },
+        details: {
+          name: row.name,
+          tenantId,
+          azureClientId: row.azure_client_id,
+          cloud: row.cloud,
+          ...(sharedReason ? { sharedTenantReason: sharedReason } : {}),
+        },
       });
     });
     return this.get(clientId, id);
@@ -201,6 +250,14 @@ export class AzureAppService {
         } satisfies Partial<AzureAppsTable>);
         changed.push('registration');
       }
+      if (tenant.tenantId !== row.tenant_id || cloud !== row.cloud || input.sharedTenantReason !== undefined) {
+        // Another tenant (or a new reason for this one): shared with another client only for a reason.
+        const reason = await sharedTenantCheck(trx, actor, clientId, cloud, tenant.tenantId, input.sharedTenantReason);
+        if (reason !== row.shared_tenant_reason) {
+          patch.shared_tenant_reason = reason;
+          changed.push('sharedTenantReason');
+        }
+      }
       await repo.updateApp(trx, clientId, appId, patch);
       if (changed.length > 0) {
         await recordAudit(trx, actor, {
@@ -208,9 +265,45 @@ export class AzureAppService {
           action: 'azure_app.update',
           targetType: 'azure_app',
           targetId: appId,
-          details: { changed },
+          details: {
+            changed,
+            ...(patch.shared_tenant_reason ? { sharedTenantReason: patch.shared_tenant_reason } : {}),
+          },
         });
       }
+    });
+    return this.get(clientId, appId);
+  }
+
+  /**
+   * "Request sent": someone asked for approval through Entra's admin consent workflow. Microsoft
+   * tells the application nothing of it (returning from "Request sent" looks like a Cancel,
+   * AADSTS65004), so the operator records it here and everyone sees the application waiting for a
+   * reviewer instead of a failure.
+   */
+  async markApprovalRequested(actor: Actor, clientId: string, appId: string) {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findApp(trx, clientId, appId);
+      if (!row) throw new NotFoundError('Azure application');
+      if (row.status === 'connected') {
+        throw new ConflictError('status', 'This application is connected: there is no approval to wait for.');
+      }
+      const outcome: AuthorizationOutcome = {
+        at: nowIso(),
+        outcome: 'approval_requested',
+        key: 'consent_pending',
+        aadsts: null,
+        error: null,
+        description: null,
+      };
+      await repo.updateApp(trx, clientId, appId, { last_authorization: JSON.stringify(outcome), updated_at: nowIso() });
+      await recordAudit(trx, actor, {
+        clientId,
+        action: 'azure_app.approval_requested',
+        targetType: 'azure_app',
+        targetId: appId,
+        details: { name: row.name },
+      });
     });
     return this.get(clientId, appId);
   }

@@ -6,7 +6,7 @@ import { type Guidance, guidanceFor } from '../../microsoft/guidance.js';
 
 export interface AuthorizationOutcome {
   at: string;
-  outcome: 'connected' | 'failed' | 'consent_granted';
+  outcome: 'connected' | 'failed' | 'consent_granted' | 'approval_requested';
   key: string | null; // guidance key
   aadsts: number | null;
   error: string | null;
@@ -19,6 +19,8 @@ const GuidanceSchema = Type.Object({
   explanation: Type.String(),
   steps: Type.Array(Type.String()),
   reauthorize: Type.Boolean(),
+  paths: Type.Array(Type.Object({ title: Type.String(), steps: Type.Array(Type.String()) })),
+  lookupUrl: Type.Union([Type.String(), Type.Null()]),
 });
 
 const Problem = Type.Object({
@@ -58,6 +60,8 @@ export const AzureAppSchema = Type.Object(
     grantedScopes: Type.Array(Type.String()),
     missingScopes: Type.Array(Type.String()),
     lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+    /** set when another client connects the same Entra tenant: the operator's reason */
+    sharedTenantReason: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },
@@ -108,6 +112,7 @@ export function azureAppView(row: AzureAppRow, authorizedByEmail: string | null)
     grantedScopes: list(row.granted_scopes),
     missingScopes: list(row.missing_scopes),
     lastUsedAt: row.last_used_at,
+    sharedTenantReason: row.shared_tenant_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

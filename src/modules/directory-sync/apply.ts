@@ -15,10 +15,30 @@ export interface Counters {
   removed: number;
   held: number;
   skipped: number;
+  /** who was skipped and why (every skipped user, the run keeps the first 200) */
+  skippedUsers: SkippedUser[];
+  /** listed but outside the import's filters, and not a member: left out by choice */
+  filtered: number;
   errors: { code: string; message: string; entraObjectId?: string }[];
 }
 
-export const zeroCounters = (): Counters => ({ added: 0, updated: 0, removed: 0, held: 0, skipped: 0, errors: [] });
+export interface SkippedUser {
+  entraObjectId: string;
+  displayName: string | null;
+  email: string | null;
+  reason: 'no_address' | 'email_conflict' | 'rejected' | 'awaiting_approval';
+}
+
+export const zeroCounters = (): Counters => ({
+  added: 0,
+  updated: 0,
+  removed: 0,
+  held: 0,
+  skipped: 0,
+  skippedUsers: [],
+  filtered: 0,
+  errors: [],
+});
 
 export interface ApplyContext {
   imp: ImportRow;
@@ -96,14 +116,7 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
     else {
       const m = mapUser(u);
       if (m) inScopeUsers.push(m);
-      else {
-        c.skipped++;
-        c.errors.push({
-          code: 'no_address',
-          message: 'The user has neither mail nor a user principal name.',
-          entraObjectId: u.id,
-        });
-      }
+      else skip(c, { entraObjectId: u.id, displayName: u.displayName ?? null, email: null, reason: 'no_address' });
     }
   }
 
@@ -143,12 +156,7 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
     const rec = byEntra.get(m.entraObjectId) ?? adoptable(byEmail.get(m.emailKey));
     const owner = byEmail.get(m.emailKey);
     if ((owner && owner.id !== rec?.id) || claimed.has(m.emailKey)) {
-      c.skipped++;
-      c.errors.push({
-        code: 'email_conflict',
-        message: `${m.email} already belongs to another recipient of this client.`,
-        entraObjectId: m.entraObjectId,
-      });
+      skip(c, skipped(m, 'email_conflict'));
       continue;
     }
     claimed.add(m.emailKey);
@@ -169,14 +177,14 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
       continue;
     }
     if (rejectedAdd.has(m.entraObjectId)) {
-      c.skipped++;
+      skip(c, skipped(m, 'rejected'));
       continue;
     }
     if (holdNew) {
       if (!pendingAdd.has(m.entraObjectId)) {
         toHold.push({ kind: 'add', m, reason: 'new' });
         c.held++;
-      } else c.skipped++;
+      } else skip(c, skipped(m, 'awaiting_approval'));
       continue;
     }
     writes.push({
@@ -197,12 +205,18 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
     const pending = pendingAdd.get(l.id);
     if (pending) superseded.push(pending); // a held addition of someone who left: nothing to decide any more
     if (!recipientId) {
-      if (l.reason !== 'removed') c.skipped++;
+      if (l.reason !== 'removed') c.filtered++;
       continue;
     }
     removals.push({ entraObjectId: l.id, recipientId, reason: l.reason });
   }
-  const r = await applyRemovals(db, ctx, removals, pendingRemove);
+  // Deletions wait for the run's end, where they are counted against the deletion threshold all at
+  // once (engine complete()): a mass removal spread over many pages is held as a whole.
+  if (imp.removed_user_policy === 'delete' && ctx.runId) await markLeaving(db, imp, ctx.runId, removals);
+  const r =
+    imp.removed_user_policy === 'delete' && ctx.runId
+      ? { removed: 0, held: 0, hold: [] }
+      : await applyRemovals(db, ctx, removals, pendingRemove);
   c.removed += r.removed;
   c.held += r.held;
   toHold.push(...r.hold);
@@ -217,6 +231,35 @@ export async function applyUsers(db: Db, ctx: ApplyContext, page: EntraUser[]): 
       .execute();
   }
   return c;
+}
+
+function skip(c: Counters, user: SkippedUser) {
+  c.skipped++;
+  c.skippedUsers.push(user);
+}
+
+const skipped = (m: MappedUser, reason: SkippedUser['reason']): SkippedUser => ({
+  entraObjectId: m.entraObjectId,
+  displayName: m.displayName,
+  email: m.email,
+  reason,
+});
+
+/** Members seen leaving in this run, with the reason; complete() applies or holds them. */
+async function markLeaving(db: Db, imp: ImportRow, runId: string, removals: Removal[]) {
+  const byReason = new Map<RemovalReason, string[]>();
+  for (const r of removals) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.entraObjectId]);
+  for (const [reason, ids] of byReason) {
+    for (const part of chunks(ids)) {
+      await db
+        .updateTable('directory_import_members')
+        .set({ leaving_run_id: runId, leaving_reason: reason })
+        .where('client_id', '=', imp.client_id)
+        .where('import_id', '=', imp.id)
+        .where('entra_object_id', 'in', part)
+        .execute();
+    }
+  }
 }
 
 /** A recipient entered by hand (or CSV) with the same address becomes the Entra user's. */
@@ -323,6 +366,9 @@ interface HeldInsert {
   displayName?: string | null;
   email?: string | null;
 }
+
+/** The removals applyRemovals returned to hold (given a map of pending ones, it leaves the insert to its caller). */
+export const insertHeldRemovals = (db: Db, ctx: ApplyContext, items: HeldInsert[]) => insertHeld(db, ctx, items);
 
 async function insertHeld(db: Db, ctx: ApplyContext, items: HeldInsert[]) {
   const { imp, now, runId } = ctx;

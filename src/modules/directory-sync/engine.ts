@@ -17,7 +17,15 @@ import { type GraphSubject, graphFailure } from '../../microsoft/graph-errors.js
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { isClientArchived } from '../clients/repository.js';
-import { type ApplyContext, applyRemovals, applyUsers, type Counters } from './apply.js';
+import {
+  type ApplyContext,
+  applyRemovals,
+  applyUsers,
+  type Counters,
+  insertHeldRemovals,
+  type Removal,
+  type RemovalReason,
+} from './apply.js';
 import { type Engine, engineOf } from './bulk.js';
 import {
   type Cursor,
@@ -60,6 +68,27 @@ const PAGES_AHEAD = 10;
 // How long a commit waits for more pages once one has arrived. Graph keeps being read meanwhile,
 // so waiting loses nothing; an interrupted run loses at most this much work.
 const HOLD_MS = 1_000;
+
+// A run lists its first 200 skipped users (the count is exact): enough to see what went wrong, and
+// a run row stays small when a whole tenant is skipped.
+const MAX_SKIPPED_LISTED = 200;
+
+interface RemovalsHeld {
+  removals: number;
+  members: number;
+  unit: 'users' | 'percent';
+  threshold: number;
+}
+
+/** How many removals one run may apply: the number, or the percentage of the import's members (rounded down). */
+export function allowedRemovals(
+  imp: Pick<ImportRow, 'deletion_threshold_unit' | 'deletion_threshold'>,
+  members: number,
+) {
+  return imp.deletion_threshold_unit === 'users'
+    ? imp.deletion_threshold
+    : Math.floor((members * imp.deletion_threshold) / 100);
+}
 
 const transient = (err: unknown) =>
   err instanceof OutboundError || (err instanceof GraphError && (err.status === 429 || err.status >= 500));
@@ -122,6 +151,9 @@ export function newRunRow(clientId: string, importId: string, trigger: RunRow['t
     removed: 0,
     held: 0,
     skipped: 0,
+    filtered: 0,
+    skipped_users: '[]',
+    removals_held: null,
     errors: '[]',
     started_at: null,
     finished_at: null,
@@ -285,40 +317,81 @@ class RunExecution {
     await this.owned(async (trx) => {
       await repo.updateImport(trx, this.clientId, this.importId, { delta_link: null });
       await repo.updateRun(trx, this.clientId, this.run.id, patch);
+      // The full listing decides again who leaves: a user the delta pages saw leave may be listed.
+      await repo.clearLeaving(trx, this.clientId, this.importId, this.run.id);
     });
     this.imp = { ...this.imp, delta_link: null };
     this.run = { ...this.run, ...patch };
     await this.start();
   }
 
-  /** All pages committed: a complete full listing removes the members it did not see. */
+  /**
+   * All pages committed: the run's removals are decided. A complete full listing removes the
+   * members it did not see. Under the delete policy, the members seen leaving (marked by the pages)
+   * and those not listed are counted first: more than the import's deletion threshold, and every
+   * one of them is held for approval instead, the run recording why.
+   */
   private async complete(): Promise<RunRow> {
     const now = nowIso();
     return this.owned(async (trx) => {
+      const ctx: ApplyContext = {
+        imp: this.imp,
+        runId: this.run.id,
+        filters: filtersOf(this.imp),
+        now,
+        engine: this.engine,
+      };
       let counters: Partial<RunRow> = {};
-      if (this.run.kind === 'full') {
-        const ctx: ApplyContext = {
-          imp: this.imp,
-          runId: this.run.id,
-          filters: filtersOf(this.imp),
-          now,
-          engine: this.engine,
+      if (this.imp.removed_user_policy === 'delete') {
+        const leavers = await this.leavers(trx);
+        const pending = new Set(
+          (
+            await repo.pendingRemovals(
+              trx,
+              this.clientId,
+              this.importId,
+              leavers.map((l) => l.entraObjectId),
+            )
+          ).map((h) => h.entra_object_id),
+        );
+        const removals = leavers.filter((l) => !pending.has(l.entraObjectId));
+        let held: RemovalsHeld | null = null;
+        if (removals.length > 0) {
+          const members = await repo.countMembers(trx, this.clientId, this.importId);
+          if (removals.length > allowedRemovals(this.imp, members)) {
+            held = {
+              removals: removals.length,
+              members,
+              unit: this.imp.deletion_threshold_unit,
+              threshold: this.imp.deletion_threshold,
+            };
+          }
+        }
+        let removed = 0;
+        let heldCount = 0;
+        // Held: exactly what the hold policy does with each of them (the decision comes later).
+        const as = held ? { ...ctx, imp: { ...this.imp, removed_user_policy: 'hold' as const } } : ctx;
+        for (let i = 0; i < removals.length; i += 1000) {
+          const r = await applyRemovals(trx, as, removals.slice(i, i + 1000), new Map());
+          removed += r.removed;
+          heldCount += r.held;
+          if (held) await insertHeldRemovals(trx, as, r.hold);
+        }
+        counters = {
+          removed: this.run.removed + removed,
+          held: this.run.held + heldCount,
+          removals_held: held ? JSON.stringify(held) : null,
         };
+      } else {
+        // Keep or hold: each leaver as the policy says (pages already did so for those they saw,
+        // unless the policy changed while the run was marking them for deletion).
         let removed = 0;
         let held = 0;
-        let after = '';
-        for (;;) {
-          const unseen = await repo.membersNotSeen(trx, this.clientId, this.importId, this.run.id, after, 1000);
-          const batch = unseen.map((m) => ({
-            entraObjectId: m.entra_object_id,
-            recipientId: m.recipient_id,
-            reason: 'not_listed' as const,
-          }));
-          if (batch.length === 0) break;
-          const r = await applyRemovals(trx, ctx, batch);
+        const leavers = await this.leavers(trx);
+        for (let i = 0; i < leavers.length; i += 1000) {
+          const r = await applyRemovals(trx, ctx, leavers.slice(i, i + 1000));
           removed += r.removed;
           held += r.held;
-          after = batch[batch.length - 1]?.entraObjectId ?? after;
         }
         counters = { removed: this.run.removed + removed, held: this.run.held + held };
       }
@@ -336,6 +409,35 @@ class RunExecution {
       this.run = { ...this.run, ...finished };
       return this.run;
     });
+  }
+
+  /** Who leaves in this run: members its pages saw leaving, and (full listing) members it did not list. */
+  private async leavers(trx: Db): Promise<Removal[]> {
+    const out: Removal[] = [];
+    if (this.run.kind !== 'full') {
+      for (const m of await repo.membersLeaving(trx, this.clientId, this.importId, this.run.id)) {
+        out.push({
+          entraObjectId: m.entra_object_id,
+          recipientId: m.recipient_id,
+          reason: (m.leaving_reason ?? 'removed') as RemovalReason,
+        });
+      }
+      return out;
+    }
+    let after = '';
+    for (;;) {
+      const unseen = await repo.membersNotSeen(trx, this.clientId, this.importId, this.run.id, after, 1000);
+      if (unseen.length === 0) return out;
+      for (const m of unseen) {
+        const marked = m.leaving_run_id === this.run.id && m.leaving_reason;
+        out.push({
+          entraObjectId: m.entra_object_id,
+          recipientId: m.recipient_id,
+          reason: (marked ? m.leaving_reason : 'not_listed') as RemovalReason,
+        });
+      }
+      after = unseen[unseen.length - 1]?.entra_object_id ?? after;
+    }
   }
 
   private async failed(err: unknown): Promise<RunRow> {
@@ -416,6 +518,10 @@ class RunExecution {
       removed: run.removed + c.removed,
       held: run.held + c.held,
       skipped: run.skipped + c.skipped,
+      filtered: run.filtered + c.filtered,
+      skipped_users: c.skippedUsers.length
+        ? JSON.stringify([...JSON.parse(run.skipped_users), ...c.skippedUsers].slice(0, MAX_SKIPPED_LISTED))
+        : run.skipped_users,
       errors,
     };
   }

@@ -179,14 +179,20 @@ export async function updateRun(db: Db, clientId: string, runId: string, patch: 
 
 // Held changes
 
-export const listHeld = (db: Db, clientId: string, importId: string, status: HeldRow['status'] | null) => {
+export const listHeld = (
+  db: Db,
+  clientId: string,
+  importId: string,
+  status: HeldRow['status'] | null,
+  limit = 1000,
+) => {
   let q = db
     .selectFrom('directory_held_changes')
     .selectAll()
     .where('client_id', '=', clientId)
     .where('import_id', '=', importId);
   if (status) q = q.where('status', '=', status);
-  return q.orderBy('created_at').orderBy('id').limit(1000).execute();
+  return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 };
 
 export const findHeld = (db: Db, clientId: string, importId: string, changeId: string) =>
@@ -251,7 +257,7 @@ export const membersNotSeen = (
 ) =>
   db
     .selectFrom('directory_import_members')
-    .select(['entra_object_id', 'recipient_id'])
+    .select(['entra_object_id', 'recipient_id', 'leaving_run_id', 'leaving_reason'])
     .where('client_id', '=', clientId)
     .where('import_id', '=', importId)
     .where('entra_object_id', '>', after)
@@ -259,6 +265,56 @@ export const membersNotSeen = (
     .orderBy('entra_object_id')
     .limit(limit)
     .execute();
+
+/** Members a run's pages saw leaving (deleted, disabled, out of the filters): the partial index finds them. */
+export const membersLeaving = (db: Db, clientId: string, importId: string, runId: string) =>
+  db
+    .selectFrom('directory_import_members')
+    .select(['entra_object_id', 'recipient_id', 'leaving_reason'])
+    .where('client_id', '=', clientId)
+    .where('import_id', '=', importId)
+    .where('leaving_run_id', '=', runId)
+    .orderBy('entra_object_id')
+    .execute();
+
+/** Forget which members a run saw leaving (the run lists everyone again instead). */
+export async function clearLeaving(db: Db, clientId: string, importId: string, runId: string) {
+  await db
+    .updateTable('directory_import_members')
+    .set({ leaving_run_id: null, leaving_reason: null })
+    .where('client_id', '=', clientId)
+    .where('import_id', '=', importId)
+    .where('leaving_run_id', '=', runId)
+    .execute();
+}
+
+export const countMembers = (db: Db, clientId: string, importId: string) =>
+  db
+    .selectFrom('directory_import_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client_id', '=', clientId)
+    .where('import_id', '=', importId)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+
+/** Removals already waiting for a decision, among these users (in chunks: a mass removal may be 100,000). */
+export async function pendingRemovals(db: Db, clientId: string, importId: string, entraIds: string[]) {
+  const out: { entra_object_id: string }[] = [];
+  for (let i = 0; i < entraIds.length; i += 500) {
+    out.push(
+      ...(await db
+        .selectFrom('directory_held_changes')
+        .select('entra_object_id')
+        .where('client_id', '=', clientId)
+        .where('import_id', '=', importId)
+        .where('kind', '=', 'remove')
+        .where('status', '=', 'pending')
+        .where('entra_object_id', 'in', entraIds.slice(i, i + 500))
+        .execute()),
+    );
+  }
+  return out;
+}
 
 /**
  * The client an import belongs to, for the `baitwise sync` command only: the CLI acts for the

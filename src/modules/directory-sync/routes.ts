@@ -7,7 +7,15 @@ import type { EngineDeps } from './engine.js';
 import { DEFAULT_FILTERS } from './mapping.js';
 import type { PreviewService } from './preview.js';
 import type { DirectorySyncService } from './service.js';
-import { EntraGroupSchema, FiltersSchema, HeldSchema, ImportSchema, RunSchema } from './view.js';
+import {
+  DEFAULT_DELETION_THRESHOLD,
+  DeletionThresholdSchema,
+  EntraGroupSchema,
+  FiltersSchema,
+  HeldSchema,
+  ImportSchema,
+  RunSchema,
+} from './view.js';
 
 const tags = ['directory-sync'];
 const ClientParams = Strict({ clientId: Uuid });
@@ -68,6 +76,7 @@ export const directorySyncRoutes =
             syncIntervalMinutes: Type.Optional(Interval),
             newUserPolicy: Type.Optional(NewPolicy),
             removedUserPolicy: Type.Optional(RemovedPolicy),
+            deletionThreshold: Type.Optional(DeletionThresholdSchema),
           }),
           response: { 201: ImportSchema },
         },
@@ -84,7 +93,9 @@ export const directorySyncRoutes =
           syncEnabled: b.syncEnabled ?? true,
           syncIntervalMinutes: b.syncIntervalMinutes ?? 10,
           newUserPolicy: b.newUserPolicy ?? 'add',
-          removedUserPolicy: b.removedUserPolicy ?? 'delete',
+          // The safe default: nobody leaves the recipients without an administrator's approval.
+          removedUserPolicy: b.removedUserPolicy ?? 'hold',
+          deletionThreshold: b.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD,
         });
         return reply.status(201).send(created);
       },
@@ -192,6 +203,7 @@ export const directorySyncRoutes =
             syncIntervalMinutes: Type.Optional(Interval),
             newUserPolicy: Type.Optional(NewPolicy),
             removedUserPolicy: Type.Optional(RemovedPolicy),
+            deletionThreshold: Type.Optional(DeletionThresholdSchema),
           }),
           response: { 200: ImportSchema },
         },
@@ -289,6 +301,31 @@ export const directorySyncRoutes =
         const s = req.query.status ?? 'pending';
         return { items: await svc.imports.held(req.params.clientId, req.params.importId, s === 'all' ? null : s) };
       },
+    );
+
+    app.post(
+      `${base}/:importId/held-changes/decide`,
+      {
+        config: { access: 'client' },
+        schema: {
+          tags,
+          summary:
+            "Approve or reject pending held changes at once (all, or one kind, or one run's); an addition whose address another recipient took meanwhile stays pending",
+          params: ImportParams,
+          body: Strict({
+            decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+            kind: Type.Optional(Type.Union([Type.Literal('add'), Type.Literal('remove')])),
+            runId: Type.Optional(Uuid),
+          }),
+          response: { 200: Type.Object({ decided: Type.Integer(), left: Type.Integer() }) },
+        },
+      },
+      async (req) =>
+        svc.imports.decideAll(actorOf(req), req.params.clientId, req.params.importId, {
+          approve: req.body.decision === 'approve',
+          kind: req.body.kind ?? null,
+          runId: req.body.runId ?? null,
+        }),
     );
 
     for (const decision of ['approve', 'reject'] as const) {

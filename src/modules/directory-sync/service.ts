@@ -1,6 +1,6 @@
 // Imports: create, edit, delete, "Sync now", runs and held changes. Each change is recorded with
 // its audit entry and, where it needs background work, its job — in one transaction.
-import type { DbHandle } from '../../db/connection.js';
+import type { Db, DbHandle } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -12,9 +12,9 @@ import { engineOf } from './bulk.js';
 import { filtersOf } from './engine.js';
 import { enqueueSync } from './jobs.js';
 import type { Filters, MappedUser } from './mapping.js';
-import type { ImportRow } from './repository.js';
+import type { HeldRow, ImportRow } from './repository.js';
 import * as repo from './repository.js';
-import { heldView, importView, runView } from './view.js';
+import { type DeletionThreshold, heldView, importView, runView } from './view.js';
 
 export interface ImportInput {
   name: string;
@@ -29,9 +29,17 @@ export interface ImportInput {
   syncIntervalMinutes: number;
   newUserPolicy: 'add' | 'hold';
   removedUserPolicy: 'delete' | 'keep' | 'hold';
+  deletionThreshold: DeletionThreshold;
 }
 
 export type ImportPatch = Partial<Omit<ImportInput, 'azureAppId' | 'targetGroupId' | 'newGroupName'>>;
+
+/** A percentage above 100 could never be reached: the protection would be off without saying so. */
+function checkThreshold(t: DeletionThreshold | undefined) {
+  if (t?.unit === 'percent' && t.value > 100) {
+    throw new ValidationError('deletionThreshold.value', 'A percentage is at most 100.');
+  }
+}
 
 export class DirectorySyncService {
   constructor(
@@ -67,6 +75,7 @@ export class DirectorySyncService {
     const app = await findApp(this.kdb, clientId, input.azureAppId);
     if (!app) throw new ValidationError('azureAppId', 'No such Azure application for this client.');
     checkSource(input.source, input.entraGroups);
+    checkThreshold(input.deletionThreshold);
     const now = nowIso();
     const id = newId();
     await this.kdb.transaction().execute(async (trx) => {
@@ -84,6 +93,8 @@ export class DirectorySyncService {
         sync_interval_minutes: input.syncIntervalMinutes,
         new_user_policy: input.newUserPolicy,
         removed_user_policy: input.removedUserPolicy,
+        deletion_threshold_unit: input.deletionThreshold.unit,
+        deletion_threshold: input.deletionThreshold.value,
         delta_link: null,
         status: 'active',
         status_reason: null,
@@ -112,6 +123,7 @@ export class DirectorySyncService {
     const source = patch.source ?? imp.source;
     const groups = patch.entraGroups ?? JSON.parse(imp.entra_groups);
     checkSource(source, groups);
+    checkThreshold(patch.deletionThreshold);
     // A different scope cannot continue from the old delta link: the next run lists everyone.
     const scopeChanged = patch.source !== undefined || patch.entraGroups !== undefined || patch.filters !== undefined;
     const set: Partial<ImportRow> = {
@@ -123,6 +135,9 @@ export class DirectorySyncService {
       ...(patch.syncIntervalMinutes !== undefined ? { sync_interval_minutes: patch.syncIntervalMinutes } : {}),
       ...(patch.newUserPolicy !== undefined ? { new_user_policy: patch.newUserPolicy } : {}),
       ...(patch.removedUserPolicy !== undefined ? { removed_user_policy: patch.removedUserPolicy } : {}),
+      ...(patch.deletionThreshold !== undefined
+        ? { deletion_threshold_unit: patch.deletionThreshold.unit, deletion_threshold: patch.deletionThreshold.value }
+        : {}),
       ...(scopeChanged ? { delta_link: null } : {}),
     };
     const enabled = patch.syncEnabled ?? imp.sync_enabled === 1;
@@ -199,35 +214,9 @@ export class DirectorySyncService {
     if (!h) throw new NotFoundError('Held change');
     if (h.status !== 'pending') throw new ConflictError('status', `This change was already ${h.status}.`);
     await this.kdb.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const member = await trx
-        .selectFrom('directory_import_members')
-        .select('recipient_id')
-        .where('client_id', '=', clientId)
-        .where('import_id', '=', importId)
-        .where('entra_object_id', '=', h.entra_object_id)
-        .executeTakeFirst();
-      if (h.kind === 'add' && approve && h.payload) {
-        const m = JSON.parse(h.payload) as MappedUser;
-        const existing = await trx
-          .selectFrom('recipients')
-          .select(['id', 'entra_object_id', 'created_at'])
-          .where('client_id', '=', clientId)
-          .where((eb) => eb.or([eb('entra_object_id', '=', m.entraObjectId), eb('email_key', '=', m.emailKey)]))
-          .execute();
-        const own =
-          existing.find((r) => r.entra_object_id === m.entraObjectId) ?? existing.find((r) => !r.entra_object_id);
-        if (existing.some((r) => r.id !== own?.id)) {
-          throw new ConflictError('email', `${m.email} already belongs to another recipient of this client.`);
-        }
-        await writeRecipients(trx, { imp, runId: null, filters: filtersOf(imp), now, engine: engineOf(this.db) }, [
-          { m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) },
-        ]);
-      } else if (h.kind === 'remove' && member) {
-        await forgetMembers(trx, imp, [h.entra_object_id]);
-        if (approve) await deleteRecipients(trx, imp, [member.recipient_id]);
-      }
-      await repo.decideHeld(trx, clientId, [h.id], approve ? 'approved' : 'rejected', actor.operatorId);
+      const conflict = await this.applyDecision(trx, imp, h, approve, actor);
+      if (conflict)
+        throw new ConflictError('email', `${conflict} already belongs to another recipient of this client.`);
       await recordAudit(trx, actor, {
         clientId,
         action: approve ? 'directory_import.held_approve' : 'directory_import.held_reject',
@@ -239,6 +228,68 @@ export class DirectorySyncService {
     const after = await repo.findHeld(this.kdb, clientId, importId, changeId);
     if (!after) throw new NotFoundError('Held change');
     return heldView(after);
+  }
+
+  /**
+   * Decide every pending change at once (of one kind, of one run): what an administrator does
+   * after a mass removal was held by the deletion threshold. One transaction and one audit entry;
+   * an addition whose address another recipient holds stays pending (counted in `left`).
+   */
+  async decideAll(
+    actor: Actor,
+    clientId: string,
+    importId: string,
+    opts: { approve: boolean; kind: 'add' | 'remove' | null; runId: string | null },
+  ) {
+    const imp = await this.load(clientId, importId);
+    return this.kdb.transaction().execute(async (trx) => {
+      const pending = (await repo.listHeld(trx, clientId, importId, 'pending', 100_000)).filter(
+        (h) => (!opts.kind || h.kind === opts.kind) && (!opts.runId || h.run_id === opts.runId),
+      );
+      let decided = 0;
+      for (const h of pending) if (!(await this.applyDecision(trx, imp, h, opts.approve, actor))) decided++;
+      await recordAudit(trx, actor, {
+        clientId,
+        action: opts.approve ? 'directory_import.held_approve_all' : 'directory_import.held_reject_all',
+        targetType: 'directory_import',
+        targetId: importId,
+        details: { kind: opts.kind, runId: opts.runId, decided, left: pending.length - decided },
+      });
+      return { decided, left: pending.length - decided };
+    });
+  }
+
+  /** One decision inside the caller's transaction; returns the conflicting address when an addition cannot be made. */
+  private async applyDecision(trx: Db, imp: ImportRow, h: HeldRow, approve: boolean, actor: Actor) {
+    const clientId = imp.client_id;
+    const now = nowIso();
+    const member = await trx
+      .selectFrom('directory_import_members')
+      .select('recipient_id')
+      .where('client_id', '=', clientId)
+      .where('import_id', '=', imp.id)
+      .where('entra_object_id', '=', h.entra_object_id)
+      .executeTakeFirst();
+    if (h.kind === 'add' && approve && h.payload) {
+      const m = JSON.parse(h.payload) as MappedUser;
+      const existing = await trx
+        .selectFrom('recipients')
+        .select(['id', 'entra_object_id', 'created_at'])
+        .where('client_id', '=', clientId)
+        .where((eb) => eb.or([eb('entra_object_id', '=', m.entraObjectId), eb('email_key', '=', m.emailKey)]))
+        .execute();
+      const own =
+        existing.find((r) => r.entra_object_id === m.entraObjectId) ?? existing.find((r) => !r.entra_object_id);
+      if (existing.some((r) => r.id !== own?.id)) return m.email;
+      await writeRecipients(trx, { imp, runId: null, filters: filtersOf(imp), now, engine: engineOf(this.db) }, [
+        { m, id: own?.id ?? newId(), created: own?.created_at ?? now, member: Boolean(member) },
+      ]);
+    } else if (h.kind === 'remove' && member) {
+      await forgetMembers(trx, imp, [h.entra_object_id]);
+      if (approve) await deleteRecipients(trx, imp, [member.recipient_id]);
+    }
+    await repo.decideHeld(trx, clientId, [h.id], approve ? 'approved' : 'rejected', actor.operatorId);
+    return null;
   }
 }
 

@@ -22,6 +22,28 @@ export const EntraGroupSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * How many removals one run may apply before all of them wait for approval: a number of users, or
+ * a percentage of the import's members. "More than" the threshold holds; 0 holds every removal.
+ */
+export const DeletionThresholdSchema = Type.Object(
+  {
+    unit: Type.Union([Type.Literal('users'), Type.Literal('percent')]),
+    value: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type DeletionThreshold = Static<typeof DeletionThresholdSchema>;
+export const DEFAULT_DELETION_THRESHOLD: DeletionThreshold = { unit: 'percent', value: 10 };
+
+const SkippedUserSchema = Type.Object({
+  entraObjectId: Type.String(),
+  displayName: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  /** no_address | email_conflict | rejected | awaiting_approval */
+  reason: Type.String(),
+});
+
 export const RunSchema = Type.Object({
   id: Type.String(),
   importId: Type.String(),
@@ -36,6 +58,20 @@ export const RunSchema = Type.Object({
   removed: Type.Integer(),
   held: Type.Integer(),
   skipped: Type.Integer(),
+  /** the first 200 skipped users, each with the reason */
+  skippedUsers: Type.Array(SkippedUserSchema),
+  /** listed by Graph but outside the import's filters (not skipped: left out by choice) */
+  filtered: Type.Integer(),
+  /** set when the run's removals went over the deletion threshold and were held instead */
+  removalsHeld: Type.Union([
+    Type.Object({
+      removals: Type.Integer(),
+      members: Type.Integer(),
+      unit: Type.Union([Type.Literal('users'), Type.Literal('percent')]),
+      threshold: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
   errors: Type.Array(
     Type.Object({
       at: Type.String(),
@@ -68,6 +104,7 @@ export const ImportSchema = Type.Object({
   nextSyncAt: Nullable(Type.String()),
   newUserPolicy: Type.Union([Type.Literal('add'), Type.Literal('hold')]),
   removedUserPolicy: Type.Union([Type.Literal('delete'), Type.Literal('keep'), Type.Literal('hold')]),
+  deletionThreshold: DeletionThresholdSchema,
   status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
   statusReason: Type.Union([
     Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() }),
@@ -96,11 +133,14 @@ export const HeldSchema = Type.Object({
   createdAt: Type.String(),
 });
 
+const MEANINGFUL_SECONDS = 5;
+
 export function runView(r: RunRow, now = Date.now()): RunView {
   const started = r.started_at ? Date.parse(r.started_at) : null;
   const end = r.finished_at ? Date.parse(r.finished_at) : now;
   const secs = started ? Math.max(0.001, (end - started) / 1000) : null;
-  const rate = secs && r.users_seen > 0 ? r.users_seen / secs : null;
+  // A rate over a few seconds or a few users says nothing (a 20-user delta "runs" at 10,000 users/s).
+  const rate = secs && secs >= MEANINGFUL_SECONDS && r.users_seen > 0 ? r.users_seen / secs : null;
   const done = r.status === 'succeeded';
   const progress = done ? 1 : r.total ? Math.min(0.99, r.users_seen / r.total) : r.status === 'queued' ? 0 : null;
   const eta = done ? 0 : rate && r.total && r.total > r.users_seen ? Math.round((r.total - r.users_seen) / rate) : null;
@@ -118,6 +158,9 @@ export function runView(r: RunRow, now = Date.now()): RunView {
     removed: r.removed,
     held: r.held,
     skipped: r.skipped,
+    skippedUsers: JSON.parse(r.skipped_users),
+    filtered: r.filtered,
+    removalsHeld: r.removals_held ? JSON.parse(r.removals_held) : null,
     errors: JSON.parse(r.errors),
     progress,
     usersPerSecond: rate === null ? null : Math.round(rate),
@@ -143,6 +186,7 @@ export function importView(i: ImportRow, lastRun: RunRow | undefined, pendingHel
     nextSyncAt: i.next_sync_at,
     newUserPolicy: i.new_user_policy,
     removedUserPolicy: i.removed_user_policy,
+    deletionThreshold: { unit: i.deletion_threshold_unit, value: i.deletion_threshold },
     status: i.status,
     statusReason: i.status_reason ? JSON.parse(i.status_reason) : null,
     deltaLinkSaved: i.delta_link !== null,

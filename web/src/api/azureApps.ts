@@ -9,6 +9,10 @@ export interface Guidance {
   steps: string[];
   /** the stored connection no longer works and must be authorized again */
   reauthorize: boolean;
+  /** alternative ways out, each its own list */
+  paths?: { title: string; steps: string[] }[];
+  /** Microsoft's explanation of the AADSTS code */
+  lookupUrl?: string | null;
 }
 
 export interface AzureProblem {
@@ -39,6 +43,8 @@ export interface AzureApp {
   grantedScopes: string[];
   missingScopes: string[];
   lastUsedAt: string | null;
+  /** another client connects the same Entra tenant: the operator's reason */
+  sharedTenantReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +81,8 @@ export interface AzureAppInput {
   cloud: string;
   smtpSending: boolean;
   secretExpiresAt: string | null;
+  /** required when another client connects the same Entra tenant */
+  sharedTenantReason?: string;
 }
 
 export interface ConnectionReport {

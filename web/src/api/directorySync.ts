@@ -28,6 +28,12 @@ export interface SyncRun {
   removed: number;
   held: number;
   skipped: number;
+  /** the first 200 skipped users, with the reason */
+  skippedUsers: SkippedUser[];
+  /** listed by Entra but outside the import's filters */
+  filtered: number;
+  /** the run's removals went over the deletion threshold and wait for approval */
+  removalsHeld: { removals: number; members: number; unit: 'users' | 'percent'; threshold: number } | null;
   errors: { at: string; code: string; message: string; entraObjectId?: string }[];
   progress: number | null;
   usersPerSecond: number | null;
@@ -36,6 +42,21 @@ export interface SyncRun {
   finishedAt: string | null;
   createdAt: string;
 }
+
+export interface SkippedUser {
+  entraObjectId: string;
+  displayName: string | null;
+  email: string | null;
+  reason: string;
+}
+
+/** More removals than this in one run wait for approval. */
+export interface DeletionThreshold {
+  unit: 'users' | 'percent';
+  value: number;
+}
+
+export const DEFAULT_DELETION_THRESHOLD: DeletionThreshold = { unit: 'percent', value: 10 };
 
 export interface DirectoryImport {
   id: string;
@@ -51,6 +72,7 @@ export interface DirectoryImport {
   nextSyncAt: string | null;
   newUserPolicy: 'add' | 'hold';
   removedUserPolicy: 'delete' | 'keep' | 'hold';
+  deletionThreshold: DeletionThreshold;
   status: 'active' | 'paused';
   statusReason: { code: string; message: string; at: string } | null;
   deltaLinkSaved: boolean;
@@ -73,6 +95,7 @@ export interface ImportInput {
   syncIntervalMinutes: number;
   newUserPolicy: 'add' | 'hold';
   removedUserPolicy: 'delete' | 'keep' | 'hold';
+  deletionThreshold: DeletionThreshold;
 }
 
 export interface PreviewResult {

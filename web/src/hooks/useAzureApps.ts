@@ -90,3 +90,13 @@ export function useTestAzureApp() {
     onSettled: () => invalidate(queryClient),
   });
 }
+
+/** "Request sent": approval was requested through Entra's admin consent workflow. */
+export function useApprovalRequested() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (app: Pick<AzureApp, 'clientId' | 'id'>) =>
+      api.post<AzureApp>(`${path(app.clientId, app.id)}/approval-requested`),
+    onSettled: () => invalidate(queryClient),
+  });
+}

@@ -134,3 +134,13 @@ export function useDecideHeld(clientId: string, importId: string) {
     onSuccess: invalidate,
   });
 }
+
+/** Approve or reject every pending change at once (of one kind, of one run). */
+export function useDecideAllHeld(clientId: string, importId: string) {
+  const invalidate = useInvalidate(clientId);
+  return useMutation({
+    mutationFn: (body: { decision: 'approve' | 'reject'; kind?: 'add' | 'remove'; runId?: string }) =>
+      api.post<{ decided: number; left: number }>(`${importsPath(clientId, importId)}/held-changes/decide`, body),
+    onSuccess: invalidate,
+  });
+}

@@ -15,12 +15,13 @@ import { ImportSettings } from './entra-sync/ImportSettings';
 import { NewImportModal } from './entra-sync/NewImportModal';
 import { RunProgress, RunStatusBadge } from './entra-sync/RunProgress';
 import { RunsTable } from './entra-sync/RunsTable';
+import { removalsHeldText, thresholdText } from './entra-sync/words';
 
-const policyLabel = {
-  add: 'new users added',
-  hold: 'new users held',
+const newPolicyLabel = { add: 'new users added', hold: 'new users held for approval' } as const;
+const removedPolicyLabel = {
   delete: 'removed users deleted',
   keep: 'removed users kept',
+  hold: 'removed users held for approval',
 } as const;
 
 /** Imports of Entra users into recipient groups for the client chosen in the header. */
@@ -103,7 +104,7 @@ function Imports({ clientId, readOnly }: { clientId: string; readOnly: boolean }
                   )}
                 </Table.Td>
                 <Table.Td>{i.lastRun ? <RunStatusBadge run={i.lastRun} /> : '—'}</Table.Td>
-                <Table.Td>{i.pendingHeld || ''}</Table.Td>
+                <Table.Td>{i.pendingHeld}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -130,6 +131,8 @@ function ImportDetail({ clientId, imp, readOnly }: { clientId: string; imp: Dire
   const [runId, setRunId] = useState<string | null>(null);
   const run = useRun(clientId, imp.id, runId ?? imp.lastRun?.id ?? null);
   const shown = run.data ?? imp.lastRun;
+  const [tab, setTab] = useState<string | null>(imp.pendingHeld > 0 ? 'held' : 'runs');
+  const heldRemovals = imp.lastRun?.removalsHeld && imp.pendingHeld > 0 ? imp.lastRun.removalsHeld : null;
   return (
     <Paper withBorder radius="md" p="lg">
       <Stack gap="md">
@@ -139,9 +142,11 @@ function ImportDetail({ clientId, imp, readOnly }: { clientId: string; imp: Dire
               {imp.name}
             </Title>
             <Text size="sm" c="dimmed">
-              {policyLabel[imp.newUserPolicy]},{' '}
-              {policyLabel[imp.removedUserPolicy === 'hold' ? 'hold' : imp.removedUserPolicy]}
-              {imp.removedUserPolicy === 'hold' ? ' (removals)' : ''} ·{' '}
+              {newPolicyLabel[imp.newUserPolicy]}, {removedPolicyLabel[imp.removedUserPolicy]}
+              {imp.removedUserPolicy === 'delete'
+                ? ` (more than ${thresholdText(imp.deletionThreshold)} in one sync are held)`
+                : ''}{' '}
+              ·{' '}
               {imp.syncEnabled
                 ? `next sync ${formatDateTime(imp.nextSyncAt, 'after the first run')}`
                 : 'synced on demand'}
@@ -172,8 +177,22 @@ function ImportDetail({ clientId, imp, readOnly }: { clientId: string; imp: Dire
             <Link to={`/settings/azure-applications${search}`}>Azure Applications</Link>; syncs resume by themselves.
           </Alert>
         )}
+        {heldRemovals && (
+          <Alert color="orange" title="Removals held by the deletion threshold">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{removalsHeldText(heldRemovals)}</Text>
+              <Text size="sm">
+                Check that the import’s scope and Entra are right (a deleted group, a changed filter or a faulty change
+                in Entra looks like this), then approve or reject the removals.
+              </Text>
+              <Button size="xs" variant="light" onClick={() => setTab('held')}>
+                Review held removals
+              </Button>
+            </Stack>
+          </Alert>
+        )}
         {shown && <RunProgress run={shown} />}
-        <Tabs defaultValue={imp.pendingHeld > 0 ? 'held' : 'runs'} keepMounted={false}>
+        <Tabs value={tab} onChange={setTab} keepMounted={false}>
           <Tabs.List>
             <Tabs.Tab value="runs">History</Tabs.Tab>
             <Tabs.Tab value="held" rightSection={imp.pendingHeld ? <Badge size="xs">{imp.pendingHeld}</Badge> : null}>

@@ -41,6 +41,12 @@ export function AuthorizeModal({ app, opened, onClose }: { app: AzureApp; opened
           checked={adminConsent}
           onChange={(event) => setAdminConsent(event.currentTarget.checked)}
         />
+        {adminConsent && (
+          <Text size="sm" c="dimmed">
+            Microsoft asks you to pick an account twice: first to grant consent for the organization, then to sign in so
+            that Baitwise receives its connection. Choose the same administrator account both times.
+          </Text>
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel

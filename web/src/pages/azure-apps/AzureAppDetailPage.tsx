@@ -9,7 +9,7 @@ import { ArchivedClientAlert } from '../../components/ArchivedClientAlert';
 import { ARCHIVED_REASON, ExplainedButton } from '../../components/ExplainedButton';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader, QueryError } from '../../components/QueryState';
-import { useAzureApp, useRegistrationInfo, useTestAzureApp } from '../../hooks/useAzureApps';
+import { useApprovalRequested, useAzureApp, useRegistrationInfo, useTestAzureApp } from '../../hooks/useAzureApps';
 import { useClients } from '../../hooks/useClients';
 import { notifyFailure } from '../../lib/notify';
 import { AadstsLookup } from './AadstsLookup';
@@ -34,6 +34,9 @@ function currentProblem(app: AzureApp, justFailed: boolean) {
   if (justFailed && last) return last;
   if ((app.status === 'reauth_required' || app.status === 'error') && app.statusReason) return app.statusReason;
   if (app.status === 'not_authorized' && last) return last;
+  // "Request sent": waiting for a reviewer in Entra, not a failure.
+  if (app.status !== 'connected' && app.lastAuthorization?.outcome === 'approval_requested')
+    return app.lastAuthorization;
   return null;
 }
 
@@ -45,6 +48,7 @@ export function AzureAppDetailPage() {
   const info = useRegistrationInfo();
   const clients = useClients({ includeArchived: true });
   const test = useTestAzureApp();
+  const requested = useApprovalRequested();
   const [authorizeOpened, setAuthorizeOpened] = useState(false);
   const [editOpened, setEditOpened] = useState(false);
   const [deleting, setDeleting] = useState<AzureApp | null>(null);
@@ -182,7 +186,27 @@ export function AzureAppDetailPage() {
           guidance={problem.guidance}
           answer={problem}
           redirectUri={info.data?.redirectUri}
-          action={problem.guidance.reauthorize && <AuthorizeAgainButton onClick={() => setAuthorizeOpened(true)} />}
+          tone={problem.guidance.key === 'consent_pending' ? 'info' : 'problem'}
+          action={
+            <Group gap="sm">
+              {problem.guidance.reauthorize && <AuthorizeAgainButton onClick={() => setAuthorizeOpened(true)} />}
+              {['consent_declined', 'admin_consent_required'].includes(problem.guidance.key) && (
+                <ExplainedButton
+                  size="sm"
+                  variant="default"
+                  disabledReason={readOnly && ARCHIVED_REASON}
+                  loading={requested.isPending}
+                  onClick={() =>
+                    requested.mutate(data, {
+                      onError: (e) => notifyFailure('Could not record the request', e),
+                    })
+                  }
+                >
+                  I requested approval
+                </ExplainedButton>
+              )}
+            </Group>
+          }
         />
       )}
       {data.status === 'connected' && data.missingScopes.length > 0 && (

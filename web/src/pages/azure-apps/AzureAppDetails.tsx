@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { AzureApp } from '../../api/azureApps';
 import { formatDateTime } from '../../lib/format';
 import { Field } from './Field';
@@ -51,6 +51,13 @@ export function AzureAppDetails({
           <Field label="Last successful use">{formatDateTime(app.lastUsedAt)}</Field>
           <Field label="Added">{formatDateTime(app.createdAt)}</Field>
         </SimpleGrid>
+        {app.sharedTenantReason && (
+          <Alert color="yellow" variant="light" title="Another client connects this Entra tenant too">
+            <Text size="sm">
+              Both clients import, phish and train the same people. Reason given: {app.sharedTenantReason}
+            </Text>
+          </Alert>
+        )}
         {app.grantedScopes.length > 0 && (
           <Field label="Granted permissions">
             <Group gap={4} mt={2}>

@@ -1,7 +1,21 @@
-import { Button, Checkbox, Divider, Grid, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Divider,
+  Grid,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  Stack,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { AzureApp, AzureAppInput } from '../../api/azureApps';
+import { ApiError } from '../../api/errors';
 import { PageLoader, QueryError } from '../../components/QueryState';
 import { useCreateAzureApp, useRegistrationInfo, useUpdateAzureApp } from '../../hooks/useAzureApps';
 import { useClients } from '../../hooks/useClients';
@@ -12,6 +26,7 @@ import { RegistrationHelp } from './RegistrationHelp';
 
 interface Values extends AzureAppInput {
   clientId: string;
+  sharedTenantReason: string;
 }
 
 // Mirrors the server: a GUID, and for the tenant a GUID or a verified domain.
@@ -28,6 +43,7 @@ function initialValues(app: AzureApp | undefined, clientId: string | null): Valu
     cloud: app?.cloud ?? 'global',
     smtpSending: app?.smtpSending ?? false,
     secretExpiresAt: app?.secretExpiresAt ?? null,
+    sharedTenantReason: app?.sharedTenantReason ?? '',
   };
 }
 
@@ -50,6 +66,8 @@ export function AzureAppFormModal({
   const info = useRegistrationInfo();
   const create = useCreateAzureApp();
   const update = useUpdateAzureApp();
+  // Set when the server answered that another client connects this tenant: the reason is asked for.
+  const [sharedWarning, setSharedWarning] = useState<string | null>(null);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: initialValues(app, defaultClientId),
@@ -73,6 +91,7 @@ export function AzureAppFormModal({
       const only = clients.data?.length === 1 ? (clients.data[0]?.id ?? null) : null;
       form.setValues(initialValues(app, defaultClientId ?? only));
       form.clearErrors();
+      setSharedWarning(null);
     }
   }, [opened, app]);
 
@@ -84,9 +103,17 @@ export function AzureAppFormModal({
       cloud: values.cloud,
       smtpSending: values.smtpSending,
       secretExpiresAt: values.secretExpiresAt || null,
+      ...(values.sharedTenantReason.trim() ? { sharedTenantReason: values.sharedTenantReason.trim() } : {}),
     };
-    const onError = (error: unknown) =>
+    const onError = (error: unknown) => {
+      if (error instanceof ApiError && error.code === 'tenant_shared') {
+        // First time: the warning and the reason field appear. Again without a reason: ask for it.
+        if (sharedWarning) form.setFieldError('sharedTenantReason', 'Say why, or check the Tenant ID.');
+        setSharedWarning(error.message.replace(/;? if both clients .*$/, '.'));
+        return;
+      }
       showServerError(form, error, editing ? 'Could not save the application' : 'Could not add the application');
+    };
     const onSuccess = (saved: AzureApp) => {
       notifySuccess(
         editing ? `${saved.name} was saved.` : `${saved.name} was added. Next, authorize it with Microsoft.`,
@@ -186,6 +213,22 @@ export function AzureAppFormModal({
                 description="Also request SMTP.Send, to send training through smtp.office365.com with XOAUTH2."
                 {...form.getInputProps('smtpSending', { type: 'checkbox' })}
               />
+              {sharedWarning && (
+                <Alert color="yellow" variant="light" title="This tenant is already connected">
+                  <Stack gap="xs">
+                    <div>{sharedWarning}</div>
+                    <Textarea
+                      label="Why do both clients connect this tenant?"
+                      description="Kept with the application and in the audit log, e.g. a subsidiary with its own contract."
+                      required
+                      autosize
+                      minRows={2}
+                      maxLength={500}
+                      {...form.getInputProps('sharedTenantReason')}
+                    />
+                  </Stack>
+                </Alert>
+              )}
               <Group justify="flex-end" mt="xs">
                 <Button variant="default" onClick={onClose}>
                   Cancel

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { type ReactNode, useId } from 'react';
 import type { Guidance } from '../../api/azureApps';
@@ -31,6 +31,12 @@ export function GuidancePanel({
 }) {
   const problem = tone === 'problem';
   const headingId = useId();
+  // Microsoft's lookup explains every code, also those Baitwise has no advice for.
+  const lookupCode =
+    answer?.aadsts ?? (guidance.lookupUrl ? new URL(guidance.lookupUrl).searchParams.get('code') : null);
+  const lookupUrl =
+    guidance.lookupUrl ??
+    (answer?.aadsts != null ? `https://login.microsoftonline.com/error?code=${answer.aadsts}` : null);
   return (
     <Alert
       color={problem ? 'orange' : 'indigo'}
@@ -57,6 +63,30 @@ export function GuidancePanel({
               ))}
             </List>
           </div>
+        )}
+        {(guidance.paths?.length ?? 0) > 0 && (
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            {guidance.paths?.map((path, i) => (
+              <div key={path.title}>
+                <Text size="sm" fw={600} mb={4}>
+                  {i === 0 ? 'Way 1: ' : i === 1 ? 'Way 2: ' : ''}
+                  {path.title}
+                </Text>
+                <List type="ordered" size="sm" spacing={4} withPadding aria-label={path.title}>
+                  {path.steps.map((step) => (
+                    <List.Item key={step}>{step}</List.Item>
+                  ))}
+                </List>
+              </div>
+            ))}
+          </SimpleGrid>
+        )}
+        {lookupUrl && (
+          <Text size="sm">
+            <Anchor href={lookupUrl} target="_blank" rel="noreferrer">
+              Microsoft’s explanation of AADSTS{lookupCode}
+            </Anchor>
+          </Text>
         )}
         {guidance.key === 'redirect_uri_mismatch' && redirectUri && (
           <RedirectUriField redirectUri={redirectUri} description="Add it under Authentication → Web." />

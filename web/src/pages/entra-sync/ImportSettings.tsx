@@ -14,6 +14,7 @@ export function ImportSettings({ clientId, imp }: { clientId: string; imp: Direc
   const [interval, setInterval] = useState(imp.syncIntervalMinutes);
   const [newUserPolicy, setNewUserPolicy] = useState(imp.newUserPolicy);
   const [removedUserPolicy, setRemovedUserPolicy] = useState(imp.removedUserPolicy);
+  const [threshold, setThreshold] = useState(imp.deletionThreshold);
   const [confirming, setConfirming] = useState(false);
   return (
     <Stack gap="md" maw={640}>
@@ -32,8 +33,10 @@ export function ImportSettings({ clientId, imp }: { clientId: string; imp: Direc
       <PolicySelects
         newUserPolicy={newUserPolicy}
         removedUserPolicy={removedUserPolicy}
+        threshold={threshold}
         onNewUserPolicy={setNewUserPolicy}
         onRemovedUserPolicy={setRemovedUserPolicy}
+        onThreshold={setThreshold}
       />
       <Group justify="space-between">
         <Button variant="subtle" color="red" onClick={() => setConfirming(true)}>
@@ -43,7 +46,13 @@ export function ImportSettings({ clientId, imp }: { clientId: string; imp: Direc
           loading={update.isPending}
           onClick={() =>
             update.mutate(
-              { syncEnabled, syncIntervalMinutes: interval, newUserPolicy, removedUserPolicy },
+              {
+                syncEnabled,
+                syncIntervalMinutes: interval,
+                newUserPolicy,
+                removedUserPolicy,
+                deletionThreshold: threshold,
+              },
               {
                 onSuccess: () => notifySuccess('Import saved.'),
                 onError: (e) => notifyFailure('The import was not saved', e),

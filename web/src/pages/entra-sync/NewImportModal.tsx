@@ -18,7 +18,14 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useState } from 'react';
-import type { DirectoryImport, EntraGroupRef, ImportInput, SyncFilters } from '../../api/directorySync';
+import {
+  DEFAULT_DELETION_THRESHOLD,
+  type DeletionThreshold,
+  type DirectoryImport,
+  type EntraGroupRef,
+  type ImportInput,
+  type SyncFilters,
+} from '../../api/directorySync';
 import { useAzureApps } from '../../hooks/useAzureApps';
 import { useCreateImport, useGroupSearch, usePreview } from '../../hooks/useDirectorySync';
 import { useRecipientGroups } from '../../hooks/useRecipientGroups';
@@ -64,7 +71,8 @@ export function NewImportModal({
   const [target, setTarget] = useState<string>(NEW_GROUP);
   const [newGroupName, setNewGroupName] = useState('Entra users');
   const [newUserPolicy, setNewUserPolicy] = useState<'add' | 'hold'>('add');
-  const [removedUserPolicy, setRemovedUserPolicy] = useState<'delete' | 'keep' | 'hold'>('delete');
+  const [removedUserPolicy, setRemovedUserPolicy] = useState<'delete' | 'keep' | 'hold'>('hold');
+  const [threshold, setThreshold] = useState<DeletionThreshold>(DEFAULT_DELETION_THRESHOLD);
   const [syncEnabled, setSyncEnabled] = useState(true);
   const [interval, setInterval] = useState<number>(10);
 
@@ -90,6 +98,7 @@ export function NewImportModal({
     syncIntervalMinutes: interval,
     newUserPolicy,
     removedUserPolicy,
+    deletionThreshold: threshold,
   });
 
   return (
@@ -289,8 +298,10 @@ export function NewImportModal({
         <PolicySelects
           newUserPolicy={newUserPolicy}
           removedUserPolicy={removedUserPolicy}
+          threshold={threshold}
           onNewUserPolicy={setNewUserPolicy}
           onRemovedUserPolicy={setRemovedUserPolicy}
+          onThreshold={setThreshold}
         />
         <Group align="flex-end">
           <Switch

@@ -2,6 +2,7 @@ import { Table, Text } from '@mantine/core';
 import { useRuns } from '../../hooks/useDirectorySync';
 import { formatDateTime } from '../../lib/format';
 import { RunStatusBadge } from './RunProgress';
+import { runKind, runTrigger } from './words';
 
 /** History of an import's runs with their counts and last error. */
 export function RunsTable({ clientId, importId }: { clientId: string; importId: string }) {
@@ -13,7 +14,7 @@ export function RunsTable({ clientId, importId }: { clientId: string; importId: 
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Started</Table.Th>
-            <Table.Th>Kind</Table.Th>
+            <Table.Th>What</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th ta="right">Users</Table.Th>
             <Table.Th ta="right">Added</Table.Th>
@@ -21,7 +22,7 @@ export function RunsTable({ clientId, importId }: { clientId: string; importId: 
             <Table.Th ta="right">Removed</Table.Th>
             <Table.Th ta="right">Held</Table.Th>
             <Table.Th ta="right">Skipped</Table.Th>
-            <Table.Th>Last error</Table.Th>
+            <Table.Th>Note</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -29,9 +30,9 @@ export function RunsTable({ clientId, importId }: { clientId: string; importId: 
             <Table.Tr key={r.id}>
               <Table.Td>{formatDateTime(r.startedAt ?? r.createdAt)}</Table.Td>
               <Table.Td>
-                {r.kind ?? '—'}{' '}
-                <Text span size="xs" c="dimmed">
-                  ({r.trigger})
+                {runKind(r.kind)}
+                <Text size="xs" c="dimmed">
+                  {runTrigger[r.trigger] ?? r.trigger}
                 </Text>
               </Table.Td>
               <Table.Td>
@@ -45,7 +46,9 @@ export function RunsTable({ clientId, importId }: { clientId: string; importId: 
               <Table.Td ta="right">{r.skipped}</Table.Td>
               <Table.Td>
                 <Text size="sm" lineClamp={2}>
-                  {r.errors.at(-1)?.message ?? ''}
+                  {r.removalsHeld
+                    ? `Removals held: ${r.removalsHeld.removals} over the deletion threshold`
+                    : (r.errors.at(-1)?.message ?? '')}
                 </Text>
               </Table.Td>
             </Table.Tr>
