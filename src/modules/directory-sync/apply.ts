@@ -352,7 +352,7 @@ export const RECIPIENT_COLUMNS: Column[] = [
   { name: 'enabled', pg: 'int4' },
   ...text('source', 'created_at', 'updated_at'),
 ];
-const RECIPIENT_UPSERT = `(id) do update set ${RECIPIENT_COLUMNS.filter(
+export const RECIPIENT_UPSERT = `(id) do update set ${RECIPIENT_COLUMNS.filter(
   (c) => !['id', 'client_id', 'created_at'].includes(c.name),
 )
   .map((c) => `${c.name} = excluded.${c.name}`)
