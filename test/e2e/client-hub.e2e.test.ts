@@ -96,7 +96,9 @@ describe('the client as the hub', () => {
       await m365.getByText('No Azure application yet.', { exact: false }).waitFor();
 
       // Step 1 links to the Azure Applications page for this client (preselected in the form).
-      await step(page, 'Add an Azure application').getByRole('link', { name: 'Add an Azure application', exact: true }).click();
+      await step(page, 'Add an Azure application')
+        .getByRole('link', { name: 'Add an Azure application', exact: true })
+        .click();
       await page.getByRole('heading', { name: 'Azure Applications', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Add application' }).click();
       const form = page.getByRole('dialog', { name: 'Add application' });
