@@ -157,6 +157,7 @@ describe('the client as the hub', () => {
   it('follows the picker, and says what a page is missing with a link to it', async () => {
     const { call } = await apiSession(e2e.server);
     const globex = await call('POST', '/clients', { name: 'Globex' });
+    await call('POST', '/clients', { name: 'Umbrella' });
     await inPage('missing', async (page) => {
       await page.goto(`${e2e.server.url}/clients/${globex.id}`);
       await signIn(page, e2e.server.admin, 'Globex');
@@ -165,8 +166,8 @@ describe('the client as the hub', () => {
 
       // Choosing another client in the picker while on a client's page opens that client's page.
       await picker.click();
-      await page.getByRole('option', { name: 'Contoso Ltd', exact: true }).click();
-      await page.getByRole('heading', { name: 'Contoso Ltd', level: 1 }).waitFor();
+      await page.getByRole('option', { name: 'Umbrella', exact: true }).click();
+      await page.getByRole('heading', { name: 'Umbrella', level: 1 }).waitFor();
       await picker.click();
       await page.getByRole('option', { name: 'Globex', exact: true }).click();
       await page.getByRole('heading', { name: 'Globex', level: 1 }).waitFor();
@@ -200,6 +201,25 @@ describe('the client as the hub', () => {
         .getByRole('table', { name: 'Recipients' })
         .getByRole('cell', { name: 'new.starter@globex.test', exact: true })
         .waitFor();
+    });
+
+    // An application whose client secret runs out within the month says so on the client's page.
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await call('POST', `/clients/${globex.id}/azure-apps`, {
+      name: 'Globex M365',
+      azureClientId: '11111111-2222-4333-8444-555555555555',
+      clientSecret: 'globex-secret-value',
+      tenant: '99999999-8888-4777-8666-555555555555',
+      secretExpiresAt: soon,
+    });
+    await inPage('secret-expiry', async (page) => {
+      await page.goto(`${e2e.server.url}/clients/${globex.id}`);
+      await signIn(page, e2e.server.admin, 'Globex');
+      const app = page
+        .getByRole('region', { name: 'Microsoft 365 connection' })
+        .getByRole('group', { name: 'Azure application Globex M365' });
+      await app.getByText(/never authorized · client secret expires /).waitFor();
+      await app.getByRole('button', { name: 'Authorize Globex M365' }).waitFor();
     });
     const groups = await call<{ items: { id: string; name: string }[] }>(
       'GET',

@@ -6,9 +6,19 @@ import type { AzureApp } from '../../api/azureApps';
 import type { ClientOverview } from '../../api/clientOverview';
 import type { Client } from '../../api/types';
 import { useAzureApps } from '../../hooks/useAzureApps';
-import { formatDateTime } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { AuthorizeModal } from '../azure-apps/AuthorizeModal';
 import { AzureAppStatusBadge } from '../azure-apps/AzureAppStatusBadge';
+
+const SECRET_WARNING_DAYS = 30;
+
+/** A client secret that expires within a month (or has) stops every connection: say so here. */
+function secretWarning(expiresAt: string | null): string | null {
+  if (!expiresAt) return null;
+  const days = (new Date(expiresAt).getTime() - Date.now()) / 86_400_000;
+  if (days > SECRET_WARNING_DAYS) return null;
+  return days < 0 ? `client secret expired ${formatDate(expiresAt)}` : `client secret expires ${formatDate(expiresAt)}`;
+}
 
 /**
  * The client's Microsoft 365 connection: each Azure application with its status and the action
@@ -78,6 +88,7 @@ export function Microsoft365Card({ client, overview }: { client: Client; overvie
                   {[
                     app.tenantDomain,
                     app.authorizedAt ? `authorized ${formatDateTime(app.authorizedAt)}` : 'never authorized',
+                    secretWarning(app.secretExpiresAt),
                   ]
                     .filter(Boolean)
                     .join(' · ')}
