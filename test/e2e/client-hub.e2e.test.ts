@@ -72,7 +72,7 @@ describe('the client as the hub', () => {
 
       // No client yet: the checklist starts there, and its next step leads to the Clients page.
       await page.getByRole('heading', { name: 'Get started with Baitwise' }).waitFor();
-      await page.getByRole('link', { name: 'Next step: Add your first client' }).click();
+      await page.getByRole('link', { name: 'Start next step: Add your first client' }).click();
       await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Add client' }).click();
       const add = page.getByRole('dialog', { name: 'Add client' });
