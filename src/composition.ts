@@ -27,6 +27,8 @@ import type { AzureServices } from './modules/azure-apps/routes.js';
 import { AzureAppService } from './modules/azure-apps/service.js';
 import { ConnectionTester } from './modules/azure-apps/test-connection.js';
 import { TokenService } from './modules/azure-apps/token-service.js';
+import { ClientOverviewService } from './modules/clients/overview.js';
+import { clientOverviewRoutes } from './modules/clients/overview-routes.js';
 import { clientRoutes } from './modules/clients/routes.js';
 import { ClientService } from './modules/clients/service.js';
 import { directorySyncModule } from './modules/directory-sync/module.js';
@@ -82,6 +84,8 @@ export interface Services {
   auth: AuthService;
   operators: OperatorService;
   clients: ClientService;
+  /** a client's state at a glance, read from every module's tables */
+  clientOverview: ClientOverviewService;
   recipients: RecipientService;
   groups: RecipientGroupService;
   /** SQLite's recipient search index, caught up after writes (no-op on PostgreSQL) */
@@ -144,6 +148,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     auth: new AuthService(db.db, config, passwords),
     operators: new OperatorService(db.db, passwords),
     clients: new ClientService(db.db),
+    clientOverview: new ClientOverviewService(db.db),
     recipients: new RecipientService(db.db),
     groups: new RecipientGroupService(db.db),
     searchIndex: new SearchIndexer(db),
@@ -186,6 +191,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const modules: Module[] = [
     { name: 'auth', routes: authRoutes(services) },
     { name: 'clients', routes: clientRoutes(services.clients) },
+    { name: 'client-overview', routes: clientOverviewRoutes(services.clientOverview) },
     { name: 'operators', routes: operatorRoutes(services) },
     { name: 'api-tokens', routes: apiTokenRoutes(db.db) },
     { name: 'audit', routes: auditRoutes(db.db) },

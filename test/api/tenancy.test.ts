@@ -348,6 +348,15 @@ const AUTHENTICATED_CHECKS: Record<string, () => Promise<void>> = {
     const list = (await t.as(adminA, 'GET', '/api/v1/clients?includeArchived=true')).json();
     expect(list.items.map((c: { id: string }) => c.id)).toEqual([ids.clientA]);
   },
+  'GET /api/v1/clients/overview': async () => {
+    // A's list holds A's client alone, and B's counts (a recipient, an application) appear only in B's.
+    const a = (await t.as(adminA, 'GET', '/api/v1/clients/overview')).json();
+    expect(a.items.map((x: { clientId: string }) => x.clientId)).toEqual([ids.clientA]);
+    expect(a.items[0]).toMatchObject({ recipients: 0, connection: 'none' });
+    expect(JSON.stringify(a)).not.toContain(ids.clientB);
+    const b = (await t.as(adminB, 'GET', '/api/v1/clients/overview')).json();
+    expect(b.items).toEqual([expect.objectContaining({ clientId: ids.clientB, recipients: 1 })]);
+  },
   'GET /api/v1/api-tokens': async () => {
     const list = await t.as(adminA, 'GET', '/api/v1/api-tokens');
     expect(list.body).not.toContain(ids.tokenB);

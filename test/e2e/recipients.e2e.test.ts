@@ -35,7 +35,11 @@ describe('recipients page', () => {
       await page.getByText('Choose a client in the header').waitFor();
       await page.getByRole('combobox', { name: 'Active client' }).click();
       await page.getByRole('option', { name: 'Initech', exact: true }).click();
-      await page.getByText('No recipients match.').waitFor();
+      // A client without recipients says how to get them (sync first), not "No recipients match".
+      await page.getByRole('heading', { name: 'No recipients yet' }).waitFor();
+      expect(await page.getByRole('link', { name: 'Sync from Entra ID' }).getAttribute('href')).toMatch(
+        /^\/entra-sync\?client=/,
+      );
 
       // Add by hand, twice with the same address: the second time the server's 409 lands on Email.
       for (const attempt of [1, 2]) {

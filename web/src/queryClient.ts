@@ -1,5 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { isApiError } from './api/errors';
+import { overviewKey } from './hooks/useClientOverview';
 import { sessionKey } from './hooks/useSession';
 
 // A 401 "unauthenticated" from any call means the session ended (expired, revoked by a password
@@ -12,9 +13,16 @@ function onError(error: unknown): void {
   if (isApiError(error, 'csrf_failed')) void queryClient.invalidateQueries({ queryKey: sessionKey });
 }
 
-export const queryClient = new QueryClient({
+export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError }),
-  mutationCache: new MutationCache({ onError }),
+  mutationCache: new MutationCache({
+    onError,
+    // Any write may complete an onboarding step or change a client's counts: the overview (the
+    // client page, the checklist, the clients list's columns) is read again the next time it shows.
+    onSuccess: (): void => {
+      void queryClient.invalidateQueries({ queryKey: overviewKey });
+    },
+  }),
   defaultOptions: {
     queries: {
       // Client errors will not improve by asking again; only retry what might be transient.

@@ -83,3 +83,28 @@ export async function consumeSetupToken(db: Db, id: string, now: string): Promis
 export async function recordSuccessfulLogin(db: Db, operatorId: string, now: string): Promise<void> {
   await db.updateTable('operators').set({ last_login_at: now }).where('id', '=', operatorId).execute();
 }
+
+/**
+ * When the operator last signed in before `sessionId` began (sessions are kept, revoked or
+ * expired, so this is their sign-in history); null when that session is their first. Without a
+ * session (an API token), their latest sign-in.
+ */
+export async function previousSignInAt(db: Db, operatorId: string, sessionId: string | null): Promise<string | null> {
+  let q = db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('operator_id', '=', operatorId);
+  if (sessionId) {
+    q = q
+      .where('id', '!=', sessionId)
+      .where('created_at', '<=', (eb) =>
+        eb
+          .selectFrom('sessions')
+          .select('created_at')
+          .where('id', '=', sessionId)
+          .where('operator_id', '=', operatorId),
+      );
+  }
+  const row = await q.executeTakeFirst();
+  return row?.at ?? null;
+}

@@ -4,12 +4,18 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, SESSION_COOKIE } from '../../http/authenticate.js';
 import { Email, Name, Password, Strict } from '../../http/schemas.js';
-import { csrfFor } from '../../lib/tokens.js';
+import { csrfFor, sha256 } from '../../lib/tokens.js';
 import type { OperatorService } from '../operators/service.js';
 import { OperatorSchema } from '../operators/view.js';
 import type { AuthService, NewSession } from './service.js';
 
-const SessionBody = Type.Object({ operator: OperatorSchema, csrfToken: Type.String() });
+const SessionBody = Type.Object({
+  operator: OperatorSchema,
+  csrfToken: Type.String(),
+  previousSignInAt: Type.Union([Type.String(), Type.Null()], {
+    description: "the operator's sign-in before this session; null on their first (the console says Welcome)",
+  }),
+});
 
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, s: NewSession): void {
   reply.setCookie(SESSION_COOKIE, s.cookieValue, {
@@ -57,7 +63,11 @@ export const authRoutes =
         const { token, ...input } = req.body;
         const s = await services.auth.completeSetup(token, input, req.ip, req.headers['user-agent'] ?? null);
         setSessionCookie(req, reply, s);
-        return reply.status(201).send({ operator: await services.operators.get(s.operatorId), csrfToken: s.csrfToken });
+        return reply.status(201).send({
+          operator: await services.operators.get(s.operatorId),
+          csrfToken: s.csrfToken,
+          previousSignInAt: await services.auth.previousSignIn(s.operatorId, sha256(s.cookieValue)),
+        });
       },
     );
 
@@ -80,7 +90,11 @@ export const authRoutes =
           req.headers['user-agent'] ?? null,
         );
         setSessionCookie(req, reply, s);
-        return { operator: await services.operators.get(s.operatorId), csrfToken: s.csrfToken };
+        return {
+          operator: await services.operators.get(s.operatorId),
+          csrfToken: s.csrfToken,
+          previousSignInAt: await services.auth.previousSignIn(s.operatorId, sha256(s.cookieValue)),
+        };
       },
     );
 
@@ -110,6 +124,7 @@ export const authRoutes =
         return {
           operator: await services.operators.get(actor.operatorId),
           csrfToken: actor.via === 'session' && cookie ? csrfFor(cookie) : '',
+          previousSignInAt: await services.auth.previousSignIn(actor.operatorId, actor.sessionId),
         };
       },
     );

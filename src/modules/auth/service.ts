@@ -183,6 +183,11 @@ export class AuthService {
     });
   }
 
+  /** The operator's sign-in before this session (null: this is their first), for the console's greeting. */
+  previousSignIn(operatorId: string, sessionId: string | null): Promise<string | null> {
+    return repo.previousSignInAt(this.db, operatorId, sessionId);
+  }
+
   async setupRequired(): Promise<boolean> {
     return (await countOperators(this.db)) === 0;
   }

@@ -17,6 +17,8 @@ export interface Operator {
 export interface Session {
   operator: Operator;
   csrfToken: string;
+  /** the operator's sign-in before this session; null on their first */
+  previousSignInAt: string | null;
 }
 
 export interface Client {

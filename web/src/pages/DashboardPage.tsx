@@ -9,10 +9,13 @@ import { useAuditCountLastDay, useRecentAudit } from '../hooks/useAudit';
 import { useClients } from '../hooks/useClients';
 import { useOperators } from '../hooks/useOperators';
 import { useClientSearch, useSelectedClient } from '../hooks/useSelectedClient';
-import { useIsSystemAdmin, useOperator } from '../hooks/useSession';
+import { useIsSystemAdmin, useOperator, useSession } from '../hooks/useSession';
+import { formatDateTime } from '../lib/format';
+import { DashboardOnboarding } from './client-hub/DashboardOnboarding';
 
 export function DashboardPage() {
   const operator = useOperator();
+  const previousSignInAt = useSession().data?.previousSignInAt ?? null;
   const isSystemAdmin = useIsSystemAdmin();
   const { clientId, client } = useSelectedClient();
   const search = useClientSearch();
@@ -26,8 +29,17 @@ export function DashboardPage() {
     <Stack gap="lg">
       <PageHeader
         title="Dashboard"
-        description={`Welcome back, ${operator.name}.${client ? ` Showing activity for ${client.name}.` : ''}`}
+        description={
+          // "Welcome back" only to someone who has been here before: the first session (right
+          // after setup, or a new operator's first sign-in) is greeted as a first visit.
+          previousSignInAt === null
+            ? `Welcome, ${operator.name}.${client ? ` Showing activity for ${client.name}.` : ''}`
+            : `Welcome back, ${operator.name}. Your previous sign-in was ${formatDateTime(previousSignInAt)}.${
+                client ? ` Showing activity for ${client.name}.` : ''
+              }`
+        }
       />
+      {clients.data && <DashboardOnboarding clients={clients.data} selected={client} canAddClients={isSystemAdmin} />}
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <StatCard label="Clients" value={clients.data?.length} icon={IconBuilding} />
         {isSystemAdmin && <StatCard label="Operators" value={operators.data?.length} icon={IconUsers} />}

@@ -12,6 +12,7 @@ import { formatDateTime } from '../lib/format';
 import { notifyFailure } from '../lib/notify';
 import { HeldChangesTable } from './entra-sync/HeldChangesTable';
 import { ImportSettings } from './entra-sync/ImportSettings';
+import { NeedsAzureApp } from './entra-sync/NeedsAzureApp';
 import { NewImportModal } from './entra-sync/NewImportModal';
 import { RunProgress, RunStatusBadge } from './entra-sync/RunProgress';
 import { RunsTable } from './entra-sync/RunsTable';
@@ -59,6 +60,7 @@ function Imports({ clientId, readOnly }: { clientId: string; readOnly: boolean }
   if (imports.isError) return <QueryError error={imports.error} onRetry={() => imports.refetch()} />;
   return (
     <Stack gap="lg">
+      <NeedsAzureApp clientId={clientId} />
       <Group justify="space-between">
         <Text c="dimmed" size="sm">
           {imports.data?.length ?? 0} import{imports.data?.length === 1 ? '' : 's'}

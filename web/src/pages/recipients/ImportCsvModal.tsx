@@ -3,10 +3,10 @@ import { useForm } from '@mantine/form';
 import { IconDownload, IconUpload } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ImportResult } from '../../api/recipients';
-import { useRecipientGroups } from '../../hooks/useRecipientGroups';
 import { useImportRecipients } from '../../hooks/useRecipients';
 import { showServerError } from '../../lib/formErrors';
 import { notifySuccess } from '../../lib/notify';
+import { GroupSelect } from './GroupSelect';
 import { ImportReport } from './ImportReport';
 
 const MAX_BYTES = 5 * 1024 * 1024; // the server's limit
@@ -25,7 +25,6 @@ export function ImportCsvModal({
   opened: boolean;
   onClose: () => void;
 }) {
-  const groups = useRecipientGroups(clientId);
   const run = useImportRecipients(clientId);
   const [preview, setPreview] = useState<ImportResult | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
@@ -120,13 +119,12 @@ export function ImportCsvModal({
               </Text>
             )}
           </Group>
-          <Select
+          <GroupSelect
+            clientId={clientId}
             label="Add to group"
             placeholder="No group"
-            description="Every imported recipient, new or existing, joins this group."
-            data={(groups.data ?? []).map((g) => ({ value: g.id, label: g.name }))}
+            description="Every imported recipient, new or existing, joins this group. Type a new name to create one."
             clearable
-            searchable
             {...form.getInputProps('groupId')}
           />
           {preview && <ImportReport result={preview} />}

@@ -9,6 +9,7 @@ import { PageLoader, QueryError } from '../../components/QueryState';
 import { useDeleteRecipient, useRecipientList } from '../../hooks/useRecipients';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
 import { ImportCsvModal } from './ImportCsvModal';
+import { NoRecipientsYet } from './NoRecipientsYet';
 import { NO_FILTERS, RecipientFilters, toQuery } from './RecipientFilters';
 import { RecipientFormModal } from './RecipientFormModal';
 import { RecipientsTable } from './RecipientsTable';
@@ -22,6 +23,13 @@ export function RecipientsPanel({ clientId, readOnly = false }: { clientId: stri
   const list = useRecipientList(clientId, toQuery(filters, search));
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
+  // With no filter, an empty list means the client has no recipient at all yet.
+  const filtered =
+    Boolean(search) ||
+    filters.groupId !== null ||
+    filters.department !== null ||
+    filters.enabled !== null ||
+    filters.source !== null;
 
   // null: closed; undefined inside: adding.
   const [editing, setEditing] = useState<{ recipient?: Recipient } | null>(null);
@@ -50,7 +58,15 @@ export function RecipientsPanel({ clientId, readOnly = false }: { clientId: stri
         </Group>
         {list.isPending && <PageLoader />}
         {list.isError && <QueryError error={list.error} onRetry={() => list.refetch()} />}
-        {list.isSuccess && (
+        {list.isSuccess && total === 0 && !filtered && (
+          <NoRecipientsYet
+            clientId={clientId}
+            readOnly={readOnly}
+            onImport={() => setImporting(true)}
+            onAdd={() => setEditing({})}
+          />
+        )}
+        {list.isSuccess && (total > 0 || filtered) && (
           <Text size="sm" c="dimmed" aria-live="polite">
             {total === 0
               ? 'No recipients match.'
