@@ -8,7 +8,7 @@ export function NotFoundPage() {
       <PageHeader title="Page not found" />
       <Text>
         There is nothing at this address.{' '}
-        <Anchor component={Link} to="/">
+        <Anchor component={Link} to="/" underline="always">
           Go to the dashboard
         </Anchor>
       </Text>
