@@ -82,6 +82,7 @@ async function seedRecipients(t: TestApp, clientId: string, groupId: string) {
           department: DEPTS[j % DEPTS.length] ?? null,
           job_title: null,
           office_location: null,
+          time_zone: null,
           entra_object_id: null,
           user_type: 'Member',
           enabled: 1,

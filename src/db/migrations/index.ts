@@ -20,6 +20,7 @@ import * as m0016 from './0016_incident_analysis.js';
 import * as m0017 from './0017_incident_feedback_webhooks.js';
 import * as m0018 from './0018_reporting_mailbox.js';
 import * as m0019 from './0019_recipient_filter_indexes.js';
+import * as m0024 from './0024_recipient_time_zone.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -45,6 +46,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0017_incident_feedback_webhooks', m0017.up],
   ['0018_reporting_mailbox', m0018.up],
   ['0019_recipient_filter_indexes', m0019.up],
+  ['0024_recipient_time_zone', m0024.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -289,6 +289,7 @@ export const PROFILE_COLUMNS = [
   'department',
   'job_title',
   'office_location',
+  'time_zone',
 ] as const;
 export type Profile = { id: string } & Pick<RecipientRow, (typeof PROFILE_COLUMNS)[number]>;
 

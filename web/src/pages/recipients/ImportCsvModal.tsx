@@ -10,7 +10,8 @@ import { notifySuccess } from '../../lib/notify';
 import { ImportReport } from './ImportReport';
 
 const MAX_BYTES = 5 * 1024 * 1024; // the server's limit
-const EXAMPLE = 'email,first_name,last_name,department,job_title\nada@contoso.com,Ada,Lovelace,Finance,Analyst';
+const EXAMPLE =
+  'email,first_name,last_name,department,job_title,timeZone\nada@contoso.com,Ada,Lovelace,Finance,Analyst,Europe/London';
 
 /**
  * CSV import in two steps: a dry run shows what would happen and every row that would be
@@ -82,8 +83,9 @@ export function ImportCsvModal({
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             A header row with an <b>email</b> column, and optionally first_name, last_name, display_name, department,
-            job_title and office_location (spellings such as “E-mail” or “First Name” work too). Recipients are matched
-            by email address: existing ones are updated, empty cells keep what is stored.
+            job_title, office_location and timeZone (an IANA name such as Europe/Berlin; spellings such as “E-mail” or
+            “First Name” work too). Recipients are matched by email address: existing ones are updated, empty cells keep
+            what is stored.
           </Text>
           <Textarea
             label="CSV"
