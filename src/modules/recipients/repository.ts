@@ -365,3 +365,38 @@ export async function distinctValues(
     .execute();
   return rows.map((r) => r[column] as string);
 }
+
+/**
+ * For other modules' searches over recipients (the training learners table): the ids of this
+ * client's recipients that `term` matches, found through the search index as the list's search
+ * finds them (same folding, pending rows included), when there are at most `max`; `undefined`
+ * when there are more, and the caller filters by searchRecipientsQuery instead.
+ */
+export async function searchRecipientIds(
+  db: Db,
+  clientId: string,
+  term: string,
+  max: number,
+): Promise<string[] | undefined> {
+  const f = { search: term };
+  const plan = await planSearch(db, clientId, f);
+  const rows = await db
+    .selectFrom('recipients')
+    .select('recipients.id')
+    .where((eb) => eb.and(conditions(eb, clientId, f, engineOf(db), plan)))
+    .limit(max + 1)
+    .execute();
+  return rows.length > max ? undefined : rows.map((r) => r.id);
+}
+
+/** The ids of this client's recipients that `term` matches, as a subquery (for a term with many hits). */
+export function searchRecipientsQuery(db: Db, clientId: string, term: string) {
+  const f = { search: term };
+  const engine = engineOf(db);
+  // Many hits: the index's hit set is read once and probed per row (the list's "dense" plan).
+  const plan: SearchPlan | null = engine === 'sqlite' ? ([...term].length < INDEXED_TERM_MIN ? 'scan' : 'dense') : null;
+  return db
+    .selectFrom('recipients')
+    .select('recipients.id')
+    .where((eb) => eb.and(conditions(eb, clientId, f, engine, plan)));
+}

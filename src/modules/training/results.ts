@@ -8,6 +8,7 @@ import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/types.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
+import { searchRecipientIds, searchRecipientsQuery } from '../recipients/repository.js';
 import { type Cell, csvChunks, xlsxChunks } from './export.js';
 import * as repo from './repository.js';
 import type { Audience, EnrolmentQuery, EnrolmentView, ResultsView } from './view.js';
@@ -52,7 +53,8 @@ function statusFilter(eb: ExpressionBuilder<From, 'e'>, status: EnrolmentView['s
   }
 }
 
-const likePattern = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A learners search with at most this many matching recipients filters by their ids. */
+const SEARCH_IDS_MAX = 1000;
 
 export class TrainingResultsService {
   constructor(private readonly db: Db) {}
@@ -102,13 +104,18 @@ export class TrainingResultsService {
         ),
       );
     }
-    if (q.search?.trim()) {
-      const p = likePattern(q.search.trim());
+    const term = q.search?.trim();
+    if (term) {
+      // Through the recipients' search index (migration 0011), not a LIKE over every learner of
+      // the campaign (300 ms at 100,000 on SQLite): a term with few hits becomes their ids, each
+      // looked up on the campaign+recipient index; one with many hits a subquery whose hit set is
+      // read once, while the learners are walked in page order.
+      const ids = await searchRecipientIds(this.db, clientId, term, SEARCH_IDS_MAX);
+      const hits = ids ?? searchRecipientsQuery(this.db, clientId, term);
       query = query.where((eb) =>
-        eb.or([
-          eb(sql`lower(r.email)`, 'like', sql`${p} escape '\\'`),
-          eb(sql`lower(coalesce(r.display_name, ''))`, 'like', sql`${p} escape '\\'`),
-        ]),
+        Array.isArray(hits) && hits.length === 0
+          ? sql<boolean>`1 = 0`
+          : eb('e.recipient_id', 'in', hits as unknown as string[]),
       );
     }
     if (q.cursor) query = query.where('e.id', '>', q.cursor);
