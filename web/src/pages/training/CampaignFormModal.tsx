@@ -197,6 +197,12 @@ export function CampaignFormModal({
             <TextInput type="datetime-local" label="Due" required {...form.getInputProps('dueAt')} />
           </SimpleGrid>
           <Switch
+            label="Use each recipient’s own time zone where it is known"
+            description="For the sending window and the due date in their mail; recipients without one use the campaign’s time zone."
+            disabled={live}
+            {...form.getInputProps('recipientTimeZones', { type: 'checkbox' })}
+          />
+          <Switch
             label="Spread the invitations over a sending window"
             disabled={live}
             {...form.getInputProps('useWindow', { type: 'checkbox' })}
