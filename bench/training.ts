@@ -238,6 +238,9 @@ async function run(engine: 'sqlite' | 'postgres') {
     if (profile.statusCode !== 201) throw new Error(profile.body);
     const groupId = newId();
     const seeded = await measured(() => seedRecipients(t, clientId, groupId));
+    // SQLite: the worker's schedule indexes written rows for search within seconds (search-index.ts);
+    // the learners search reads that index, so measure the steady state after it.
+    await t.container.services.searchIndex.drain();
     const api = `/api/v1/clients/${clientId}/training/campaigns`;
     const created = await t.as(sess, 'POST', api, {
       name: 'Bench campaign',
@@ -267,6 +270,7 @@ async function run(engine: 'sqlite' | 'postgres') {
       learnersDepartment: `${c}/enrolments?limit=50&department=${encodeURIComponent('Department 07')}`,
       learnersGroup: `${c}/enrolments?limit=50&groupId=${groupId}`,
       learnersSearch: `${c}/enrolments?limit=50&search=${encodeURIComponent('learner.4242')}`,
+      learnersSearchName: `${c}/enrolments?limit=50&search=${encodeURIComponent('ARNER 424')}`,
       campaign: c,
       campaignList: api,
     };
