@@ -77,7 +77,14 @@ async function isLargeGroup(db: Db, clientId: string, f: RecipientFilter): Promi
  * rows with LIKE (which folds ASCII only; email_key is stored lower-cased), on PostgreSQL the same
  * LIKE runs without the index.
  */
-function searchCondition(clientId: string, term: string, engine: Engine, plan: SearchPlan | null): Expression<SqlBool> {
+function searchCondition(
+  clientId: string,
+  term: string,
+  engine: Engine,
+  plan: SearchPlan | null,
+  /** SQLite: the index's hits for the term, already read (instead of matching the index again) */
+  hits?: readonly number[],
+): Expression<SqlBool> {
   const p = containsPattern(term);
   if (engine === 'postgres') return sql<boolean>`${sql.raw(PG_SEARCH_EXPRESSION)} like lower(${p}) escape '\\'`;
   const rowid = sql.ref('recipients.rowid');
@@ -92,7 +99,12 @@ function searchCondition(clientId: string, term: string, engine: Engine, plan: S
   };
   if (plan === 'scan' || plan === null) return like(false);
   const pending = sql`select recipient_rowid from recipients_search_pending where client_id = ${clientId}`;
-  return sql<boolean>`((${rowid} in (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)}) and ${rowid} not in (${pending}))
+  const indexed = hits
+    ? hits.length
+      ? sql`${rowid} in (${sql.join(hits)})`
+      : sql`0`
+    : sql`${rowid} in (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)})`;
+  return sql<boolean>`((${indexed} and ${rowid} not in (${pending}))
     or (${rowid} in (${pending}) and ${like(true)}))`;
 }
 
@@ -378,15 +390,30 @@ export async function searchRecipientIds(
   term: string,
   max: number,
 ): Promise<string[] | undefined> {
-  const f = { search: term };
-  const plan = await planSearch(db, clientId, f);
-  const rows = await db
+  const engine = engineOf(db);
+  let where: (eb: Eb) => Expression<SqlBool> = (eb) =>
+    eb.and(conditions(eb, clientId, { search: term }, engine, engine === 'sqlite' ? 'scan' : null));
+  if (engine === 'sqlite' && [...term].length >= INDEXED_TERM_MIN) {
+    // The index is matched once, here (a term such as "learner.4242" shares most trigrams with
+    // every address, so a match costs tens of ms at 100,000 rows): more hits than `max`, in any
+    // client, and the caller takes the subquery; else its rowids stand in for the match.
+    const { rows } = await sql<{ rowid: number }>`select rowid from recipients_fts
+      where recipients_fts match ${ftsPhrase(term)} limit ${max + 1}`.execute(db);
+    if (rows.length > max) return undefined;
+    const hits = rows.map((r) => Number(r.rowid));
+    where = (eb) =>
+      eb.and([
+        sql<boolean>`+${sql.ref('recipients.client_id')} = ${clientId}`,
+        searchCondition(clientId, term, engine, 'sparse', hits),
+      ]);
+  }
+  const found = await db
     .selectFrom('recipients')
     .select('recipients.id')
-    .where((eb) => eb.and(conditions(eb, clientId, f, engineOf(db), plan)))
+    .where((eb) => where(eb))
     .limit(max + 1)
     .execute();
-  return rows.length > max ? undefined : rows.map((r) => r.id);
+  return found.length > max ? undefined : found.map((r) => r.id);
 }
 
 /** The ids of this client's recipients that `term` matches, as a subquery (for a term with many hits). */
