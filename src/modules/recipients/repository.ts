@@ -99,13 +99,15 @@ function searchCondition(
   };
   if (plan === 'scan' || plan === null) return like(false);
   const pending = sql`select recipient_rowid from recipients_search_pending where client_id = ${clientId}`;
+  const stillPending = sql<boolean>`(${rowid} in (${pending}) and ${like(true)})`;
+  // No hits: only pending rows can match (a constant false in the OR would cost SQLite its
+  // index-by-index OR plan, and it would scan the client).
+  if (hits?.length === 0) return stillPending;
   const indexed = hits
-    ? hits.length
-      ? sql`${rowid} in (${sql.join(hits)})`
-      : sql`0`
+    ? sql`${rowid} in (${sql.join(hits)})`
     : sql`${rowid} in (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)})`;
   return sql<boolean>`((${indexed} and ${rowid} not in (${pending}))
-    or (${rowid} in (${pending}) and ${like(true)}))`;
+    or ${stillPending})`;
 }
 
 function conditions(

@@ -2,7 +2,7 @@
 // in the where clause, except the schedules' scans across clients (due reminders, campaigns to
 // launch or complete, auto-enrolment), which return the client id with each row so that
 // everything after them is scoped again.
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { TrainingCampaignsTable, TrainingEnrolmentsTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
@@ -13,6 +13,8 @@ export type EnrolmentRow = TrainingEnrolmentsTable;
 
 /** The outbox ref type of a training message: its ref id is the enrolment's. */
 export const ENROLMENT_REF = 'training.enrolment';
+
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Rows per INSERT: 25 columns × 500 is well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500;
@@ -258,6 +260,30 @@ export async function updateEnrolment(
     .where('id', '=', enrolmentId)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** The campaign's enrolment ids of these recipients (at most one each: unique campaign+recipient). */
+export async function enrolmentIdsOfRecipients(
+  db: Db,
+  clientId: string,
+  campaignId: string,
+  recipientIds: readonly string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < recipientIds.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('training_enrolments')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('recipient_id', 'in', recipientIds.slice(i, i + CHUNK))
+      // SQLite: `+` keeps it off the (client, campaign, …) indexes, whose two equalities it prefers
+      // to the campaign+recipient index's seek per recipient, and which walk the whole campaign
+      // (45 ms at 100,000 against 1 ms). PostgreSQL has no unary + on text, and its statistics choose.
+      .where(isPostgres(db) ? sql.ref('client_id') : sql`+${sql.ref('client_id')}`, '=', clientId)
+      .execute();
+    for (const r of rows) out.push(r.id);
+  }
+  return out;
 }
 
 /** A subquery of the campaign's enrolment ids (for the outbox's cancelByRef). */

@@ -107,16 +107,21 @@ export class TrainingResultsService {
     const term = q.search?.trim();
     if (term) {
       // Through the recipients' search index (migration 0011), not a LIKE over every learner of
-      // the campaign (300 ms at 100,000 on SQLite): a term with few hits becomes their ids, each
-      // looked up on the campaign+recipient index; one with many hits a subquery whose hit set is
-      // read once, while the learners are walked in page order.
+      // the campaign (300 ms at 100,000 on SQLite). A term with few hits: their ids, then the
+      // campaign's enrolments of those recipients (the campaign+recipient index), then the page by
+      // enrolment id — `e.id in (…)` on (client, campaign, id) is a seek per id, already in page
+      // order; `e.recipient_id in (…)` in the page's query let SQLite walk the whole campaign in id
+      // order instead (145 ms at 100,000). A term with many hits: a subquery whose hit set is read
+      // once while the learners are walked in page order, where a page of hits comes quickly.
       const ids = await searchRecipientIds(this.db, clientId, term, SEARCH_IDS_MAX);
-      const hits = ids ?? searchRecipientsQuery(this.db, clientId, term);
-      query = query.where((eb) =>
-        Array.isArray(hits) && hits.length === 0
-          ? sql<boolean>`1 = 0`
-          : eb('e.recipient_id', 'in', hits as unknown as string[]),
-      );
+      if (ids) {
+        const enrolmentIds = await repo.enrolmentIdsOfRecipients(this.db, clientId, campaignId, ids);
+        if (enrolmentIds.length === 0) return { items: [], nextCursor: null };
+        query = query.where('e.id', 'in', enrolmentIds);
+      } else {
+        const hits = searchRecipientsQuery(this.db, clientId, term);
+        query = query.where((eb) => eb('e.recipient_id', 'in', hits as unknown as string[]));
+      }
     }
     if (q.cursor) query = query.where('e.id', '>', q.cursor);
     const rows = await query
