@@ -68,6 +68,7 @@ async function seed(t: TestApp, clientId: string): Promise<{ ms: number; groupId
           department: DEPTS[pick(DEPTS.length)] ?? null,
           job_title: `Title ${pick(60)}`,
           office_location: null,
+          time_zone: null,
           entra_object_id: newId(),
           user_type: 'Member',
           enabled: pick(20) === 0 ? 0 : 1,

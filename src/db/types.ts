@@ -183,6 +183,8 @@ export interface RecipientsTable {
   user_type: string | null;
   enabled: number; // 0/1
   source: 'manual' | 'csv' | 'entra';
+  /** IANA name, NULL when not known; never written by directory sync (migration 0024) */
+  time_zone: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -592,6 +594,8 @@ export interface TrainingCampaignsTable {
   reminder_subject: string;
   reminder_html: string;
   time_zone: string;
+  /** 1: spread and date each learner's mail in their own time zone where known (migration 0024) */
+  recipient_time_zones: number;
   starts_at: string | null;
   window: string | null;
   due_at: string;

@@ -628,6 +628,9 @@ describe('with the worker running', () => {
     const [renamed, removed] = users.filter((u) => u.mail).slice(8, 10) as EmuUser[];
     const before = await groupMembers(imp.targetGroupId);
     const recBefore = before.find((m) => m.entra_object_id === renamed?.id);
+    // A time zone set in Baitwise (Entra's user resource has none) survives the sync's update.
+    const zoned = await api('PATCH', `/recipients/${recBefore?.id}`, { timeZone: 'Asia/Tokyo' });
+    expect(zoned.statusCode, zoned.body).toBe(200);
     await emu.control('PATCH', `/users/${renamed?.id}`, {
       displayName: 'Renamed Person',
       mail: 'renamed.person@contoso.example',
@@ -642,6 +645,7 @@ describe('with the worker running', () => {
       email: 'renamed.person@contoso.example',
       display_name: 'Renamed Person',
     });
+    expect((await api('GET', `/recipients/${recBefore?.id}`)).json().timeZone).toBe('Asia/Tokyo');
     expect(after.find((m) => m.entra_object_id === removed?.id)).toBeUndefined();
     expect(after).toHaveLength(before.length - 1);
     // The sync's bulk writes keep the search index in step: the new name and address are found,

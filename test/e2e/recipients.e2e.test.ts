@@ -1,6 +1,6 @@
 // The Recipients page in a real browser against the real server: add a recipient by hand, see
 // a server field error beside its input, import a CSV whose dry run lists the bad row, then
-// search the imported people and manage a group. Synchronisation is by locators and waitFor(),
+// search the imported people, manage a group and set a time zone. Synchronisation is by locators and waitFor(),
 // no sleeps (see console.e2e.test.ts).
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -96,9 +96,17 @@ describe('recipients page', () => {
       const edit = page.getByRole('dialog', { name: 'Edit recipient' });
       await edit.getByRole('combobox', { name: 'Groups' }).click();
       await page.getByRole('option', { name: 'Engineers', exact: true }).click();
+      // His own time zone (training campaigns can spread invitations in it), from the searchable list.
+      await edit.getByRole('combobox', { name: 'Time zone' }).fill('Asia/Tok');
+      await page.getByRole('option', { name: 'Asia/Tokyo', exact: true }).click();
       await edit.getByRole('button', { name: 'Save' }).click();
       await edit.waitFor({ state: 'hidden' });
       await table.getByRole('row').filter({ hasText: 'Peter Gibbons' }).getByText('Engineers').waitFor();
+      await page.getByRole('button', { name: 'Actions for peter.gibbons@initech.test' }).click();
+      await page.getByRole('menuitem', { name: 'Edit' }).click();
+      await expect.poll(() => edit.getByRole('combobox', { name: 'Time zone' }).inputValue()).toBe('Asia/Tokyo');
+      await edit.getByRole('button', { name: 'Cancel' }).click();
+      await edit.waitFor({ state: 'hidden' });
 
       await page.getByRole('tab', { name: 'Groups' }).click();
       await groups.getByRole('row').filter({ hasText: 'Engineers' }).getByRole('link', { name: '1' }).waitFor();

@@ -130,6 +130,7 @@ export async function enrolLearner(
       reminder_subject: 'Reminder',
       reminder_html: '<p>{{ link }}</p>',
       time_zone: 'Europe/Berlin',
+      recipient_time_zones: 0,
       starts_at: null,
       window: null,
       due_at: dueAt,

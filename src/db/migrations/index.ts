@@ -23,6 +23,7 @@ import * as m0019 from './0019_recipient_filter_indexes.js';
 import * as m0020 from './0020_safer_sync.js';
 import * as m0021 from './0021_audit_security.js';
 import * as m0022 from './0022_email_keys.js';
+import * as m0024 from './0024_recipient_time_zone.js';
 import * as m0025 from './0025_search_pending_triggers.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -52,6 +53,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0020_safer_sync', m0020.up],
   ['0021_audit_security', m0021.up],
   ['0022_email_keys', m0022.up],
+  ['0024_recipient_time_zone', m0024.up],
   ['0025_search_pending_triggers', m0025.up],
 ];
 

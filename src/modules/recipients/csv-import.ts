@@ -5,6 +5,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
+import { canonicalTimeZone } from '../../lib/time-zone.js';
 import { recordAudit } from '../audit/record.js';
 import { CsvSyntaxError, detectDelimiter, isBlankRecord, parseCsv } from './csv.js';
 import { clean, displayNameFor, EMAIL_MAX, emailKey, FIELD_MAX, isValidEmail, normaliseEmail } from './fields.js';
@@ -23,6 +24,7 @@ const COLUMNS = [
   'department',
   'job_title',
   'office_location',
+  'time_zone',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -49,6 +51,8 @@ const ALIASES: Record<string, Column> = {
   officelocation: 'office_location',
   office: 'office_location',
   location: 'office_location',
+  timezone: 'time_zone',
+  tz: 'time_zone',
 };
 
 const COLUMN_TO_ROW = {
@@ -58,6 +62,7 @@ const COLUMN_TO_ROW = {
   department: 'department',
   job_title: 'job_title',
   office_location: 'office_location',
+  time_zone: 'time_zone',
 } as const satisfies Record<Exclude<Column, 'email'>, keyof repo.RecipientRow>;
 
 export interface RowError {
@@ -144,6 +149,17 @@ export function validateCsv(csv: string): { rows: ValidRow[]; errors: RowError[]
       if (error) break;
       if (col !== 'email' && (values[col]?.length ?? 0) > FIELD_MAX)
         error = { row, field: col, message: `Longer than ${FIELD_MAX} characters.` };
+    }
+    if (!error && values.time_zone) {
+      // Stored in Intl's spelling, so the import and the API keep one name per zone.
+      const zone = canonicalTimeZone(values.time_zone);
+      if (zone) values.time_zone = zone;
+      else
+        error = {
+          row,
+          field: 'time_zone',
+          message: `"${values.time_zone.slice(0, 64)}" is not a known IANA time zone (e.g. Europe/Berlin).`,
+        };
     }
     if (error) {
       errors.push(error);
@@ -236,6 +252,7 @@ export async function importCsv(
           department: clean(v.department),
           job_title: clean(v.job_title),
           office_location: clean(v.office_location),
+          time_zone: clean(v.time_zone),
           entra_object_id: null,
           user_type: null,
           enabled: 1,

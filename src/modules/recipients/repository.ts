@@ -77,7 +77,14 @@ async function isLargeGroup(db: Db, clientId: string, f: RecipientFilter): Promi
  * rows with LIKE (which folds ASCII only; email_key is stored lower-cased), on PostgreSQL the same
  * LIKE runs without the index.
  */
-function searchCondition(clientId: string, term: string, engine: Engine, plan: SearchPlan | null): Expression<SqlBool> {
+function searchCondition(
+  clientId: string,
+  term: string,
+  engine: Engine,
+  plan: SearchPlan | null,
+  /** SQLite: the index's hits for the term, already read (instead of matching the index again) */
+  hits?: readonly number[],
+): Expression<SqlBool> {
   const p = containsPattern(term);
   if (engine === 'postgres') return sql<boolean>`${sql.raw(PG_SEARCH_EXPRESSION)} like lower(${p}) escape '\\'`;
   const rowid = sql.ref('recipients.rowid');
@@ -92,8 +99,15 @@ function searchCondition(clientId: string, term: string, engine: Engine, plan: S
   };
   if (plan === 'scan' || plan === null) return like(false);
   const pending = sql`select recipient_rowid from recipients_search_pending where client_id = ${clientId}`;
-  return sql<boolean>`((${rowid} in (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)}) and ${rowid} not in (${pending}))
-    or (${rowid} in (${pending}) and ${like(true)}))`;
+  const stillPending = sql<boolean>`(${rowid} in (${pending}) and ${like(true)})`;
+  // No hits: only pending rows can match (a constant false in the OR would cost SQLite its
+  // index-by-index OR plan, and it would scan the client).
+  if (hits?.length === 0) return stillPending;
+  const indexed = hits
+    ? sql`${rowid} in (${sql.join(hits)})`
+    : sql`${rowid} in (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)})`;
+  return sql<boolean>`((${indexed} and ${rowid} not in (${pending}))
+    or ${stillPending})`;
 }
 
 function conditions(
@@ -289,6 +303,7 @@ export const PROFILE_COLUMNS = [
   'department',
   'job_title',
   'office_location',
+  'time_zone',
 ] as const;
 export type Profile = { id: string } & Pick<RecipientRow, (typeof PROFILE_COLUMNS)[number]>;
 
@@ -363,4 +378,54 @@ export async function distinctValues(
     .limit(cap)
     .execute();
   return rows.map((r) => r[column] as string);
+}
+
+/**
+ * For other modules' searches over recipients (the training learners table): the ids of this
+ * client's recipients that `term` matches, found through the search index as the list's search
+ * finds them (same folding, pending rows included), when there are at most `max`; `undefined`
+ * when there are more, and the caller filters by searchRecipientsQuery instead.
+ */
+export async function searchRecipientIds(
+  db: Db,
+  clientId: string,
+  term: string,
+  max: number,
+): Promise<string[] | undefined> {
+  const engine = engineOf(db);
+  let where: (eb: Eb) => Expression<SqlBool> = (eb) =>
+    eb.and(conditions(eb, clientId, { search: term }, engine, engine === 'sqlite' ? 'scan' : null));
+  if (engine === 'sqlite' && [...term].length >= INDEXED_TERM_MIN) {
+    // The index is matched once, here (a term such as "learner.4242" shares most trigrams with
+    // every address, so a match costs tens of ms at 100,000 rows): more hits than `max`, in any
+    // client, and the caller takes the subquery; else its rowids stand in for the match.
+    const { rows } = await sql<{ rowid: number }>`select rowid from recipients_fts
+      where recipients_fts match ${ftsPhrase(term)} limit ${max + 1}`.execute(db);
+    if (rows.length > max) return undefined;
+    const hits = rows.map((r) => Number(r.rowid));
+    where = (eb) =>
+      eb.and([
+        sql<boolean>`+${sql.ref('recipients.client_id')} = ${clientId}`,
+        searchCondition(clientId, term, engine, 'sparse', hits),
+      ]);
+  }
+  const found = await db
+    .selectFrom('recipients')
+    .select('recipients.id')
+    .where((eb) => where(eb))
+    .limit(max + 1)
+    .execute();
+  return found.length > max ? undefined : found.map((r) => r.id);
+}
+
+/** The ids of this client's recipients that `term` matches, as a subquery (for a term with many hits). */
+export function searchRecipientsQuery(db: Db, clientId: string, term: string) {
+  const f = { search: term };
+  const engine = engineOf(db);
+  // Many hits: the index's hit set is read once and probed per row (the list's "dense" plan).
+  const plan: SearchPlan | null = engine === 'sqlite' ? ([...term].length < INDEXED_TERM_MIN ? 'scan' : 'dense') : null;
+  return db
+    .selectFrom('recipients')
+    .select('recipients.id')
+    .where((eb) => eb.and(conditions(eb, clientId, f, engine, plan)));
 }

@@ -24,6 +24,10 @@ const editable = {
   department: Type.Optional(Field),
   jobTitle: Type.Optional(Field),
   officeLocation: Type.Optional(Field),
+  // Checked against Intl in the service (400 naming timeZone); null: not known.
+  timeZone: Type.Optional(
+    Type.Union([Type.String({ maxLength: 64, description: 'IANA, e.g. Europe/Berlin' }), Type.Null()]),
+  ),
   enabled: Type.Optional(Type.Boolean()),
   groupIds: Type.Optional(GroupIds),
 };

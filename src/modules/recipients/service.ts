@@ -4,6 +4,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
+import { canonicalTimeZone } from '../../lib/time-zone.js';
 import { recordAudit } from '../audit/record.js';
 import { importCsv } from './csv-import.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -21,6 +22,8 @@ export interface RecipientInput {
   department?: string | null;
   jobTitle?: string | null;
   officeLocation?: string | null;
+  /** IANA name; null or blank: not known */
+  timeZone?: string | null;
   enabled?: boolean;
   groupIds?: string[];
 }
@@ -89,6 +92,7 @@ export class RecipientService {
   async create(actor: Actor, clientId: string, given: RecipientInput) {
     const input = { ...given, email: normaliseEmail(given.email) };
     const id = newId();
+    const timeZone = checkTimeZone(input.timeZone);
     await this.write(async (trx) => {
       const key = emailKey(input.email);
       if (await repo.findRecipientByEmailKey(trx, clientId, key)) {
@@ -108,6 +112,7 @@ export class RecipientService {
           department: clean(input.department),
           job_title: clean(input.jobTitle),
           office_location: clean(input.officeLocation),
+          time_zone: timeZone ?? null,
           entra_object_id: null,
           user_type: null,
           enabled: input.enabled === false ? 0 : 1,
@@ -129,6 +134,7 @@ export class RecipientService {
   }
 
   async update(actor: Actor, clientId: string, recipientId: string, p: RecipientPatch) {
+    const timeZone = checkTimeZone(p.timeZone);
     await this.write(async (trx) => {
       const r = await repo.findRecipient(trx, clientId, recipientId);
       if (!r) throw new NotFoundError('Recipient');
@@ -147,6 +153,7 @@ export class RecipientService {
       if (p.department !== undefined) patch.department = clean(p.department);
       if (p.jobTitle !== undefined) patch.job_title = clean(p.jobTitle);
       if (p.officeLocation !== undefined) patch.office_location = clean(p.officeLocation);
+      if (timeZone !== undefined) patch.time_zone = timeZone;
       if (p.enabled !== undefined) patch.enabled = p.enabled ? 1 : 0;
       // An explicitly cleared display name is derived again, so the list keeps sorting by a name.
       if (p.displayName !== undefined) {
@@ -192,6 +199,19 @@ export class RecipientService {
       });
     });
   }
+}
+
+/** undefined: not given; null: cleared (null or blank); else Intl's name of the zone. 400 when unknown. */
+function checkTimeZone(given: string | null | undefined): string | null | undefined {
+  if (given === undefined) return undefined;
+  if (given === null || !given.trim()) return null;
+  const zone = canonicalTimeZone(given);
+  if (!zone)
+    throw new ValidationError(
+      'timeZone',
+      `"${given.slice(0, 64)}" is not a known IANA time zone (e.g. Europe/Berlin).`,
+    );
+  return zone;
 }
 
 /** Group ids must name groups of this client; another client's id is reported like a missing one. */

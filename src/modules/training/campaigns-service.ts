@@ -20,7 +20,7 @@ import { afterReminder, nextReminder } from './reminder-plan.js';
 import * as repo from './repository.js';
 import { DEFAULT_TEMPLATES, formatDueDate, hasLink, type Language, type MailTemplate, withLink } from './templates.js';
 import type { Audience, CampaignInput, CampaignListItem, CampaignPatch, CampaignView, Reminders } from './view.js';
-import { isTimeZone, type SendWindow, spreadTimes } from './window.js';
+import { isTimeZone, type SendWindow, Spread } from './window.js';
 
 /** What campaigns need of the content library (modules/training/content.ts, ContentLibrary). */
 export interface ContentResolver {
@@ -44,6 +44,13 @@ const DEFAULT_LINK_DAYS = 30;
 const REMINDER_BATCH = 500;
 /** Auto-enrolment: members enrolled per transaction. */
 const ENROL_BATCH = 5_000;
+/**
+ * A launch reads its audience, and writes enrolments and invitations, this many recipients at a
+ * time, all in its one transaction: what it holds in memory is one page, not the whole audience
+ * (100,000 learners' members, messages and rows at once peaked at 1.1 GB RSS on PostgreSQL).
+ * Each page is one outbox batch, so one copy of the invitation's content per page.
+ */
+const LAUNCH_PAGE = 5_000;
 
 const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 
@@ -61,6 +68,7 @@ export function campaignView(c: repo.CampaignRow): CampaignView {
     invitation: { subject: c.invite_subject, html: c.invite_html },
     reminder: { subject: c.reminder_subject, html: c.reminder_html },
     timeZone: c.time_zone,
+    recipientTimeZones: c.recipient_time_zones === 1,
     startsAt: c.starts_at,
     window: parse<SendWindow>(c.window),
     dueAt: c.due_at,
@@ -88,6 +96,7 @@ interface CampaignSettings {
   invitation: { subject: string; html: string };
   reminder: { subject: string; html: string };
   timeZone: string;
+  recipientTimeZones: boolean;
   startsAt: string | null;
   window: unknown;
   dueAt: string;
@@ -109,6 +118,7 @@ const settingsColumns = (full: CampaignSettings, contentTitle: string) => ({
   reminder_subject: full.reminder.subject,
   reminder_html: full.reminder.html,
   time_zone: full.timeZone,
+  recipient_time_zones: full.recipientTimeZones ? 1 : 0,
   starts_at: full.startsAt ? iso(full.startsAt) : null,
   window: full.window ? JSON.stringify(full.window) : null,
   due_at: iso(full.dueAt),
@@ -172,6 +182,7 @@ export class TrainingCampaignService {
       reminder: input.reminder ?? defaults.reminder,
       reminders: input.reminders ?? DEFAULT_REMINDERS,
       autoEnrol: input.autoEnrol ?? false,
+      recipientTimeZones: input.recipientTimeZones ?? false,
       startsAt: input.startsAt ?? null,
       window: input.window ?? null,
       linkDaysAfterDue: input.linkDaysAfterDue ?? DEFAULT_LINK_DAYS,
@@ -232,6 +243,7 @@ export class TrainingCampaignService {
       invitation: patch.invitation ?? current.invitation,
       reminder: patch.reminder ?? current.reminder,
       timeZone: patch.timeZone ?? current.timeZone,
+      recipientTimeZones: patch.recipientTimeZones ?? current.recipientTimeZones,
       startsAt: patch.startsAt === undefined ? current.startsAt : patch.startsAt,
       window: patch.window === undefined ? current.window : patch.window,
       dueAt: patch.dueAt ?? current.dueAt,
@@ -363,27 +375,47 @@ export class TrainingCampaignService {
         }))
       )
         throw new ConflictError('status', 'The campaign changed meanwhile; load it again.');
-      const members = await repo.audienceMembers(trx, clientId, JSON.parse(c.audience) as Audience);
-      if (members.length === 0)
-        throw new ValidationError('audience', 'The audience has no enabled recipients to enrol.');
-      const n = await this.enrol(trx, { ...c, content_title: content.title }, members, Date.parse(startsAt));
+      const audience = JSON.parse(c.audience) as Audience;
+      // Counted first: the spread places recipient i of n. Then read and written a page at a time
+      // (keyset on the id, the spread's order), so memory holds one page whatever the audience.
+      const n = await repo.countAudience(trx, clientId, audience);
+      if (n === 0) throw new ValidationError('audience', 'The audience has no enabled recipients to enrol.');
+      const campaign = { ...c, content_title: content.title };
+      const spread = this.spread(campaign, n, Date.parse(startsAt));
+      let enrolled = 0;
+      for (let after = ''; ; ) {
+        const page = await repo.audienceMembers(trx, clientId, audience, { after, limit: LAUNCH_PAGE });
+        if (page.length === 0) break;
+        enrolled += await this.enrol(trx, campaign, page, spread, enrolled);
+        after = page.at(-1)?.id ?? after;
+        if (page.length < LAUNCH_PAGE) break;
+      }
       await recordAudit(trx, actor, {
         clientId,
         action: 'training_campaign.launch',
         targetType: 'training_campaign',
         targetId: campaignId,
-        details: { enrolled: n, startsAt },
+        details: { enrolled, startsAt },
       });
-      return n;
+      return enrolled;
     });
   }
 
-  /** Enrolments and their invitations for `members`, spread over the window from `startMs`. */
-  private async enrol(trx: Db, c: repo.CampaignRow, members: repo.AudienceMember[], startMs: number) {
-    const window = parse<SendWindow>(c.window);
-    const times = spreadTimes(members.length, startMs, window, c.time_zone);
+  /** The campaign's spread of `count` invitations over its window from `startMs`. */
+  private spread(c: repo.CampaignRow, count: number, startMs: number): Spread {
+    return new Spread(count, startMs, parse<SendWindow>(c.window), c.time_zone);
+  }
+
+  /**
+   * Enrolments and their invitations for `members`, who are recipients `first`… of the spread:
+   * each invitation at its place in the window and with the due date written in the learner's
+   * zone (learnerZone).
+   */
+  private async enrol(trx: Db, c: repo.CampaignRow, members: repo.AudienceMember[], spread: Spread, first = 0) {
+    const zones = members.map((m) => learnerZone(c, m.time_zone));
+    const times = members.map((_, i) => spread.at(first + i, zones[i]));
     const reminders = JSON.parse(c.reminders) as Reminders;
-    const dueDate = formatDueDate(c.due_at, c.language as Language, c.time_zone);
+    const dueDate = dueDates(c);
     const ids = members.map(() => newOrderedId());
     const messageIds = await this.outbox.enqueue(trx, {
       clientId: c.client_id,
@@ -393,7 +425,7 @@ export class TrainingCampaignService {
       messages: members.map((m, i) => ({
         to: { address: m.email, name: m.name },
         recipientId: m.id,
-        variables: { course: { title: c.content_title }, dueDate },
+        variables: { course: { title: c.content_title }, dueDate: dueDate(c.due_at, zones[i] ?? c.time_zone) },
         ref: { type: repo.ENROLMENT_REF, id: ids[i] ?? '' },
         notBefore: times[i],
       })),
@@ -487,7 +519,7 @@ export class TrainingCampaignService {
             recipientId: e.recipient_id,
             variables: {
               course: { title: c.content_title },
-              dueDate: formatDueDate(e.due_at, c.language as Language, c.time_zone),
+              dueDate: dueDates(c)(e.due_at, learnerZone(c, e.time_zone)),
             },
             ref: { type: repo.ENROLMENT_REF, id: e.id },
           },
@@ -607,6 +639,7 @@ export class TrainingCampaignService {
           );
           const mine = plans.filter((p) => claimed.has(p.e.id));
           if (mine.length === 0) return 0;
+          const dueDate = dueDates(c);
           await this.outbox.enqueue(trx, {
             clientId,
             profileId: c.profile_id ?? '',
@@ -617,7 +650,7 @@ export class TrainingCampaignService {
               recipientId: e.recipient_id,
               variables: {
                 course: { title: c.content_title },
-                dueDate: formatDueDate(e.due_at, c.language as Language, c.time_zone),
+                dueDate: dueDate(e.due_at, learnerZone(c, e.time_zone)),
               },
               ref: { type: repo.ENROLMENT_REF, id: e.id },
             })),
@@ -649,7 +682,7 @@ export class TrainingCampaignService {
           { exceptCampaign: id, limit: ENROL_BATCH },
         );
         if (members.length === 0) return 0;
-        const enrolled = await this.enrol(trx, c, members, Date.now());
+        const enrolled = await this.enrol(trx, c, members, this.spread(c, members.length, Date.now()));
         await recordAudit(trx, null, {
           clientId: client_id,
           action: 'training_campaign.auto_enrol',
@@ -753,6 +786,29 @@ export class TrainingCampaignService {
       );
     return content.title;
   }
+}
+
+/**
+ * The zone a learner's mail is placed and dated in: their own where the campaign asks for it and
+ * it is known (and still known to Intl: a zone stored before an ICU update may have gone), else
+ * the campaign's.
+ */
+export function learnerZone(c: Pick<repo.CampaignRow, 'recipient_time_zones' | 'time_zone'>, own: string | null) {
+  return c.recipient_time_zones === 1 && own && isTimeZone(own) ? own : c.time_zone;
+}
+
+/** The due date as learners read it, in the campaign's language, per zone (formatted once per zone and date). */
+function dueDates(c: Pick<repo.CampaignRow, 'language'>) {
+  const done = new Map<string, string>();
+  return (dueAt: string, zone: string): string => {
+    const key = `${dueAt}|${zone}`;
+    let s = done.get(key);
+    if (s === undefined) {
+      s = formatDueDate(dueAt, c.language as Language, zone);
+      done.set(key, s);
+    }
+    return s;
+  };
 }
 
 /**

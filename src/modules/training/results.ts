@@ -8,6 +8,7 @@ import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/types.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { nowIso } from '../../lib/ids.js';
+import { searchRecipientIds, searchRecipientsQuery } from '../recipients/repository.js';
 import { type Cell, csvChunks, xlsxChunks } from './export.js';
 import * as repo from './repository.js';
 import type { Audience, EnrolmentQuery, EnrolmentView, ResultsView } from './view.js';
@@ -52,7 +53,8 @@ function statusFilter(eb: ExpressionBuilder<From, 'e'>, status: EnrolmentView['s
   }
 }
 
-const likePattern = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A learners search with at most this many matching recipients filters by their ids. */
+const SEARCH_IDS_MAX = 1000;
 
 export class TrainingResultsService {
   constructor(private readonly db: Db) {}
@@ -102,14 +104,24 @@ export class TrainingResultsService {
         ),
       );
     }
-    if (q.search?.trim()) {
-      const p = likePattern(q.search.trim());
-      query = query.where((eb) =>
-        eb.or([
-          eb(sql`lower(r.email)`, 'like', sql`${p} escape '\\'`),
-          eb(sql`lower(coalesce(r.display_name, ''))`, 'like', sql`${p} escape '\\'`),
-        ]),
-      );
+    const term = q.search?.trim();
+    if (term) {
+      // Through the recipients' search index (migration 0011), not a LIKE over every learner of
+      // the campaign (300 ms at 100,000 on SQLite). A term with few hits: their ids, then the
+      // campaign's enrolments of those recipients (the campaign+recipient index), then the page by
+      // enrolment id — `e.id in (…)` on (client, campaign, id) is a seek per id, already in page
+      // order; `e.recipient_id in (…)` in the page's query let SQLite walk the whole campaign in id
+      // order instead (145 ms at 100,000). A term with many hits: a subquery whose hit set is read
+      // once while the learners are walked in page order, where a page of hits comes quickly.
+      const ids = await searchRecipientIds(this.db, clientId, term, SEARCH_IDS_MAX);
+      if (ids) {
+        const enrolmentIds = await repo.enrolmentIdsOfRecipients(this.db, clientId, campaignId, ids);
+        if (enrolmentIds.length === 0) return { items: [], nextCursor: null };
+        query = query.where('e.id', 'in', enrolmentIds);
+      } else {
+        const hits = searchRecipientsQuery(this.db, clientId, term);
+        query = query.where((eb) => eb('e.recipient_id', 'in', hits as unknown as string[]));
+      }
     }
     if (q.cursor) query = query.where('e.id', '>', q.cursor);
     const rows = await query

@@ -60,6 +60,12 @@ export const CampaignInput = Strict({
   invitation: Type.Optional(MailTemplateSchema),
   reminder: Type.Optional(MailTemplateSchema),
   timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA, e.g. Europe/Berlin' }),
+  recipientTimeZones: Type.Optional(
+    Type.Boolean({
+      description:
+        "true: each learner's invitation is spread over the window, and their due date written, in the learner's own time zone where it is known, else in timeZone",
+    }),
+  ),
   startsAt: Type.Optional(Nullable(DateTime)),
   window: Type.Optional(Nullable(Window)),
   dueAt: DateTime,
@@ -84,6 +90,7 @@ export const CampaignSchema = Type.Object({
   invitation: MailTemplateSchema,
   reminder: MailTemplateSchema,
   timeZone: Type.String(),
+  recipientTimeZones: Type.Boolean(),
   startsAt: Nullable(Type.String()),
   window: Nullable(Window),
   dueAt: Type.String(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, localParts, spreadTimes, windowIntervals, zonedTimeToUtc } from './window.js';
+import { isTimeZone, localParts, Spread, spreadTimes, windowIntervals, zonedTimeToUtc } from './window.js';
 
 const BERLIN = 'Europe/Berlin';
 const local = (iso: string, tz = BERLIN) => localParts(Date.parse(iso), tz);
@@ -61,5 +61,46 @@ describe('invitation spread over a window', () => {
     expect(spreadTimes(3, Date.parse('2027-01-04T10:00:00Z'), null, BERLIN)).toEqual(
       new Array(3).fill('2027-01-04T10:00:00.000Z'),
     );
+  });
+});
+
+describe('invitation spread in each recipient’s own time zone', () => {
+  const NY = 'America/New_York';
+  const TOKYO = 'Asia/Tokyo';
+  const w = { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00', spreadDays: 1 };
+
+  it('places each recipient inside the window of their zone, at their share of it', () => {
+    // Monday 4 January 2027 00:00 UTC: Tokyo's Monday window is already open, New York's is ahead.
+    const start = Date.parse('2027-01-04T00:00:00Z');
+    const spread = new Spread(2, start, w, BERLIN);
+    // Recipient 0 of 2 at the opening of their day, recipient 1 halfway through it.
+    expect(spread.at(0, TOKYO)).toBe('2027-01-04T00:00:00.000Z'); // 09:00 Tokyo
+    expect(spread.at(1, NY)).toBe('2027-01-04T18:00:00.000Z'); // 13:00 New York
+    expect(spread.at(1, BERLIN)).toBe('2027-01-04T12:00:00.000Z'); // 13:00 Berlin
+    // Deterministic, and the campaign's zone alone gives what spreadTimes gives.
+    expect(new Spread(2, start, w, BERLIN).at(1, NY)).toBe(spread.at(1, NY));
+    expect([0, 1].map((i) => spread.at(i, BERLIN))).toEqual(spreadTimes(2, start, w, BERLIN));
+  });
+
+  it('keeps 09:00–17:00 local in a zone whose clocks change inside the spread (DST)', () => {
+    // Friday 12 March 2027, New York moves to -04:00 on Sunday 14 March; Berlin not until the 28th.
+    const start = Date.parse('2027-03-12T00:00:00Z');
+    const two = { ...w, spreadDays: 2 };
+    const n = 8;
+    const spread = new Spread(n, start, two, BERLIN);
+    const ny = Array.from({ length: n }, (_, i) => spread.at(i, NY));
+    for (const at of ny) {
+      const p = localParts(Date.parse(at), NY);
+      expect(p.hour * 60 + p.minute).toBeGreaterThanOrEqual(9 * 60);
+      expect(p.hour * 60 + p.minute).toBeLessThan(17 * 60);
+      expect([5, 1]).toContain(p.weekday); // Friday, then Monday
+    }
+    expect(ny[0]).toBe('2027-03-12T14:00:00.000Z'); // Friday 09:00 EST (-05:00)
+    expect(ny[4]).toBe('2027-03-15T13:00:00.000Z'); // Monday 09:00 EDT (-04:00)
+  });
+
+  it('sends everything at the start when there is no window, whatever the zone', () => {
+    const start = Date.parse('2027-01-04T10:00:00Z');
+    expect(new Spread(2, start, null, BERLIN).at(1, TOKYO)).toBe('2027-01-04T10:00:00.000Z');
   });
 });

@@ -1,5 +1,5 @@
 // When each invitation of a campaign goes: spread evenly over the allowed hours of the campaign's
-// window, in the campaign's IANA time zone. Pure functions over Intl (no tz database of our own),
+// window, in the campaign's IANA time zone or each recipient's own (Spread). Pure functions over Intl (no tz database of our own),
 // so the spread is deterministic (same campaign, same recipients → same times) and correct across
 // daylight-saving changes: each day's window is converted to UTC on its own, so a 09:00–17:00
 // window is 09:00–17:00 local on both sides of a change, and a day that loses an hour inside the
@@ -129,26 +129,69 @@ export function windowIntervals(startMs: number, w: SendWindow, timeZone: string
 }
 
 /**
- * `count` send times (ISO), evenly spaced over the window's open time: the i-th at i/count of the
- * way through, so the first goes when the window opens and none at its close. No window: all at
- * the start.
+ * `count` send times, evenly spaced over the window's open time: the i-th at i/count of the way
+ * through, so the first goes when the window opens and none at its close. No window: all at the
+ * start.
+ *
+ * Each time is placed in a zone of its own (the recipient's, where the campaign uses it): the
+ * i-th of `count` goes at i/count of the open time of the window **in that zone**, so every zone's
+ * recipients are spread over their own working hours, interleaved in the campaign's order. A
+ * zone's intervals are worked out once (a launch sees few distinct zones); a time is then a binary
+ * search, so a chunked launch asks for index i without building the whole list.
  */
-export function spreadTimes(count: number, startMs: number, w: SendWindow | null, timeZone: string): string[] {
-  const start = new Date(startMs).toISOString();
-  if (!w || count === 0) return new Array<string>(count).fill(start);
-  const intervals = windowIntervals(startMs, w, timeZone);
-  const total = intervals.reduce((s, [a, b]) => s + (b - a), 0);
-  if (total === 0) return new Array<string>(count).fill(start);
-  const out: string[] = new Array(count);
-  let k = 0;
-  let before = 0; // open time in the intervals before k
-  for (let i = 0; i < count; i++) {
-    const offset = Math.floor((i * total) / count);
-    while (k < intervals.length - 1 && offset >= before + ((intervals[k]?.[1] ?? 0) - (intervals[k]?.[0] ?? 0))) {
-      before += (intervals[k]?.[1] ?? 0) - (intervals[k]?.[0] ?? 0);
-      k++;
-    }
-    out[i] = new Date((intervals[k]?.[0] ?? startMs) + offset - before).toISOString();
+export class Spread {
+  private readonly zones = new Map<string, { starts: number[]; before: number[]; total: number }>();
+  private readonly start: string;
+
+  constructor(
+    private readonly count: number,
+    private readonly startMs: number,
+    private readonly window: SendWindow | null,
+    private readonly defaultZone: string,
+  ) {
+    this.start = new Date(startMs).toISOString();
   }
-  return out;
+
+  private plan(zone: string) {
+    let p = this.zones.get(zone);
+    if (!p) {
+      const intervals = this.window ? windowIntervals(this.startMs, this.window, zone) : [];
+      const starts: number[] = [];
+      const before: number[] = []; // open time in the intervals before each one
+      let total = 0;
+      for (const [a, b] of intervals) {
+        starts.push(a);
+        before.push(total);
+        total += b - a;
+      }
+      p = { starts, before, total };
+      this.zones.set(zone, p);
+    }
+    return p;
+  }
+
+  /** The i-th send time (ISO), in `zone` (default: the campaign's). */
+  at(i: number, zone: string = this.defaultZone): string {
+    if (!this.window) return this.start;
+    const { starts, before, total } = this.plan(zone);
+    if (total === 0) return this.start;
+    // An index past the count (recipients added between a launch's count and its last page, on
+    // PostgreSQL's read committed) goes with the last one rather than after the window closes.
+    const offset = Math.floor((Math.min(i, this.count - 1) * total) / this.count);
+    // The last interval whose open time starts at or before `offset`.
+    let lo = 0;
+    let hi = before.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((before[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return new Date((starts[lo] ?? this.startMs) + offset - (before[lo] ?? 0)).toISOString();
+  }
+}
+
+/** Every send time of `count` recipients in one zone (see Spread). */
+export function spreadTimes(count: number, startMs: number, w: SendWindow | null, timeZone: string): string[] {
+  const spread = new Spread(count, startMs, w, timeZone);
+  return Array.from({ length: count }, (_, i) => spread.at(i));
 }

@@ -11,6 +11,8 @@ export interface Recipient {
   department: string | null;
   jobTitle: string | null;
   officeLocation: string | null;
+  /** IANA name; null: not known */
+  timeZone: string | null;
   entraObjectId: string | null;
   userType: string | null;
   enabled: boolean;
@@ -43,6 +45,7 @@ export interface RecipientInput {
   department: string | null;
   jobTitle: string | null;
   officeLocation: string | null;
+  timeZone: string | null;
   enabled: boolean;
   groupIds: string[];
 }

@@ -96,6 +96,8 @@ export interface CampaignInput {
   invitation?: MailTemplate;
   reminder?: MailTemplate;
   timeZone: string;
+  /** each learner's own time zone where known (spread and due date), else timeZone */
+  recipientTimeZones?: boolean;
   startsAt?: string | null;
   window?: SendWindow | null;
   dueAt: string;

@@ -10,7 +10,8 @@ import { GroupSelect } from './GroupSelect';
 import { ImportReport } from './ImportReport';
 
 const MAX_BYTES = 5 * 1024 * 1024; // the server's limit
-const EXAMPLE = 'email,first_name,last_name,department,job_title\nada@contoso.com,Ada,Lovelace,Finance,Analyst';
+const EXAMPLE =
+  'email,first_name,last_name,department,job_title,timeZone\nada@contoso.com,Ada,Lovelace,Finance,Analyst,Europe/London';
 
 /**
  * CSV import in two steps: a dry run shows what would happen and every row that would be
@@ -81,10 +82,10 @@ export function ImportCsvModal({
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             A header row with an <b>email</b> column, and optionally first_name, last_name, display_name, department,
-            job_title and office_location (spellings such as “E-mail” or “First Name” work too). Columns may be
-            separated by commas, semicolons (Excel in much of Europe) or tabs, and addresses such as
-            jürgen.müller@müller.de are accepted. Recipients are matched by email address: existing ones are updated,
-            empty cells keep what is stored.
+            job_title, office_location and timeZone (an IANA name such as Europe/Berlin; spellings such as “E-mail” or
+            “First Name” work too). Columns may be separated by commas, semicolons (Excel in much of Europe) or tabs,
+            and addresses such as jürgen.müller@müller.de are accepted. Recipients are matched by email address:
+            existing ones are updated, empty cells keep what is stored.
           </Text>
           <Anchor
             href={`/api/v1/clients/${clientId}/recipients/import/sample`}

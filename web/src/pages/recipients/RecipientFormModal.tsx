@@ -1,16 +1,17 @@
-import { Button, Group, Modal, MultiSelect, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Recipient } from '../../api/recipients';
 import { useRecipientGroups } from '../../hooks/useRecipientGroups';
 import { useSaveRecipient } from '../../hooks/useRecipients';
 import { showServerError } from '../../lib/formErrors';
 import { notifySuccess } from '../../lib/notify';
+import { timeZoneOptions } from '../../lib/timeZones';
 import { email, emailInputProps } from '../../lib/validation';
 
 const TEXT_FIELDS = ['firstName', 'lastName', 'displayName', 'department', 'jobTitle', 'officeLocation'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
-type Values = Record<TextField | 'email', string> & { enabled: boolean; groupIds: string[] };
+type Values = Record<TextField | 'email', string> & { timeZone: string | null; enabled: boolean; groupIds: string[] };
 
 const MAX = 200; // the server's limit for every text field but email
 const tooLong = (value: string) => (value.trim().length > MAX ? `Use at most ${MAX} characters` : null);
@@ -24,6 +25,7 @@ function initialValues(r?: Recipient): Values {
     department: r?.department ?? '',
     jobTitle: r?.jobTitle ?? '',
     officeLocation: r?.officeLocation ?? '',
+    timeZone: r?.timeZone ?? null,
     enabled: r?.enabled ?? true,
     groupIds: r?.groups.map((g) => g.id) ?? [],
   };
@@ -43,6 +45,7 @@ export function RecipientFormModal({
 }) {
   const groups = useRecipientGroups(clientId);
   const save = useSaveRecipient(clientId);
+  const zones = useMemo(() => timeZoneOptions(recipient?.timeZone), [recipient?.timeZone]);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: initialValues(recipient),
@@ -64,6 +67,7 @@ export function RecipientFormModal({
     const body = {
       email: v.email.trim(),
       ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, v[f].trim() || null])),
+      timeZone: v.timeZone || null,
       enabled: v.enabled,
       groupIds: v.groupIds,
     };
@@ -105,7 +109,18 @@ export function RecipientFormModal({
             {field('department', 'Department')}
             {field('jobTitle', 'Job title')}
           </SimpleGrid>
-          {field('officeLocation', 'Office')}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {field('officeLocation', 'Office')}
+            <Select
+              label="Time zone"
+              description="Empty: not known (campaigns use their own zone)."
+              placeholder="Not known"
+              data={zones}
+              searchable
+              clearable
+              {...form.getInputProps('timeZone')}
+            />
+          </SimpleGrid>
           <MultiSelect
             label="Groups"
             placeholder="No group"

@@ -73,7 +73,8 @@ export function CampaignDetailPage() {
           <Group gap="xs" component="span">
             <CampaignStatusBadge status={c.status} />
             <span>
-              {c.contentTitle} · {c.language.toUpperCase()} · due {formatDateTime(c.dueAt)} ({c.timeZone})
+              {c.contentTitle} · {c.language.toUpperCase()} · due {formatDateTime(c.dueAt)} ({c.timeZone}
+              {c.recipientTimeZones ? '; each learner’s own time zone where known' : ''})
             </span>
           </Group>
         }

@@ -25,18 +25,12 @@ import { useTrainingLibrary } from '../../hooks/useTraining';
 import { useSaveCampaign, useTemplates } from '../../hooks/useTrainingCampaigns';
 import { showServerError } from '../../lib/formErrors';
 import { notifySuccess } from '../../lib/notify';
+import { timeZoneOptions } from '../../lib/timeZones';
 import { required } from '../../lib/validation';
 import { type CampaignFormValues, initialValues, liveInput, toInput } from './campaignForm';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const fieldMap: Record<string, string> = { audience: 'audience.groupIds', window: 'window.from' };
-const timeZones = (): string[] => {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-};
 
 /** Creates a draft, or edits `campaign` (once launched: only its due date, reminders and link validity). */
 export function CampaignFormModal({
@@ -57,7 +51,7 @@ export function CampaignFormModal({
   const profiles = useSendingProfiles(clientId);
   const groups = useRecipientGroups(clientId);
   const library = useTrainingLibrary(clientId);
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZoneOptions(campaign?.timeZone), [campaign?.timeZone]);
   const form = useForm<CampaignFormValues>({
     mode: 'controlled',
     initialValues: initialValues(campaign),
@@ -202,6 +196,12 @@ export function CampaignFormModal({
             />
             <TextInput type="datetime-local" label="Due" required {...form.getInputProps('dueAt')} />
           </SimpleGrid>
+          <Switch
+            label="Use each recipient’s own time zone where it is known"
+            description="For the sending window and the due date in their mail; recipients without one use the campaign’s time zone."
+            disabled={live}
+            {...form.getInputProps('recipientTimeZones', { type: 'checkbox' })}
+          />
           <Switch
             label="Spread the invitations over a sending window"
             disabled={live}

@@ -11,6 +11,7 @@ export interface CampaignFormValues {
   audience: { groupIds: string[] };
   autoEnrol: boolean;
   timeZone: string;
+  recipientTimeZones: boolean;
   startsAt: string;
   useWindow: boolean;
   window: { days: string[]; from: string; to: string; spreadDays: number };
@@ -44,6 +45,7 @@ export function initialValues(c?: Campaign): CampaignFormValues {
     audience: { groupIds: c?.audience.groupIds ?? [] },
     autoEnrol: c?.autoEnrol ?? false,
     timeZone: c?.timeZone ?? browserTimeZone(),
+    recipientTimeZones: c?.recipientTimeZones ?? false,
     startsAt: toLocalInput(c?.startsAt),
     useWindow: Boolean(c?.window),
     window: c?.window
@@ -66,6 +68,7 @@ export function toInput(v: CampaignFormValues): CampaignInput {
     audience: v.audienceKind === 'everyone' ? { everyone: true } : { groupIds: v.audience.groupIds },
     autoEnrol: v.audienceKind === 'groups' && v.autoEnrol,
     timeZone: v.timeZone,
+    recipientTimeZones: v.recipientTimeZones,
     startsAt: fromLocalInput(v.startsAt),
     window: v.useWindow
       ? { ...v.window, days: v.window.days.map(Number).sort(), spreadDays: Number(v.window.spreadDays) }
