@@ -73,7 +73,12 @@ beforeAll(async () => {
   for (const n of [1, 2, 3]) {
     await t.as(sys, 'POST', `/api/v1/clients/${otherId}/recipients`, { email: `p${n}@other.test` });
   }
-  await t.as(sys, 'POST', `/api/v1/clients/${otherId}/azure-apps`, APP);
+  // (its own tenant: a second client connecting the same one must say why — azure-apps-shared-tenant)
+  const other = await t.as(sys, 'POST', `/api/v1/clients/${otherId}/azure-apps`, {
+    ...APP,
+    tenant: '77777777-8888-4777-8666-555555555555',
+  });
+  expect(other.statusCode, other.body).toBe(201);
 }, 60_000);
 afterAll(async () => t?.close());
 

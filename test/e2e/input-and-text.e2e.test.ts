@@ -49,7 +49,7 @@ describe('internationalised addresses and CSV files', () => {
       expect(download.suggestedFilename()).toBe('recipients-sample.csv');
       const sample = await readFile((await download.path()) ?? '', 'utf8');
       expect(sample.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
-        'email,first_name,last_name,display_name,department,job_title,office_location',
+        'email,first_name,last_name,display_name,department,job_title,office_location,time_zone',
       );
 
       await importer

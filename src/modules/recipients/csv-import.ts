@@ -189,9 +189,18 @@ function patchFor(existing: repo.RecipientRow, v: Values): Partial<repo.Recipien
 export function sampleCsv(): string {
   const rows = [
     [...COLUMNS],
-    ['ada.lovelace@example.com', 'Ada', 'Lovelace', '', 'Finance', 'Analyst', 'London'],
-    ['jürgen.müller@müller.example', 'Jürgen', 'Müller', 'Jürgen Müller', 'Sales', 'Account manager, DACH', 'Berlin'],
-    ['zoë@example.com', '', '', 'Zoë', '', '', ''],
+    ['ada.lovelace@example.com', 'Ada', 'Lovelace', '', 'Finance', 'Analyst', 'London', 'Europe/London'],
+    [
+      'jürgen.müller@müller.example',
+      'Jürgen',
+      'Müller',
+      'Jürgen Müller',
+      'Sales',
+      'Account manager, DACH',
+      'Berlin',
+      'Europe/Berlin',
+    ],
+    ['zoë@example.com', '', '', 'Zoë', '', '', '', ''],
   ];
   const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
   // A byte-order mark, so Excel opens the UTF-8 file with its accents intact.

@@ -42,14 +42,16 @@ export function WebhooksTable({
 
   return (
     <>
+      {/* The switch comes before the last delivery, whose width depends on whether one happened:
+          at 768 px the table scrolls, and a control past it would be off screen. */}
       <Table.ScrollContainer minWidth={720}>
         <Table verticalSpacing="sm">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Events</Table.Th>
-              <Table.Th>Last delivery</Table.Th>
               <Table.Th>Enabled</Table.Th>
+              <Table.Th>Last delivery</Table.Th>
               <Table.Th aria-label="Actions" />
             </Table.Tr>
           </Table.Thead>
@@ -72,6 +74,19 @@ export function WebhooksTable({
                   </Group>
                 </Table.Td>
                 <Table.Td>
+                  <Switch
+                    aria-label={`${w.name} enabled`}
+                    checked={w.enabled}
+                    disabled={readOnly}
+                    onChange={(e) =>
+                      update.mutate(
+                        { id: w.id, enabled: e.currentTarget.checked },
+                        { onError: (error) => notifyFailure('Could not change the webhook', error) },
+                      )
+                    }
+                  />
+                </Table.Td>
+                <Table.Td>
                   {w.lastDelivery ? (
                     <Group gap="xs">
                       <DeliveryStatusBadge status={w.lastDelivery.status} attempts={w.lastDelivery.attempts} />
@@ -84,19 +99,6 @@ export function WebhooksTable({
                       None yet
                     </Text>
                   )}
-                </Table.Td>
-                <Table.Td>
-                  <Switch
-                    aria-label={`${w.name} enabled`}
-                    checked={w.enabled}
-                    disabled={readOnly}
-                    onChange={(e) =>
-                      update.mutate(
-                        { id: w.id, enabled: e.currentTarget.checked },
-                        { onError: (error) => notifyFailure('Could not change the webhook', error) },
-                      )
-                    }
-                  />
                 </Table.Td>
                 <Table.Td>
                   <Menu position="bottom-end" withinPortal>
