@@ -1,4 +1,4 @@
-import { Anchor, Button, FileButton, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Anchor, Button, FileButton, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconDownload, IconUpload } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
