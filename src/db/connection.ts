@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '../config.js';
 import { namingPool } from './pg-statements.js';
 import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
+import { isUrgent } from './urgent.js';
 
 const require = createRequire(import.meta.url);
 
@@ -108,7 +109,16 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, close: () => db.destroy() };
   }
   const pool = namingPool({ connectionString: cfg.url, max: 10 });
-  pool.on('error', onIdleError);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Sign-in, the session and health have two connections of their own (db/urgent.ts): under a
+  // flood of searches the ten are all busy, and /auth/me waited its turn for one (p99 0.9 s).
+  const priority = namingPool({ connectionString: cfg.url, max: 2 });
+  for (const p of [pool, priority]) p.on('error', onIdleError);
+  const lanes = {
+    connect: () => (isUrgent() ? priority : pool).connect(),
+    end: async () => {
+      await Promise.all([pool.end(), priority.end()]);
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: lanes }) });
   return { db, kind: 'postgres', queuedReadMs: () => 0, close: () => db.destroy() };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase } from './connection.js';
-import { urgentReads } from './sqlite-readers.js';
+import { urgentReads } from './urgent.js';
 
 interface T {
   things: { id: number; name: string; data: Buffer | null };

@@ -10,7 +10,6 @@
 // connection does: it never waits for a transaction in progress, and never sees it half done.
 // Whatever this process committed before it sent the read is visible (WAL readers look at the
 // shared index at the start of each statement).
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
@@ -27,14 +26,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-
-/**
- * Reads that must not queue behind a flood of others: signing in, the session, health (the overload
- * guard runs those requests inside `urgentReads`). They run on the read-write connection, which a
- * flood of reads leaves idle, so `/auth/me` answers while every reader is busy with searches.
- */
-const urgent = new AsyncLocalStorage<true>();
-export const urgentReads = (next: () => void) => urgent.run(true, next);
+import { isUrgent } from './urgent.js';
 
 /** How many reader threads by default: one per core, at most two (the writer has the main thread). */
 export const defaultReaders = () => Math.min(2, availableParallelism());
@@ -226,7 +218,7 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     if (this.release) return runOn(this.writer, q) as QueryResult<R>;
-    if (this.pool && SelectQueryNode.is(q.query) && !urgent.getStore())
+    if (this.pool && SelectQueryNode.is(q.query) && !isUrgent())
       return { rows: (await this.pool.read(q.sql, q.parameters)) as R[] };
     const release = await this.mutex.lock();
     try {

@@ -14,7 +14,7 @@
 // (NTP, a resumed VM) is not lag, and a shed deadline set before a step back would otherwise last
 // as long as the step.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { urgentReads } from '../db/sqlite-readers.js';
+import { urgentReads } from '../db/urgent.js';
 
 const TICK_MS = 25;
 
