@@ -1,11 +1,13 @@
 // The SQLite reader threads (sqlite-readers.ts), on a database file of their own: whatever the
 // test run's database is, these are about SQLite's connections.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase } from './connection.js';
+import { ReaderPool } from './sqlite-readers.js';
 import { urgentReads } from './urgent.js';
 
 interface T {
@@ -137,5 +139,13 @@ describe('plain reads on SQLite reader threads', () => {
     expect(finished).toBeLessThan(4);
     await Promise.all(flood);
     expect(handle.queuedReadMs()).toBe(0);
+  });
+
+  it('leave reads to the read-write connection once a thread has ended', async () => {
+    const pool = new ReaderPool(join(dir, 'r.db'), 1, createRequire(import.meta.url).resolve('better-sqlite3'));
+    expect(await pool.read('select count(*) as n from things', [])).toEqual([{ n: 1 }]);
+    await pool.close();
+    // no thread left: the caller is told so (undefined) instead of waiting for ever
+    expect(await pool.read('select count(*) as n from things', [])).toBeUndefined();
   });
 });

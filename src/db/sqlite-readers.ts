@@ -70,6 +70,8 @@ class Reader {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private next = 0;
+  /** false once the thread has ended (an error, or close): its reads go elsewhere */
+  alive = true;
 
   constructor(file: string, driverPath: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: driverPath } });
@@ -81,8 +83,14 @@ class Reader {
       if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
       else p.resolve(m.rows ?? []);
     });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', () => this.failAll(new Error('SQLite reader thread ended')));
+    this.worker.on('error', (err) => {
+      this.alive = false;
+      this.failAll(err);
+    });
+    this.worker.on('exit', () => {
+      this.alive = false;
+      this.failAll(new Error('SQLite reader thread ended'));
+    });
   }
 
   get load() {
@@ -114,6 +122,7 @@ class Reader {
   }
 
   close(): Promise<number> {
+    this.alive = false;
     return this.worker.terminate();
   }
 }
@@ -136,10 +145,11 @@ export class ReaderPool {
     this.readers = Array.from({ length: size }, () => new Reader(file, driverPath));
   }
 
-  async read(sql: string, params: readonly unknown[]): Promise<unknown[]> {
-    let best = this.readers[0] as Reader;
-    for (const r of this.readers) if (r.load < best.load) best = r;
-    return buffersBack(await best.read(sql, params));
+  /** The rows of a read on the least busy live thread; undefined when no thread is left. */
+  async read(sql: string, params: readonly unknown[]): Promise<unknown[] | undefined> {
+    let best: Reader | undefined;
+    for (const r of this.readers) if (r.alive && (!best || r.load < best.load)) best = r;
+    return best && buffersBack(await best.read(sql, params));
   }
 
   /** How long a read has been waiting for a reader thread (the overload guard sheds past a limit). */
@@ -218,8 +228,11 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     if (this.release) return runOn(this.writer, q) as QueryResult<R>;
-    if (this.pool && SelectQueryNode.is(q.query) && !isUrgent())
-      return { rows: (await this.pool.read(q.sql, q.parameters)) as R[] };
+    if (this.pool && SelectQueryNode.is(q.query) && !isUrgent()) {
+      // A thread that ended (it should not) leaves its reads to the read-write connection.
+      const rows = await this.pool.read(q.sql, q.parameters);
+      if (rows) return { rows: rows as R[] };
+    }
     const release = await this.mutex.lock();
     try {
       return runOn(this.writer, q) as QueryResult<R>;
