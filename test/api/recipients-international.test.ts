@@ -148,6 +148,38 @@ describe('operators', () => {
   });
 });
 
+describe('sign-in lockout', () => {
+  it('counts every spelling of one address as one account, so respelling it does not reset the count', async () => {
+    const password = 'a long enough password 2';
+    const r = await t.as(sys, 'POST', '/api/v1/operators', {
+      email: 'jürgen.lock@müller.de',
+      name: 'Jürgen',
+      role: 'system_admin',
+      password,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const attempt = (email: string, pw: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: pw },
+        remoteAddress: '203.0.113.77',
+      });
+    const spellings = [
+      'jürgen.lock@müller.de',
+      'JÜRGEN.LOCK@MÜLLER.DE',
+      'ju\u0308rgen.lock@mu\u0308ller.de',
+      'jürgen.lock@xn--mller-kva.de',
+      'Jürgen.Lock@XN--MLLER-KVA.DE',
+    ];
+    const codes: number[] = [];
+    for (const e of spellings) codes.push((await attempt(e, 'wrong password!')).statusCode);
+    expect(codes).toEqual([401, 401, 401, 401, 429]);
+    // locked for this source whichever way the address is written, the right password included
+    expect((await attempt('jürgen.lock@müller.de', password)).statusCode).toBe(429);
+  });
+});
+
 describe('rows keyed before this rule (migration 0022)', () => {
   it('are keyed again, so the same address typed now finds them', async () => {
     const { up } = await import('../../src/db/migrations/0022_email_keys.js');

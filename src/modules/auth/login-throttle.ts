@@ -6,12 +6,14 @@
 // one elsewhere can lock an operator out of their own address; recovery needs neither the CLI
 // nor an administrator (a password reset clears every lock of the account all the same).
 //
-// Addresses are tracked whether or not an operator has them, under a hash of the lower-cased
-// address, so an unknown address fails, locks and answers exactly like an existing account.
+// Addresses are tracked whether or not an operator has them, under a hash of the address's key
+// (lower case, NFC, the domain in Unicode), so an unknown address fails, locks and answers
+// exactly like an existing account.
 // Rows die 15 minutes after their last failure and are pruned with each new failure.
 import { isIPv4, isIPv6 } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { emailKey } from '../../lib/email.js';
 import { sha256 } from '../../lib/tokens.js';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -23,7 +25,9 @@ export interface LoginKey {
   account: string;
 }
 
-const accountOf = (email: string): string => sha256(`login:${email.trim().toLowerCase()}`);
+// The address's key (lib/email.ts), as sign-in finds the operator by: every spelling that signs
+// in to one account counts against that one account's lock.
+const accountOf = (email: string): string => sha256(`login:${emailKey(email)}`);
 
 /** The unit a lock binds: an IPv4 address, or an IPv6 address's /64 network. */
 export function sourceOf(ip: string): string {
