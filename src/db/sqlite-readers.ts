@@ -44,7 +44,6 @@ db.function('bw_lower', { deterministic: true }, (v) => (typeof v === 'string' ?
 const kept = new Map();
 const toBuffer = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 parentPort.on('message', (m) => {
-  if (m === 'close') { db.close(); parentPort.close(); return; }
   try {
     let stmt = kept.get(m.sql);
     if (!stmt) {
