@@ -9,7 +9,7 @@ import { findLiveApiToken, touchApiToken } from '../modules/api-tokens/repositor
 import { TokenSources } from '../modules/api-tokens/sources.js';
 import { findLiveSession, touchSession } from '../modules/auth/repository.js';
 import { isClientArchived } from '../modules/clients/repository.js';
-import { clientIdsOf } from '../modules/operators/repository.js';
+import { parseClientIds } from '../modules/operators/repository.js';
 import { type Access, type Actor, canSeeClient } from './actor.js';
 
 export const SESSION_COOKIE = 'bw_session';
@@ -34,13 +34,12 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
     if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > TOUCH_INTERVAL_MS) {
       await touchApiToken(db, token.token_id, now);
     }
-    const ids = (await clientIdsOf(db, [token.id])).get(token.id) ?? [];
     return {
       operatorId: token.id,
       email: token.email,
       name: token.name,
       role: token.role,
-      clientIds: new Set(ids),
+      clientIds: new Set(parseClientIds(token.client_ids)),
       via: 'token',
       sessionId: null,
       tokenId: token.token_id,
@@ -53,13 +52,12 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
   const s = await findLiveSession(db, sha256(cookie), now);
   if (!s) return null;
   if (Date.parse(now) - Date.parse(s.last_seen_at) > TOUCH_INTERVAL_MS) await touchSession(db, s.session_id, now);
-  const ids = (await clientIdsOf(db, [s.id])).get(s.id) ?? [];
   return {
     operatorId: s.id,
     email: s.email,
     name: s.name,
     role: s.role,
-    clientIds: new Set(ids),
+    clientIds: new Set(parseClientIds(s.client_ids)),
     via: 'session',
     sessionId: s.session_id,
     tokenId: null,

@@ -1,6 +1,7 @@
 // Personal API tokens, stored as SHA-256 hashes. Owned by an operator, not by a client.
 import type { Db } from '../../db/connection.js';
 import type { ApiTokenRow } from '../../db/types.js';
+import { clientIdsColumn } from '../operators/repository.js';
 
 export async function findLiveApiToken(db: Db, hash: string, now: string) {
   return db
@@ -13,6 +14,7 @@ export async function findLiveApiToken(db: Db, hash: string, now: string) {
       'operators.email',
       'operators.name',
       'operators.role',
+      clientIdsColumn(db),
     ])
     .where('api_tokens.token_hash', '=', hash)
     .where('api_tokens.revoked_at', 'is', null)

@@ -1,5 +1,6 @@
 // Sessions and one-time setup tokens. Session ids are hashes of the cookie value.
 import type { Db } from '../../db/connection.js';
+import { clientIdsColumn } from '../operators/repository.js';
 
 export async function insertSession(
   db: Db,
@@ -32,6 +33,7 @@ export async function findLiveSession(db: Db, id: string, now: string) {
       'operators.email',
       'operators.name',
       'operators.role',
+      clientIdsColumn(db),
     ])
     .where('sessions.id', '=', id)
     .where('sessions.revoked_at', 'is', null)

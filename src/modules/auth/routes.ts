@@ -121,11 +121,11 @@ export const authRoutes =
       async (req) => {
         const actor = actorOf(req);
         const cookie = req.cookies[SESSION_COOKIE];
-        return {
-          operator: await services.operators.get(actor.operatorId),
-          csrfToken: actor.via === 'session' && cookie ? csrfFor(cookie) : '',
-          previousSignInAt: await services.auth.previousSignIn(actor.operatorId, actor.sessionId),
-        };
+        const [operator, previousSignInAt] = await Promise.all([
+          services.operators.get(actor.operatorId),
+          services.auth.previousSignIn(actor.operatorId, actor.sessionId),
+        ]);
+        return { operator, csrfToken: actor.via === 'session' && cookie ? csrfFor(cookie) : '', previousSignInAt };
       },
     );
 

@@ -1,6 +1,8 @@
 // Operators and their client assignments. Operators are not client-owned (a system
 // administrator belongs to no client); assignments are, and carry client_id.
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { isPostgres } from '../../db/engine.js';
 import type { NewOperator, Operator, OperatorUpdate } from '../../db/types.js';
 import { emailKey } from '../../lib/email.js';
 
@@ -11,6 +13,10 @@ export const findOperatorByEmail = (db: Db, email: string): Promise<Operator | u
 
 export const findOperatorById = (db: Db, id: string): Promise<Operator | undefined> =>
   db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** An operator with its client ids (clientIdsColumn), in one statement. */
+export const findOperatorWithClientIds = (db: Db, id: string) =>
+  db.selectFrom('operators').selectAll().select(clientIdsColumn(db)).where('id', '=', id).executeTakeFirst();
 
 export const listOperators = (db: Db): Promise<Operator[]> =>
   db.selectFrom('operators').selectAll().orderBy('name').orderBy('email').execute();
@@ -33,6 +39,20 @@ export async function insertOperator(db: Db, op: NewOperator): Promise<void> {
 export async function updateOperator(db: Db, id: string, patch: OperatorUpdate): Promise<void> {
   await db.updateTable('operators').set(patch).where('id', '=', id).execute();
 }
+
+/**
+ * The operator's client ids as a column of a query on `operators` (comma-separated: an id never
+ * holds a comma). Authentication reads the token or session and the operator's clients in this one
+ * statement: every API request pays for it, and on PostgreSQL each statement is a round trip.
+ */
+export function clientIdsColumn(db: Db) {
+  const agg = isPostgres(db) ? sql`string_agg(ca.client_id, ',')` : sql`group_concat(ca.client_id, ',')`;
+  return sql<string | null>`(select ${agg} from client_administrators as ca where ca.operator_id = operators.id)`.as(
+    'client_ids',
+  );
+}
+
+export const parseClientIds = (column: string | null): string[] => (column ? column.split(',') : []);
 
 /** client ids per operator, for the operators given (one query for a whole list). */
 export async function clientIdsOf(db: Db, operatorIds: string[]): Promise<Map<string, string[]>> {

@@ -76,9 +76,10 @@ export class OperatorService {
   }
 
   async get(id: string) {
-    const op = await repo.findOperatorById(this.db, id);
+    const op = await repo.findOperatorWithClientIds(this.db, id);
     if (!op) throw new NotFoundError('Operator');
-    return operatorView(op, (await repo.clientIdsOf(this.db, [id])).get(id) ?? []);
+    const { client_ids, ...operator } = op;
+    return operatorView(operator, repo.parseClientIds(client_ids));
   }
 
   async create(actor: Actor | null, input: CreateOperatorInput) {
