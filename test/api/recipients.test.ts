@@ -139,7 +139,7 @@ describe('the list', () => {
     const r = await t.as(sys, 'GET', `/api/v1/clients/${client}/recipients?total=true&${query}`);
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as {
-      items: { id: string; email: string; displayName: string }[];
+      items: { id: string; email: string; displayName: string; groups: { id: string; name: string }[] }[];
       nextCursor: string | null;
       total: number;
     };
@@ -234,6 +234,20 @@ describe('the list', () => {
     const inGroup = await list(`groupId=${g.id}`);
     expect(inGroup.total).toBe(2);
     expect(inGroup.items[0]).toMatchObject({ groups: [{ id: g.id, name: 'Bosses' }] });
+    // Every row of a page lists its groups, by name; a row in none lists none.
+    const admins = await addGroup('Administrators', pagingClient);
+    expect(
+      (await t.as(sys, 'PUT', `/api/v1/clients/${pagingClient}/recipient-groups/${admins.id}/members/${bosses[1]?.id}`))
+        .statusCode,
+    ).toBe(204);
+    const page = (await list('jobTitle=Boss')).items;
+    const groupsOf = (id?: string) => page.find((i) => i.id === id)?.groups;
+    expect(groupsOf(bosses[0]?.id)).toEqual([{ id: g.id, name: 'Bosses' }]);
+    expect(groupsOf(bosses[1]?.id)).toEqual([
+      { id: admins.id, name: 'Administrators' },
+      { id: g.id, name: 'Bosses' },
+    ]);
+    expect(groupsOf(bosses[2]?.id)).toEqual([]);
     // Filters page too: a filtered listing walked by cursor returns the filtered set exactly once.
     const ids: string[] = [];
     let cursor: string | null = null;

@@ -52,13 +52,8 @@ export class RecipientService {
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const byRecipient = await repo.groupsOfRecipients(
-      this.db,
-      clientId,
-      page.map((r) => r.id),
-    );
     return {
-      items: page.map((r) => recipientView(r, byRecipient.get(r.id) ?? [])),
+      items: page.map((r) => recipientView(r, r.groups)),
       nextCursor: rows.length > limit && last ? encodeCursor({ name: last.display_name, id: last.id }) : null,
       ...(total === undefined ? {} : { total }),
     };
