@@ -9,7 +9,8 @@
 // fairness with the default per-actor and per-client limits: one client's token floods searches
 // while another client's administrator reads first pages at a person's pace (10 a second).
 //
-//   npm run bench:api [-- --recipients 100000 --seconds 10 --connections 200 --databases sqlite,postgres]
+//   npm run bench:api [-- --recipients 100000 --seconds 10 --connections 200 --databases sqlite,postgres
+//                      --scenarios routes,flood,fairness --cpu-prof-dir DIR]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '200' },
     databases: { type: 'string', default: 'sqlite,postgres' },
     scenarios: { type: 'string', default: 'routes,flood,fairness' },
+    // writes a V8 CPU profile of each server process there (where a request's time goes)
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const N = Number(args.recipients);
@@ -100,7 +103,8 @@ async function startServer(dataDir: string, databaseUrl: string | undefined, lim
     delete env.BAITWISE_API_RATE_PER_ACTOR;
     delete env.BAITWISE_API_RATE_PER_CLIENT;
   }
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  const prof = args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [];
+  const proc = spawn(process.execPath, [...prof, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
