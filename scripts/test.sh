@@ -44,8 +44,8 @@ for f in "${SOLO[@]}"; do SOLO_EXCLUDES+=(--exclude "$f"); done
 
 section "Tests on SQLite (unit, API, emulator, browser)"
 # worker-kill and the mail worker tests are about pg-boss workers, db-idle-error,
-# db-pg-statements and db-pg-lanes about PostgreSQL's connections: they run in the PostgreSQL pass below.
-npx vitest run --exclude test/worker-kill.test.ts --exclude test/mail-worker-kill.test.ts --exclude test/db-idle-error.test.ts --exclude test/db-pg-statements.test.ts --exclude test/db-pg-lanes.test.ts "${SOLO_EXCLUDES[@]}"
+# db-pg-statements, db-pg-lanes and db-pg-statistics about PostgreSQL itself: they run in the PostgreSQL pass below.
+npx vitest run --exclude test/worker-kill.test.ts --exclude test/mail-worker-kill.test.ts --exclude test/db-idle-error.test.ts --exclude test/db-pg-statements.test.ts --exclude test/db-pg-lanes.test.ts --exclude test/db-pg-statistics.test.ts "${SOLO_EXCLUDES[@]}"
 section "Tests on SQLite that measure time, one at a time"
 npx vitest run --maxWorkers=1 test/api/mail-throughput.test.ts test/api/lockout.test.ts test/cli-sync-kill.test.ts
 
@@ -53,7 +53,7 @@ section "Tests on PostgreSQL"
 eval "$(scripts/pg-throwaway.sh)"
 trap 'eval "${PG_THROWAWAY_STOP}"' EXIT
 # Only the tests that touch the database (the emulator and the browser tests ran above).
-mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/worker-kill.test.ts; echo test/mail-worker-kill.test.ts; echo test/db-idle-error.test.ts; echo test/db-pg-statements.test.ts; echo test/db-pg-lanes.test.ts)
+mapfile -t DB_TESTS < <(find src test/api -name '*.test.ts' | sort; echo test/cli.test.ts; echo test/worker-kill.test.ts; echo test/mail-worker-kill.test.ts; echo test/db-idle-error.test.ts; echo test/db-pg-statements.test.ts; echo test/db-pg-lanes.test.ts; echo test/db-pg-statistics.test.ts)
 npx vitest run "${DB_TESTS[@]}" "${SOLO_EXCLUDES[@]}"
 section "Tests on PostgreSQL that measure time, one at a time"
 npx vitest run --maxWorkers=1 "${SOLO[@]}"

@@ -5,6 +5,7 @@ import type { Db } from './connection.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export const engineOf = (db: Db): Engine => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
+export const engineOf = (db: Db): Engine =>
+  db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 
 export const isPostgres = (db: Db): boolean => engineOf(db) === 'postgres';

@@ -8,6 +8,7 @@
 // a full listing. Group imports always list their groups in full: /users/delta says nothing about
 // group membership.
 import type { Db, DbHandle } from '../../db/connection.js';
+import { refreshStatistics } from '../../db/statistics.js';
 import { AppError, ClientArchivedError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Logger } from '../../lib/logger.js';
@@ -17,6 +18,7 @@ import { type GraphSubject, graphFailure } from '../../microsoft/graph-errors.js
 import { findApp } from '../azure-apps/repository.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { isClientArchived } from '../clients/repository.js';
+import { RECIPIENT_TABLES } from '../recipients/repository.js';
 import {
   type ApplyContext,
   applyRemovals,
@@ -199,7 +201,9 @@ class RunExecution {
       // between its last page and completion), so it completes without listing anything again.
       if (!this.run.kind) await this.start();
       await this.pages();
-      return await this.complete();
+      const done = await this.complete();
+      await refreshStatistics(this.db, RECIPIENT_TABLES, done.added + done.updated + done.removed, this.deps.logger);
+      return done;
     } catch (err) {
       return this.failed(err);
     }

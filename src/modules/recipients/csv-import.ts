@@ -2,6 +2,7 @@
 // valid rows are created, or updated by email address, in ONE transaction with the audit entry.
 // A dry run reads the same data and reports the same numbers without writing anything.
 import type { Db } from '../../db/connection.js';
+import { refreshStatistics } from '../../db/statistics.js';
 import type { Actor } from '../../http/actor.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { newId, nowIso } from '../../lib/ids.js';
@@ -314,7 +315,9 @@ export async function importCsv(
   };
   // A dry run still reads inside a transaction so its numbers come from one consistent snapshot.
   try {
-    return await db.transaction().execute(run);
+    const result = await db.transaction().execute(run);
+    if (!dryRun) await refreshStatistics(db, repo.RECIPIENT_TABLES, result.created + result.updated);
+    return result;
   } catch (e) {
     if (isUniqueViolation(e)) {
       throw new ConflictError('csv', 'Recipients were added at the same time; run the import again.');

@@ -8,6 +8,9 @@ import type { Database, RecipientsTable } from '../../db/types.js';
 import type { ListCursor } from './cursor.js';
 
 export type RecipientRow = RecipientsTable;
+
+/** What a bulk write of recipients (CSV import, directory sync) changes: analysed after it (db/statistics.ts). */
+export const RECIPIENT_TABLES = ['recipients', 'recipient_group_members'] as const;
 export type RecipientSource = RecipientsTable['source'];
 
 export interface RecipientFilter {
