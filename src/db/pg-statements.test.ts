@@ -21,6 +21,18 @@ describe('which PostgreSQL query texts are prepared', () => {
     expect(named('select $1')).not.toBe(named('select $1, $2'));
   });
 
+  it('never names a text with a LIKE, however often it runs: its plan must be made for the pattern', () => {
+    const names = new StatementNames();
+    const search = `select id from recipients where client_id = $1 and lower(email_key) like lower($2) escape '\\'`;
+    for (let i = 0; i < HOT_AFTER * 3; i++) expect(names.nameFor(search)).toBeUndefined();
+    expect(names.nameFor('select id from recipients where name ILIKE $1')).toBeUndefined();
+    // a word that only contains it is no LIKE
+    const other = 'select likely_spam from reports where id = $1';
+    for (let i = 1; i < HOT_AFTER; i++) names.nameFor(other);
+    expect(names.nameFor(other)).toBeDefined();
+    expect(names.size).toBe(1);
+  });
+
   it('stops naming new texts at the cap, so texts that vary with their values cannot grow the server without limit', () => {
     const names = new StatementNames();
     const hot = (t: string) => {
