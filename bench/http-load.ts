@@ -29,7 +29,10 @@ export interface LoadSpec {
 
 export interface LoadResult {
   requests: number;
+  /** every answer, whatever its status */
   requestsPerSecond: number;
+  /** answers with a 2xx status: what the route did, not what it refused (a 503 costs nothing) */
+  okPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -109,6 +112,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return {
     requests: latencies.length,
     requestsPerSecond: Math.round(latencies.length / elapsed),
+    okPerSecond: Math.round(
+      Object.entries(statuses).reduce((n, [status, count]) => (status.startsWith('2') ? n + count : n), 0) / elapsed,
+    ),
     p50Ms: pct(latencies, 50),
     p99Ms: pct(latencies, 99),
     maxMs: pct(latencies, 100),
