@@ -48,16 +48,45 @@ type SearchPlan = 'sparse' | 'dense' | 'scan';
 
 const ftsPhrase = (term: string) => `{email_key display_name first_name last_name} : "${term.replace(/"/g, '""')}"`;
 
+/**
+ * Plan choices (a term's density, a group's size), remembered for a few seconds by what they were
+ * made for: paging through a search or a group makes the same choice on every page, and asking
+ * costs a round trip before the page's own. A choice decides only how a page is read, never which
+ * rows it holds (both ways test the same conditions), so one a little stale is at worst slower.
+ */
+const PLAN_TTL_MS = 10_000;
+const PLAN_HINTS_MAX = 1000;
+const planHints = new Map<string, { value: SearchPlan | boolean; until: number }>();
+async function remembered<T extends SearchPlan | boolean>(key: string, decide: () => Promise<T>): Promise<T> {
+  const now = performance.now();
+  const hint = planHints.get(key);
+  if (hint && hint.until > now) return hint.value as T;
+  const value = await decide();
+  planHints.delete(key);
+  if (planHints.size >= PLAN_HINTS_MAX) planHints.delete(planHints.keys().next().value as string);
+  planHints.set(key, { value, until: now + PLAN_TTL_MS });
+  return value;
+}
+
+// Both questions are query-builder selects (selectNoFrom), not raw `sql`, so that on SQLite they
+// run on a reader thread (db/sqlite-readers.ts routes SELECT nodes only).
 async function planSearch(db: Db, clientId: string, f: RecipientFilter): Promise<SearchPlan | null> {
-  if (!f.search || engineOf(db) !== 'sqlite') return null;
-  if ([...f.search].length < INDEXED_TERM_MIN) return 'scan';
-  const { rows } = await sql<{ hits: number; pending: number }>`select
-    (select count(*) from (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(f.search)} limit ${SPARSE_HITS + 1})) as hits,
-    (select count(*) from (select 1 from recipients_search_pending where client_id = ${clientId} limit ${SPARSE_HITS + 1})) as pending`.execute(
-    db,
-  );
-  const r = rows[0];
-  return r && Number(r.hits) <= SPARSE_HITS && Number(r.pending) <= SPARSE_HITS ? 'sparse' : 'dense';
+  const term = f.search;
+  if (!term || engineOf(db) !== 'sqlite') return null;
+  if ([...term].length < INDEXED_TERM_MIN) return 'scan';
+  return remembered(`search|${clientId}|${term}`, async () => {
+    const r = await db
+      .selectNoFrom([
+        sql<number>`(select count(*) from (select rowid from recipients_fts where recipients_fts match ${ftsPhrase(term)} limit ${SPARSE_HITS + 1}))`.as(
+          'hits',
+        ),
+        sql<number>`(select count(*) from (select 1 from recipients_search_pending where client_id = ${clientId} limit ${SPARSE_HITS + 1}))`.as(
+          'pending',
+        ),
+      ])
+      .executeTakeFirstOrThrow();
+    return Number(r.hits) <= SPARSE_HITS && Number(r.pending) <= SPARSE_HITS ? 'sparse' : 'dense';
+  });
 }
 
 /** Members above which a page of a group is found by walking the client in page order (SQLite). */
@@ -65,10 +94,17 @@ const LARGE_GROUP = 1000;
 
 /** Whether the page's group filter should probe members row by row (see conditions). */
 async function isLargeGroup(db: Db, clientId: string, f: RecipientFilter): Promise<boolean> {
-  if (f.groupId === undefined || engineOf(db) !== 'sqlite') return false;
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from recipient_group_members
-    where group_id = ${f.groupId} and client_id = ${clientId} limit ${LARGE_GROUP + 1})`.execute(db);
-  return Number(rows[0]?.n ?? 0) > LARGE_GROUP;
+  const groupId = f.groupId;
+  if (groupId === undefined || engineOf(db) !== 'sqlite') return false;
+  return remembered(`group|${clientId}|${groupId}`, async () => {
+    const r = await db
+      .selectNoFrom(
+        sql<number>`(select count(*) from (select 1 from recipient_group_members
+          where group_id = ${groupId} and client_id = ${clientId} limit ${LARGE_GROUP + 1}))`.as('n'),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(r.n) > LARGE_GROUP;
+  });
 }
 
 /**
