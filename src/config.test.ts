@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -14,7 +15,7 @@ describe('loadConfig', () => {
   });
 
   it('selects PostgreSQL from DATABASE_URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toMatchObject({
       kind: 'postgres',
       url: 'postgres://u@h/db',
     });
@@ -30,6 +31,17 @@ describe('loadConfig', () => {
       readers: 3,
     });
     expect(() => loadConfig({ BAITWISE_SQLITE_READERS: '-1' })).toThrow(/BAITWISE_SQLITE_READERS/);
+  });
+
+  it('sizes the PostgreSQL pool by the cores, two each, at most ten, unless told otherwise', () => {
+    const url = 'postgres://db.example/baitwise';
+    const cores = availableParallelism();
+    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({
+      kind: 'postgres',
+      poolSize: Math.max(2, Math.min(10, 2 * cores)),
+    });
+    expect(loadConfig({ DATABASE_URL: url, BAITWISE_PG_POOL_SIZE: '24' }).database).toMatchObject({ poolSize: 24 });
+    expect(() => loadConfig({ DATABASE_URL: url, BAITWISE_PG_POOL_SIZE: '0' })).toThrow(/BAITWISE_PG_POOL_SIZE/);
   });
 
   it('names the variable that is wrong', () => {

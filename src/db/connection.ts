@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import { type DatabaseConfig, PG_POOL_SIZE } from '../config.js';
 import { namingPool } from './pg-statements.js';
 import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
@@ -108,9 +108,9 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     const db = new Kysely<Database>({ dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool) });
     return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, close: () => db.destroy() };
   }
-  const pool = namingPool({ connectionString: cfg.url, max: 10 });
+  const pool = namingPool({ connectionString: cfg.url, max: cfg.poolSize ?? PG_POOL_SIZE });
   // Sign-in, the session and health have two connections of their own (db/urgent.ts): under a
-  // flood of searches the ten are all busy, and /auth/me waited its turn for one (p99 0.9 s).
+  // flood of searches the pool's are all busy, and /auth/me waited its turn for one (p99 0.9 s).
   const priority = namingPool({ connectionString: cfg.url, max: 2 });
   for (const p of [pool, priority]) p.on('error', onIdleError);
   const lanes = {
