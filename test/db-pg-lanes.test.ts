@@ -1,8 +1,9 @@
 // PostgreSQL only (scripts/test.sh runs it in that pass): sign-in, the session and health have
 // connections of their own, so they answer while every connection of the main pool is busy (a
-// flood of searches holds all ten).
+// flood of searches holds all of the pool's).
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_POOL_SIZE } from '../src/config.js';
 import { urgentReads } from '../src/db/urgent.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from './helpers/db.js';
 
@@ -22,15 +23,15 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the priority lane on Postgre
       release = r;
     });
     let holding = 0;
-    // Ten transactions, each keeping its connection until released: the main pool is exhausted.
-    const busy = Array.from({ length: 10 }, () =>
+    // A transaction per connection, each keeping it until released: the main pool is exhausted.
+    const busy = Array.from({ length: PG_POOL_SIZE }, () =>
       db.transaction().execute(async (trx) => {
         await sql`select 1`.execute(trx);
         holding++;
         await held;
       }),
     );
-    while (holding < 10) await new Promise((r) => setTimeout(r, 5));
+    while (holding < PG_POOL_SIZE) await new Promise((r) => setTimeout(r, 5));
 
     let plainDone = false;
     const plain = sql<{ one: number }>`select 1 as one`.execute(db).then((r) => {
@@ -43,7 +44,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the priority lane on Postgre
       }),
     );
     expect(urgent).toBe(1);
-    // the plain read is still waiting for one of the ten
+    // the plain read is still waiting for one of the pool's
     expect(plainDone).toBe(false);
     release();
     await Promise.all(busy);
