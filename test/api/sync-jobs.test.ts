@@ -87,6 +87,14 @@ describe('a directory sync longer than a job slice', () => {
 
     const done = await runEnded(t, imp.lastRun.id, 60_000);
     const elapsed = Date.now() - started;
+    // The run is recorded as ended in its last slice, which then still refreshes the table
+    // statistics (PostgreSQL) before the job returns: its outcome is known once it has.
+    await vi.waitFor(
+      () => {
+        if (active !== 0) throw new Error('the last slice is still running');
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     await emu.control('PUT', '/faults', { latencyMs: 0 });
 
     expect(done, done.errors).toMatchObject({
