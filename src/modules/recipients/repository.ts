@@ -1,8 +1,9 @@
 // Recipients. Every function takes the client id and puts it in the where clause: there is no
 // lookup of a recipient by id alone. The list is keyset-paged on (display_name, id), which the
 // index recipients_search_idx (client_id, display_name, id, …) serves on both engines.
-import { type Expression, type ExpressionBuilder, PostgresAdapter, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { type Engine, engineOf } from '../../db/engine.js';
 import { PG_SEARCH_EXPRESSION } from '../../db/migrations/0011_recipient_search.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
 import type { ListCursor } from './cursor.js';
@@ -27,9 +28,6 @@ type Eb = ExpressionBuilder<Database, 'recipients'>;
 
 /** LIKE pattern for "contains", with the wildcards of the term itself escaped. */
 const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-type Engine = 'sqlite' | 'postgres';
-const engineOf = (db: Db): Engine => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
 
 /** Trigrams: a term of fewer characters has none, so no index can find it. */
 const INDEXED_TERM_MIN = 3;

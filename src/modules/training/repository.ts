@@ -2,8 +2,9 @@
 // in the where clause, except the schedules' scans across clients (due reminders, campaigns to
 // launch or complete, auto-enrolment), which return the client id with each row so that
 // everything after them is scoped again.
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { isPostgres } from '../../db/engine.js';
 import type { TrainingCampaignsTable, TrainingEnrolmentsTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
 import type { Audience } from './view.js';
@@ -13,8 +14,6 @@ export type EnrolmentRow = TrainingEnrolmentsTable;
 
 /** The outbox ref type of a training message: its ref id is the enrolment's. */
 export const ENROLMENT_REF = 'training.enrolment';
-
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Rows per INSERT: 25 columns × 500 is well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500;
