@@ -12,7 +12,7 @@
 //   npm run bench:api [-- --recipients 100000 --seconds 10 --connections 200 --databases sqlite,postgres
 //                      --scenarios routes,flood,fairness --cpu-prof-dir DIR]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,21 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The Node flags `npm start` runs the server with (package.json), so it runs here as it does there. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start
+    .split(/\s+/)
+    .slice(1)
+    .filter((w) => w.startsWith('--'));
+}
+
+/** The process's peak resident memory (Linux), in MB. */
+function peakRssMb(pid: number | undefined): number | null {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
 async function startServer(dataDir: string, databaseUrl: string | undefined, limits: boolean): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -104,7 +119,7 @@ async function startServer(dataDir: string, databaseUrl: string | undefined, lim
     delete env.BAITWISE_API_RATE_PER_CLIENT;
   }
   const prof = args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [];
-  const proc = spawn(process.execPath, [...prof, join(ROOT, 'dist/src/main.js')], {
+  const proc = spawn(process.execPath, [...startFlags(), ...prof, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -341,6 +356,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
     // Fairness, with the default limits: the big client's token floods searches; another client's
     // administrator reads first pages meanwhile.
     let fairness: Record<string, unknown> | null = null;
+    // the server's peak memory through seeding, the routes and the flood
+    const serverPeakRssMb = peakRssMb(server.proc.pid);
     if (SCENARIOS.has('fairness')) {
       await server.stop();
       server = await startServer(dataDir, databaseUrl, true);
@@ -365,6 +382,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', databaseUrl: string | 
       connections: CONNS,
       secondsPerRoute: SECONDS,
       seedSeconds: s.seedSeconds,
+      serverPeakRssMb,
+      serverNodeFlags: startFlags(),
       routes: results,
       underSearchFlood: underFlood,
       fairness,
