@@ -89,10 +89,14 @@ function startFlags(): string[] {
     .filter((w) => w.startsWith('--'));
 }
 
-/** The process's peak resident memory (Linux), in MB. */
+/** The process's peak resident memory in MB (Linux's /proc; null elsewhere). */
 function peakRssMb(pid: number | undefined): number | null {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function startServer(dataDir: string, databaseUrl: string | undefined, limits: boolean): Promise<Server> {
