@@ -305,6 +305,22 @@ export async function countRecipients(db: Db, clientId: string, f: RecipientFilt
 export const findRecipient = (db: Db, clientId: string, id: string): Promise<RecipientRow | undefined> =>
   db.selectFrom('recipients').selectAll().where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
 
+/** A recipient with its groups by name (groupsColumn), in one statement. */
+export async function findRecipientWithGroups(
+  db: Db,
+  clientId: string,
+  id: string,
+): Promise<RecipientWithGroups | undefined> {
+  const r = await db
+    .selectFrom('recipients')
+    .selectAll('recipients')
+    .select(groupsColumn(db, clientId))
+    .where('recipients.client_id', '=', clientId)
+    .where('recipients.id', '=', id)
+    .executeTakeFirst();
+  return r && { ...r, groups: parseGroups(r.groups) };
+}
+
 export const findRecipientByEmailKey = (db: Db, clientId: string, emailKey: string) =>
   db
     .selectFrom('recipients')
@@ -396,30 +412,6 @@ export async function deleteRecipient(db: Db, clientId: string, id: string): Pro
 }
 
 /** Groups of each recipient on a page, by name. */
-export async function groupsOfRecipients(
-  db: Db,
-  clientId: string,
-  recipientIds: string[],
-): Promise<Map<string, { id: string; name: string }[]>> {
-  const out = new Map<string, { id: string; name: string }[]>();
-  if (recipientIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('recipient_group_members as m')
-    .innerJoin('recipient_groups as g', 'g.id', 'm.group_id')
-    .select(['m.recipient_id', 'g.id', 'g.name'])
-    .where('m.client_id', '=', clientId)
-    .where('g.client_id', '=', clientId)
-    .where('m.recipient_id', 'in', recipientIds)
-    .orderBy('g.name')
-    .execute();
-  for (const r of rows) {
-    const list = out.get(r.recipient_id) ?? [];
-    list.push({ id: r.id, name: r.name });
-    out.set(r.recipient_id, list);
-  }
-  return out;
-}
-
 /** Distinct non-empty values of a column, for the list's filter selects (capped). */
 export async function distinctValues(
   db: Db,

@@ -78,10 +78,9 @@ export class RecipientService {
   }
 
   async get(clientId: string, recipientId: string) {
-    const r = await repo.findRecipient(this.db, clientId, recipientId);
+    const r = await repo.findRecipientWithGroups(this.db, clientId, recipientId);
     if (!r) throw new NotFoundError('Recipient');
-    const byRecipient = await repo.groupsOfRecipients(this.db, clientId, [r.id]);
-    return recipientView(r, byRecipient.get(r.id) ?? []);
+    return recipientView(r, r.groups);
   }
 
   async create(actor: Actor, clientId: string, given: RecipientInput) {
