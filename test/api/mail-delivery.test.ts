@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { outboxCommand } from '../../src/cli/outbox.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
+import { DeliveryError } from '../../src/modules/mail-delivery/delivery-error.js';
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
 import { takeSlot, takeSlots } from '../../src/modules/mail-delivery/pacing.js';
 import * as outboxRepo from '../../src/modules/mail-delivery/repository.js';
 import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
+import * as transports from '../../src/modules/mail-delivery/transports.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -495,6 +497,61 @@ describe('the outbox', () => {
       .execute();
     expect(await takeSlot(db(), clientId, p.id)).toMatchObject({ ok: true, intervalMs: 100 });
     expect(await row()).toMatchObject({ learned_per_minute: null, day: today, day_recipients: 1 });
+  });
+
+  it('keeps a slot taken a little late on its schedule, and starts again from now after a longer wait', async () => {
+    const p = await relayProfile({ limits: { perMinute: 600, perDay: 100_000, concurrency: 1 } });
+    // idle since long ago
+    await outboxRepo.updateProfile(db(), clientId, p.id, { next_slot_at: new Date(0).toISOString() });
+    const t0 = Date.now();
+    const take = async (at: number) => {
+      const slot = await takeSlots(db(), clientId, p.id, 1, new Date(t0 + at));
+      if (!('ok' in slot)) throw new Error(`no slot at ${at}: ${JSON.stringify(slot)}`);
+      return [slot.startsAt - t0, Date.parse(slot.nextSlotAt) - t0];
+    };
+    expect(await take(0)).toEqual([0, 100]);
+    // 30 ms late (the timer, a statement): the next is 100 ms after the slot, not after the taking,
+    // or every taking's delay would come off the rate
+    expect(await take(130)).toEqual([100, 200]);
+    // 90 ms late, more than half an interval: nothing makes up for it with a burst
+    expect(await take(290)).toEqual([290, 390]);
+    expect(await takeSlots(db(), clientId, p.id, 1, new Date(t0 + 380))).toEqual({ waitMs: 10 });
+  });
+
+  it('holds back messages claimed with one that a 429 refused, giving back their attempt and slot', async () => {
+    // 17 ms a slot: each taking gets two (SLOTS_AHEAD_MS), the second due 17 ms after the first
+    const p = await relayProfile({ limits: { perMinute: 3500, perDay: 100_000, concurrency: 4 } });
+    await outboxRepo.updateProfile(db(), clientId, p.id, { next_slot_at: new Date(0).toISOString() });
+    const ids = await enqueue(p.id, { to: ['held0@client.example', 'held1@client.example'] });
+    const sends: number[] = [];
+    const relay = vi.spyOn(transports, 'smtpRelay').mockImplementation(() => ({
+      sender: { address: 'security@mail.example', name: null },
+      async send() {
+        sends.push(Date.now());
+        throw new DeliveryError('throttled', 'smtp.421', 'slow down', '421 4.7.0 slow down', 60_000);
+      },
+      close: () => undefined,
+    }));
+    const started = Date.now();
+    try {
+      // (the slice then waits out the Retry-After: a short one)
+      expect(await dispatch(p.id, 1000)).toMatchObject({ sent: 0, failed: 0 });
+    } finally {
+      relay.mockRestore();
+    }
+    // one request refused; the other, due after the refusal was known, never went
+    expect(sends).toHaveLength(1);
+    const rows = await messageRows(ids);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['queued', 0],
+      ['queued', 0],
+    ]);
+    expect(rows.every((r) => Date.parse(r.next_attempt_at) >= started + 60_000)).toBe(true);
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.throttled_count).toBe(1);
+    // the held one gave its slot back: only the refused request counts against the day
+    expect(row.day_recipients).toBe(1);
+    await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
   });
 
   it("holds an archived client's mail, unchanged, until the client is restored", async () => {

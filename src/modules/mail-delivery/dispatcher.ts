@@ -13,7 +13,7 @@ import type { TokenService } from '../azure-apps/token-service.js';
 import { isClientArchived } from '../clients/repository.js';
 import { DeliveryError } from './delivery-error.js';
 import { type MessageTokenKeys, messageToken } from './message-token.js';
-import { backOff, returnSlots, takeSlots } from './pacing.js';
+import { backOff, returnSlots, type Taken, takeSlots } from './pacing.js';
 import { profileSecrets, senderHeaders } from './profile-fields.js';
 import { type MessageTemplates, renderMessage } from './render.js';
 import * as repo from './repository.js';
@@ -83,6 +83,8 @@ export class ProfileDispatch {
   private pausedBy: DeliveryError | undefined;
   /** the profile row as this dispatcher's last taking of slots left it (pacing.ts) */
   private pace: repo.ProfileRow | undefined;
+  /** a 429's Retry-After ends then (ms): sends due before it are held back, not tried */
+  private holdUntil = 0;
   /** when this dispatcher last looked for lost attempts (0: not yet) */
   private lostCheckedAt = 0;
   private sent = 0;
@@ -176,7 +178,7 @@ export class ProfileDispatch {
           await Promise.race(this.inflight);
           continue;
         }
-        for (const claim of claims) {
+        for (const [i, claim] of claims.entries()) {
           if (claim.inDoubt) {
             await repo.countInDoubt(db, this.clientId, this.profileId);
             this.deps.logger?.warn(
@@ -185,7 +187,9 @@ export class ProfileDispatch {
             );
           }
           this.held.set(claim.message.id, claim.message);
-          const p = this.deliver(claim.message, transport, headers).finally(() => {
+          // Each at its own slot: slots taken together are not sent as a burst.
+          const at = slot.startsAt + i * slot.intervalMs;
+          const p = this.deliver(claim.message, transport, headers, at, slot).finally(() => {
             this.held.delete(claim.message.id);
             this.inflight.delete(p);
           });
@@ -257,7 +261,14 @@ export class ProfileDispatch {
   // A send in flight is never aborted, not even by the end of a slice or a shutdown: an aborted
   // request may still have been accepted, and recording it as failed would send it twice. Every
   // transport has its own timeout.
-  private async deliver(m: repo.MessageRow, transport: Transport, headers: { name: string; value: string }[]) {
+  private async deliver(
+    m: repo.MessageRow,
+    transport: Transport,
+    headers: { name: string; value: string }[],
+    /** the message's slot (ms) */
+    at: number,
+    taken: Taken,
+  ) {
     let result: { providerId: string | null };
     try {
       const content = await this.content(m.content_id);
@@ -271,6 +282,13 @@ export class ProfileDispatch {
       }).catch((err: unknown) => {
         throw new DeliveryError('permanent', 'template_error', err instanceof Error ? err.message : String(err));
       });
+      const wait = at - Date.now();
+      if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      // A 429 came back while this one waited for its slot: it would only be refused too.
+      if (this.holdUntil > Date.now()) {
+        await this.holdBack(m, taken);
+        return;
+      }
       result = await transport.send({
         from: transport.sender,
         to: { address: m.to_address, name: m.to_name },
@@ -309,12 +327,23 @@ export class ProfileDispatch {
     }
   }
 
+  /** Puts a message back as it was before its claim, and its slot with it: it was never tried. */
+  private async holdBack(m: repo.MessageRow, taken: Taken) {
+    await this.finish(m, {
+      status: 'queued',
+      attempts: m.attempts - 1,
+      next_attempt_at: new Date(this.holdUntil).toISOString(),
+    });
+    await returnSlots(this.deps.db, this.clientId, this.profileId, taken, 1);
+  }
+
   private async failed_(m: repo.MessageRow, err: unknown) {
     const { db } = this.deps;
     const e =
       err instanceof DeliveryError
         ? err
         : new DeliveryError('transient', 'internal', err instanceof Error ? err.message : String(err));
+    if (e.kind === 'throttled') this.holdUntil = Math.max(this.holdUntil, Date.now() + (e.retryAfterMs ?? 10_000));
     const lastError = JSON.stringify({
       code: e.code,
       message: e.message.slice(0, 1000),
@@ -345,7 +374,8 @@ export class ProfileDispatch {
       // Concurrency, not rate, was over the limit: wait, but keep the pace.
       const learn = e.code !== 'graph.MailboxConcurrency';
       const startedAt = Date.parse(m.lease_until ?? '') - mailTiming(this.deps.config.mailSliceSeconds).leaseMs;
-      await backOff(db, this.clientId, this.profileId, e.retryAfterMs ?? 10_000, learn, startedAt);
+      // one after another: a back-off sees the ones before it, and learns a limit once
+      await this.serial(() => backOff(db, this.clientId, this.profileId, e.retryAfterMs ?? 10_000, learn, startedAt));
     }
     if (e.kind === 'profile') await this.pause(e);
     if (e.kind === 'quota') await this.pause(e, new Date(now + 24 * 60 * 60_000).toISOString());

@@ -12,6 +12,8 @@ export interface Taken {
   ok: true;
   count: number;
   day: string;
+  /** when the first slot taken is (ms): slot i is at startsAt + i × intervalMs */
+  startsAt: number;
   /** next_slot_at as this taking left it */
   nextSlotAt: string;
   intervalMs: number;
@@ -26,6 +28,16 @@ export type Slot = Taken | { waitMs: number } | { paused: true } | { quotaUntil:
  * (a slot every 20 ms or more) still takes them one at a time, each at its time.
  */
 export const SLOTS_AHEAD_MS = 20;
+
+/**
+ * A slot taken late by less than this part of its interval keeps its place on the schedule: the
+ * next one is an interval after where it was due, not after when it was taken. Every taking comes a
+ * little late (a timer, a statement); moving the schedule by that each time made a profile paced
+ * at 2,693 a minute send 2,479 (the dispatcher's own delay, 8% of a 22 ms interval). Anything later
+ * than this (an idle profile, a pause) starts the schedule again from now, so no burst makes up
+ * for time nobody sent in.
+ */
+export const LATE_SLOT_FRACTION = 0.5;
 
 /** The rate in force: the profile's limit, or less where the server showed it takes less. */
 export const effectivePerMinute = (p: Pick<repo.ProfileRow, 'per_minute' | 'learned_per_minute'>) =>
@@ -58,7 +70,8 @@ export async function takeSlots(
     const dayCount = p.day === today ? p.day_recipients : 0;
     const newDay = p.day !== today;
     const interval = 60_000 / effectivePerMinute(newDay ? { ...p, learned_per_minute: null } : p);
-    const slotAt = Math.max(now.getTime(), Date.parse(p.next_slot_at));
+    const due = Date.parse(p.next_slot_at);
+    const slotAt = now.getTime() - due > interval * LATE_SLOT_FRACTION ? now.getTime() : due;
     const paused = Boolean(p.paused_until && p.paused_until > nowIso);
     if (fromKnown && (paused || dayCount >= p.per_day || slotAt > now.getTime())) continue;
     if (paused) return { paused: true };
@@ -94,7 +107,15 @@ export async function takeSlots(
       .where(same('paused_until'))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1)
-      return { ok: true, count, day: today, nextSlotAt, intervalMs: interval, row: { ...p, ...set } };
+      return {
+        ok: true,
+        count,
+        day: today,
+        startsAt: slotAt,
+        nextSlotAt,
+        intervalMs: interval,
+        row: { ...p, ...set },
+      };
   }
   // Lost the race eight times in a row: someone else is sending; look again shortly.
   return { waitMs: 50 };
@@ -171,10 +192,18 @@ export async function backOff(
     const current = effectivePerMinute(p);
     learned = Math.max(1, Math.min(current - 1, learnedRate(recent.n, firstAt, now.getTime(), retryAfterMs)));
   }
-  await repo.updateProfile(db, clientId, profileId, {
-    // ISO-8601 UTC strings: the later sorts last.
-    next_slot_at: [until, p.next_slot_at].sort()[1] ?? until,
-    learned_per_minute: learned,
-    throttled_count: p.throttled_count + 1,
-  });
+  await db
+    .updateTable('sending_profiles')
+    .set({
+      // ISO-8601 UTC strings: the later sorts last.
+      next_slot_at: [until, p.next_slot_at].sort()[1] ?? until,
+      learned_per_minute: learned,
+      // in SQL: the refusals of requests in flight together come back together, and a count read
+      // before the others wrote theirs kept one of three
+      throttled_count: sql`throttled_count + 1`,
+      updated_at: now.toISOString(),
+    })
+    .where('client_id', '=', clientId)
+    .where('id', '=', profileId)
+    .execute();
 }
