@@ -14,6 +14,8 @@
 //    is configured at twice the limit, so the dispatcher has to learn it; the Office 365 profile
 //    at the limit, as its default (30 a minute) is Exchange's.
 // 3. enqueue: 100,000 messages in one transaction (OutboxService.enqueue).
+// 4. smtpStagesAlone: rendering, building the MIME and nodemailer's sending, each measured alone
+//    (send-stages.ts): how far below smtp-source each stage is by itself.
 //
 //   npm run bench:send [-- --messages 10000 --microsoft 2000 --enqueue 100000 --concurrency 4 --cpu-prof-dir DIR]
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -33,6 +35,7 @@ import { mimeOf } from '../src/modules/mail-delivery/transports.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../test/helpers/app.js';
 import { type EmulatorClient, emulatorClient } from '../test/helpers/emulator.js';
 import { mb, measured, s } from './measure.js';
+import { sendStages } from './send-stages.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -503,6 +506,18 @@ async function main() {
         failures.push({ database, error: String(err) });
       }
     }
+    // What each stage costs alone (no outbox, no database): the ceilings on the SMTP figure.
+    const stages = Object.fromEntries(
+      Object.entries(
+        await sendStages({
+          sinkPort: sink.port,
+          content: CONTENT,
+          variables: variablesFor,
+          messages: Math.min(MESSAGES, 5000),
+          sessions: CONCURRENCY,
+        }),
+      ).map(([k, v]) => [k, { ...v, ratioToSmtpSource: r2(v.messagesPerSecond / baseline.messagesPerSecond) }]),
+    );
     // One limit change in the run: one episode of refusals (the first and those in flight with it),
     // none after it was answered.
     const targets = { smtpRatio: 0.5, microsoftFraction: 0.9, max429AfterFirstPerLimitChange: 0 };
@@ -519,6 +534,7 @@ async function main() {
       node: process.version,
       messageBytes: size,
       smtpSource: baseline,
+      smtpStagesAlone: stages,
       emulatorLimits: { ...LIMITS, perMinute: LIMIT_PER_MINUTE },
       targets,
       results: rs,
