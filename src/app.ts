@@ -96,7 +96,7 @@ export async function buildApp(container: Container): Promise<App> {
   const fair = fairShare(config.apiRate);
   app.addHook('onRequest', fair.credentials);
   overloadGuard(app, { maxLagMs: config.overloadMaxLagMs, queuedReadMs: () => container.db.queuedReadMs() });
-  app.addHook('onRequest', authenticate(container.db.db));
+  app.addHook('onRequest', authenticate(container.db.db, container.services.actors));
   app.addHook('onRequest', fair.clients);
   app.setErrorHandler(errorHandler);
 

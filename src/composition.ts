@@ -8,6 +8,7 @@
 // `modules`. Route files and the job layer never construct services. See docs/architecture.md.
 import type { Config } from './config.js';
 import type { DbHandle } from './db/connection.js';
+import { ACTOR_TABLES, ActorCache, type ActorRows } from './http/actor-cache.js';
 import type { JobDefinition, Schedule } from './jobs/definition.js';
 import type { JobQueue } from './jobs/queue.js';
 import { jobQueueFor } from './jobs/queue-for.js';
@@ -82,6 +83,8 @@ export interface Core {
 
 export interface Services {
   auth: AuthService;
+  /** the rows behind a request's actor, a second per credential (http/actor-cache.ts) */
+  actors: ActorCache<ActorRows>;
   operators: OperatorService;
   clients: ClientService;
   /** a client's state at a glance, read from every module's tables */
@@ -123,6 +126,9 @@ export interface Container extends Core {
 export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): Container {
   const { config, db, secrets, logger } = core;
   const passwords = opts.passwords ?? new PasswordHasher();
+  const actors = new ActorCache<ActorRows>();
+  // A write to any table an actor is made of drops the cache: the next request reads them anew.
+  db.writes.on(ACTOR_TABLES, () => actors.clear());
   const queue = jobQueueFor(config.database, logger);
   const entra = new EntraClient(config);
   const graph = new GraphClient(config);
@@ -146,6 +152,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
   const incidentEffects = allSideEffects(feedbackSideEffects(incidentFeedback), webhookSideEffects(webhookDeliveries));
   const services: Services = {
     auth: new AuthService(db.db, config, passwords),
+    actors,
     operators: new OperatorService(db.db, passwords),
     clients: new ClientService(db.db),
     clientOverview: new ClientOverviewService(db.db),

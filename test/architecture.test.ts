@@ -48,3 +48,20 @@ describe('the composition root', () => {
     expect(importsModule).toEqual([]);
   });
 });
+
+describe('the actor cache', () => {
+  // http/actor-cache.ts is dropped when one of its tables is written through the query builder
+  // (db/write-watch.ts); a write in raw SQL would go unseen and leave a revoked credential working
+  // for up to a second.
+  it('sees every write to the tables an actor is made of: none is raw SQL', async () => {
+    const { ACTOR_TABLES } = await import('../src/http/actor-cache.js');
+    const tables = ACTOR_TABLES.join('|');
+    const raw = new RegExp(`(insert\\s+into|update|delete\\s+from)\\s+"?(${tables})\\b`, 'i');
+    const offenders = all
+      .filter((f) => !f.path.startsWith('db/migrations/'))
+      .flatMap((f) => [...f.text.matchAll(/sql`([^`]*)`/g)].filter((m) => raw.test(m[1] ?? '')).map(() => f.path));
+    expect(offenders).toEqual([]);
+    // the check can fail: it finds such a write where there is one
+    expect(raw.test('update sessions set revoked_at = now()')).toBe(true);
+  });
+});

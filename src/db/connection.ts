@@ -10,6 +10,7 @@ import { namingPool } from './pg-statements.js';
 import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
 import { isUrgent } from './urgent.js';
+import { WriteWatch } from './write-watch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -29,6 +30,8 @@ export interface DbHandle {
   sqlite?: SQLite.Database;
   /** SQLite with reader threads: how long a read has waited for one (ms); 0 otherwise */
   queuedReadMs(): number;
+  /** who is told when a table is written through `db` (caches of rows: the actor cache) */
+  writes: WriteWatch;
   close(): Promise<void>;
 }
 
@@ -105,8 +108,12 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     // connection's alone, so it has none.
     const readers = cfg.file === ':memory:' ? 0 : (cfg.readers ?? defaultReaders());
     const pool = readers > 0 ? new ReaderPool(cfg.file, readers, require.resolve('better-sqlite3')) : undefined;
-    const db = new Kysely<Database>({ dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool) });
-    return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, close: () => db.destroy() };
+    const writes = new WriteWatch();
+    const db = new Kysely<Database>({
+      dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool),
+      plugins: [writes],
+    });
+    return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, writes, close: () => db.destroy() };
   }
   const pool = namingPool({ connectionString: cfg.url, max: cfg.poolSize ?? PG_POOL_SIZE });
   // Sign-in, the session and health have two connections of their own (db/urgent.ts): under a
@@ -119,6 +126,7 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
       await Promise.all([pool.end(), priority.end()]);
     },
   };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: lanes }) });
-  return { db, kind: 'postgres', queuedReadMs: () => 0, close: () => db.destroy() };
+  const writes = new WriteWatch();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: lanes }), plugins: [writes] });
+  return { db, kind: 'postgres', queuedReadMs: () => 0, writes, close: () => db.destroy() };
 }

@@ -11,6 +11,7 @@ import { findLiveSession, touchSession } from '../modules/auth/repository.js';
 import { isClientArchived } from '../modules/clients/repository.js';
 import { parseClientIds } from '../modules/operators/repository.js';
 import { type Access, type Actor, canSeeClient } from './actor.js';
+import type { ActorCache, ActorRows, SessionRows, TokenRows } from './actor-cache.js';
 
 export const SESSION_COOKIE = 'bw_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,11 +26,12 @@ declare module 'fastify' {
   }
 }
 
-async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> {
+async function resolveActor(db: Db, actors: ActorCache<ActorRows>, req: FastifyRequest): Promise<Actor | null> {
   const now = nowIso();
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
-    const token = await findLiveApiToken(db, sha256(auth.slice(7).trim()), now);
+    const hash = sha256(auth.slice(7).trim());
+    const token = (await actors.get(`token:${hash}`, () => findLiveApiToken(db, hash, now))) as TokenRows | undefined;
     if (!token) throw new UnauthenticatedError('The API token is invalid, expired or revoked.');
     if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > TOUCH_INTERVAL_MS) {
       await touchApiToken(db, token.token_id, now);
@@ -49,7 +51,8 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
   }
   const cookie = req.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const s = await findLiveSession(db, sha256(cookie), now);
+  const hash = sha256(cookie);
+  const s = (await actors.get(`session:${hash}`, () => findLiveSession(db, hash, now))) as SessionRows | undefined;
   if (!s) return null;
   if (Date.parse(now) - Date.parse(s.last_seen_at) > TOUCH_INTERVAL_MS) await touchSession(db, s.session_id, now);
   return {
@@ -66,7 +69,7 @@ async function resolveActor(db: Db, req: FastifyRequest): Promise<Actor | null> 
   };
 }
 
-export function authenticate(db: Db) {
+export function authenticate(db: Db, actors: ActorCache<ActorRows>) {
   const tokenSources = new TokenSources(db);
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const access = req.routeOptions.config.access;
@@ -74,10 +77,10 @@ export function authenticate(db: Db) {
     if (access === undefined) return; // non-API routes (console assets)
     if (access === 'public') {
       // Public routes still learn who is signed in (e.g. login replacing a session), but never fail on it.
-      req.actor = await resolveActor(db, req).catch(() => null);
+      req.actor = await resolveActor(db, actors, req).catch(() => null);
       return;
     }
-    const actor = await resolveActor(db, req);
+    const actor = await resolveActor(db, actors, req);
     if (!actor) throw new UnauthenticatedError();
     // Before any refusal below: a token used from a new address is news even when it is refused.
     if (actor.tokenId) await tokenSources.note({ ...actor, tokenId: actor.tokenId });
