@@ -8,9 +8,10 @@
 // and clients, whose deletion takes its administrators with it by a foreign key the watch cannot
 // see) drops every entry at once (WriteWatch, db/write-watch.ts): a token revoked, an operator
 // disabled, demoted or removed from a client, a session signed out, a client deleted, all take
-// effect on the next request of this process. What a second's expiry still bounds: a write by another process (the CLI), a
-// credential's own expiry passing, and a read that started while a writing transaction had not yet
-// committed (it saw the rows as they were, and keeps them at most a second).
+// effect on the next request of this process. What a second's expiry still bounds: a write by
+// another process (the CLI), a credential's own expiry passing, and a read that started while a
+// writing transaction had not yet committed (it saw the rows as they were, and keeps them at most
+// a second).
 import { performance } from 'node:perf_hooks';
 import type { findLiveApiToken } from '../modules/api-tokens/repository.js';
 import type { findLiveSession } from '../modules/auth/repository.js';
