@@ -4,8 +4,8 @@
 // copies of rows (the actor cache: operators, tokens, sessions, client administrators): a write
 // to one of their tables drops them.
 //
-// What it cannot see: writes in raw `sql` (a watched table must be written through the builder;
-// test/write-watch.test.ts checks the watched tables' writers) and writes by other processes.
+// What it cannot see: writes in raw `sql` (a watched table must be written through the builder:
+// test/architecture.test.ts checks the actor cache's tables) and writes by other processes.
 // A listener is told before the statement runs and again after it returned, so a read that
 // started in between is not kept; a read that starts after that and before the writing
 // transaction commits still sees the old rows — which is why such caches also expire.
