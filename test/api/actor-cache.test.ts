@@ -58,6 +58,26 @@ describe('the actor cache', () => {
     }
   });
 
+  it('answers /auth/me while a read of the same token started by another request is still waiting', async () => {
+    // Under a flood, a search's read of the token waits for a busy connection; /auth/me has a lane
+    // of its own (db/urgent.ts), and must not wait on that read instead.
+    const a = await administrator();
+    let release: () => void = () => undefined;
+    const stuck = new Promise<undefined>((resolve) => {
+      release = () => resolve(undefined);
+    });
+    const reads = vi.spyOn(tokensRepo, 'findLiveApiToken').mockImplementationOnce(() => stuck);
+    try {
+      const list = t.as(a.token, 'GET', recipients());
+      await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(1));
+      expect((await t.as(a.token, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+      release();
+      expect((await list).statusCode).toBe(401);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('refuses a revoked token on the next request', async () => {
     const a = await administrator();
     await warm(a.token);
