@@ -3,6 +3,7 @@
 // without first loading the group.
 import type { Db } from '../../db/connection.js';
 import type { RecipientGroupsTable } from '../../db/types.js';
+import { breathe } from '../../lib/breathe.js';
 
 export type GroupRow = RecipientGroupsTable;
 export type GroupWithCount = GroupRow & { member_count: number };
@@ -117,6 +118,7 @@ export async function addMembers(
 ): Promise<number> {
   let added = 0;
   for (let i = 0; i < recipientIds.length; i += 500) {
+    if (i > 0) await breathe();
     const chunk = recipientIds.slice(i, i + 500);
     const present = new Set(
       (
@@ -149,6 +151,7 @@ export async function memberIdsAmong(
 ): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < recipientIds.length; i += 500) {
+    if (i > 0) await breathe();
     const rows = await db
       .selectFrom('recipient_group_members')
       .select('recipient_id')

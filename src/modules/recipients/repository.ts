@@ -6,6 +6,7 @@ import type { Db } from '../../db/connection.js';
 import { type Engine, engineOf } from '../../db/engine.js';
 import { PG_SEARCH_EXPRESSION } from '../../db/migrations/0011_recipient_search.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
+import { breathe } from '../../lib/breathe.js';
 import type { ListCursor } from './cursor.js';
 
 export type RecipientRow = RecipientsTable;
@@ -333,6 +334,7 @@ export const findRecipientByEmailKey = (db: Db, clientId: string, emailKey: stri
 export async function findRecipientsByEmailKeys(db: Db, clientId: string, keys: string[]): Promise<RecipientRow[]> {
   const out: RecipientRow[] = [];
   for (let i = 0; i < keys.length; i += 500) {
+    if (i > 0) await breathe();
     const chunk = keys.slice(i, i + 500);
     out.push(
       ...(await db
@@ -350,6 +352,7 @@ export async function findRecipientsByEmailKeys(db: Db, clientId: string, keys: 
 export async function insertRecipients(db: Db, clientId: string, rows: RecipientRow[]): Promise<void> {
   if (rows.some((r) => r.client_id !== clientId)) throw new Error('insertRecipients: row of another client');
   for (let i = 0; i < rows.length; i += 500) {
+    if (i > 0) await breathe();
     await db
       .insertInto('recipients')
       .values(rows.slice(i, i + 500))
@@ -392,6 +395,7 @@ export async function updateProfiles(db: Db, clientId: string, rows: Profile[], 
   const cols = sql.join(PROFILE_COLUMNS.map((c) => sql.ref(c)));
   const set = sql.join(PROFILE_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
   for (let i = 0; i < rows.length; i += 500) {
+    if (i > 0) await breathe();
     const values = sql.join(
       rows.slice(i, i + 500).map((r) => sql`(${sql.join([r.id, ...PROFILE_COLUMNS.map((c) => r[c])])})`),
     );
