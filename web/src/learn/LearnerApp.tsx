@@ -45,15 +45,18 @@ export function LearnerApp() {
     document.title = view ? `${view.content.title} · ${view.client.name}` : t.loading;
   }, [language, view, t]);
 
+  const saving = useRef<Promise<void>>(Promise.resolve());
   const goTo = useCallback(
     (next: Step) => {
       setStep(next);
       if (view?.content.kind !== 'builtin') return;
       const pages = view.content.pages.length;
       const page = next.kind === 'page' ? next.index : next.kind === 'quiz' ? pages : null;
+      // One save at a time, in the order the learner moved: two in flight could reach the server
+      // in either order, and an earlier page saved last is where the learner would resume.
       if (page !== null)
-        learnerApi
-          .progress(page, elapsed.current())
+        saving.current = saving.current
+          .then(() => learnerApi.progress(page, elapsed.current()))
           .then((p) =>
             setView((v) => (v ? { ...v, progress: { ...v.progress, page: p.page, progress: p.progress } } : v)),
           )
