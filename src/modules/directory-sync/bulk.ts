@@ -13,6 +13,7 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db, DbHandle } from '../../db/connection.js';
+import { breathe } from '../../lib/breathe.js';
 
 /** How bulk statements reach the database. */
 export type Engine = { kind: 'postgres' } | { kind: 'sqlite'; raw: SQLite.Database };
@@ -59,7 +60,6 @@ const ident = (name: string) => `"${name}"`;
 // batch is written (otherwise fetching stalls for the whole batch), and the HTTP server answers
 // requests that need no database.
 const YIELD_EVERY = 250;
-const breathe = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * INSERT rows into `table`, with `conflict` (raw SQL after ON CONFLICT, written for both engines,

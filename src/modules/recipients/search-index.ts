@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Schedule } from '../../jobs/definition.js';
+import { breathe } from '../../lib/breathe.js';
 
 /** Rows per transaction: short enough that an administrator's write waits at most a moment. */
 export const SEARCH_INDEX_CHUNK = 1000;
@@ -69,7 +70,7 @@ export const searchIndexSchedule = (indexer: SearchIndexer, budgetMs = 1500): Sc
     let total = 0;
     for (let n = await indexer.catchUp(); n > 0 && Date.now() < until; n = await indexer.catchUp()) {
       total += n;
-      await new Promise<void>((r) => setImmediate(r));
+      await breathe();
     }
     return total;
   },
