@@ -350,6 +350,22 @@ describe('search', () => {
     expect(await found('MÜLL')).toEqual(['juergen.mueller@beispiel.test']);
   });
 
+  it('finds at once a recipient that took the rowid of one just deleted in another client', async () => {
+    const gone = await addRecipient({ email: 'gone@search.test', displayName: 'Gone Away' }, searchClient);
+    expect((await t.as(sys, 'DELETE', `/api/v1/clients/${searchClient}/recipients/${gone.id}`)).statusCode).toBe(204);
+    const added = await addRecipient({ email: 'quirinus@other.test', displayName: 'Quirinus Zapf' }, otherClientId);
+    if (t.db.handle.kind === 'sqlite') {
+      // SQLite hands the deleted row's rowid out again: the case this is about
+      const rowids = await sql<{
+        id: string;
+      }>`select id from recipients where rowid = (select max(rowid) from recipients)`.execute(t.db.handle.db);
+      expect(rowids.rows[0]?.id).toBe(added.id);
+    }
+    const r = await t.as(sys, 'GET', `/api/v1/clients/${otherClientId}/recipients?search=quirinus`);
+    expect(r.json().items.map((i: { email: string }) => i.email)).toEqual(['quirinus@other.test']);
+    expect((await t.as(sys, 'DELETE', `/api/v1/clients/${otherClientId}/recipients/${added.id}`)).statusCode).toBe(204);
+  });
+
   it("never finds another client's recipients", async () => {
     await addRecipient({ email: 'juergen.mueller@beispiel.test', displayName: 'Jürgen Müller' }, otherClientId);
     expect(await found('müller')).toEqual(['juergen.mueller@beispiel.test']);
