@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type DatabaseConfig, PG_POOL_SIZE } from '../config.js';
 import { namingPool } from './pg-statements.js';
+import { foldName } from './search-fold.js';
 import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
 import { isUrgent } from './urgent.js';
@@ -101,9 +102,10 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     // read back again within the same transaction. bench:import: 100,000 users in 6 s instead of
     // 9–10 s, peak RSS still under 300 MB.
     sqlite.pragma('cache_size = -32768');
-    // Unicode lower case for searches over rows the trigram index does not hold yet
-    // (modules/recipients/search-index.ts); SQLite's own lower() folds ASCII only.
-    sqlite.function('bw_lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+    // Unicode lower case (search-fold.ts) for searches that test rows directly and for the names
+    // the trigram index holds (modules/recipients/search-index.ts); SQLite's own lower() folds
+    // ASCII only.
+    sqlite.function('bw_lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldName(v) : v));
     // Plain reads on threads of their own (sqlite-readers.ts); an in-memory database is one
     // connection's alone, so it has none.
     const readers = cfg.file === ':memory:' ? 0 : (cfg.readers ?? defaultReaders());

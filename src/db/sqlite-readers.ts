@@ -26,6 +26,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { foldName } from './search-fold.js';
 import { isUrgent } from './urgent.js';
 
 /** How many reader threads by default: one per core, at most two (the writer has the main thread). */
@@ -33,14 +34,16 @@ export const defaultReaders = () => Math.min(2, availableParallelism());
 
 // The worker's whole program. Evaluated, not loaded from a file, so it runs the same under tsx,
 // Vitest and the compiled dist/ without a build step of its own. It repeats the read-write
-// connection's settings that matter to reads (busy timeout, cache, the bw_lower function).
+// connection's settings that matter to reads (busy timeout, cache, the bw_lower function, whose
+// folding is search-fold.ts's own source).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -16384');
-db.function('bw_lower', { deterministic: true }, (v) => (typeof v === 'string' ? v.toLowerCase() : v));
+const foldName = ${foldName.toString()};
+db.function('bw_lower', { deterministic: true }, (v) => (typeof v === 'string' ? foldName(v) : v));
 const kept = new Map();
 const toBuffer = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 parentPort.on('message', (m) => {

@@ -350,6 +350,21 @@ describe('search', () => {
     expect(await found('MÜLL')).toEqual(['juergen.mueller@beispiel.test']);
   });
 
+  it('finds the Turkish capital dotted İ by a plain i and by itself, before and after the index catches up', async () => {
+    const added = await addRecipient(
+      { email: 'ibo@turkiye.test', firstName: 'İbrahim', lastName: 'Yılmaz', displayName: 'İbrahim Yılmaz' },
+      searchClient,
+    );
+    for (const when of ['pending', 'indexed']) {
+      if (when === 'indexed') await t.container.services.searchIndex.drain();
+      for (const term of ['ibrahim', 'İBRAHİM', 'İbrahim Y', 'yılm'])
+        expect({ when, term, hits: await found(term) }).toEqual({ when, term, hits: ['ibo@turkiye.test'] });
+      // the dotless ı is another letter
+      expect({ when, hits: await found('yilm') }).toEqual({ when, hits: [] });
+    }
+    expect((await t.as(sys, 'DELETE', `/api/v1/clients/${searchClient}/recipients/${added.id}`)).statusCode).toBe(204);
+  });
+
   it('finds at once a recipient that took the rowid of one just deleted in another client', async () => {
     const gone = await addRecipient({ email: 'gone@search.test', displayName: 'Gone Away' }, searchClient);
     expect((await t.as(sys, 'DELETE', `/api/v1/clients/${searchClient}/recipients/${gone.id}`)).statusCode).toBe(204);

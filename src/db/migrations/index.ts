@@ -26,6 +26,7 @@ import * as m0022 from './0022_email_keys.js';
 import * as m0024 from './0024_recipient_time_zone.js';
 import * as m0025 from './0025_search_pending_triggers.js';
 import * as m0027 from './0027_search_pending_reused_rowid.js';
+import * as m0028 from './0028_search_fold_names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -57,6 +58,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0024_recipient_time_zone', m0024.up],
   ['0025_search_pending_triggers', m0025.up],
   ['0027_search_pending_reused_rowid', m0027.up],
+  ['0028_search_fold_names', m0028.up],
 ];
 
 class CodeProvider implements MigrationProvider {

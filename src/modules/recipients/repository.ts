@@ -5,6 +5,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import type { Db } from '../../db/connection.js';
 import { type Engine, engineOf } from '../../db/engine.js';
 import { PG_SEARCH_EXPRESSION } from '../../db/migrations/0011_recipient_search.js';
+import { foldName } from '../../db/search-fold.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
 import { breathe } from '../../lib/breathe.js';
 import type { ListCursor } from './cursor.js';
@@ -47,7 +48,19 @@ const SPARSE_HITS = 1000;
  */
 type SearchPlan = 'sparse' | 'dense' | 'walk' | 'scan';
 
-const ftsPhrase = (term: string) => `{email_key display_name first_name last_name} : "${term.replace(/"/g, '""')}"`;
+/**
+ * The index's query for "contains": the names are indexed folded (search-fold.ts), email keys as
+ * stored (lower case), so the term is folded the same way for each; one phrase over every column
+ * unless the term holds a letter they fold apart (U+0130).
+ */
+function ftsPhrase(term: string): string {
+  const quoted = (t: string) => `"${t.replace(/"/g, '""')}"`;
+  const names = foldName(term);
+  const email = term.toLowerCase();
+  return names === email
+    ? `{email_key display_name first_name last_name} : ${quoted(names)}`
+    : `{display_name first_name last_name} : ${quoted(names)} OR email_key : ${quoted(email)}`;
+}
 
 /**
  * Plan choices (a term's density, a group's size), remembered for a few seconds by what they were
@@ -113,31 +126,31 @@ const emailContains = (term: string) =>
   sql<boolean>`${sql.ref('recipients.email_key')} like ${containsPattern(term).toLowerCase()} escape '\\'`;
 
 /**
- * "contains", folding case for every letter (bw_lower is JavaScript's toLowerCase), as the
- * trigram index folds it: a row tested directly is found by the same terms as one the index holds.
+ * "contains" on the names, folding case for every letter (bw_lower is foldName, search-fold.ts),
+ * as the trigram index holds them: a row tested directly is found by the same terms as one the
+ * index holds.
  * bw_lower is a call into JavaScript per column and row (three per row a walk rejects: 22 ms to
  * walk 16,000 rows), so it runs only where SQLite's own LIKE, which folds ASCII letters only,
- * could answer differently:
- * - a term of ASCII without "i" or "k": never. Of all letters outside ASCII, only U+0130 (İ → i̇)
- *   and U+212A (the Kelvin sign → k) lower-case to an ASCII letter, so such a term matches the
- *   lower-cased column where it matches the column;
+ * could answer differently (all said of the folded term):
+ * - a term of ASCII without "i" or "k": never. Of all letters outside ASCII, only U+0130 (İ → i)
+ *   and U+212A (the Kelvin sign → k) fold to an ASCII letter, so such a term matches the folded
+ *   column where it matches the column;
  * - another ASCII term: for a column with other characters than ASCII (its length in characters
  *   differs from its length in bytes);
  * - a term with other letters: for such a column only (a column of ASCII cannot contain it).
- * The same rows match either way (search-walk.test.ts). (The trigram index leaves U+0130 as it is:
- * a row with "İ" is found by "i" when tested directly, as a pending row always was, and not through
- * the index.) bench:api's dense terms at 100,000 recipients: 1–7 ms a page, where reading the
- * index's hits first took 12–27 ms.
+ * The same rows match either way (search-walk.test.ts). bench:api's dense terms at 100,000
+ * recipients: 1–7 ms a page, where reading the index's hits first took 12–27 ms.
  */
 function foldedMatch(term: string): Expression<SqlBool> {
-  const p = containsPattern(term).toLowerCase();
-  const ascii = /^\p{ASCII}*$/u.test(term);
-  const asciiOnly = ascii && !/[ik]/i.test(term);
+  const folded = foldName(term);
+  const p = foldName(containsPattern(term));
+  const ascii = /^\p{ASCII}*$/u.test(folded);
+  const asciiOnly = ascii && !/[ik]/.test(folded);
   const names = (['display_name', 'first_name', 'last_name'] as const).map((name) => {
     const col = sql.ref(`recipients.${name}`);
     const plain = sql<boolean>`${col} like ${p} escape '\\'`;
-    const folded = sql<boolean>`(length(${col}) <> octet_length(${col}) and bw_lower(${col}) like ${p} escape '\\')`;
-    return asciiOnly ? plain : ascii ? sql<boolean>`(${plain} or ${folded})` : folded;
+    const other = sql<boolean>`(length(${col}) <> octet_length(${col}) and bw_lower(${col}) like ${p} escape '\\')`;
+    return asciiOnly ? plain : ascii ? sql<boolean>`(${plain} or ${other})` : other;
   });
   return sql<boolean>`(${sql.join([emailContains(term), ...names], sql` or `)})`;
 }

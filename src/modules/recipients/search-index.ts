@@ -27,8 +27,10 @@ export class SearchIndexer {
       // Drop the stale entries (changed or deleted rows), then index what the rows hold now.
       await sql`delete from recipients_fts where rowid in (
         select recipient_rowid from recipients_search_pending where recipient_rowid <= ${hi})`.execute(trx);
+      // Names folded as a search folds them (bw_lower, db/search-fold.ts); email keys are lower case.
       await sql`insert into recipients_fts (rowid, email_key, display_name, first_name, last_name)
-        select r.rowid, r.email_key, r.display_name, r.first_name, r.last_name from recipients r
+        select r.rowid, r.email_key, bw_lower(r.display_name), bw_lower(r.first_name), bw_lower(r.last_name)
+        from recipients r
         where r.rowid in (select recipient_rowid from recipients_search_pending where recipient_rowid <= ${hi})`.execute(
         trx,
       );
