@@ -220,8 +220,21 @@ async function sweep(page: Page): Promise<string[]> {
   const check = async (name: string, signedIn: boolean) => {
     for (const p of await problemsOn(page)) found.push(`${name} @${DESKTOP.width}px: ${p}`);
     await page.setViewportSize(TABLET);
-    // the tablet layout is in place once the navigation has folded behind its button
-    if (signedIn) await burger.waitFor();
+    // the tablet layout is in place once the navigation has folded behind its button and the page
+    // has given back the navigation's 264 px: the shell slides its padding (a CSS transition), and
+    // measured before it ended (CI, under load) a table's controls sat past the right edge of a
+    // container still narrowed by it
+    if (signedIn) {
+      await burger.waitFor();
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const main = document.querySelector('main') as HTMLElement;
+            return main.getAnimations().length === 0 && Number.parseFloat(getComputedStyle(main).paddingLeft) < 100;
+          }),
+        )
+        .toBe(true);
+    }
     for (const p of await tabletProblemsOn(page)) found.push(`${name} @${TABLET.width}px: ${p}`);
     await page.setViewportSize(DESKTOP);
     if (signedIn) await burger.waitFor({ state: 'hidden' });
