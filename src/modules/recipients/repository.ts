@@ -125,6 +125,15 @@ async function isLargeGroup(db: Db, clientId: string, f: RecipientFilter): Promi
 const emailContains = (term: string) =>
   sql<boolean>`${sql.ref('recipients.email_key')} like ${containsPattern(term).toLowerCase()} escape '\\'`;
 
+/** "contains" with SQLite's own LIKE, which folds ASCII letters only (a term too short for trigrams). */
+function plainMatch(term: string): Expression<SqlBool> {
+  const p = containsPattern(term);
+  const names = (['display_name', 'first_name', 'last_name'] as const).map(
+    (col) => sql<boolean>`${sql.ref(`recipients.${col}`)} like ${p} escape '\\'`,
+  );
+  return sql<boolean>`(${sql.join([emailContains(term), ...names], sql` or `)})`;
+}
+
 /**
  * "contains" on the names, folding case for every letter (bw_lower is foldName, search-fold.ts),
  * as the trigram index holds them: a row tested directly is found by the same terms as one the
@@ -172,20 +181,13 @@ function searchCondition(
   /** SQLite: the index's hits for the term, already read (instead of matching the index again) */
   hits?: readonly number[],
 ): Expression<SqlBool> {
-  const p = containsPattern(term);
-  if (engine === 'postgres') return sql<boolean>`${sql.raw(PG_SEARCH_EXPRESSION)} like lower(${p}) escape '\\'`;
+  if (engine === 'postgres')
+    return sql<boolean>`${sql.raw(PG_SEARCH_EXPRESSION)} like lower(${containsPattern(term)}) escape '\\'`;
+  if (plan === 'scan' || plan === null) return plainMatch(term);
+  if (plan === 'walk') return foldedMatch(term);
   const rowid = sql.ref('recipients.rowid');
-  const like = (fold: boolean) => {
-    if (fold) return foldedMatch(term);
-    const names = (['display_name', 'first_name', 'last_name'] as const).map(
-      (col) => sql<boolean>`${sql.ref(`recipients.${col}`)} like ${p} escape '\\'`,
-    );
-    return sql<boolean>`(${sql.join([emailContains(term), ...names], sql` or `)})`;
-  };
-  if (plan === 'scan' || plan === null) return like(false);
-  if (plan === 'walk') return like(true);
   const pending = sql`select recipient_rowid from recipients_search_pending where client_id = ${clientId}`;
-  const stillPending = sql<boolean>`(${rowid} in (${pending}) and ${like(true)})`;
+  const stillPending = sql<boolean>`(${rowid} in (${pending}) and ${foldedMatch(term)})`;
   // No hits: only pending rows can match (a constant false in the OR would cost SQLite its
   // index-by-index OR plan, and it would scan the client).
   if (hits?.length === 0) return stillPending;
