@@ -5,6 +5,7 @@
 // failed the whole run with "UNIQUE constraint failed: recipients_search_pending.recipient_rowid".
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { insertClient } from '../../../test/helpers/recipients.js';
 import { listRecipientsPage } from '../recipients/repository.js';
 import { SearchIndexer } from '../recipients/search-index.js';
 import { RECIPIENT_COLUMNS, RECIPIENT_UPSERT } from './apply.js';
@@ -14,10 +15,7 @@ let tdb: TestDatabase;
 const at = '2026-12-01T00:00:00.000Z';
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  await tdb.handle.db
-    .insertInto('clients')
-    .values({ id: 'c1', name: 'Contoso', name_key: 'contoso', archived_at: null, created_at: at, updated_at: at })
-    .execute();
+  await insertClient(tdb.handle.db);
 });
 afterAll(async () => tdb?.drop());
 

@@ -3,19 +3,16 @@
 // only the way it is read may be the slower one.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { AT as at, insertClient, recipientRow } from '../../../test/helpers/recipients.js';
 import { addMembers } from './groups-repository.js';
 import { insertRecipients, listRecipientsPage, type RecipientRow } from './repository.js';
 import { SearchIndexer } from './search-index.js';
 
 let tdb: TestDatabase;
-const at = '2026-12-01T00:00:00.000Z';
 beforeAll(async () => {
   tdb = await createTestDatabase();
   const db = tdb.handle.db;
-  await db
-    .insertInto('clients')
-    .values({ id: 'c1', name: 'Contoso', name_key: 'contoso', archived_at: null, created_at: at, updated_at: at })
-    .execute();
+  await insertClient(db);
   await db
     .insertInto('recipient_groups')
     .values({
@@ -31,25 +28,14 @@ beforeAll(async () => {
 });
 afterAll(async () => tdb?.drop());
 
-const person = (i: number, name: string): RecipientRow => ({
-  id: `r${String(i).padStart(5, '0')}`,
-  client_id: 'c1',
-  email: `p${i}@contoso.example`,
-  email_key: `p${i}@contoso.example`,
-  first_name: name,
-  last_name: null,
-  display_name: `${name} ${String(i).padStart(5, '0')}`,
-  department: null,
-  job_title: null,
-  office_location: null,
-  time_zone: null,
-  entra_object_id: null,
-  user_type: null,
-  enabled: 1,
-  source: 'csv',
-  created_at: at,
-  updated_at: at,
-});
+const person = (i: number, name: string): RecipientRow =>
+  recipientRow({
+    id: `r${String(i).padStart(5, '0')}`,
+    email: `p${i}@contoso.example`,
+    first_name: name,
+    last_name: null,
+    display_name: `${name} ${String(i).padStart(5, '0')}`,
+  });
 
 const page = async (f: { search?: string; groupId?: string }) =>
   (await listRecipientsPage(tdb.handle.db, 'c1', f, null, 50)).map((r) => r.display_name);

@@ -3,12 +3,12 @@
 // the rows the index finds, case folded for every letter, before and after the index catches up.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { insertClient, recipientRow } from '../../../test/helpers/recipients.js';
 import { foldName } from '../../db/search-fold.js';
 import { countRecipients, insertRecipients, listRecipientsPage, type RecipientRow } from './repository.js';
 import { SearchIndexer } from './search-index.js';
 
 let tdb: TestDatabase;
-const at = '2026-12-01T00:00:00.000Z';
 const FIRST = ['Émile', 'ÉMILE', 'emile', 'Ada'];
 // The only letters outside ASCII a search folds to an ASCII one: \u212A (the Kelvin sign) to "k",
 // \u0130 (İ) to "i" (search-fold.ts).
@@ -18,27 +18,14 @@ const N = 4200;
 const person = (i: number): RecipientRow => {
   const first = FIRST[i % FIRST.length] as string;
   const last = LAST[(i * 5) % LAST.length] as string;
-  const email = i % 7 === 0 ? `kellogg.${i}@contoso.example` : `p${i}@contoso.example`;
-  return {
+  return recipientRow({
     id: `r${String(i).padStart(5, '0')}`,
-    client_id: 'c1',
-    email,
-    email_key: email,
+    email: i % 7 === 0 ? `kellogg.${i}@contoso.example` : `p${i}@contoso.example`,
     first_name: first,
     last_name: last,
     // some rows have no display name: they come after the named ones
     display_name: i % 11 === 0 ? null : `${first} ${last}`,
-    department: null,
-    job_title: null,
-    office_location: null,
-    time_zone: null,
-    entra_object_id: null,
-    user_type: null,
-    enabled: 1,
-    source: 'csv',
-    created_at: at,
-    updated_at: at,
-  };
+  });
 };
 const people = Array.from({ length: N }, (_, i) => person(i));
 
@@ -58,10 +45,7 @@ function expected(term: string): RecipientRow[] {
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  await tdb.handle.db
-    .insertInto('clients')
-    .values({ id: 'c1', name: 'Contoso', name_key: 'contoso', archived_at: null, created_at: at, updated_at: at })
-    .execute();
+  await insertClient(tdb.handle.db);
   await insertRecipients(tdb.handle.db, 'c1', people);
 });
 afterAll(async () => tdb?.drop());
