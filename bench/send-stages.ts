@@ -1,14 +1,15 @@
 // What each stage of sending one message costs on its own, on this machine, in this run: the
 // ceiling each puts on bench:send's SMTP figure, set against smtp-source. No database, no outbox:
 // 1. render: the Liquid template for one recipient (subject, HTML with its CSS inlined, text part);
-// 2. mime: nodemailer's MailComposer building the RFC 5322 message from the rendered parts;
-// 3. sendRaw: nodemailer's pooled SMTP transport sending that message, built once, to the sink;
-// 4. buildAndSend: nodemailer building and sending each message, as the relay profile does.
+// 2. mime: mime.ts building the RFC 5322 message from the rendered parts;
+// 3. sendRaw: the SMTP pool (smtp-pool.ts) sending that message, built once, to the sink;
+// 4. buildAndSend: building and sending each message, as the relay profile does.
 // Stages 1 and 2 run one message at a time; 3 and 4 with `sessions` messages in flight.
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
+import { buildMime } from '../src/modules/mail-delivery/mime.js';
 import { type MessageTemplates, renderMessage } from '../src/modules/mail-delivery/render.js';
-import { mailOptions, mimeOf, type OutgoingMessage } from '../src/modules/mail-delivery/transports.js';
+import { SmtpPool } from '../src/modules/mail-delivery/smtp-pool.js';
+import type { OutgoingMessage } from '../src/modules/mail-delivery/transports.js';
 
 export interface StageFigure {
   messagesPerSecond: number;
@@ -17,7 +18,7 @@ export interface StageFigure {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-async function timed(n: number, parallel: number, fn: (i: number) => Promise<unknown>): Promise<StageFigure> {
+async function timed(n: number, parallel: number, fn: (i: number) => unknown): Promise<StageFigure> {
   // warm up: the template parsed, the connections open, the code optimised
   for (let i = 0; i < Math.min(200, n); i++) await fn(i);
   let next = 0;
@@ -61,26 +62,23 @@ export async function sendStages(opts: {
     };
   };
   const one = await message(1);
-  const raw = await mimeOf(one);
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: opts.sinkPort,
-    ignoreTLS: true,
-    pool: true,
-    maxConnections: opts.sessions,
-    maxMessages: 100,
-  });
+  const raw = buildMime(one);
+  const pool = new SmtpPool(
+    { host: '127.0.0.1', port: opts.sinkPort, security: 'none', connectTimeoutMs: 10_000, socketTimeoutMs: 60_000 },
+    opts.sessions,
+  );
+  const send = (i: number, data: Buffer) =>
+    pool.send(one.from.address, `learner${i}@client.example`, data, { smtpUtf8: false });
   try {
-    const envelope = (i: number) => ({ from: one.from.address, to: [`learner${i}@client.example`] });
     return {
       render: await timed(opts.messages, 1, (i) => renderMessage(opts.content, context(i))),
-      mime: await timed(opts.messages, 1, (i) => mimeOf({ ...one, messageId: `m${i}@mail.example` })),
-      sendRaw: await timed(opts.messages, opts.sessions, (i) => transport.sendMail({ envelope: envelope(i), raw })),
+      mime: await timed(opts.messages, 1, (i) => buildMime({ ...one, messageId: `m${i}@mail.example` })),
+      sendRaw: await timed(opts.messages, opts.sessions, (i) => send(i, raw)),
       buildAndSend: await timed(opts.messages, opts.sessions, (i) =>
-        transport.sendMail(mailOptions({ ...one, messageId: `m${i}@mail.example` })),
+        send(i, buildMime({ ...one, messageId: `m${i}@mail.example` })),
       ),
     };
   } finally {
-    transport.close();
+    pool.close();
   }
 }

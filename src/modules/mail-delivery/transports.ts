@@ -1,16 +1,12 @@
-// How a message leaves, per profile kind. Every kind sends the same RFC 5322 message (our
-// Message-ID, the profile's custom headers, the per-message headers): nodemailer over SMTP, and
-// the MIME form of Graph's sendMail, which carries any header (the JSON form allows five `x-`).
+// How a message leaves, per profile kind. Every kind sends the same RFC 5322 message (mime.ts: our
+// Message-ID, the profile's custom headers, the per-message headers): over SMTP through our own
+// pipelining client (smtp-session.ts, smtp-pool.ts), and as the MIME form of Graph's sendMail,
+// which carries any header (the JSON form allows five `x-`). DKIM signing is nodemailer's signer.
 //
 // Office 365 SMTP authenticates with XOAUTH2 using an access token from the token service, never
-// nodemailer's own refresh logic: Entra rotates refresh tokens on use and the token service must
+// a library's own refresh logic: Entra rotates refresh tokens on use and the token service must
 // store the new one.
-import { isIP } from 'node:net';
-import nodemailer, { type Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type Mail from 'nodemailer/lib/mailer/index.js';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import DKIM from 'nodemailer/lib/dkim/index.js';
 import type { Config } from '../../config.js';
 import type { AzureAppRow, SendingProfilesTable } from '../../db/types.js';
 import { needsSmtpUtf8 } from '../../lib/email.js';
@@ -19,6 +15,9 @@ import { outboundFetch, retryAfterMs } from '../../lib/outbound.js';
 import { CLOUDS, cloudEndpoints } from '../../microsoft/clouds.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { classifySmtp, DeliveryError } from './delivery-error.js';
+import { buildMime, wireAddress } from './mime.js';
+import { SmtpPool } from './smtp-pool.js';
+import { SmtpError } from './smtp-session.js';
 import { mailTiming } from './timing.js';
 
 export interface OutgoingMessage {
@@ -54,52 +53,8 @@ export interface ProfileSecrets {
   dkimPrivateKey: string | null;
 }
 
-/** nodemailer's choice of encoding for a value (mime-node's _getTextEncoding, the same count). */
-function encodingOf(value: string): 'Q' | 'B' {
-  let nonLatin = 0;
-  let latin = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) || c >= 0x80) nonLatin++;
-    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
-  }
-  return nonLatin < latin ? 'Q' : 'B';
-}
-
-/**
- * nodemailer chooses each text part's transfer encoding (and each encoded header's) by counting
- * the characters of the value — nine times over the parts of one message: a third of the CPU it
- * spends building a 10 KB mail. When every value it would choose for comes out the same, that
- * choice is given as `textEncoding`, which it then takes without counting: the same message,
- * byte for byte. Header values of printable ASCII are never encoded, so their choice does not
- * matter; where the values disagree, nodemailer chooses per value as before.
- */
-export function textEncodingHint(m: OutgoingMessage): 'quoted-printable' | 'base64' | undefined {
-  const choice = encodingOf(m.html ?? m.text);
-  const headerValues = [m.subject, m.from.name ?? '', m.to.name ?? '', ...m.headers.map((h) => h.value)];
-  const decided = [m.text, ...headerValues.filter((v) => /[^\x20-\x7e]/.test(v))];
-  if (decided.some((v) => encodingOf(v) !== choice)) return undefined;
-  return choice === 'Q' ? 'quoted-printable' : 'base64';
-}
-
-export const mailOptions = (m: OutgoingMessage): Mail.Options => {
-  const textEncoding = textEncodingHint(m);
-  return {
-    from: { address: m.from.address, name: m.from.name ?? '' },
-    to: { address: m.to.address, name: m.to.name ?? '' },
-    subject: m.subject,
-    text: m.text,
-    ...(m.html !== null ? { html: m.html } : {}),
-    messageId: `<${m.messageId}>`,
-    headers: m.headers.map((h) => ({ key: h.name, value: h.value })),
-    ...(textEncoding ? { textEncoding } : {}),
-  };
-};
-
-/** The message as Graph's MIME form wants it: RFC 5322 bytes, base64. */
-export async function mimeOf(m: OutgoingMessage): Promise<Buffer> {
-  return new MailComposer(mailOptions(m)).compile().build();
-}
+/** The message as Graph's MIME form wants it: RFC 5322 bytes (base64 on the wire). */
+export const mimeOf = (m: OutgoingMessage): Buffer => buildMime(m);
 
 /** A token-service failure is the profile's problem (not authorized, consent gone) or transient. */
 function tokenFailure(err: unknown): DeliveryError {
@@ -110,33 +65,11 @@ function tokenFailure(err: unknown): DeliveryError {
   return new DeliveryError('transient', 'token_error', err instanceof Error ? err.message : String(err));
 }
 
-/** nodemailer's timeouts from the send timeout (see timing.ts). */
+/** The session's timeouts from the send timeout (see timing.ts). */
 const timeouts = (sliceSeconds?: number) => {
   const t = mailTiming(sliceSeconds);
-  return { connectionTimeout: t.connectTimeoutMs, greetingTimeout: t.connectTimeoutMs, socketTimeout: t.sendTimeoutMs };
+  return { connectTimeoutMs: t.connectTimeoutMs, socketTimeoutMs: t.sendTimeoutMs };
 };
-
-/**
- * Whether the server offers SMTPUTF8 (RFC 6531), read from its EHLO reply (after STARTTLS, when
- * the profile uses it). nodemailer asks for SMTPUTF8 when the server offers it, but when it does
- * not, it sends the UTF-8 address anyway — which RFC 6531 forbids and a server may take and then
- * mangle or bounce — so an address that needs it is checked before it is handed over.
- */
-function offersSmtpUtf8(options: SMTPTransport.Options): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const conn = new SMTPConnection(options);
-    conn.once('error', (err) => {
-      conn.close();
-      reject(err);
-    });
-    conn.connect(() => {
-      // the last reply at 'connect' is the EHLO that listed the extensions the session has
-      const ehlo = String(conn.lastServerResponse || '');
-      conn.quit();
-      resolve(/[ -]SMTPUTF8\b/im.test(ehlo));
-    });
-  });
-}
 
 /** A message with a non-ASCII local part, refused before it reaches a server without SMTPUTF8. */
 function smtpUtf8Refusal(m: OutgoingMessage): DeliveryError | null {
@@ -150,48 +83,56 @@ function smtpUtf8Refusal(m: OutgoingMessage): DeliveryError | null {
   return null;
 }
 
-export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSeconds?: number): Transport {
-  const options: SMTPTransport.Options = {
-    host: p.smtp_host ?? '',
-    port: p.smtp_port ?? 25,
-    secure: p.smtp_security === 'tls',
-    requireTLS: p.smtp_security === 'starttls',
-    ignoreTLS: p.smtp_security === 'none',
-    tls: { rejectUnauthorized: p.smtp_tls_verify !== 0 },
-    ...(p.smtp_username ? { auth: { user: p.smtp_username, pass: s.smtpPassword ?? '' } } : {}),
-    ...(p.dkim_domain && p.dkim_selector && s.dkimPrivateKey
-      ? { dkim: { domainName: p.dkim_domain, keySelector: p.dkim_selector, privateKey: s.dkimPrivateKey } }
-      : {}),
-    ...timeouts(sliceSeconds),
+/** Whether the envelope needs SMTPUTF8, and its addresses as they go on the wire. */
+function envelope(m: OutgoingMessage) {
+  return {
+    from: wireAddress(m.from.address),
+    to: wireAddress(m.to.address),
+    smtpUtf8: needsSmtpUtf8(m.from.address) || needsSmtpUtf8(m.to.address),
   };
-  const transport = nodemailer.createTransport({
-    ...options,
-    pool: true,
-    maxConnections: p.concurrency,
-    maxMessages: 100,
-  });
-  // asked once per transport, and only when a message needs it
-  let smtpUtf8: Promise<boolean> | undefined;
+}
+
+/** Sends `m` through `pool`; a failure classified (see delivery-error.ts). */
+async function sendThrough(pool: SmtpPool, m: OutgoingMessage, data: Buffer): Promise<SendResult> {
+  const e = envelope(m);
+  try {
+    return { providerId: await pool.send(e.from, e.to, data, { smtpUtf8: e.smtpUtf8 }) };
+  } catch (err) {
+    if (err instanceof SmtpError && err.code === 'ESMTPUTF8') throw smtpUtf8Refusal(m) ?? classifySmtp(err);
+    throw classifySmtp(err);
+  }
+}
+
+async function signed(dkim: DKIM, data: Buffer): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of dkim.sign(data)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSeconds?: number): Transport {
+  const security = p.smtp_security === 'tls' ? 'tls' : p.smtp_security === 'starttls' ? 'starttls' : 'none';
+  const pool = new SmtpPool(
+    {
+      host: p.smtp_host ?? '',
+      port: p.smtp_port ?? 25,
+      security,
+      tls: { rejectUnauthorized: p.smtp_tls_verify !== 0 },
+      ...(p.smtp_username ? { auth: { user: p.smtp_username, pass: s.smtpPassword ?? '' } } : {}),
+      ...timeouts(sliceSeconds),
+    },
+    p.concurrency,
+  );
+  const dkim =
+    p.dkim_domain && p.dkim_selector && s.dkimPrivateKey
+      ? new DKIM({ domainName: p.dkim_domain, keySelector: p.dkim_selector, privateKey: s.dkimPrivateKey })
+      : undefined;
   return {
     sender: { address: p.from_address ?? '', name: p.from_name },
     async send(m) {
-      try {
-        const refusal = smtpUtf8Refusal(m);
-        if (refusal) {
-          smtpUtf8 ??= offersSmtpUtf8(options).catch((err) => {
-            smtpUtf8 = undefined; // a failed connection says nothing about the server: ask again next time
-            throw err;
-          });
-          if (!(await smtpUtf8)) throw refusal;
-        }
-        const info = await transport.sendMail(mailOptions(m));
-        return { providerId: info.response ?? null };
-      } catch (err) {
-        if (err instanceof DeliveryError) throw err;
-        throw classifySmtp(err);
-      }
+      const data = buildMime(m);
+      return sendThrough(pool, m, dkim ? await signed(dkim, data) : data);
     },
-    close: () => transport.close(),
+    close: () => pool.close(),
   };
 }
 
@@ -199,29 +140,25 @@ export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSecon
 export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: TransportDeps): Transport {
   const endpoint = cloudEndpoints(app.cloud, deps.config).smtp;
   const user = p.mailbox ?? app.ms_upn ?? '';
-  let current: { token: string; transport: Transporter<SMTPTransport.SentMessageInfo> } | undefined;
-  const transportFor = (token: string) => {
-    if (current?.token === token) return current.transport;
-    current?.transport.close();
-    const transport = nodemailer.createTransport({
-      host: endpoint.host,
-      port: endpoint.port,
-      secure: false,
-      requireTLS: true,
-      tls: {
-        ...(deps.config.microsoft.smtpCa ? { ca: deps.config.microsoft.smtpCa } : {}),
-        // SNI takes a host name only (an IP there is deprecated, DEP0123): the emulator listens on one.
-        ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+  // Sessions authenticate with the token they were opened with: a new token, new sessions.
+  let current: { token: string; pool: SmtpPool } | undefined;
+  const poolFor = (token: string) => {
+    if (current?.token === token) return current.pool;
+    current?.pool.close();
+    const pool = new SmtpPool(
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        security: 'starttls',
+        tls: deps.config.microsoft.smtpCa ? { ca: deps.config.microsoft.smtpCa } : {},
+        auth: { user, accessToken: token },
+        ...timeouts(deps.config.mailSliceSeconds),
       },
-      auth: { type: 'OAuth2', user, accessToken: token },
-      pool: true,
       // Exchange allows three concurrent sessions per mailbox.
-      maxConnections: Math.min(p.concurrency, 3),
-      maxMessages: 100,
-      ...timeouts(deps.config.mailSliceSeconds),
-    });
-    current = { token, transport };
-    return transport;
+      Math.min(p.concurrency, 3),
+    );
+    current = { token, pool };
+    return pool;
   };
   return {
     sender: { address: user, name: p.from_name },
@@ -233,16 +170,14 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
         throw tokenFailure(err);
       }
       try {
-        const info = await transportFor(token).sendMail(mailOptions(m));
-        return { providerId: info.response ?? null };
+        return await sendThrough(poolFor(token), m, buildMime(m));
       } catch (err) {
-        const failure = classifySmtp(err);
         // An access token revoked before its expiry: the next attempt gets a fresh one.
-        if (failure.code === 'smtp.535.5.7.3') deps.tokens.forget(app.id);
-        throw failure;
+        if (err instanceof DeliveryError && err.code === 'smtp.535.5.7.3') deps.tokens.forget(app.id);
+        throw err;
       }
     },
-    close: () => current?.transport.close(),
+    close: () => current?.pool.close(),
   };
 }
 
@@ -261,7 +196,7 @@ export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: T
   return {
     sender: { address: p.mailbox ?? app.ms_upn ?? '', name: p.from_name },
     async send(m, signal) {
-      const body = (await mimeOf(m)).toString('base64');
+      const body = mimeOf(m).toString('base64');
       let res: Response | undefined;
       for (let attempt = 1; attempt <= 2; attempt++) {
         let token: string;
