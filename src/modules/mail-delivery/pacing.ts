@@ -5,6 +5,7 @@
 // processes can never take the same slot or overrun the day.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { reusedQuery } from '../../db/reused-query.js';
 import * as repo from './repository.js';
 
 /** Slots taken: how many, and what `returnSlots` needs to give back the ones not used. */
@@ -91,22 +92,49 @@ export async function takeSlots(
       day_recipients: dayCount + count,
       ...(newDay ? { learned_per_minute: null } : {}),
     };
-    const same = <K extends 'learned_per_minute' | 'paused_until'>(k: K) =>
-      p[k] === null ? sql<boolean>`${sql.ref(k)} is null` : sql<boolean>`${sql.ref(k)} = ${p[k]}`;
-    const r = await db
-      .updateTable('sending_profiles')
-      .set(set)
-      .where('client_id', '=', clientId)
-      .where('id', '=', profileId)
-      .where('next_slot_at', '=', p.next_slot_at)
-      .where('day', '=', p.day)
-      .where('day_recipients', '=', p.day_recipients)
-      .where('per_minute', '=', p.per_minute)
-      .where('per_day', '=', p.per_day)
-      .where(same('learned_per_minute'))
-      .where(same('paused_until'))
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1)
+    // Compiled once per shape (reused-query.ts): a taking per message or so. A column that is
+    // null is compared with `is null`, which takes no value: that is part of the shape.
+    const learnedNull = p.learned_per_minute === null;
+    const pausedNull = p.paused_until === null;
+    const same = (k: 'learned_per_minute' | 'paused_until', isNull: boolean, v: unknown) =>
+      isNull ? sql<boolean>`${sql.ref(k)} is null` : sql<boolean>`${sql.ref(k)} = ${v}`;
+    const r = await db.executeQuery(
+      reusedQuery(
+        db,
+        `pacing.take.${newDay}.${learnedNull}.${pausedNull}`,
+        {
+          ...set,
+          clientId,
+          profileId,
+          was: p.next_slot_at,
+          wasDay: p.day,
+          wasCount: p.day_recipients,
+          perMinute: p.per_minute,
+          perDay: p.per_day,
+          learned: p.learned_per_minute,
+          paused: p.paused_until,
+        },
+        (v) =>
+          db
+            .updateTable('sending_profiles')
+            .set({
+              next_slot_at: v.next_slot_at,
+              day: v.day,
+              day_recipients: v.day_recipients,
+              ...(newDay ? { learned_per_minute: null } : {}),
+            })
+            .where('client_id', '=', v.clientId)
+            .where('id', '=', v.profileId)
+            .where('next_slot_at', '=', v.was)
+            .where('day', '=', v.wasDay)
+            .where('day_recipients', '=', v.wasCount)
+            .where('per_minute', '=', v.perMinute)
+            .where('per_day', '=', v.perDay)
+            .where(same('learned_per_minute', learnedNull, v.learned))
+            .where(same('paused_until', pausedNull, v.paused)),
+      ),
+    );
+    if (Number(r.numAffectedRows) === 1)
       return {
         ok: true,
         count,

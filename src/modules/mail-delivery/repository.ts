@@ -5,6 +5,7 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { retryOnPgCodes } from '../../db/retry.js';
+import { reusedQuery } from '../../db/reused-query.js';
 import type { Database, OutboxMessagesTable, OutboxStatus, SendingProfilesTable } from '../../db/types.js';
 import { nowIso } from '../../lib/ids.js';
 
@@ -204,6 +205,24 @@ export const claimUpdate = (
     .where(takeable(inDoubt, now))
     .returningAll();
 
+/** claimUpdate, compiled once per shape (reused-query.ts): a claim per message or so. */
+const claim = (
+  db: Db,
+  clientId: string,
+  profileId: string,
+  inDoubt: boolean,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+) =>
+  db
+    .executeQuery(
+      reusedQuery(db, `outbox.claim.${inDoubt}`, { clientId, profileId, now, leaseUntil, limit }, (v) =>
+        claimUpdate(db, v.clientId, v.profileId, inDoubt, v.now, v.leaseUntil, v.limit),
+      ),
+    )
+    .then((r) => r.rows);
+
 /**
  * PostgreSQL: two senders claiming one profile's queue at once can pick the same rows and lock
  * them in different orders; PostgreSQL then aborts one claim with a deadlock (40P01). The claim is
@@ -233,13 +252,11 @@ export async function claimBatch(
   lookForLost = true,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
   const lost = lookForLost
-    ? await retryDeadlock(() => claimUpdate(db, clientId, profileId, true, now, leaseUntil, limit).execute())
+    ? await retryDeadlock(() => claim(db, clientId, profileId, true, now, leaseUntil, limit))
     : [];
   const queued =
     lost.length < limit
-      ? await retryDeadlock(() =>
-          claimUpdate(db, clientId, profileId, false, now, leaseUntil, limit - lost.length).execute(),
-        )
+      ? await retryDeadlock(() => claim(db, clientId, profileId, false, now, leaseUntil, limit - lost.length))
       : [];
   // RETURNING gives no order: the queue's
   return [
@@ -255,15 +272,23 @@ export async function finishAttempt(
   m: Pick<MessageRow, 'id' | 'lease_until'>,
   patch: Partial<MessageRow>,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('outbox_messages')
-    .set({ ...patch, lease_until: null, updated_at: nowIso() })
-    .where('client_id', '=', clientId)
-    .where('id', '=', m.id)
-    .where('status', '=', 'sending')
-    .where('lease_until', '=', m.lease_until)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const set = { ...patch, lease_until: null, updated_at: nowIso() };
+  // one compiled statement per set of columns patched (reused-query.ts)
+  const keys = Object.keys(set).sort() as (keyof typeof set)[];
+  const values: Record<string, unknown> = { clientId, id: m.id, lease: m.lease_until };
+  for (const k of keys) values[`set.${k}`] = set[k];
+  const r = await db.executeQuery(
+    reusedQuery(db, `outbox.finish.${keys.join(',')}`, values, (v) =>
+      db
+        .updateTable('outbox_messages')
+        .set(Object.fromEntries(keys.map((k) => [k, v[`set.${k}`]])))
+        .where('client_id', '=', v.clientId as string)
+        .where('id', '=', v.id as string)
+        .where('status', '=', 'sending')
+        .where('lease_until', '=', v.lease as string | null),
+    ),
+  );
+  return Number(r.numAffectedRows) === 1;
 }
 
 /**
