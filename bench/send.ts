@@ -29,9 +29,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FormBrowser } from '../emulator/src/identity/testkit.js';
 import { ProfileDispatch } from '../src/modules/mail-delivery/dispatcher.js';
+import { buildMime } from '../src/modules/mail-delivery/mime.js';
 import type { OutgoingBatch } from '../src/modules/mail-delivery/outbox.js';
 import { renderMessage } from '../src/modules/mail-delivery/render.js';
-import { mimeOf } from '../src/modules/mail-delivery/transports.js';
 import { ADMIN, createTestApp, type Session, type TestApp } from '../test/helpers/app.js';
 import { type EmulatorClient, emulatorClient } from '../test/helpers/emulator.js';
 import { mb, measured, s } from './measure.js';
@@ -472,7 +472,7 @@ async function messageSize(): Promise<number> {
     recipient: { email: 'learner1@client.example', name: 'Learner 1' },
     message: { id: '0190f7a0-0000-7000-8000-000000000000', token: `bwm_${'x'.repeat(43)}` },
   });
-  const mime = await mimeOf({
+  const mime = buildMime({
     from: { address: 'security@mail.example', name: 'Security Team' },
     to: { address: 'learner1@client.example', name: 'Learner 1' },
     subject: r.subject,

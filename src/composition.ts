@@ -49,6 +49,7 @@ import { MessageTokenKeys } from './modules/mail-delivery/message-token.js';
 import { type MailServices, mailDeliveryModule } from './modules/mail-delivery/module.js';
 import { OutboxService } from './modules/mail-delivery/outbox.js';
 import { SendingProfileService } from './modules/mail-delivery/profiles.js';
+import { RenderPool } from './modules/mail-delivery/render-pool.js';
 import type { Module } from './modules/module.js';
 import { operatorRoutes } from './modules/operators/routes.js';
 import { OperatorService } from './modules/operators/service.js';
@@ -141,7 +142,8 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     connection: new ConnectionTester(db.db, tokens, graph),
   };
   const keys = new MessageTokenKeys(db.db, secrets);
-  const dispatch = { db: db.db, secrets, tokens, keys, config, logger };
+  const renderer = new RenderPool(config.renderThreads);
+  const dispatch = { db: db.db, secrets, tokens, keys, config, logger, renderer };
   const outbox = new OutboxService(db.db, queue, keys);
   const library = new ContentLibrary(db.db, config.dataDir);
   const incidentFeedback = new IncidentFeedbackService(db.db, outbox);
@@ -226,6 +228,7 @@ export function compose(core: Core, opts: { passwords?: PasswordHasher } = {}): 
     schedules: modules.flatMap((m) => m.schedules ?? []),
     close: async () => {
       await queue.close?.();
+      await renderer.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { defaultReaders } from './db/sqlite-readers.js';
+import { defaultRenderThreads } from './modules/mail-delivery/render-pool.js';
 
 export type DatabaseConfig =
   /** readers: threads with read-only connections for plain reads (0: none; default one per core, at most 2) */
@@ -34,6 +35,8 @@ export interface Config {
   syncSliceSeconds: number;
   /** how long one mail-dispatch job sends; the send timeout, lease and job expiry follow it */
   mailSliceSeconds: number;
+  /** threads that render and write outgoing mail (modules/mail-delivery/render-pool.ts); 0: the event loop's thread */
+  renderThreads: number;
   /** minutes between two readings of a client's reporting mailbox (modules/reporting-mailbox) */
   reportingMailboxIntervalMinutes: number;
   /** event-loop lag (ms) above which API requests other than sign-in get 503 + Retry-After (http/overload.ts); 0: never */
@@ -223,6 +226,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webDir: resolve(env.BAITWISE_WEB_DIR || 'web/dist'),
     syncSliceSeconds: int(env, 'BAITWISE_SYNC_SLICE_SECONDS', 60, 2, 3600),
     mailSliceSeconds: int(env, 'BAITWISE_MAIL_SLICE_SECONDS', 30, 2, 3600),
+    renderThreads: int(env, 'BAITWISE_RENDER_THREADS', defaultRenderThreads(), 0, 8),
     reportingMailboxIntervalMinutes: int(env, 'BAITWISE_REPORTING_MAILBOX_INTERVAL_MINUTES', 5, 1, 1440),
     overloadMaxLagMs: int(env, 'BAITWISE_OVERLOAD_MAX_LAG_MS', 1000, 0, 60_000),
     apiRate: {

@@ -15,7 +15,8 @@ import { DeliveryError } from './delivery-error.js';
 import { type MessageTokenKeys, messageToken } from './message-token.js';
 import { backOff, returnSlots, type Taken, takeSlots } from './pacing.js';
 import { profileSecrets, senderHeaders } from './profile-fields.js';
-import { type MessageTemplates, renderMessage } from './render.js';
+import type { MessageTemplates } from './render.js';
+import { RenderError, type RenderPool } from './render-pool.js';
 import * as repo from './repository.js';
 import { mailTiming } from './timing.js';
 import { graphSendMail, office365Smtp, smtpRelay, type Transport, type TransportDeps } from './transports.js';
@@ -30,6 +31,8 @@ const backoffMs = (attempt: number) => Math.min(60 * 60_000, 60_000 * 2 ** Math.
 
 export interface DispatcherDeps extends TransportDeps {
   db: Db;
+  /** renders and writes each message, on threads of its own (render-pool.ts) */
+  renderer: RenderPool;
   secrets: SecretBox;
   tokens: TokenService;
   keys: MessageTokenKeys;
@@ -275,13 +278,22 @@ export class ProfileDispatch {
       if (!content) throw new DeliveryError('permanent', 'content_missing', 'The message content was deleted.');
       const key = await this.deps.keys.key(this.clientId);
       const variables = JSON.parse(m.variables) as Record<string, unknown>;
-      const rendered = await renderMessage(content, {
-        ...variables,
-        recipient: { email: m.to_address, name: m.to_name, ...(variables.recipient as object | undefined) },
-        message: { id: m.id, token: messageToken(key, m.id) },
-      }).catch((err: unknown) => {
-        throw new DeliveryError('permanent', 'template_error', err instanceof Error ? err.message : String(err));
-      });
+      const { mime } = await this.deps.renderer
+        .render(
+          content,
+          {
+            ...variables,
+            recipient: { email: m.to_address, name: m.to_name, ...(variables.recipient as object | undefined) },
+            message: { id: m.id, token: messageToken(key, m.id) },
+          },
+          { from: transport.sender, to: { address: m.to_address, name: m.to_name }, messageId: m.message_id, headers },
+        )
+        .catch((err: unknown) => {
+          // A render thread that died is not the template's fault: that message is tried again.
+          if (!(err instanceof RenderError))
+            throw new DeliveryError('transient', 'render_failed', err instanceof Error ? err.message : String(err));
+          throw new DeliveryError('permanent', 'template_error', err.message);
+        });
       const wait = at - Date.now();
       if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
       // A 429 came back while this one waited for its slot: it would only be refused too.
@@ -289,15 +301,7 @@ export class ProfileDispatch {
         await this.holdBack(m, taken);
         return;
       }
-      result = await transport.send({
-        from: transport.sender,
-        to: { address: m.to_address, name: m.to_name },
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        messageId: m.message_id,
-        headers,
-      });
+      result = await transport.send({ from: transport.sender.address, to: m.to_address, mime });
     } catch (err) {
       await this.failed_(m, err);
       return;

@@ -13,6 +13,7 @@ import { findApp } from '../azure-apps/repository.js';
 import { DeliveryError } from './delivery-error.js';
 import { type DispatcherDeps, openTransport } from './dispatcher.js';
 import { deliveryGuidance } from './guidance.js';
+import { buildMime } from './mime.js';
 import { profileSecretContext, senderHeaders } from './profile-fields.js';
 import * as repo from './repository.js';
 import { type ProfileInput, type ProfilePatch, type ProfileView, profileView } from './view.js';
@@ -328,7 +329,7 @@ export class SendingProfileService {
       const transport = await openTransport(this.dispatch, p);
       from = transport.sender.address;
       try {
-        const sent = await transport.send({
+        const mime = buildMime({
           from: transport.sender,
           to: { address: to, name: null },
           subject: TEST_SUBJECT,
@@ -337,6 +338,7 @@ export class SendingProfileService {
           messageId: `${newId()}@${domainOf(from)}`,
           headers: senderHeaders(p),
         });
+        const sent = await transport.send({ from, to, mime });
         result = {
           ok: true,
           code: null,

@@ -15,7 +15,7 @@ import { outboundFetch, retryAfterMs } from '../../lib/outbound.js';
 import { CLOUDS, cloudEndpoints } from '../../microsoft/clouds.js';
 import type { TokenService } from '../azure-apps/token-service.js';
 import { classifySmtp, DeliveryError } from './delivery-error.js';
-import { buildMime, wireAddress } from './mime.js';
+import { wireAddress } from './mime.js';
 import { SmtpPool } from './smtp-pool.js';
 import { SmtpError } from './smtp-session.js';
 import { mailTiming } from './timing.js';
@@ -31,6 +31,13 @@ export interface OutgoingMessage {
   headers: { name: string; value: string }[];
 }
 
+/** A message ready to go: its envelope's addresses (as given) and its bytes (mime.ts). */
+export interface PreparedMessage {
+  from: string;
+  to: string;
+  mime: Buffer;
+}
+
 export interface SendResult {
   /** the server's acceptance: SMTP reply or Graph request-id */
   providerId: string | null;
@@ -39,7 +46,7 @@ export interface SendResult {
 export interface Transport {
   /** the address mail is sent from (a mailbox for the Microsoft kinds) */
   readonly sender: { address: string; name: string | null };
-  send(m: OutgoingMessage, signal?: AbortSignal): Promise<SendResult>;
+  send(m: PreparedMessage, signal?: AbortSignal): Promise<SendResult>;
   close(): void;
 }
 
@@ -52,9 +59,6 @@ export interface ProfileSecrets {
   smtpPassword: string | null;
   dkimPrivateKey: string | null;
 }
-
-/** The message as Graph's MIME form wants it: RFC 5322 bytes (base64 on the wire). */
-export const mimeOf = (m: OutgoingMessage): Buffer => buildMime(m);
 
 /** A token-service failure is the profile's problem (not authorized, consent gone) or transient. */
 function tokenFailure(err: unknown): DeliveryError {
@@ -72,31 +76,22 @@ const timeouts = (sliceSeconds?: number) => {
 };
 
 /** A message with a non-ASCII local part, refused before it reaches a server without SMTPUTF8. */
-function smtpUtf8Refusal(m: OutgoingMessage): DeliveryError | null {
+function smtpUtf8Refusal(m: PreparedMessage): DeliveryError | null {
   const reason =
     'needs a server that offers SMTPUTF8 (RFC 6531), which this one does not: its characters before the @ are not ASCII';
   // The From address is the profile's: every message would fail, so the profile pauses.
-  if (needsSmtpUtf8(m.from.address))
-    return new DeliveryError('profile', 'smtputf8_unsupported', `The From address ${m.from.address} ${reason}.`);
-  if (needsSmtpUtf8(m.to.address))
-    return new DeliveryError('permanent', 'smtputf8_unsupported', `The address ${m.to.address} ${reason}.`);
+  if (needsSmtpUtf8(m.from))
+    return new DeliveryError('profile', 'smtputf8_unsupported', `The From address ${m.from} ${reason}.`);
+  if (needsSmtpUtf8(m.to))
+    return new DeliveryError('permanent', 'smtputf8_unsupported', `The address ${m.to} ${reason}.`);
   return null;
 }
 
-/** Whether the envelope needs SMTPUTF8, and its addresses as they go on the wire. */
-function envelope(m: OutgoingMessage) {
-  return {
-    from: wireAddress(m.from.address),
-    to: wireAddress(m.to.address),
-    smtpUtf8: needsSmtpUtf8(m.from.address) || needsSmtpUtf8(m.to.address),
-  };
-}
-
-/** Sends `m` through `pool`; a failure classified (see delivery-error.ts). */
-async function sendThrough(pool: SmtpPool, m: OutgoingMessage, data: Buffer): Promise<SendResult> {
-  const e = envelope(m);
+/** Sends `m` through `pool` (its envelope's addresses as they go on the wire); a failure classified (see delivery-error.ts). */
+async function sendThrough(pool: SmtpPool, m: PreparedMessage, data: Buffer): Promise<SendResult> {
+  const smtpUtf8 = needsSmtpUtf8(m.from) || needsSmtpUtf8(m.to);
   try {
-    return { providerId: await pool.send(e.from, e.to, data, { smtpUtf8: e.smtpUtf8 }) };
+    return { providerId: await pool.send(wireAddress(m.from), wireAddress(m.to), data, { smtpUtf8 }) };
   } catch (err) {
     if (err instanceof SmtpError && err.code === 'ESMTPUTF8') throw smtpUtf8Refusal(m) ?? classifySmtp(err);
     throw classifySmtp(err);
@@ -129,8 +124,7 @@ export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSecon
   return {
     sender: { address: p.from_address ?? '', name: p.from_name },
     async send(m) {
-      const data = buildMime(m);
-      return sendThrough(pool, m, dkim ? await signed(dkim, data) : data);
+      return sendThrough(pool, m, dkim ? await signed(dkim, m.mime) : m.mime);
     },
     close: () => pool.close(),
   };
@@ -170,7 +164,7 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
         throw tokenFailure(err);
       }
       try {
-        return await sendThrough(poolFor(token), m, buildMime(m));
+        return await sendThrough(poolFor(token), m, m.mime);
       } catch (err) {
         // An access token revoked before its expiry: the next attempt gets a fresh one.
         if (err instanceof DeliveryError && err.code === 'smtp.535.5.7.3') deps.tokens.forget(app.id);
@@ -196,7 +190,7 @@ export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: T
   return {
     sender: { address: p.mailbox ?? app.ms_upn ?? '', name: p.from_name },
     async send(m, signal) {
-      const body = mimeOf(m).toString('base64');
+      const body = m.mime.toString('base64');
       let res: Response | undefined;
       for (let attempt = 1; attempt <= 2; attempt++) {
         let token: string;
