@@ -126,6 +126,7 @@ describe('an SMTP relay profile', () => {
       [{ dkim: { domain: 'mail.example', selector: 's', privateKey: 'not a key' } }, 'dkim.privateKey'],
       [{ customHeaders: [{ name: 'Subject', value: 'x' }] }, 'customHeaders.0.name'],
       [{ fromAddress: null }, 'fromAddress'],
+      [{ limits: { perMinute: 1_000_001 } }, 'limits.perMinute'],
       [
         { smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls', username: 'u', password: 'p' } },
         'smtp.host',

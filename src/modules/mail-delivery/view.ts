@@ -30,7 +30,7 @@ export const DkimInput = Strict({
 });
 
 export const LimitsInput = Strict({
-  perMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  perMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   perDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
   concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });

@@ -24,7 +24,7 @@ export function LimitsFields({ form, kind }: { form: ProfileForm; kind: ProfileK
           label="Messages per minute"
           placeholder={formatNumber(d.perMinute)}
           min={1}
-          max={100_000}
+          max={1_000_000}
           allowDecimal={false}
           thousandSeparator=","
           {...form.getInputProps('limits.perMinute')}
