@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       readers: 3,
     });
     expect(() => loadConfig({ BAITWISE_SQLITE_READERS: '-1' })).toThrow(/BAITWISE_SQLITE_READERS/);
+    expect(loadConfig({ BAITWISE_RENDER_THREADS: '0' }).renderThreads).toBe(0);
+    expect(() => loadConfig({ BAITWISE_RENDER_THREADS: '9' })).toThrow(/BAITWISE_RENDER_THREADS/);
   });
 
   it('sizes the PostgreSQL pool by the cores, two each, at most ten, unless told otherwise', () => {
