@@ -6,10 +6,9 @@
 // 4. buildAndSend: building and sending each message, as the relay profile does.
 // Stages 1 and 2 run one message at a time; 3 and 4 with `sessions` messages in flight.
 import { performance } from 'node:perf_hooks';
-import { buildMime } from '../src/modules/mail-delivery/mime.js';
+import { buildMime, type OutgoingMessage } from '../src/modules/mail-delivery/mime.js';
 import { type MessageTemplates, renderMessage } from '../src/modules/mail-delivery/render.js';
 import { SmtpPool } from '../src/modules/mail-delivery/smtp-pool.js';
-import type { OutgoingMessage } from '../src/modules/mail-delivery/transports.js';
 
 export interface StageFigure {
   messagesPerSecond: number;

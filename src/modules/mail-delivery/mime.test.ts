@@ -6,8 +6,7 @@
 import { isAscii } from 'node:buffer';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildMime, quotedPrintable } from './mime.js';
-import type { OutgoingMessage } from './transports.js';
+import { buildMime, type OutgoingMessage, quotedPrintable } from './mime.js';
 
 const base: OutgoingMessage = {
   from: { address: 'security@mail.example', name: 'Security Team' },

@@ -12,7 +12,18 @@
 //   the message is 7-bit apart from such SMTPUTF8 addresses, and no line is longer than 78.
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import type { OutgoingMessage } from './transports.js';
+
+/** A message to write: its parts rendered, its envelope's people, its Message-ID and headers. */
+export interface OutgoingMessage {
+  from: { address: string; name: string | null };
+  to: { address: string; name: string | null };
+  subject: string;
+  html: string | null;
+  text: string;
+  /** without angle brackets */
+  messageId: string;
+  headers: { name: string; value: string }[];
+}
 
 type Encoding = 'quoted-printable' | 'base64';
 

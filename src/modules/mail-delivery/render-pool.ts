@@ -11,9 +11,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildMime } from './mime.js';
+import { buildMime, type OutgoingMessage } from './mime.js';
 import { type MessageTemplates, renderMessage } from './render.js';
-import type { OutgoingMessage } from './transports.js';
 
 /** Everything of the message but what the templates give. */
 export type Envelope = Omit<OutgoingMessage, 'subject' | 'html' | 'text'>;

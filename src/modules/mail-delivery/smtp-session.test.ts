@@ -138,7 +138,7 @@ describe('the SMTP pool', () => {
  * PIPELINING it answers a transaction's commands only once DATA has come (a client that waited
  * for the MAIL reply would wait forever); without, it answers each command as it comes.
  */
-async function scripted(pipelining: boolean) {
+async function scripted(pipelining: boolean, opts: { mailReply?: string } = {}) {
   const seenBeforeReply: string[][] = [];
   const server: Server = createServer((socket: Socket) => {
     let buf = '';
@@ -165,6 +165,11 @@ async function scripted(pipelining: boolean) {
           pending.push(verb);
           if (pipelining && verb !== 'DATA') continue;
           seenBeforeReply.push([...pending]);
+          if (opts.mailReply) {
+            // refuses the transaction and hangs up, as a server shutting down does (421)
+            socket.end(`${opts.mailReply}\r\n`);
+            return;
+          }
           for (const v of pending) say(v === 'DATA' ? '354 go ahead' : '250 2.1.0 Ok');
           inData = pending.includes('DATA');
           pending = [];
@@ -193,6 +198,16 @@ describe('PIPELINING', () => {
     closers.push(() => session.quit());
     await session.send('a@b.example', 'c@d.example', message('q'), { smtpUtf8: false });
     expect(s.seenBeforeReply).toEqual([['MAIL'], ['RCPT'], ['DATA']]);
+  });
+});
+
+describe('a server that hangs up', () => {
+  it('after refusing MAIL FROM: the refusal is what the send gets, and the session is over', async () => {
+    const s = await scripted(true, { mailReply: '421 4.3.2 Service shutting down' });
+    const session = await SmtpSession.open(options(s.port));
+    const err = await session.send('a@b.example', 'c@d.example', message('r'), { smtpUtf8: false }).catch((e) => e);
+    expect(err).toMatchObject({ responseCode: 421, command: 'MAIL FROM', response: '421 4.3.2 Service shutting down' });
+    expect(session.closed).toBe(true);
   });
 });
 

@@ -278,31 +278,38 @@ export class SmtpSession {
     ];
     let refused: SmtpError | undefined;
     let dataOpen = false;
-    if (this.extensions.has('PIPELINING')) {
-      const replies = commands.map(([command]) => this.reply(command));
-      this.write(commands.map(([, line]) => line).join(''));
-      for (const [i, [command, , ok]] of commands.entries()) {
-        const r = await (replies[i] as Promise<Reply>);
-        if (command === 'DATA') dataOpen = r.code === 354;
-        if (!ok.includes(r.code)) refused ??= this.refusal(command, r, 'EENVELOPE');
-      }
-    } else {
-      for (const [command, line, ok] of commands) {
-        this.write(line);
-        const r = await this.reply(command);
-        if (command === 'DATA') dataOpen = r.code === 354;
-        if (!ok.includes(r.code)) {
-          refused = this.refusal(command, r, 'EENVELOPE');
-          break;
+    try {
+      if (this.extensions.has('PIPELINING')) {
+        const replies = commands.map(([command]) => this.reply(command));
+        // A server that hangs up after its first refusal fails the replies still awaited: each
+        // has a handler before anything can fail, and the refusal is what the caller gets.
+        for (const r of replies) r.catch(() => undefined);
+        this.write(commands.map(([, line]) => line).join(''));
+        for (const [i, [command, , ok]] of commands.entries()) {
+          const r = await (replies[i] as Promise<Reply>);
+          if (command === 'DATA') dataOpen = r.code === 354;
+          if (!ok.includes(r.code)) refused ??= this.refusal(command, r, 'EENVELOPE');
+        }
+      } else {
+        for (const [command, line, ok] of commands) {
+          this.write(line);
+          const r = await this.reply(command);
+          if (command === 'DATA') dataOpen = r.code === 354;
+          if (!ok.includes(r.code)) {
+            refused = this.refusal(command, r, 'EENVELOPE');
+            break;
+          }
         }
       }
-    }
-    if (refused) {
-      // A server that opened DATA after refusing the recipient gets an empty message it will refuse.
-      if (dataOpen) {
+      if (refused && dataOpen) {
+        // A server that opened DATA after refusing the recipient gets an empty message it will refuse.
         this.write('.\r\n');
         await this.reply('DATA');
       }
+    } catch (err) {
+      throw refused ?? err;
+    }
+    if (refused) {
       await this.reset();
       throw refused;
     }

@@ -20,17 +20,6 @@ import { SmtpPool } from './smtp-pool.js';
 import { SmtpError } from './smtp-session.js';
 import { mailTiming } from './timing.js';
 
-export interface OutgoingMessage {
-  from: { address: string; name: string | null };
-  to: { address: string; name: string | null };
-  subject: string;
-  html: string | null;
-  text: string;
-  /** without angle brackets */
-  messageId: string;
-  headers: { name: string; value: string }[];
-}
-
 /** A message ready to go: its envelope's addresses (as given) and its bytes (mime.ts). */
 export interface PreparedMessage {
   from: string;
