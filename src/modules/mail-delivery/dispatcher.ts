@@ -118,6 +118,8 @@ export class ProfileDispatch {
       await this.pause(err);
       return { sent: 0, failed: 0, paused: true, more: false };
     }
+    // the render threads up before the first slot (render-pool.ts: ready)
+    await this.deps.renderer.ready();
     const headers = senderHeaders(profile);
     const { leaseMs } = mailTiming(this.deps.config.mailSliceSeconds);
     const renewal = setInterval(

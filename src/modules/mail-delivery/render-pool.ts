@@ -24,7 +24,11 @@ export interface RenderRequest {
   envelope: Envelope;
 }
 
-export type RenderResponse = { id: number; subject: string; mime: Uint8Array } | { id: number; error: string };
+export type RenderResponse =
+  | { id: number; subject: string; mime: Uint8Array }
+  | { id: number; error: string }
+  /** the thread's program is loaded (its first message) */
+  | { ready: true };
 
 export interface RenderedMime {
   subject: string;
@@ -72,6 +76,8 @@ class RenderThread {
   private readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
   alive = true;
+  /** resolved once the thread can render (or has ended: its renders say why) */
+  readonly ready: Promise<void>;
 
   constructor(onExit: (t: RenderThread) => void) {
     const program = workerProgram();
@@ -80,7 +86,12 @@ class RenderThread {
       resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
     });
     this.worker.unref();
+    let loaded: () => void = () => undefined;
+    this.ready = new Promise((resolve) => {
+      loaded = resolve;
+    });
     this.worker.on('message', (res: RenderResponse) => {
+      if ('ready' in res) return loaded();
       const p = this.pending.get(res.id);
       if (!p) return;
       this.pending.delete(res.id);
@@ -92,6 +103,7 @@ class RenderThread {
         });
     });
     const end = (err: Error) => {
+      loaded();
       if (!this.alive) return;
       this.alive = false;
       for (const p of this.pending.values()) p.reject(err);
@@ -122,6 +134,17 @@ export class RenderPool {
 
   constructor(private readonly size: number) {}
 
+  /**
+   * Starts the threads and waits until each has loaded (a few hundred ms, more under tsx). A
+   * dispatcher waits for this before it takes its first slot: otherwise the messages of the first
+   * slots wait for the thread, and once it is up go together, faster than the pace.
+   */
+  async ready(): Promise<void> {
+    if (this.size <= 0 || this.closed) return;
+    while (this.threads.length < this.size) this.start();
+    await Promise.all(this.threads.map((t) => t.ready));
+  }
+
   /** The message rendered and written; a RenderError when its templates do not render. */
   async render(templates: MessageTemplates, context: object, envelope: Envelope): Promise<RenderedMime> {
     if (this.size <= 0 || this.closed) return renderHere(templates, context, envelope);
@@ -131,12 +154,14 @@ export class RenderPool {
 
   /** The least busy thread, started when there are fewer than `size`. */
   private thread(): RenderThread {
-    if (this.threads.length < this.size) {
-      const t = new RenderThread((dead) => this.threads.splice(this.threads.indexOf(dead), 1));
-      this.threads.push(t);
-      return t;
-    }
+    if (this.threads.length < this.size) return this.start();
     return this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  }
+
+  private start(): RenderThread {
+    const t = new RenderThread((dead) => this.threads.splice(this.threads.indexOf(dead), 1));
+    this.threads.push(t);
+    return t;
   }
 
   async close() {

@@ -8,6 +8,7 @@ import type { RenderRequest, RenderResponse } from './render-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('render-worker.ts runs as a worker thread');
+port.postMessage({ ready: true } satisfies RenderResponse);
 port.on('message', (req: RenderRequest) => {
   renderMessage(req.templates, req.context).then(
     (rendered) => {
