@@ -555,6 +555,49 @@ describe('the outbox', () => {
     await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
   });
 
+  it('holds back a message whose request was getting ready (a token) when a 429 came back to another', async () => {
+    // Two slots 17 ms apart. The first request is refused with a 429 after 60 ms; the second has
+    // passed the dispatcher's own check by then and is, as a Graph send on PostgreSQL does, still
+    // getting its token: the transport asks `held` right before its request would go.
+    const p = await relayProfile({ limits: { perMinute: 3500, perDay: 100_000, concurrency: 4 } });
+    await outboxRepo.updateProfile(db(), clientId, p.id, { next_slot_at: new Date(0).toISOString() });
+    const ids = await enqueue(p.id, { to: ['ready0@client.example', 'ready1@client.example'] });
+    let refusedAt = 0;
+    const requests: string[] = [];
+    const relay = vi.spyOn(transports, 'smtpRelay').mockImplementation(() => ({
+      sender: { address: 'security@mail.example', name: null },
+      async send(m, opts = {}) {
+        if (m.to === 'ready0@client.example') {
+          await new Promise((r) => setTimeout(r, 60));
+          requests.push(m.to);
+          refusedAt = Date.now();
+          throw new DeliveryError('throttled', 'graph.429', 'too many', 'ApplicationThrottled', 60_000);
+        }
+        await vi.waitFor(() => expect(refusedAt).toBeGreaterThan(0), { interval: 5 });
+        await new Promise((r) => setTimeout(r, 20)); // the token, answered after the refusal
+        if (opts.held?.()) throw new transports.HeldBack();
+        requests.push(m.to);
+        return { providerId: '250 ok' };
+      },
+      close: () => undefined,
+    }));
+    try {
+      expect(await dispatch(p.id, 1000)).toMatchObject({ sent: 0, failed: 0 });
+    } finally {
+      relay.mockRestore();
+    }
+    expect(requests).toEqual(['ready0@client.example']);
+    const rows = await messageRows(ids);
+    expect(rows.map((r) => [r.to_address, r.status, r.attempts]).sort()).toEqual([
+      ['ready0@client.example', 'queued', 0],
+      ['ready1@client.example', 'queued', 0],
+    ]);
+    const row = await db().selectFrom('sending_profiles').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.throttled_count).toBe(1);
+    expect(row.day_recipients).toBe(1);
+    await db().updateTable('outbox_messages').set({ status: 'cancelled' }).where('id', 'in', ids).execute();
+  });
+
   it("holds an archived client's mail, unchanged, until the client is restored", async () => {
     const other = (await t.as(sys, 'POST', '/api/v1/clients', { name: 'Archived Mail Ltd' })).json().id as string;
     const created = await t.as(sys, 'POST', `/api/v1/clients/${other}/sending-profiles`, {

@@ -19,7 +19,7 @@ import type { MessageTemplates } from './render.js';
 import { RenderError, type RenderPool } from './render-pool.js';
 import * as repo from './repository.js';
 import { mailTiming } from './timing.js';
-import { graphSendMail, office365Smtp, smtpRelay, type Transport, type TransportDeps } from './transports.js';
+import { graphSendMail, HeldBack, office365Smtp, smtpRelay, type Transport, type TransportDeps } from './transports.js';
 
 /** Transient failures (SMTP 4xx, network) are retried this many times, backing off, then fail. */
 export const MAX_ATTEMPTS = 8;
@@ -303,9 +303,13 @@ export class ProfileDispatch {
         await this.holdBack(m, taken);
         return;
       }
-      result = await transport.send({ from: transport.sender.address, to: m.to_address, mime });
+      result = await transport.send(
+        { from: transport.sender.address, to: m.to_address, mime },
+        { held: () => this.holdUntil > Date.now() },
+      );
     } catch (err) {
-      await this.failed_(m, err);
+      if (err instanceof HeldBack) await this.holdBack(m, taken);
+      else await this.failed_(m, err);
       return;
     }
     // Accepted by the server: from here on the message must never be queued again. A failed

@@ -32,10 +32,27 @@ export interface SendResult {
   providerId: string | null;
 }
 
+export interface SendOptions {
+  /**
+   * Asked right before the request goes out, after everything that can wait (a token, a
+   * session): true holds the message back (HeldBack) instead of sending it. The dispatcher says
+   * true once a 429 has come back: a request started after that would only be refused too.
+   */
+  held?: () => boolean;
+}
+
+/** The message was held back before anything was sent (SendOptions.held). */
+export class HeldBack extends Error {
+  constructor() {
+    super('held back: the server asked to wait');
+    this.name = 'HeldBack';
+  }
+}
+
 export interface Transport {
   /** the address mail is sent from (a mailbox for the Microsoft kinds) */
   readonly sender: { address: string; name: string | null };
-  send(m: PreparedMessage, signal?: AbortSignal): Promise<SendResult>;
+  send(m: PreparedMessage, opts?: SendOptions): Promise<SendResult>;
   close(): void;
 }
 
@@ -77,8 +94,9 @@ function smtpUtf8Refusal(m: PreparedMessage): DeliveryError | null {
 }
 
 /** Sends `m` through `pool` (its envelope's addresses as they go on the wire); a failure classified (see delivery-error.ts). */
-async function sendThrough(pool: SmtpPool, m: PreparedMessage, data: Buffer): Promise<SendResult> {
+async function sendThrough(pool: SmtpPool, m: PreparedMessage, data: Buffer, opts: SendOptions): Promise<SendResult> {
   const smtpUtf8 = needsSmtpUtf8(m.from) || needsSmtpUtf8(m.to);
+  if (opts.held?.()) throw new HeldBack();
   try {
     return { providerId: await pool.send(wireAddress(m.from), wireAddress(m.to), data, { smtpUtf8 }) };
   } catch (err) {
@@ -112,8 +130,8 @@ export function smtpRelay(p: SendingProfilesTable, s: ProfileSecrets, sliceSecon
       : undefined;
   return {
     sender: { address: p.from_address ?? '', name: p.from_name },
-    async send(m) {
-      return sendThrough(pool, m, dkim ? await signed(dkim, m.mime) : m.mime);
+    async send(m, opts = {}) {
+      return sendThrough(pool, m, dkim ? await signed(dkim, m.mime) : m.mime, opts);
     },
     close: () => pool.close(),
   };
@@ -145,7 +163,7 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
   };
   return {
     sender: { address: user, name: p.from_name },
-    async send(m) {
+    async send(m, opts = {}) {
       let token: string;
       try {
         token = await deps.tokens.accessToken(app.client_id, app.id, 'smtp');
@@ -153,7 +171,7 @@ export function office365Smtp(p: SendingProfilesTable, app: AzureAppRow, deps: T
         throw tokenFailure(err);
       }
       try {
-        return await sendThrough(poolFor(token), m, m.mime);
+        return await sendThrough(poolFor(token), m, m.mime, opts);
       } catch (err) {
         // An access token revoked before its expiry: the next attempt gets a fresh one.
         if (err instanceof DeliveryError && err.code === 'smtp.535.5.7.3') deps.tokens.forget(app.id);
@@ -169,16 +187,16 @@ export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: T
   const graph = cloudEndpoints(app.cloud, deps.config).graphEndpoint;
   const allowedOrigins = new Set(CLOUDS.map((c) => new URL(cloudEndpoints(c, deps.config).graphEndpoint).origin));
   const path = p.mailbox ? `users/${encodeURIComponent(p.mailbox)}` : 'me';
-  const post = async (token: string, body: string, signal?: AbortSignal) =>
+  const post = async (token: string, body: string) =>
     outboundFetch(
       `${graph}/v1.0/${path}/sendMail`,
       { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body },
       // One attempt: throttling is the dispatcher's to handle, across the whole profile.
-      { allowedOrigins, timeoutMs: mailTiming(deps.config.mailSliceSeconds).sendTimeoutMs, attempts: 1, signal },
+      { allowedOrigins, timeoutMs: mailTiming(deps.config.mailSliceSeconds).sendTimeoutMs, attempts: 1 },
     );
   return {
     sender: { address: p.mailbox ?? app.ms_upn ?? '', name: p.from_name },
-    async send(m, signal) {
+    async send(m, opts = {}) {
       const body = m.mime.toString('base64');
       let res: Response | undefined;
       for (let attempt = 1; attempt <= 2; attempt++) {
@@ -188,10 +206,12 @@ export function graphSendMail(p: SendingProfilesTable, app: AzureAppRow, deps: T
         } catch (err) {
           throw tokenFailure(err);
         }
+        // Getting the token can take a database round trip (PostgreSQL): a 429 may have come
+        // back meanwhile to a request of this profile that was already on its way.
+        if (attempt === 1 && opts.held?.()) throw new HeldBack();
         try {
-          res = await post(token, body, signal);
+          res = await post(token, body);
         } catch (err) {
-          if (signal?.aborted) throw err;
           throw new DeliveryError('transient', 'network.graph', `Microsoft Graph could not be reached: ${String(err)}`);
         }
         // An access token revoked before its expiry: drop it and try once with a fresh one.
