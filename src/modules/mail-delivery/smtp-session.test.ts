@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { smtpCerts } from '../../../emulator/src/smtp/certs.js';
 import { SmtpPool } from './smtp-pool.js';
 import { dotStuffed, SmtpError, type SmtpOptions, SmtpSession } from './smtp-session.js';
 
@@ -182,6 +183,38 @@ async function scripted(pipelining: boolean, opts: { mailReply?: string } = {}) 
   closers.push(() => new Promise((r) => server.close(() => r(undefined))));
   return { port: (server.address() as { port: number }).port, seenBeforeReply };
 }
+
+describe('TLS', () => {
+  it('speaks implicit TLS (port 465 style), verifying the server against the CA it is given', async () => {
+    const { key, cert, caPem } = await smtpCerts();
+    const s = await sink({ key, cert, secure: true, disabledCommands: [] });
+    const session = await SmtpSession.open(options(s.port, { security: 'tls', tls: { ca: caPem } }));
+    closers.push(() => session.quit());
+    expect(session.secure).toBe(true);
+    await session.send('a@b.example', 'tls@c.example', message('t'), { smtpUtf8: false });
+    expect(s.got.map((g) => g.to)).toEqual(['tls@c.example']);
+  });
+
+  it('upgrades with STARTTLS, and refuses a server whose certificate it cannot verify', async () => {
+    const { key, cert, caPem } = await smtpCerts();
+    const s = await sink({ key, cert, disabledCommands: [] });
+    const session = await SmtpSession.open(options(s.port, { security: 'starttls', tls: { ca: caPem } }));
+    closers.push(() => session.quit());
+    expect(session.secure).toBe(true);
+    await session.send('a@b.example', 'starttls@c.example', message('s'), { smtpUtf8: false });
+    expect(s.got.map((g) => g.to)).toEqual(['starttls@c.example']);
+    const untrusted = await SmtpSession.open(options(s.port, { security: 'starttls' })).catch((e) => e);
+    expect(untrusted).toMatchObject({ code: 'ETLS', command: 'STARTTLS' });
+    expect(untrusted.message).toMatch(/certificate/i);
+  });
+
+  it('refuses a server that does not offer STARTTLS when the profile requires it', async () => {
+    const s = await sink();
+    const err = await SmtpSession.open(options(s.port, { security: 'starttls' })).catch((e) => e);
+    expect(err).toMatchObject({ code: 'ETLS', command: 'STARTTLS' });
+    expect(s.got).toEqual([]);
+  });
+});
 
 describe('PIPELINING', () => {
   it('sends MAIL, RCPT and DATA together when the server offers it', async () => {
