@@ -206,15 +206,7 @@ export const claimUpdate = (
     .returningAll();
 
 /** claimUpdate, compiled once per shape (reused-query.ts): a claim per message or so. */
-const claim = (
-  db: Db,
-  clientId: string,
-  profileId: string,
-  inDoubt: boolean,
-  now: string,
-  leaseUntil: string,
-  limit: number,
-) =>
+const claim = (...[db, clientId, profileId, inDoubt, now, leaseUntil, limit]: Parameters<typeof claimUpdate>) =>
   db
     .executeQuery(
       reusedQuery(db, `outbox.claim.${inDoubt}`, { clientId, profileId, now, leaseUntil, limit }, (v) =>
