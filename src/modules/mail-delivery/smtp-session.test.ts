@@ -244,6 +244,22 @@ describe('a server that hangs up', () => {
   });
 });
 
+describe('a server that is not speaking SMTP', () => {
+  it('is dropped when it streams a reply without end, not buffered without bound', async () => {
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined); // the client hangs up on it
+      socket.write('220-');
+      socket.write('x'.repeat(200_000));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closers.push(() => new Promise((r) => server.close(() => r(undefined))));
+    const err = await SmtpSession.open(options((server.address() as { port: number }).port)).catch((e) => e);
+    expect(err).toMatchObject({ code: 'EPROTOCOL' });
+    expect(err.message).toMatch(/too long/);
+  });
+});
+
 describe('dotStuffed', () => {
   it('doubles a dot that starts a line, and copies nothing when none does', () => {
     const plain = Buffer.from('a.b\r\nc');

@@ -54,6 +54,9 @@ function ehloName(): string {
   return name.includes('.') ? name : '[127.0.0.1]';
 }
 
+const MAX_REPLY_CHARS = 64 * 1024;
+const MAX_REPLY_LINES = 1000;
+
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 export class SmtpSession {
@@ -129,6 +132,12 @@ export class SmtpSession {
 
   private onData(chunk: string) {
     this.buffered += chunk;
+    // A reply is a few lines of at most 512 characters (RFC 5321 §4.5.3.1.5): a server that
+    // streams more without ending it is not speaking SMTP, and is not buffered without bound.
+    if (this.buffered.length > MAX_REPLY_CHARS || this.replyLines.length > MAX_REPLY_LINES) {
+      this.fail(new SmtpError('EPROTOCOL', 'The server sent a reply too long to be SMTP'));
+      return;
+    }
     let nl = this.buffered.indexOf('\n');
     while (nl >= 0) {
       const line = this.buffered.slice(0, nl).replace(/\r$/, '');
