@@ -226,6 +226,8 @@ export class SmtpSession {
     plain.removeAllListeners('close');
     plain.setTimeout(0);
     const secured = tlsConnect({ socket: plain, ...this.tlsOptions() });
+    // a failed handshake may say so more than once: the first is the answer, none is left unheard
+    secured.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       secured.once('secureConnect', resolve);
       secured.once('error', (err) => reject(new SmtpError('ETLS', err.message, undefined, undefined, 'STARTTLS')));
