@@ -10,6 +10,7 @@ import { DeliveryError } from '../../src/modules/mail-delivery/delivery-error.js
 import { ProfileDispatch } from '../../src/modules/mail-delivery/dispatcher.js';
 import type { OutgoingBatch } from '../../src/modules/mail-delivery/outbox.js';
 import { takeSlot, takeSlots } from '../../src/modules/mail-delivery/pacing.js';
+import { RenderPool } from '../../src/modules/mail-delivery/render-pool.js';
 import * as outboxRepo from '../../src/modules/mail-delivery/repository.js';
 import { claimBatch, profilesWithDueWork } from '../../src/modules/mail-delivery/repository.js';
 import * as transports from '../../src/modules/mail-delivery/transports.js';
@@ -409,6 +410,43 @@ describe('the outbox', () => {
     // so give the first send's own time some room); unpaced, all 12 take a few tens of ms.
     expect((sent.at(-1) ?? 0) - (sent[0] ?? 0)).toBeGreaterThanOrEqual(900);
     for (let i = 0; i < 12; i++) expect(receivedFor(`paced${i}@client.example`)).toHaveLength(1);
+  });
+
+  it('keeps late sends apart at the pace when rendering held them past their slots', async () => {
+    // One slot each 100 ms; every render waits until 450 ms (a render thread starting again), so
+    // the first four messages are ready together, after their slots.
+    const p = await relayProfile({ limits: { perMinute: 600, perDay: 100_000, concurrency: 4 } });
+    await outboxRepo.updateProfile(db(), clientId, p.id, { next_slot_at: new Date(0).toISOString() });
+    await enqueue(p.id, { to: Array.from({ length: 4 }, (_, i) => `late${i}@client.example`) });
+    const here = new RenderPool(0);
+    const started = Date.now();
+    const slow = {
+      ready: async () => undefined,
+      render: async (...args: Parameters<RenderPool['render']>) => {
+        await new Promise((r) => setTimeout(r, Math.max(0, started + 450 - Date.now())));
+        return here.render(...args);
+      },
+    } as unknown as RenderPool;
+    // when each send is handed to the server (arrival would add each new session's TLS and AUTH)
+    const handed: number[] = [];
+    const real = transports.smtpRelay;
+    const relay = vi.spyOn(transports, 'smtpRelay').mockImplementation((...args) => {
+      const tr = real(...args);
+      return { ...tr, send: (m, o) => (handed.push(Date.now()), tr.send(m, o)) };
+    });
+    let outcome: Awaited<ReturnType<ProfileDispatch['run']>>;
+    try {
+      outcome = await new ProfileDispatch({ ...t.app.services.mail.dispatch, renderer: slow }, clientId, p.id).run(
+        AbortSignal.timeout(20_000),
+      );
+    } finally {
+      relay.mockRestore();
+    }
+    expect(outcome).toMatchObject({ sent: 4, failed: 0 });
+    for (let i = 0; i < 4; i++) expect(receivedFor(`late${i}@client.example`)).toHaveLength(1);
+    // at once they would go within a few ms of each other; at the pace, about 100 ms apart
+    expect(handed).toHaveLength(4);
+    for (let i = 1; i < 4; i++) expect((handed[i] ?? 0) - (handed[i - 1] ?? 0), `gap ${i}`).toBeGreaterThanOrEqual(90);
   });
 
   it('is sent by the worker: enqueueing in a transaction queues the profile’s dispatch job with it', async () => {

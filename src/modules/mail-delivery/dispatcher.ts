@@ -88,6 +88,8 @@ export class ProfileDispatch {
   private pace: repo.ProfileRow | undefined;
   /** a 429's Retry-After ends then (ms): sends due before it are held back, not tried */
   private holdUntil = 0;
+  /** the earliest the next send may go (ms): one interval after the last one let go */
+  private nextSendAt = 0;
   /** when this dispatcher last looked for lost attempts (0: not yet) */
   private lostCheckedAt = 0;
   private sent = 0;
@@ -296,7 +298,12 @@ export class ProfileDispatch {
             throw new DeliveryError('transient', 'render_failed', err instanceof Error ? err.message : String(err));
           throw new DeliveryError('permanent', 'template_error', err.message);
         });
-      const wait = at - Date.now();
+      // A message ready after its slot (a slow render, a render thread starting again) goes at
+      // most one interval after the last one this dispatcher let go, not at once with the others
+      // that were late with it: late sends never come closer together than the pace.
+      const sendAt = Math.max(at, this.nextSendAt, Date.now());
+      this.nextSendAt = sendAt + taken.intervalMs;
+      const wait = sendAt - Date.now();
       if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
       // A 429 came back while this one waited for its slot: it would only be refused too.
       if (this.holdUntil > Date.now()) {
