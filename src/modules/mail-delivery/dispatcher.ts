@@ -298,9 +298,9 @@ export class ProfileDispatch {
             throw new DeliveryError('transient', 'render_failed', err instanceof Error ? err.message : String(err));
           throw new DeliveryError('permanent', 'template_error', err.message);
         });
-      // A message ready after its slot (a slow render, a render thread starting again) goes at
-      // most one interval after the last one this dispatcher let go, not at once with the others
-      // that were late with it: late sends never come closer together than the pace.
+      // A message ready after its slot (a slow render, a render thread starting again) goes no
+      // sooner than one interval after the last one this dispatcher let go, not at once with the
+      // others that were late with it: late sends never come closer together than the pace.
       const sendAt = Math.max(at, this.nextSendAt, Date.now());
       this.nextSendAt = sendAt + taken.intervalMs;
       const wait = sendAt - Date.now();
