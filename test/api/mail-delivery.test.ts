@@ -432,7 +432,13 @@ describe('the outbox', () => {
     const real = transports.smtpRelay;
     const relay = vi.spyOn(transports, 'smtpRelay').mockImplementation((...args) => {
       const tr = real(...args);
-      return { ...tr, send: (m, o) => (handed.push(Date.now()), tr.send(m, o)) };
+      return {
+        ...tr,
+        send: (m, o) => {
+          handed.push(Date.now());
+          return tr.send(m, o);
+        },
+      };
     });
     let outcome: Awaited<ReturnType<ProfileDispatch['run']>>;
     try {
