@@ -34,9 +34,10 @@ export interface SendResult {
 
 export interface SendOptions {
   /**
-   * Asked right before the request goes out, after everything that can wait (a token, a
-   * session): true holds the message back (HeldBack) instead of sending it. The dispatcher says
-   * true once a 429 has come back: a request started after that would only be refused too.
+   * Asked right before the request goes out, after the access token and the DKIM signature (an
+   * SMTP send asks before it takes a session): true holds the message back (HeldBack) instead of
+   * sending it. The dispatcher says true once a 429 has come back: a request started after that
+   * would only be refused too.
    */
   held?: () => boolean;
 }
