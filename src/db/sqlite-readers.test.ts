@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase } from './connection.js';
@@ -139,6 +140,41 @@ describe('plain reads on SQLite reader threads', () => {
     expect(finished).toBeLessThan(4);
     await Promise.all(flood);
     expect(handle.queuedReadMs()).toBe(0);
+  });
+
+  it('take the write lock at BEGIN for a transaction declared read-write, so its first write cannot fail', async () => {
+    // another process (a worker) on the same file, which would rather fail than wait
+    const other = new SQLite(join(dir, 'r.db'));
+    other.pragma('busy_timeout = 0');
+    try {
+      // Deferred (Kysely's default): a read takes a snapshot, another process writes, and the
+      // transaction's own write then fails at once, whatever busy_timeout says.
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.selectFrom('things').select('id').where('id', '=', 1).execute();
+          other.prepare("insert into things (id, name) values (20, 'theirs')").run();
+          await trx.insertInto('things').values({ id: 21, name: 'ours' }).execute();
+        }),
+      ).rejects.toThrow(/database is locked|SQLITE_BUSY/);
+      // Read-write: the lock is this transaction's from BEGIN; the other process is the one kept out.
+      await db
+        .transaction()
+        .setAccessMode('read write')
+        .execute(async (trx) => {
+          await trx.selectFrom('things').select('id').where('id', '=', 1).execute();
+          expect(() => other.prepare("insert into things (id, name) values (22, 'theirs')").run()).toThrow(
+            /database is locked/,
+          );
+          await trx.insertInto('things').values({ id: 23, name: 'ours' }).execute();
+        });
+      const ids = (await db.selectFrom('things').select('id').where('id', '>=', 20).orderBy('id').execute()).map(
+        (r) => r.id,
+      );
+      expect(ids).toEqual([20, 23]);
+    } finally {
+      other.close();
+      await db.deleteFrom('things').where('id', '>=', 20).execute();
+    }
   });
 
   it('leave reads to the read-write connection once a thread has ended', async () => {

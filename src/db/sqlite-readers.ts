@@ -25,6 +25,7 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type TransactionSettings,
 } from 'kysely';
 import { foldName } from './search-fold.js';
 import { isUrgent } from './urgent.js';
@@ -212,10 +213,13 @@ class Lease implements DatabaseConnection {
     private readonly pool: ReaderPool | undefined,
   ) {}
 
-  async begin() {
+  async begin(settings: TransactionSettings) {
     this.release = await this.mutex.lock();
     try {
-      runOn(this.writer, CompiledQuery.raw('begin'));
+      // A transaction declared 'read write' takes the write lock at BEGIN. Deferred, a read before
+      // its first write would hold a snapshot, and another process (a worker) committing in
+      // between makes that write fail with SQLITE_BUSY at once, not after busy_timeout.
+      runOn(this.writer, CompiledQuery.raw(settings.accessMode === 'read write' ? 'begin immediate' : 'begin'));
     } catch (err) {
       this.end();
       throw err;
@@ -269,8 +273,8 @@ class PooledSqliteDriver implements Driver {
     return new Lease(this.writer, this.mutex, this.pool);
   }
 
-  async beginTransaction(c: DatabaseConnection) {
-    await (c as Lease).begin();
+  async beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {
+    await (c as Lease).begin(settings);
   }
 
   async commitTransaction(c: DatabaseConnection) {
