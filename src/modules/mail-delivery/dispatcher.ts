@@ -1,9 +1,10 @@
 // The dispatcher: one job per sending profile (singleton), working for a time slice and then
 // handing the rest to a new job, like directory sync. Per message: take a slot of the profile's
-// pace, claim the message (lease), render, send, record. The message row is committed as
-// "sending" before the send and as "sent" after it, so a worker killed in between leaves exactly
-// the messages that were in flight in doubt: their lease runs out, the next claim marks them
-// in_doubt and sends them again with the same Message-ID. No other message can go twice.
+// pace, claim the message (lease), render, send, record; on a busy profile the record of one
+// message and the slot and claim of the next are one transaction (turn). The message row is
+// committed as "sending" before the send and as "sent" after it, so a worker killed in between
+// leaves exactly the messages that were in flight in doubt: their lease runs out, the next claim
+// marks them in_doubt and sends them again with the same Message-ID. No other message can go twice.
 import type { Db } from '../../db/connection.js';
 import type { SecretBox } from '../../lib/crypto.js';
 import { nowIso } from '../../lib/ids.js';
@@ -79,7 +80,11 @@ export class ProfileDispatch {
     reject: (err: unknown) => void;
   }[] = [];
   private writing: Promise<void> | undefined;
-  /** messages this dispatcher is sending, with the lease it holds on each */
+  /** the run loop waits for a send to end: the next end wakes it, and it records the end (turn) */
+  private wake: (() => void) | undefined;
+  /** claimed messages whose send has not ended: what the profile's concurrency counts */
+  private readonly sending = new Set<string>();
+  /** messages this dispatcher is sending, with the lease it holds on each, until their end is recorded */
   private readonly held = new Map<string, repo.MessageRow>();
   /** lease renewals and recorded ends, one at a time, so an end always names the current lease */
   private writes: Promise<unknown> = Promise.resolve();
@@ -130,21 +135,48 @@ export class ProfileDispatch {
     );
     renewal.unref();
     try {
+      await this.sendWhileDue(signal, profile, transport, headers, leaseMs);
+      await Promise.allSettled([...this.inflight]);
+    } finally {
+      clearInterval(renewal);
+      transport.close();
+    }
+    const more = !this.pausedBy && (await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()));
+    return { sent: this.sent, failed: this.failed, paused: Boolean(this.pausedBy), more };
+  }
+
+  /** The run's loop: claims and sends due messages while the slice lasts and the profile is not paused. */
+  private async sendWhileDue(
+    signal: AbortSignal,
+    profile: repo.ProfileRow,
+    transport: Transport,
+    headers: { name: string; value: string }[],
+    leaseMs: number,
+  ) {
+    const { db } = this.deps;
+    try {
       while (!signal.aborted && !this.pausedBy) {
-        const room = profile.concurrency - this.inflight.size;
+        const room = profile.concurrency - this.sending.size;
         if (room <= 0) {
-          await Promise.race(this.inflight);
+          await this.sendEnded();
           continue;
         }
-        // Slots first (the pace and the day's count, shared through the profile row), then as
-        // many due messages as slots; slots left over go back, so the day's count stays exact.
-        const slot = await takeSlots(db, this.clientId, this.profileId, room, new Date(), this.pace);
+        // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
+        const lease = new Date(Date.now() + leaseMs).toISOString();
+        // Lost attempts (a sender died: the lease ran out) are looked for at the start and then
+        // once a second, not on every claim: a lease lasts far longer than that.
+        const lookForLost = Date.now() - this.lostCheckedAt >= LOST_CHECK_MS;
+        const turn = await this.turn(room, lookForLost, lease);
+        // the turn failed, and with it the record of ends it carried: their senders write them again
+        if (!turn) continue;
+        if (lookForLost) this.lostCheckedAt = Date.now();
+        const { slot, claims } = turn;
         this.pace = 'ok' in slot ? slot.row : undefined;
         if ('paused' in slot) break;
         if ('quotaUntil' in slot) {
           // Sends in flight may still fail and give their slot back: the day is not over yet.
           if (this.inflight.size) {
-            await Promise.race(this.inflight);
+            await this.sendEnded();
             continue;
           }
           if (!(await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()))) break;
@@ -162,27 +194,11 @@ export class ProfileDispatch {
           await sleep(slot.waitMs, signal);
           continue;
         }
-        // Claimed messages stay claimed longer than any live attempt lasts (timing.ts).
-        const lease = new Date(Date.now() + leaseMs).toISOString();
-        // Lost attempts (a sender died: the lease ran out) are looked for at the start and then
-        // once a second, not on every claim: a lease lasts far longer than that.
-        const lookForLost = Date.now() - this.lostCheckedAt >= LOST_CHECK_MS;
-        if (lookForLost) this.lostCheckedAt = Date.now();
-        const claims = await repo.claimBatch(
-          db,
-          this.clientId,
-          this.profileId,
-          nowIso(),
-          lease,
-          slot.count,
-          lookForLost,
-        );
         if (claims.length < slot.count) this.pace = undefined;
-        await returnSlots(db, this.clientId, this.profileId, slot, slot.count - claims.length);
         if (!claims.length) {
           // Nothing due now; sends in flight may yet put a message back (a deferral).
           if (!this.inflight.size) break;
-          await Promise.race(this.inflight);
+          await this.sendEnded();
           continue;
         }
         for (const [i, claim] of claims.entries()) {
@@ -194,34 +210,96 @@ export class ProfileDispatch {
             );
           }
           this.held.set(claim.message.id, claim.message);
+          this.sending.add(claim.message.id);
           // Each at its own slot: slots taken together are not sent as a burst.
           const at = slot.startsAt + i * slot.intervalMs;
           const p = this.deliver(claim.message, transport, headers, at, slot).finally(() => {
+            this.sending.delete(claim.message.id);
             this.held.delete(claim.message.id);
             this.inflight.delete(p);
           });
           this.inflight.add(p);
         }
       }
-      await Promise.allSettled([...this.inflight]);
     } finally {
-      clearInterval(renewal);
-      transport.close();
+      // Ends from here on are recorded as they come; any the loop was woken for, now.
+      this.wake = undefined;
+      if (this.finishing.length && !this.writing) this.writing = this.writeFinished();
     }
-    const more = !this.pausedBy && (await repo.hasDueWork(db, this.clientId, this.profileId, nowIso()));
-    return { sent: this.sent, failed: this.failed, paused: Boolean(this.pausedBy), more };
   }
 
   /**
-   * Records an attempt's end. Ends that come in while an earlier write is running are written
-   * together, in one transaction, when it is done (group commit): with one in flight that is one
-   * write per message as before; under load it is one commit for many, and none waits for a timer,
+   * One transaction: the ends waiting to be recorded, then up to `want` slots of the pace and as
+   * many due messages as slots, the ones left over given back. A busy profile sends one message as
+   * another ends, so this is one commit per message where the end, the pace and the claim were
+   * three: every commit writes the pages it changed to SQLite's WAL again (bench:send wrote 40 KB
+   * a message), and on PostgreSQL each is a WAL flush. What is in doubt after a crash is still
+   * only what was in flight: an end is written with the claim that follows it, or on its own.
+   * Undefined when it failed with ends in it: they are rejected (their senders write them again)
+   * and the loop goes on; a failure without ends is the loop's (as a claim's was).
+   */
+  private async turn(want: number, lookForLost: boolean, leaseUntil: string) {
+    const { db } = this.deps;
+    const ends = this.finishing.splice(0, 200);
+    try {
+      const r = await this.serial(() =>
+        repo.retryDeadlock(() =>
+          db
+            .transaction()
+            .setAccessMode('read write')
+            .execute(async (trx) => {
+              const recorded = ends.length ? await repo.finishAttempts(trx, this.clientId, ends) : [];
+              // Slots first (the pace and the day's count, shared through the profile row), then as
+              // many due messages as slots; slots left over go back, so the day's count stays exact.
+              const slot = await takeSlots(trx, this.clientId, this.profileId, want, new Date(), this.pace);
+              if (!('ok' in slot)) return { recorded, slot, claims: [] };
+              const claims = await repo.claimBatch(
+                trx,
+                this.clientId,
+                this.profileId,
+                nowIso(),
+                leaseUntil,
+                slot.count,
+                lookForLost,
+              );
+              await returnSlots(trx, this.clientId, this.profileId, slot, slot.count - claims.length);
+              return { recorded, slot, claims };
+            }),
+        ),
+      );
+      for (const [i, e] of ends.entries()) e.resolve(r.recorded[i] ?? false);
+      return r;
+    } catch (err) {
+      for (const e of ends) e.reject(err);
+      if (ends.length) return undefined;
+      throw err;
+    }
+  }
+
+  /** Resolves when a send ends (its end is then waiting for the loop's next turn) or a delivery settles. */
+  private sendEnded(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      void Promise.race(this.inflight).then(resolve, resolve);
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /**
+   * Records an attempt's end: a sent one with the loop's next claim when the loop is waiting for
+   * an end (turn), otherwise at once. Ends that come in while an earlier write is running are
+   * written together, in one transaction, when it is done (group commit); none waits for a timer,
    * so what is in doubt after a crash is still only what was in flight.
    */
-  private finish(m: repo.MessageRow, patch: Partial<repo.MessageRow>): Promise<boolean> {
+  private finish(m: repo.MessageRow, patch: Partial<repo.MessageRow>, sent = false): Promise<boolean> {
+    // Only a sent message frees its place before its end is recorded: after a failure the loop
+    // waits for what the failure decides (a pause, a back-off) before it claims again.
+    if (sent) this.sending.delete(m.id);
     return new Promise<boolean>((resolve, reject) => {
       this.finishing.push({ m, patch, resolve, reject });
-      if (!this.writing) this.writing = this.writeFinished();
+      if (sent && this.wake) this.wake();
+      else if (!this.writing) this.writing = this.writeFinished();
     });
   }
 
@@ -331,7 +409,7 @@ export class ProfileDispatch {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.finish(m, patch);
+        await this.finish(m, patch, true);
         this.sent++;
         return;
       } catch (err) {

@@ -201,7 +201,10 @@ export const claimUpdate = (
     })
     .where(sql<string>`'' || ${sql.ref('client_id')}`, '=', clientId)
     .where('profile_id', '=', profileId)
-    .where('id', 'in', claimable(db, clientId, profileId, inDoubt, now, limit))
+    // One message (a busy profile claims one as another ends): `=` lets SQLite update the row as it
+    // finds it. `in` first collects the ids in a temporary table, and with RETURNING the rows
+    // again: a claim of one took 0.18 ms that way and 0.02 ms this way (scratch loop, 20,000 queued).
+    .where('id', limit === 1 ? '=' : 'in', claimable(db, clientId, profileId, inDoubt, now, limit))
     .where(takeable(inDoubt, now))
     .returningAll();
 
@@ -209,17 +212,18 @@ export const claimUpdate = (
 const claim = (...[db, clientId, profileId, inDoubt, now, leaseUntil, limit]: Parameters<typeof claimUpdate>) =>
   db
     .executeQuery(
-      reusedQuery(db, `outbox.claim.${inDoubt}`, { clientId, profileId, now, leaseUntil, limit }, (v) =>
-        claimUpdate(db, v.clientId, v.profileId, inDoubt, v.now, v.leaseUntil, v.limit),
+      // a claim of one is a statement of its own shape (claimUpdate)
+      reusedQuery(db, `outbox.claim.${inDoubt}.${limit === 1}`, { clientId, profileId, now, leaseUntil, limit }, (v) =>
+        claimUpdate(db, v.clientId, v.profileId, inDoubt, v.now, v.leaseUntil, limit === 1 ? 1 : v.limit),
       ),
     )
     .then((r) => r.rows);
 
 /**
  * PostgreSQL: two senders claiming one profile's queue at once can pick the same rows and lock
- * them in different orders; PostgreSQL then aborts one claim with a deadlock (40P01). The claim is
- * one statement, rolled back whole, so it is simply run again (a worker died of it in a CI run of
- * mail-shared-rate.test.ts).
+ * them in different orders; PostgreSQL then aborts one claim with a deadlock (40P01). The claim's
+ * transaction (the dispatcher's turn) is rolled back whole, so it is simply run again (a worker
+ * died of it in a CI run of mail-shared-rate.test.ts).
  */
 export const retryDeadlock = <T>(claim: () => Promise<T>, tries = 5): Promise<T> =>
   retryOnPgCodes(DEADLOCK, claim, tries);
@@ -232,7 +236,8 @@ const queueOrder = (a: MessageRow, b: MessageRow) =>
  * Up to `limit` messages to send, claimed for `leaseUntil`: first, when `lookForLost`, attempts
  * whose sender died while they were in flight (their lease ran out) — those are in doubt: they may
  * have been delivered, and go again with the same Message-ID — then due queued ones, in the
- * queue's order. One statement each, whatever the count.
+ * queue's order. One statement each, whatever the count. (A deadlock aborts the transaction it
+ * runs in: the caller runs that again, retryDeadlock.)
  */
 export async function claimBatch(
   db: Db,
@@ -243,13 +248,9 @@ export async function claimBatch(
   limit: number,
   lookForLost = true,
 ): Promise<{ message: MessageRow; inDoubt: boolean }[]> {
-  const lost = lookForLost
-    ? await retryDeadlock(() => claim(db, clientId, profileId, true, now, leaseUntil, limit))
-    : [];
+  const lost = lookForLost ? await claim(db, clientId, profileId, true, now, leaseUntil, limit) : [];
   const queued =
-    lost.length < limit
-      ? await retryDeadlock(() => claim(db, clientId, profileId, false, now, leaseUntil, limit - lost.length))
-      : [];
+    lost.length < limit ? await claim(db, clientId, profileId, false, now, leaseUntil, limit - lost.length) : [];
   // RETURNING gives no order: the queue's
   return [
     ...lost.sort(queueOrder).map((message) => ({ message, inDoubt: true })),
@@ -284,20 +285,21 @@ export async function finishAttempt(
 }
 
 /**
- * Ends several attempts in one transaction (one commit instead of one per message); each still
- * only while its sender holds it. Returns, per attempt, whether it was recorded.
+ * Ends several attempts in one transaction (one commit instead of one per message), or in the
+ * caller's when `db` is one; each still only while its sender holds it. Returns, per attempt,
+ * whether it was recorded.
  */
 export async function finishAttempts(
   db: Db,
   clientId: string,
   done: { m: Pick<MessageRow, 'id' | 'lease_until'>; patch: Partial<MessageRow> }[],
 ): Promise<boolean[]> {
-  if (done.length === 1) return [await finishAttempt(db, clientId, done[0]!.m, done[0]!.patch)];
-  return db.transaction().execute(async (trx) => {
+  const each = async (on: Db) => {
     const out: boolean[] = [];
-    for (const d of done) out.push(await finishAttempt(trx, clientId, d.m, d.patch));
+    for (const d of done) out.push(await finishAttempt(on, clientId, d.m, d.patch));
     return out;
-  });
+  };
+  return done.length === 1 || db.isTransaction ? each(db) : db.transaction().execute(each);
 }
 
 /** Moves a live attempt's lease on, only while it is still the one this sender holds. */
