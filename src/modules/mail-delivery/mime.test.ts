@@ -117,4 +117,33 @@ describe('quotedPrintable', () => {
     expect(long.map((l) => l.length)).toEqual([76, 76, 10]);
     expect(long.join('').replace(/=/g, '')).toBe('a'.repeat(160));
   });
+
+  it('keeps every rule on 3,000 mixes of the awkward characters, and decodes back to the text', () => {
+    const pieces = ['a', 'Z', ' ', '\t', '.', '=', '\n', '\r\n', '\r', 'é', '€', '😀', 'x'.repeat(30), '<p>', '  '];
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const decode = (qp: string) =>
+      Buffer.from(
+        qp
+          .replace(/=\r\n/g, '')
+          .split(/(=[0-9A-F]{2})/)
+          .flatMap((t) =>
+            /^=[0-9A-F]{2}$/.test(t) ? [Number.parseInt(t.slice(1), 16)] : [...Buffer.from(t, 'latin1')],
+          ),
+      ).toString('utf8');
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const length = Math.floor(next() * 200);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(next() * pieces.length)];
+      const out = quotedPrintable(text).toString('latin1');
+      const lines = out.split('\r\n');
+      expect(out.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+      expect(lines.every((l) => l.length <= 76 && !l.startsWith('.') && !/[ \t]$/.test(l))).toBe(true);
+      expect(out).toMatch(/^[\x20-\x7e\t\r\n]*$/);
+      expect(decode(out)).toBe(text.replace(/\r\n|\r|\n/g, '\r\n'));
+    }
+  });
 });
