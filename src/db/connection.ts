@@ -8,6 +8,7 @@ import pg from 'pg';
 import { type DatabaseConfig, PG_POOL_SIZE } from '../config.js';
 import { namingPool } from './pg-statements.js';
 import { foldName } from './search-fold.js';
+import { Checkpointer, WRITER_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { defaultReaders, PooledSqliteDialect, ReaderPool, type WriterConnection } from './sqlite-readers.js';
 import type { Database } from './types.js';
 import { isUrgent } from './urgent.js';
@@ -110,12 +111,22 @@ export function openDatabase(cfg: DatabaseConfig, onIdleError: (err: Error) => v
     // connection's alone, so it has none.
     const readers = cfg.file === ':memory:' ? 0 : (cfg.readers ?? defaultReaders());
     const pool = readers > 0 ? new ReaderPool(cfg.file, readers, require.resolve('better-sqlite3')) : undefined;
+    // Checkpoints on a thread of their own (sqlite-checkpointer.ts); the writer's only as a backstop.
+    // A database in memory has no WAL to checkpoint.
+    const checkpointer =
+      cfg.file === ':memory:' ? undefined : new Checkpointer(cfg.file, require.resolve('better-sqlite3'));
+    if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${WRITER_BACKSTOP_PAGES}`);
     const writes = new WriteWatch();
     const db = new Kysely<Database>({
       dialect: new PooledSqliteDialect(reusingStatements(sqlite), pool),
       plugins: [writes],
     });
-    return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, writes, close: () => db.destroy() };
+    const close = async () => {
+      // the thread first: the read-write connection, closing last, checkpoints and removes the WAL
+      await checkpointer?.close();
+      await db.destroy();
+    };
+    return { db, kind: 'sqlite', sqlite, queuedReadMs: () => pool?.queuedMs() ?? 0, writes, close };
   }
   const pool = namingPool({ connectionString: cfg.url, max: cfg.poolSize ?? PG_POOL_SIZE });
   // Sign-in, the session and health have two connections of their own (db/urgent.ts): under a
