@@ -27,7 +27,7 @@ export interface OutgoingMessage {
 
 type Encoding = 'quoted-printable' | 'base64';
 
-const NOT_PLAIN = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
+const NOT_PLAIN = /[^\t\n\r\x20-\x7f]/;
 const LATIN_LETTER = /[A-Za-z]/;
 
 /** nodemailer's count (mime-node's _getTextEncoding): base64 when fewer Latin letters than other characters. */
