@@ -98,3 +98,33 @@ describe('CSS inlined once per template', () => {
     }
   });
 });
+
+// Client administrators write these templates: what one may do is bounded, whatever it tries.
+describe('the sandbox a template renders in', () => {
+  const refused = (t: { subject?: string; html?: string | null; text?: string | null }) =>
+    renderMessage({ subject: t.subject ?? 's', html: t.html ?? null, text: t.text ?? null }, { recipient: {} }).then(
+      () => 'rendered',
+      (err: Error) => err.message,
+    );
+
+  it('stops a template that renders for too long, naming the part', async () => {
+    const loop = '{% for i in (1..3000) %}{% for j in (1..3000) %}{% endfor %}{% endfor %}';
+    expect(await refused({ text: loop })).toMatch(/^The text template has an error \(line 1\): .*render limit/);
+  });
+
+  it('stops a template that builds more than its memory allows', async () => {
+    const doubling =
+      '{% assign s = "0123456789" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s }}';
+    expect(await refused({ html: `<p>${doubling}</p>` })).toMatch(/^The html template has an error .*memory/);
+  });
+
+  it('reads no file and sees no inherited property', async () => {
+    expect(await refused({ text: '{% include "/etc/passwd" %}' })).toMatch(/^The text template has an error/);
+    expect(await refused({ text: '{% render "/etc/hostname" %}' })).toMatch(/^The text template has an error/);
+    const m = await renderMessage(
+      { subject: '{{ recipient.constructor.name }}|{{ recipient.__proto__ }}', html: null, text: 'x' },
+      { recipient: { name: 'A' } },
+    );
+    expect(m.subject).toBe('|');
+  });
+});
