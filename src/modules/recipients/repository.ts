@@ -259,18 +259,64 @@ export interface GroupRef {
 export type RecipientWithGroups = RecipientRow & { groups: GroupRef[] };
 
 /**
- * The recipient's groups, by name, as a column of a query on `recipients` (JSON: SQLite's
- * aggregate ORDER BY needs 3.44, which better-sqlite3 bundles), so a page and its groups are one
- * statement rather than two.
+ * The recipient's groups, by name, as JSON computed on a query on `recipients` (SQLite's aggregate
+ * ORDER BY needs 3.44, which better-sqlite3 bundles), so a page and its groups are one statement
+ * rather than two.
  */
-function groupsColumn(db: Db, clientId: string) {
+function groupsOf(db: Db, clientId: string) {
   const agg =
     engineOf(db) === 'postgres'
       ? sql`coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]'::json)`
       : sql`json_group_array(json_object('id', g.id, 'name', g.name) order by g.name)`;
   return sql<string | GroupRef[]>`(select ${agg} from recipient_group_members as m
     join recipient_groups as g on g.id = m.group_id and g.client_id = ${clientId}
-    where m.client_id = ${clientId} and m.recipient_id = ${sql.ref('recipients.id')})`.as('groups');
+    where m.client_id = ${clientId} and m.recipient_id = ${sql.ref('recipients.id')})`;
+}
+
+/** The groups as a column of a query on `recipients` (JSON text on SQLite, parsed JSON on PostgreSQL). */
+const groupsColumn = (db: Db, clientId: string) => groupsOf(db, clientId).as('groups');
+
+/** Every column of `recipients` (the compiler checks the list is all of them and nothing else). */
+const RECIPIENT_COLUMNS = Object.keys({
+  id: 1,
+  client_id: 1,
+  email: 1,
+  email_key: 1,
+  first_name: 1,
+  last_name: 1,
+  display_name: 1,
+  department: 1,
+  job_title: 1,
+  office_location: 1,
+  entra_object_id: 1,
+  user_type: 1,
+  enabled: 1,
+  source: 1,
+  time_zone: 1,
+  created_at: 1,
+  updated_at: 1,
+} satisfies Record<keyof RecipientRow, 1>);
+
+/**
+ * A page's rows with their groups as one JSON array, in the keys' order: the database builds it
+ * (in C on SQLite, where building 51 row objects and copying them from the reader thread cost
+ * three times as much, 0.59 against 0.21 ms a page), and the event loop parses one string instead
+ * of receiving 51 objects. Every column is text or an integer on both engines, so the JSON holds
+ * exactly what the rows would.
+ */
+type PageJson = string | RecipientWithGroups[] | null;
+
+function pageJson(db: Db, clientId: string) {
+  const fields = sql.join(
+    RECIPIENT_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`recipients.${c}`)}`),
+    sql`, `,
+  );
+  const order = sql`order by ${sql.ref('k.display_name')}, ${sql.ref('k.id')}`;
+  const groups = groupsOf(db, clientId);
+  // json_agg is NULL over no rows, json_group_array '[]'; PostgreSQL's driver parses json itself.
+  return engineOf(db) === 'postgres'
+    ? sql<PageJson>`json_agg(json_build_object(${fields}, 'groups', ${groups}) ${order})`
+    : sql<PageJson>`json_group_array(json_object(${fields}, 'groups', json(${groups})) ${order})`;
 }
 
 const parseGroups = (v: string | GroupRef[]): GroupRef[] => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -324,21 +370,18 @@ export async function listRecipientsPage(
       )
       .orderBy('recipients.id')
       .limit(n);
-  const rowsOf = async (keys: typeof named) =>
-    (
-      await db
-        .selectFrom(keys.as('k'))
-        // CROSS JOIN: SQLite then keeps the page's keys as the outer loop (a plain join let it walk
-        // the client's rows and probe the keys: a sparse search's page took 19 ms instead of 2).
-        .crossJoin('recipients')
-        .whereRef('recipients.id', '=', 'k.id')
-        .where('recipients.client_id', '=', clientId)
-        .selectAll('recipients')
-        .select(groupsColumn(db, clientId))
-        .orderBy('k.display_name')
-        .orderBy('k.id')
-        .execute()
-    ).map((r) => ({ ...r, groups: parseGroups(r.groups) }));
+  const rowsOf = async (keys: typeof named): Promise<RecipientWithGroups[]> => {
+    const { page } = await db
+      .selectFrom(keys.as('k'))
+      // CROSS JOIN: SQLite then keeps the page's keys as the outer loop (a plain join let it walk
+      // the client's rows and probe the keys: a sparse search's page took 19 ms instead of 2).
+      .crossJoin('recipients')
+      .whereRef('recipients.id', '=', 'k.id')
+      .where('recipients.client_id', '=', clientId)
+      .select(pageJson(db, clientId).as('page'))
+      .executeTakeFirstOrThrow();
+    return typeof page === 'string' ? JSON.parse(page) : (page ?? []);
+  };
   const page = after === null || after.name !== null ? await rowsOf(named) : [];
   if (page.length < limit) page.push(...(await rowsOf(unnamed(limit - page.length))));
   return page;
