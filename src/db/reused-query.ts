@@ -5,7 +5,8 @@
 // compiled, and from then on only the parameters are put in place.
 //
 // The compiled query skips Kysely's plugins' transformQuery: write-watch.ts is not told. Use it
-// only for tables no cache watches (the outbox's and the sending profiles'), never ACTOR_TABLES.
+// for reads, or for writes to tables no cache watches (the outbox's and the sending profiles'),
+// never for writes to ACTOR_TABLES.
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 
 const compiled = new Map<string, { query: CompiledQuery; names: (string | null)[] }>();
