@@ -2,8 +2,10 @@
 // the real server (`node dist/src/main.js`, as `npm start` does; built first when stale) on SQLite —
 // and on PostgreSQL when BAITWISE_TEST_DATABASE_URL names a server (scripts/pg-throwaway.sh) — seeds
 // 100,000 recipients in one client and 1,000 in each of 10 more through the CSV import API, then
-// drives each route over loopback with 200 keep-alive connections for a bounded time (a load
-// generator in its own process, bench/http-load.ts). Prints JSON per database: requests/s, p50, p99,
+// drives each route over loopback with 200 keep-alive connections for a bounded time (autocannon
+// in a process of its own, bench/http-load.ts), measured once every connection has had its first
+// answer (the ramp of connections opening is reported apart, as `ramp`: Node accepts one new
+// connection per turn of its event loop). Prints JSON per database: requests/s, p50, p99,
 // timeouts and statuses per route, each route's requests/s as a ratio to the `/auth/me` baseline of
 // the same run; then `/auth/me` measured while 200 connections flood contains-searches; then
 // fairness with the default per-actor and per-client limits: one client's token floods searches
