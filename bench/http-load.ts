@@ -56,6 +56,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return spec.ratePerSecond ? openLoop(spec) : closedLoop(spec);
 }
 
+/** Longest ramp a closed loop waits for before it gives up on a steady state. */
+const RAMP_MAX_SECONDS = 30;
+
 /**
  * Closed loop with autocannon, measured in steady state: from the moment every connection has had
  * its first answer. Node 20's libuv accepts one connection per turn of the event loop (libuv
@@ -65,9 +68,6 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
  * request does the same). That ramp is reported apart (`ramp`), not mixed into the route's figures,
  * and the route is measured for `seconds` after it.
  */
-/** Longest ramp a closed loop waits for before it gives up on a steady state. */
-const RAMP_MAX_SECONDS = 30;
-
 async function closedLoop(spec: LoadSpec): Promise<LoadResult> {
   const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
   const method = spec.method ?? 'GET';
@@ -116,8 +116,8 @@ async function closedLoop(spec: LoadSpec): Promise<LoadResult> {
   });
   const r = await done;
   const ended = performance.now();
+  // A ramp that never ended (a connection never answered) is the whole run: no steady figures.
   const rampMs = (steadyFrom || ended) - started;
-  // a ramp that never ended: the whole run is the ramp, and no steady figures are made up
   ramp.sort((a, b) => a - b);
   return {
     ...summarise(latencies, statuses, (ended - (steadyFrom || ended)) / 1000),
