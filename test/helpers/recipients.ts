@@ -11,6 +11,21 @@ export const insertClient = (db: Db, id = 'c1', name = 'Contoso') =>
     .values({ id, name, name_key: name.toLowerCase(), archived_at: null, created_at: AT, updated_at: AT })
     .execute();
 
+/** A recipient group named `name` of client `client`. */
+export const insertGroup = (db: Db, id: string, client = 'c1', name = 'Pilots') =>
+  db
+    .insertInto('recipient_groups')
+    .values({
+      id,
+      client_id: client,
+      name,
+      name_key: name.toLowerCase(),
+      description: null,
+      created_at: AT,
+      updated_at: AT,
+    })
+    .execute();
+
 /** A CSV-sourced, enabled recipient of client `c1` unless `row` says otherwise; email_key is the email. */
 export const recipientRow = (
   row: Pick<RecipientRow, 'id' | 'email' | 'first_name' | 'last_name' | 'display_name'> & Partial<RecipientRow>,

@@ -5,7 +5,7 @@
 // against the rows filtered and sorted here, in an order that reuses every shape with new values.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
-import { AT as at, insertClient, recipientRow } from '../../../test/helpers/recipients.js';
+import { AT as at, insertClient, insertGroup, recipientRow } from '../../../test/helpers/recipients.js';
 import { addMembers } from './groups-repository.js';
 import { insertRecipients, listRecipientsPage, type RecipientFilter, type RecipientRow } from './repository.js';
 
@@ -43,18 +43,7 @@ beforeAll(async () => {
       c,
       people.filter((r) => r.client_id === c),
     );
-    await db
-      .insertInto('recipient_groups')
-      .values({
-        id: `g-${c}`,
-        client_id: c,
-        name: 'Pilots',
-        name_key: 'pilots',
-        description: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
+    await insertGroup(db, `g-${c}`, c);
     await addMembers(
       db,
       c,

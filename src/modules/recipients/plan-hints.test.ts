@@ -3,7 +3,7 @@
 // only the way it is read may be the slower one.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
-import { AT as at, insertClient, recipientRow } from '../../../test/helpers/recipients.js';
+import { AT as at, insertClient, insertGroup, recipientRow } from '../../../test/helpers/recipients.js';
 import { addMembers } from './groups-repository.js';
 import { insertRecipients, listRecipientsPage, type RecipientRow } from './repository.js';
 import { SearchIndexer } from './search-index.js';
@@ -13,18 +13,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   const db = tdb.handle.db;
   await insertClient(db);
-  await db
-    .insertInto('recipient_groups')
-    .values({
-      id: 'g1',
-      client_id: 'c1',
-      name: 'Pilots',
-      name_key: 'pilots',
-      description: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+  await insertGroup(db, 'g1');
 });
 afterAll(async () => tdb?.drop());
 

@@ -402,34 +402,23 @@ function pageQuery(
 ) {
   const engine = engineOf(db);
   const where = (eb: Eb) => conditions(eb, clientId, f, engine, plan, groupProbe);
-  const keys = named
-    ? db
-        .selectFrom('recipients')
-        .select(['recipients.id', 'recipients.display_name'])
-        .where((eb) =>
-          eb.and([
-            ...where(eb),
-            eb('recipients.display_name', 'is not', null),
-            ...(after
-              ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
-              : []),
-          ]),
-        )
-        .orderBy('recipients.display_name')
-        .orderBy('recipients.id')
-        .limit(n)
-    : db
-        .selectFrom('recipients')
-        .select(['recipients.id', 'recipients.display_name'])
-        .where((eb) =>
-          eb.and([
-            ...where(eb),
-            eb('recipients.display_name', 'is', null),
-            ...(after ? [eb('recipients.id', '>', after.id)] : []),
-          ]),
-        )
-        .orderBy('recipients.id')
-        .limit(n);
+  // Named rows after the cursor's (name, id), in that order; then unnamed rows after its id.
+  const range = (eb: Eb) =>
+    named
+      ? [
+          eb('recipients.display_name', 'is not', null),
+          ...(after
+            ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
+            : []),
+        ]
+      : [eb('recipients.display_name', 'is', null), ...(after ? [eb('recipients.id', '>', after.id)] : [])];
+  const keys = db
+    .selectFrom('recipients')
+    .select(['recipients.id', 'recipients.display_name'])
+    .where((eb) => eb.and([...where(eb), ...range(eb)]))
+    .$if(named, (q) => q.orderBy('recipients.display_name'))
+    .orderBy('recipients.id')
+    .limit(n);
   const rows = db
     .selectFrom(keys.as('k'))
     // CROSS JOIN: SQLite then keeps the page's keys as the outer loop (a plain join let it walk
