@@ -187,18 +187,16 @@ async function openLoop(spec: LoadSpec): Promise<LoadResult> {
       req.end(body ?? undefined);
     });
 
-  const interval = spec.ratePerSecond ? (spec.connections * 1000) / spec.ratePerSecond : 0;
+  // runLoad sends only a paced spec here: the schedule, not the answers, sets the pace.
+  const interval = (spec.connections * 1000) / (spec.ratePerSecond as number);
   await Promise.all(
     Array.from({ length: spec.connections }, async (_, c) => {
       let due = started + (interval * c) / spec.connections;
       while (performance.now() < deadline) {
-        if (interval) {
-          // the schedule, not the answers, sets the pace: wait for this request's turn
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          due += interval;
-          if (performance.now() >= deadline) break;
-        }
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        due += interval;
+        if (performance.now() >= deadline) break;
         await one();
       }
     }),
