@@ -7,6 +7,11 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
+    // expect.poll waits for something the server or the page does next (a job's result, a select
+    // following the URL). Vitest's default of 1 s turned a stall of the loaded CI machine into a
+    // failed assertion (a picker still "All clients" 1 s after its page had drawn); a poll that
+    // will succeed returns as soon as it does, so the longer limit only slows a real failure.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
     // Vitest's default (cores − 1) is a single worker on CI's two cores, and most test files
