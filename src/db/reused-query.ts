@@ -10,6 +10,11 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 
 const compiled = new Map<string, { query: CompiledQuery; names: (string | null)[] }>();
+/**
+ * Shapes kept at most: a key may carry a number a caller chose (a recipients page's size, 1–201,
+ * is a literal in its SQL), so the keys are many but finite; past this the oldest is dropped.
+ */
+const MAX_SHAPES = 2_000;
 
 /**
  * `build` is called with a marker per name of `values` (use each marker where its value goes, as
@@ -29,6 +34,7 @@ export function reusedQuery<R, V extends Record<string, unknown>>(
     const query = build(marks as { [K in keyof V]: V[K] }).compile();
     entry = { query, names: query.parameters.map((p) => byMark.get(p) ?? null) };
     if (!entry.names.some((n) => n !== null)) throw new Error(`reusedQuery ${key}: no marker reached the SQL`);
+    if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value as string);
     compiled.set(cacheKey, entry);
   }
   const { query, names } = entry;
