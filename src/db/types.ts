@@ -1,7 +1,7 @@
 // Table types for Kysely. Timestamps are ISO-8601 UTC text and ids UUID text on both SQLite and
 // PostgreSQL; flags are nullable timestamps (archived_at, disabled_at) so no boolean type differs
 // between the two engines.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface OperatorsTable {
   id: string;
@@ -195,6 +195,12 @@ export interface RecipientGroupMembersTable {
   group_id: string;
   recipient_id: string;
   created_at: string;
+  /**
+   * The recipient's display name, for a group's pages in list order (migration 0029), kept by
+   * triggers. Only directory sync gives it on insert: the name it writes to the recipient in the
+   * same transaction. Never updated by code: a rename reaches it by trigger.
+   */
+  display_name: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Client-owned. One import of Entra users into a recipient group, and its sync settings. */

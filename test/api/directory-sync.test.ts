@@ -123,7 +123,14 @@ const groupMembers = (groupId: string) =>
   t.db.handle.db
     .selectFrom('recipient_group_members')
     .innerJoin('recipients', 'recipients.id', 'recipient_group_members.recipient_id')
-    .select(['recipients.id', 'recipients.email', 'recipients.entra_object_id', 'recipients.display_name'])
+    .select([
+      'recipients.id',
+      'recipients.email',
+      'recipients.entra_object_id',
+      'recipients.display_name',
+      // the membership's copy of the name, by which the group's pages are read (migration 0029)
+      'recipient_group_members.display_name as member_name',
+    ])
     .where('recipient_group_members.group_id', '=', groupId)
     .execute();
 
@@ -192,6 +199,8 @@ describe('a run stopped mid-import (worker killed) resumes from its last committ
     const members = await groupMembers(imp.targetGroupId);
     expect(members).toHaveLength(2500);
     expect(new Set(members.map((m) => m.entra_object_id)).size).toBe(2500);
+    expect(members.filter((m) => m.member_name !== m.display_name)).toEqual([]);
+    expect(members.every((m) => m.display_name)).toBe(true);
   }, 60_000);
 });
 

@@ -303,7 +303,16 @@ export async function writeRecipients(db: Db, ctx: ApplyContext, writes: Recipie
   await bulkInsert(db, engine, 'recipients', RECIPIENT_COLUMNS, rows, RECIPIENT_UPSERT);
   const joining = writes
     .filter((w) => !w.member)
-    .map((w) => ({ client_id: imp.client_id, group_id: imp.target_group_id, recipient_id: w.id, created_at: now }));
+    // The membership carries the recipient's name for the group's pages (migration 0029): the name
+    // written to the recipient just above, so SQLite's trigger need not look it up and rewrite
+    // the row (a fifth of a 100,000-user import's time).
+    .map((w) => ({
+      client_id: imp.client_id,
+      group_id: imp.target_group_id,
+      recipient_id: w.id,
+      created_at: now,
+      display_name: w.m.displayName,
+    }));
   await bulkInsert(
     db,
     engine,
@@ -331,7 +340,7 @@ export async function writeRecipients(db: Db, ctx: ApplyContext, writes: Recipie
 }
 
 const text = (...names: string[]): Column[] => names.map((name) => ({ name, pg: 'text' }));
-const GROUP_MEMBER_COLUMNS = text('client_id', 'group_id', 'recipient_id', 'created_at');
+const GROUP_MEMBER_COLUMNS = text('client_id', 'group_id', 'recipient_id', 'created_at', 'display_name');
 const IMPORT_MEMBER_COLUMNS = text('client_id', 'import_id', 'entra_object_id', 'recipient_id', 'last_seen_run_id');
 
 export const RECIPIENT_COLUMNS: Column[] = [

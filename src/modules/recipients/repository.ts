@@ -228,7 +228,7 @@ function conditions(
   if (f.source !== undefined) and.push(eb('recipients.source', '=', f.source));
   if (f.userType !== undefined) and.push(eb('recipients.user_type', '=', f.userType));
   if (f.groupId !== undefined && groupProbe) {
-    // A page of a large group (SQLite): walk the client's name index in page order and probe the
+    // A searched page of a large group (SQLite): walk the client's name index in page order and probe the
     // members' primary key per row, stopping at the page's last row — instead of reading every
     // member and sorting them all for 50 rows. A scalar subquery, not EXISTS: SQLite turns EXISTS
     // into a join and first builds a Bloom filter of every member, on every page; `+` keeps it on
@@ -350,7 +350,12 @@ export async function listRecipientsPage(
   after: ListCursor | null,
   limit: number,
 ): Promise<RecipientWithGroups[]> {
-  const [plan, groupProbe] = await Promise.all([planSearch(db, clientId, f), isLargeGroup(db, clientId, f)]);
+  // Without a search a group's page reads its members in page order (pageQuery); with one, the
+  // search's hits are walked and a large group probed row by row (conditions).
+  const [plan, groupProbe] = await Promise.all([
+    planSearch(db, clientId, f),
+    f.search ? isLargeGroup(db, clientId, f) : false,
+  ]);
   const pagePlan = plan === 'dense' ? 'walk' : plan;
   const filter = bound(f);
   const afterId = after?.name === null ? after.id : null;
@@ -395,9 +400,18 @@ const markedShape = (shape: PageShape, v: { afterName?: string | null; afterId?:
   after: shape.after && { name: v.afterName ?? null, id: v.afterId ?? '' },
 });
 
+/** Which rows of the page order a part reads: named rows after the cursor's (name, id), or unnamed ones after its id. */
+function pageRange(shape: PageShape, name: string, id: string): Expression<SqlBool>[] {
+  const [n, i, after] = [sql.ref(name), sql.ref(id), shape.after];
+  return shape.named
+    ? [sql<boolean>`${n} is not null`, ...(after ? [sql<boolean>`(${n}, ${i}) > (${after.name}, ${after.id})`] : [])]
+    : [sql<boolean>`${n} is null`, ...(after ? [sql<boolean>`${i} > ${after.id}`] : [])];
+}
+
 /**
- * One part of a page as a statement: the keys in page order, read from the client's index, then
- * the rows and their groups joined to them as one JSON array (pageJson).
+ * One part of a page as a statement: the keys in page order, read from the client's index (or,
+ * for a group without a search, from the group's members in page order), then the rows and their
+ * groups joined to them as one JSON array (pageJson).
  */
 function pageQuery(
   db: Db,
@@ -405,31 +419,49 @@ function pageQuery(
   f: BoundFilter,
   plan: SearchPlan | null,
   groupProbe: boolean,
-  { named, after }: PageShape,
+  shape: PageShape,
   n: number,
 ) {
   const engine = engineOf(db);
-  const where = (eb: Eb) => conditions(eb, clientId, f, engine, plan, groupProbe);
-  // Named rows after the cursor's (name, id), in that order; then unnamed rows after its id.
-  const range = (eb: Eb) =>
-    named
-      ? [
-          eb('recipients.display_name', 'is not', null),
-          ...(after
-            ? [eb(eb.refTuple('recipients.display_name', 'recipients.id'), '>', eb.tuple(after.name, after.id))]
-            : []),
-        ]
-      : [eb('recipients.display_name', 'is', null), ...(after ? [eb('recipients.id', '>', after.id)] : [])];
-  const keys = db
-    .selectFrom('recipients')
-    .select(['recipients.id', 'recipients.display_name'])
-    .where((eb) => eb.and([...where(eb), ...range(eb)]))
-    .$if(named, (q) => q.orderBy('recipients.display_name'))
-    .orderBy('recipients.id')
-    // A literal, not a parameter: PostgreSQL cannot cost a generic plan for `limit $n`, so it
-    // planned every page anew (0.3–0.5 ms of its backend a page, about as long as running it);
-    // with the number in the text it keeps one plan per statement after five runs.
-    .limit(sql.lit(pageSize(n)));
+  // A literal, not a parameter: PostgreSQL cannot cost a generic plan for `limit $n`, so it
+  // planned every page anew (0.3–0.5 ms of its backend a page, about as long as running it);
+  // with the number in the text it keeps one plan per statement after five runs.
+  const limit = sql.lit(pageSize(n));
+  const { groupId } = f;
+  const keys =
+    groupId !== undefined && f.search === undefined
+      ? // A group's page walks its members' name index (migration 0029), a bounded range scan.
+        // Another filter is tested on the recipient row of each (CROSS JOIN: members outer);
+        // without one the keys need no recipient row (the rows' join below is the client's own).
+        db
+          .selectFrom('recipient_group_members as m')
+          .select(['m.recipient_id as id', 'm.display_name'])
+          .where('m.client_id', '=', clientId)
+          .where('m.group_id', '=', groupId)
+          .where((eb) => eb.and(pageRange(shape, 'm.display_name', 'm.recipient_id')))
+          .$if(
+            FILTER_KEYS.some((k) => k !== 'groupId' && f[k] !== undefined),
+            (q) =>
+              q
+                .crossJoin('recipients')
+                .whereRef('recipients.id', '=', 'm.recipient_id')
+                .where((eb) => eb.and(conditions(eb, clientId, { ...f, groupId: undefined }, engine, plan))),
+          )
+          .$if(shape.named, (q) => q.orderBy('m.display_name'))
+          .orderBy('m.recipient_id')
+          .limit(limit)
+      : db
+          .selectFrom('recipients')
+          .select(['recipients.id', 'recipients.display_name'])
+          .where((eb) =>
+            eb.and([
+              ...conditions(eb, clientId, f, engine, plan, groupProbe),
+              ...pageRange(shape, 'recipients.display_name', 'recipients.id'),
+            ]),
+          )
+          .$if(shape.named, (q) => q.orderBy('recipients.display_name'))
+          .orderBy('recipients.id')
+          .limit(limit);
   const rows = db
     .selectFrom(keys.as('k'))
     // CROSS JOIN: SQLite then keeps the page's keys as the outer loop (a plain join let it walk
