@@ -11,9 +11,9 @@
 // is inserted; a rename updates the recipient's memberships. One writer gives the name itself:
 // directory sync, which writes the recipient's row just before in the same transaction. On SQLite
 // the insert trigger then does nothing (it can only fill the name by rewriting the row it follows,
-// which, with the page index's entry written twice, made a 100,000-user import into a group 23%
-// slower); PostgreSQL's sets it before the row is written, at the cost of one lookup, whoever
-// inserts. No code updates the column (its type in db/types.ts allows no update).
+// and the page index's entry with it: about 0.5 s of a 100,000-user import into a group);
+// PostgreSQL's sets it before the row is written, at the cost of one lookup, whoever inserts. No
+// code updates the column (its type in db/types.ts allows no update).
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './index.js';
 
