@@ -28,6 +28,7 @@ import * as m0025 from './0025_search_pending_triggers.js';
 import * as m0027 from './0027_search_pending_reused_rowid.js';
 import * as m0028 from './0028_search_fold_names.js';
 import * as m0029 from './0029_group_member_names.js';
+import * as m0030 from './0030_pg_search_text.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -61,6 +62,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0027_search_pending_reused_rowid', m0027.up],
   ['0028_search_fold_names', m0028.up],
   ['0029_group_member_names', m0029.up],
+  ['0030_pg_search_text', m0030.up],
 ];
 
 class CodeProvider implements MigrationProvider {

@@ -4,7 +4,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { type Engine, engineOf } from '../../db/engine.js';
-import { PG_SEARCH_EXPRESSION } from '../../db/migrations/0011_recipient_search.js';
 import { reusedQuery } from '../../db/reused-query.js';
 import { foldName } from '../../db/search-fold.js';
 import type { Database, RecipientsTable } from '../../db/types.js';
@@ -167,10 +166,11 @@ function foldedMatch(term: string): Expression<SqlBool> {
 
 /**
  * Case-insensitive "contains" on email and names, through the search index of migration
- * 0011_recipient_search: pg_trgm's GIN index on PostgreSQL; on SQLite the FTS5 trigram index for
- * rows it holds, and a direct test of the rows still pending (search-index.ts), so a row written a
- * moment ago is found by what it holds now, never by what it held. Both fold case for every
- * letter. A term shorter than three characters has no trigram: on SQLite it scans the client's
+ * 0011_recipient_search: on PostgreSQL pg_trgm's GIN index on the stored, lower-cased text of
+ * migration 0030 (a column of PostgreSQL's table only, outside RecipientRow); on SQLite the FTS5
+ * trigram index for rows it holds, and a direct test of the rows still pending (search-index.ts),
+ * so a row written a moment ago is found by what it holds now, never by what it held. Both fold
+ * case for every letter. A term shorter than three characters has no trigram: on SQLite it scans the client's
  * rows with LIKE (which folds ASCII only; email_key is stored lower-cased), on PostgreSQL the same
  * LIKE runs without the index.
  */
@@ -183,7 +183,7 @@ function searchCondition(
   hits?: readonly number[],
 ): Expression<SqlBool> {
   if (engine === 'postgres')
-    return sql<boolean>`${sql.raw(PG_SEARCH_EXPRESSION)} like lower(${containsPattern(term)}) escape '\\'`;
+    return sql<boolean>`${sql.ref('recipients.search_text')} like lower(${containsPattern(term)}) escape '\\'`;
   if (plan === 'scan' || plan === null) return plainMatch(term);
   if (plan === 'walk') return foldedMatch(term);
   const rowid = sql.ref('recipients.rowid');
@@ -304,6 +304,12 @@ const RECIPIENT_COLUMNS = Object.keys({
   created_at: 1,
   updated_at: 1,
 } satisfies Record<keyof RecipientRow, 1>);
+
+/**
+ * What a read of a recipient selects: RecipientRow's columns by name, never `*`, because
+ * PostgreSQL's table has one more (search_text, migration 0030), there for its indexes alone.
+ */
+const RECIPIENT_SELECTION = RECIPIENT_COLUMNS.map((c) => `recipients.${c}` as `recipients.${keyof RecipientRow}`);
 
 /** A page's size as it goes into the SQL text: a whole number, never anything a caller wrote. */
 function pageSize(n: number): number {
@@ -513,7 +519,7 @@ function pageQuery(
   return db
     .with('r', () =>
       rows
-        .selectAll('recipients')
+        .select(RECIPIENT_SELECTION)
         .select(groupIdsOf(clientId).as('group_ids'))
         // a place for pgPageRows to fill: a property added to each parsed row cost more than setting one
         .select(sql<null>`null`.as('groups')),
@@ -542,7 +548,12 @@ export async function countRecipients(db: Db, clientId: string, f: RecipientFilt
 }
 
 export const findRecipient = (db: Db, clientId: string, id: string): Promise<RecipientRow | undefined> =>
-  db.selectFrom('recipients').selectAll().where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
+  db
+    .selectFrom('recipients')
+    .select(RECIPIENT_SELECTION)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 
 /** A recipient with its groups by name (groupsColumn), in one statement. */
 export async function findRecipientWithGroups(
@@ -552,7 +563,7 @@ export async function findRecipientWithGroups(
 ): Promise<RecipientWithGroups | undefined> {
   const r = await db
     .selectFrom('recipients')
-    .selectAll('recipients')
+    .select(RECIPIENT_SELECTION)
     .select(groupsColumn(db, clientId))
     .where('recipients.client_id', '=', clientId)
     .where('recipients.id', '=', id)
@@ -563,7 +574,7 @@ export async function findRecipientWithGroups(
 export const findRecipientByEmailKey = (db: Db, clientId: string, emailKey: string) =>
   db
     .selectFrom('recipients')
-    .selectAll()
+    .select(RECIPIENT_SELECTION)
     .where('client_id', '=', clientId)
     .where('email_key', '=', emailKey)
     .executeTakeFirst();
@@ -577,7 +588,7 @@ export async function findRecipientsByEmailKeys(db: Db, clientId: string, keys: 
     out.push(
       ...(await db
         .selectFrom('recipients')
-        .selectAll()
+        .select(RECIPIENT_SELECTION)
         .where('client_id', '=', clientId)
         .where('email_key', 'in', chunk)
         .execute()),
